@@ -1,0 +1,136 @@
+//! Generates the typed client from `openapi.yaml` with progenitor on every build.
+//!
+//! The spec is checked first (`build/preflight.rs`) so that a document progenitor cannot
+//! take fails with the operation and the reason, not with a panic inside the generator.
+//! Output: `$OUT_DIR/connectors_api.rs` (included by `src/api.rs`) and
+//! `$OUT_DIR/openapi.json` (the same spec as JSON, for runtime use).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use quote::quote;
+
+#[path = "build/preflight.rs"]
+mod preflight;
+
+const SPEC: &str = "openapi.yaml";
+
+/// Enumerations replaced by hand-written types with a catch-all variant, so that a value
+/// the spec does not list decodes instead of failing the whole response.
+const OPEN_ENUMS: &[&str] = &[
+    "DeploymentStatus",
+    "StepStatus",
+    "ServerType",
+    "ServerStatus",
+    "HealthState",
+    "RelationType",
+    "IdentityType",
+    "LogStream",
+];
+
+/// Schemas replaced by hand-written types that keep their values out of `Debug` output.
+const SECRETS: &[&str] = &["SecretString", "SecretStringMap", "ToolArguments"];
+
+fn main() -> ExitCode {
+    println!("cargo:rerun-if-changed={SPEC}");
+    println!("cargo:rerun-if-changed=build/preflight.rs");
+    match generate(Path::new(SPEC)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {SPEC} cannot be turned into a client:\n{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(spec_path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("  cannot read {}: {e}", spec_path.display()))?;
+    let json: serde_json::Value =
+        serde_yaml_ng::from_str(&text).map_err(|e| format!("  not valid YAML: {e}"))?;
+
+    let problems = preflight::check(&json);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        return Err(lines.join("\n"));
+    }
+
+    let mut for_codegen = json.clone();
+    allow_zero_in_integers(&mut for_codegen);
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&for_codegen).map_err(|e| {
+        format!("  not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner())
+    })?;
+
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Separate)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote!(crate::transport::Transport))
+        .with_derive("PartialEq");
+    for name in OPEN_ENUMS {
+        settings.with_replacement(
+            name,
+            format!("crate::open_enum::{name}"),
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        );
+    }
+    for name in SECRETS {
+        settings.with_replacement(name, format!("crate::secret::{name}"), std::iter::empty());
+    }
+
+    // Progenitor still panics on a few malformed inputs the preflight does not know;
+    // turn such a panic into a build error that says where it came from.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let generated = std::panic::catch_unwind(move || {
+        let mut generator = Generator::new(&settings);
+        generator.generate_tokens(&spec)
+    });
+    std::panic::set_hook(previous_hook);
+    let tokens = match generated {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => return Err(format!("  progenitor rejected the spec: {e}")),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            return Err(format!(
+                "  progenitor panicked: {what}\n  (no preflight check covers this case yet; add one to build/preflight.rs)"
+            ));
+        }
+    };
+
+    let file = syn::parse2(tokens).map_err(|e| format!("  generated code does not parse: {e}"))?;
+    let code = prettyplease::unparse(&file);
+
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("  OUT_DIR is not set")?);
+    write(&out_dir.join("connectors_api.rs"), code.as_bytes())?;
+    let spec_json = serde_json::to_vec_pretty(&json).map_err(|e| format!("  {e}"))?;
+    write(&out_dir.join("openapi.json"), &spec_json)
+}
+
+/// typify turns an integer schema with `minimum: 1` into a `NonZeroU64`, with which
+/// `.limit(10)` no longer compiles and every read needs `.get()`. The generated types
+/// get plain integers instead; the spec keeps its bounds for validators, and the facade
+/// and the gateway check them.
+fn allow_zero_in_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let is_integer = map.get("type").and_then(|t| t.as_str()) == Some("integer");
+            if is_integer && map.get("minimum").and_then(|m| m.as_f64()) == Some(1.0) {
+                map.insert("minimum".into(), 0.into());
+            }
+            map.values_mut().for_each(allow_zero_in_integers);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(allow_zero_in_integers),
+        _ => {}
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("  cannot write {}: {e}", path.display()))
+}
