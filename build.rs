@@ -59,7 +59,11 @@ fn generate(spec_path: &Path) -> Result<(), String> {
     let mut for_codegen = json.clone();
     allow_zero_in_integers(&mut for_codegen);
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&for_codegen).map_err(|e| {
-        format!("  not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner())
+        format!(
+            "  not a valid OpenAPI 3.0 document at `{}`: {}",
+            e.path(),
+            e.inner()
+        )
     })?;
 
     let mut settings = GenerationSettings::default();

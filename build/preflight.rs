@@ -64,7 +64,10 @@ pub fn check(spec: &Value) -> Vec<Problem> {
     let mut response_schemas = Vec::new();
     for (path, item) in paths {
         if item.get("$ref").is_some() {
-            push(path, "path items given by `$ref` are not supported; inline them".into());
+            push(
+                path,
+                "path items given by `$ref` are not supported; inline them".into(),
+            );
             continue;
         }
         let shared_params = item.get("parameters").and_then(Value::as_array);
@@ -72,12 +75,20 @@ pub fn check(spec: &Value) -> Vec<Problem> {
             let Some(op) = item.get(method) else { continue };
             let route = format!("{} {path}", method.to_uppercase());
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                push(&route, "the operation has no `operationId` (it names the generated method)".into());
+                push(
+                    &route,
+                    "the operation has no `operationId` (it names the generated method)".into(),
+                );
                 continue;
             };
             let location = format!("operation `{id}` ({route})");
             if let Some(first) = seen_ids.insert(id.to_string(), route.clone()) {
-                push(&location, format!("operationId `{id}` is also used by {first}; operationIds must be unique"));
+                push(
+                    &location,
+                    format!(
+                        "operationId `{id}` is also used by {first}; operationIds must be unique"
+                    ),
+                );
             }
             for reason in check_parameters(spec, path, shared_params, op.get("parameters")) {
                 push(&location, reason);
@@ -106,7 +117,9 @@ pub fn check(spec: &Value) -> Vec<Problem> {
             if reported.insert(name.clone()) {
                 push(
                     &location,
-                    format!("response schema {name} sets `additionalProperties: false`; responses must tolerate unknown fields"),
+                    format!(
+                        "response schema {name} sets `additionalProperties: false`; responses must tolerate unknown fields"
+                    ),
                 );
             }
         }
@@ -141,7 +154,10 @@ fn check_parameters(
         .chain(own.and_then(Value::as_array).into_iter().flatten());
     for raw in all {
         let Some(param) = resolve(spec, raw) else {
-            reasons.push(format!("parameter reference {} does not resolve", raw["$ref"]));
+            reasons.push(format!(
+                "parameter reference {} does not resolve",
+                raw["$ref"]
+            ));
             continue;
         };
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -150,7 +166,9 @@ fn check_parameters(
                 reasons.push(format!("path parameter `{name}` must be `required: true`"));
             }
             if !in_template.contains(name) {
-                reasons.push(format!("path parameter `{name}` does not appear in the path"));
+                reasons.push(format!(
+                    "path parameter `{name}` does not appear in the path"
+                ));
             }
             declared.insert(name.to_string());
         }
@@ -165,7 +183,10 @@ fn check_parameters(
 
 fn check_request_body(spec: &Value, raw: &Value) -> Vec<String> {
     let Some(body) = resolve(spec, raw) else {
-        return vec![format!("request body reference {} does not resolve", raw["$ref"])];
+        return vec![format!(
+            "request body reference {} does not resolve",
+            raw["$ref"]
+        )];
     };
     let Some(content) = body.get("content").and_then(Value::as_object) else {
         return vec!["the request body has no `content`".into()];
@@ -190,8 +211,13 @@ fn check_request_body(spec: &Value, raw: &Value) -> Vec<String> {
         if value.get("schema").is_none() {
             reasons.push(format!("request media type `{media}` has no schema"));
         }
-        if value.get("encoding").is_some_and(|e| e.as_object().is_some_and(|o| !o.is_empty())) {
-            reasons.push(format!("request media type `{media}` sets `encoding`, which is not supported"));
+        if value
+            .get("encoding")
+            .is_some_and(|e| e.as_object().is_some_and(|o| !o.is_empty()))
+        {
+            reasons.push(format!(
+                "request media type `{media}` sets `encoding`, which is not supported"
+            ));
         }
     }
     reasons
@@ -228,18 +254,27 @@ fn check_responses(
     let mut errors: Vec<(String, Kind)> = Vec::new();
     for (status, raw) in responses {
         let Some(response) = resolve(spec, raw) else {
-            reasons.push(format!("response {status} reference {} does not resolve", raw["$ref"]));
+            reasons.push(format!(
+                "response {status} reference {} does not resolve",
+                raw["$ref"]
+            ));
             continue;
         };
         let content = response.get("content").and_then(Value::as_object);
         let json = content.and_then(|c| {
-            c.iter()
-                .find(|(media, _)| media.as_str() == "application/json" || media.starts_with("application/json;"))
+            c.iter().find(|(media, _)| {
+                media.as_str() == "application/json" || media.starts_with("application/json;")
+            })
         });
         let kind = match (json, content) {
             (Some((media, value)), _) => {
-                if value.get("encoding").is_some_and(|e| e.as_object().is_some_and(|o| !o.is_empty())) {
-                    reasons.push(format!("response {status} `{media}` sets `encoding`, which is not supported"));
+                if value
+                    .get("encoding")
+                    .is_some_and(|e| e.as_object().is_some_and(|o| !o.is_empty()))
+                {
+                    reasons.push(format!(
+                        "response {status} `{media}` sets `encoding`, which is not supported"
+                    ));
                 }
                 match value.get("schema") {
                     Some(schema) => {
@@ -290,10 +325,9 @@ fn closed_schemas(spec: &Value, schema: &Value) -> BTreeSet<String> {
         match value {
             Value::Object(map) => {
                 if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                    if visited.insert(reference.to_string()) {
-                        if let Some(target) = reference.strip_prefix('#').and_then(|p| spec.pointer(p)) {
-                            stack.push((reference.to_string(), target));
-                        }
+                    let target = reference.strip_prefix('#').and_then(|p| spec.pointer(p));
+                    if let Some(target) = target.filter(|_| visited.insert(reference.to_string())) {
+                        stack.push((reference.to_string(), target));
                     }
                     continue;
                 }

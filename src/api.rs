@@ -32,8 +32,8 @@
 include!(concat!(env!("OUT_DIR"), "/connectors_api.rs"));
 
 pub use crate::open_enum::{
-    DeploymentStatus, HealthState, IdentityType, LogStream, RelationType, ServerStatus,
-    ServerType, StepStatus,
+    DeploymentStatus, HealthState, IdentityType, LogStream, RelationType, ServerStatus, ServerType,
+    StepStatus,
 };
 pub use crate::secret::{SecretString, SecretStringMap, ToolArguments};
 pub use crate::transport::Transport;

@@ -101,7 +101,11 @@ impl fmt::Debug for SecretStringMap {
 
 impl<K: Into<String>, V: Into<SecretString>> FromIterator<(K, V)> for SecretStringMap {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        SecretStringMap(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        SecretStringMap(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 }
 
@@ -153,7 +157,9 @@ impl ToolArguments {
 impl fmt::Debug for ToolArguments {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = self.0.keys().map(String::as_str).collect();
-        f.debug_struct("ToolArguments").field("names", &names).finish()
+        f.debug_struct("ToolArguments")
+            .field("names", &names)
+            .finish()
     }
 }
 

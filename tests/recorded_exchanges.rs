@@ -12,10 +12,10 @@
 //! - every field the gateway sent must survive decoding with its value, so no field is
 //!   silently dropped by a misspelled name.
 
-use connectors::api::{prelude::*, types, Client, Transport};
+use connectors::api::{Client, Transport, prelude::*, types};
 use progenitor_client::{Error, ResponseValue};
-use serde::{de::DeserializeOwned, Serialize};
-use serde_json::{json, Value};
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -65,7 +65,9 @@ impl ErrorBody for () {
     }
 }
 
-async fn outcome<T: Serialize, E: ErrorBody>(result: Result<ResponseValue<T>, Error<E>>) -> Outcome {
+async fn outcome<T: Serialize, E: ErrorBody>(
+    result: Result<ResponseValue<T>, Error<E>>,
+) -> Outcome {
     match result {
         Ok(response) => Outcome::Success {
             status: response.status().as_u16(),
@@ -79,7 +81,10 @@ async fn outcome<T: Serialize, E: ErrorBody>(result: Result<ResponseValue<T>, Er
             status: response.status().as_u16(),
             body: response.text().await.unwrap(),
         },
-        Err(other) => panic!("the client failed instead of decoding: {}", other.into_untyped()),
+        Err(other) => panic!(
+            "the client failed instead of decoding: {}",
+            other.into_untyped()
+        ),
     }
 }
 
@@ -132,9 +137,10 @@ async fn call(client: &Client, method: &str, path: &str, body: Option<&Value>) -
     match (method, segments.as_slice()) {
         ("GET", [""]) => (outcome(client.get_service_info().send().await).await, true),
         ("GET", ["health"]) => (outcome(client.get_health().send().await).await, true),
-        ("GET", ["health", "detailed"]) => {
-            (outcome(client.get_detailed_health().send().await).await, true)
-        }
+        ("GET", ["health", "detailed"]) => (
+            outcome(client.get_detailed_health().send().await).await,
+            true,
+        ),
         ("GET", ["ready"]) => (outcome(client.get_readiness().send().await).await, true),
         ("GET", ["api", "v1", "tools", "list"]) => {
             (outcome(client.list_tools().send().await).await, true)
@@ -142,10 +148,13 @@ async fn call(client: &Client, method: &str, path: &str, body: Option<&Value>) -
         ("GET", ["api", "v1", "categories"]) => {
             (outcome(client.list_categories().send().await).await, true)
         }
-        ("GET", ["api", "v1", "metrics"]) => (outcome(client.get_metrics().send().await).await, true),
-        ("GET", ["api", "v1", "mcp", "custom"]) => {
-            (outcome(client.list_custom_servers().send().await).await, true)
+        ("GET", ["api", "v1", "metrics"]) => {
+            (outcome(client.get_metrics().send().await).await, true)
         }
+        ("GET", ["api", "v1", "mcp", "custom"]) => (
+            outcome(client.list_custom_servers().send().await).await,
+            true,
+        ),
         ("GET", ["api", "v1", "mcp", "health"]) => {
             (outcome(client.get_mcp_health().send().await).await, true)
         }
@@ -164,7 +173,10 @@ async fn call(client: &Client, method: &str, path: &str, body: Option<&Value>) -
                 let single = types::SingleSelectRequest::builder().query("x");
                 types::SingleSelectRequest::try_from(single).unwrap().into()
             });
-            (outcome(client.select_tools().body(request).send().await).await, sent)
+            (
+                outcome(client.select_tools().body(request).send().await).await,
+                sent,
+            )
         }
         ("POST", ["api", "v1", "tools", "invoke"]) => {
             let typed = typed_body::<types::InvokeToolRequest>(body);
@@ -177,7 +189,10 @@ async fn call(client: &Client, method: &str, path: &str, body: Option<&Value>) -
                     .try_into()
                     .unwrap()
             });
-            (outcome(client.invoke_tool().body(request).send().await).await, sent)
+            (
+                outcome(client.invoke_tool().body(request).send().await).await,
+                sent,
+            )
         }
         ("POST", ["api", "v1", "mcp", "add"]) => {
             let typed = typed_body::<types::AddMcpServerRequest>(body);
@@ -189,7 +204,10 @@ async fn call(client: &Client, method: &str, path: &str, body: Option<&Value>) -
                 }))
                 .unwrap()
             });
-            (outcome(client.add_mcp_server().body(request).send().await).await, sent)
+            (
+                outcome(client.add_mcp_server().body(request).send().await).await,
+                sent,
+            )
         }
         other => panic!("no operation of openapi.yaml answers {other:?}"),
     }
@@ -246,7 +264,10 @@ async fn every_recorded_exchange_decodes_through_the_generated_client() {
         let body = request.get("body");
         mock.respond_with(template).expect(1).mount(&server).await;
 
-        let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap();
         let client = Client::new_with_client(&server.uri(), http, Transport::default());
         let (outcome, sent_as_recorded) = if let Some(q) = &query {
             // The only recorded query is on tools/list: pass its parameters through the builder.
@@ -297,7 +318,9 @@ async fn every_recorded_exchange_decodes_through_the_generated_client() {
             }
             Outcome::Unexpected { status: got, body } => {
                 assert_eq!(got, status, "{name}: the status must be kept");
-                let html = response["body_text"].as_str().expect("only the HTML page is unexpected");
+                let html = response["body_text"]
+                    .as_str()
+                    .expect("only the HTML page is unexpected");
                 assert_eq!(body, html, "{name}: the body must be kept");
             }
         }
@@ -323,7 +346,8 @@ async fn the_rate_limit_body_keeps_retry_after_and_limits() {
         )
         .mount(&server)
         .await;
-    let client = Client::new_with_client(&server.uri(), reqwest::Client::new(), Transport::default());
+    let client =
+        Client::new_with_client(&server.uri(), reqwest::Client::new(), Transport::default());
     match client.list_tools().send().await {
         Err(Error::ErrorResponse(response)) => {
             assert_eq!(response.headers()["retry-after"], "26");
