@@ -1,0 +1,481 @@
+//! The `notes` server: an in-memory note store shared by every connection to the same
+//! server value (and all of its clones) within the process.
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
+};
+
+use rmcp::{
+    Json, ServerHandler,
+    handler::server::{router::tool::ToolRouter, wrapper::Parameters},
+    tool, tool_handler, tool_router,
+};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Most notes kept at once.
+pub const MAX_NOTES: usize = 10_000;
+/// Longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 500;
+/// Longest body, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most tags per note.
+pub const MAX_TAGS: usize = 32;
+
+/// A stored note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Note {
+    /// Identifier assigned by the store (1, 2, 3, ...; never reused within a process).
+    pub id: u64,
+    /// Title.
+    pub title: String,
+    /// Body text.
+    pub body: String,
+    /// Tags, lower-cased, trimmed and de-duplicated, in the order first given.
+    pub tags: Vec<String>,
+}
+
+/// A note without its body, as listed by `list_notes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NoteSummary {
+    /// Note id.
+    pub id: u64,
+    /// Title.
+    pub title: String,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// A search hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SearchHit {
+    /// Note id.
+    pub id: u64,
+    /// Title.
+    pub title: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Relevance score (higher is better): title hits weigh 3, tag hits 2, body hits 1.
+    pub score: u32,
+    /// How many distinct query words the note contains.
+    pub matched_words: usize,
+}
+
+/// The note store behind [`NotesServer`]. Thread-safe and cheap to clone (clones share state).
+#[derive(Debug, Clone, Default)]
+pub struct NoteStore {
+    inner: Arc<Mutex<StoreInner>>,
+}
+
+#[derive(Debug, Default)]
+struct StoreInner {
+    next_id: u64,
+    notes: BTreeMap<u64, Note>,
+}
+
+/// Lower-cased words (runs of letters and digits) of `text`.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+fn normalize_tags(tags: Vec<String>) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim().to_lowercase();
+        if tag.is_empty() || out.contains(&tag) {
+            continue;
+        }
+        if tag.chars().count() > 100 {
+            return Err("a tag is longer than 100 characters".to_string());
+        }
+        out.push(tag);
+    }
+    if out.len() > MAX_TAGS {
+        return Err(format!(
+            "too many tags ({}); the limit is {MAX_TAGS}",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+impl NoteStore {
+    /// Creates an empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, StoreInner> {
+        // The store holds plain data and every mutation is a single insert/remove, so a
+        // panic elsewhere cannot leave it inconsistent: recover from poisoning.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds a note and returns it with its new id.
+    pub fn add(&self, title: String, body: String, tags: Vec<String>) -> Result<Note, String> {
+        let title = title.trim().to_string();
+        if title.is_empty() {
+            return Err("the title is empty".to_string());
+        }
+        if title.chars().count() > MAX_TITLE_CHARS {
+            return Err(format!(
+                "the title is longer than {MAX_TITLE_CHARS} characters"
+            ));
+        }
+        if body.len() > MAX_BODY_BYTES {
+            return Err(format!("the body is larger than {MAX_BODY_BYTES} bytes"));
+        }
+        let tags = normalize_tags(tags)?;
+        let mut inner = self.lock();
+        if inner.notes.len() >= MAX_NOTES {
+            return Err(format!(
+                "the store is full ({MAX_NOTES} notes); delete some notes first"
+            ));
+        }
+        inner.next_id += 1;
+        let note = Note {
+            id: inner.next_id,
+            title,
+            body,
+            tags,
+        };
+        inner.notes.insert(note.id, note.clone());
+        Ok(note)
+    }
+
+    /// Returns the note with this id.
+    pub fn get(&self, id: u64) -> Option<Note> {
+        self.lock().notes.get(&id).cloned()
+    }
+
+    /// Lists notes in id order, optionally only those carrying `tag` (case-insensitive).
+    pub fn list(&self, tag: Option<&str>) -> Vec<NoteSummary> {
+        let tag = tag.map(|t| t.trim().to_lowercase());
+        self.lock()
+            .notes
+            .values()
+            .filter(|n| tag.as_ref().is_none_or(|t| n.tags.contains(t)))
+            .map(|n| NoteSummary {
+                id: n.id,
+                title: n.title.clone(),
+                tags: n.tags.clone(),
+            })
+            .collect()
+    }
+
+    /// Ranks notes by how well they match the words of `query`, best first.
+    ///
+    /// Notes matching more distinct query words come first, then higher scores, then lower ids.
+    /// Notes matching no query word are left out.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let mut query_words: Vec<String> = words(query).collect();
+        query_words.sort();
+        query_words.dedup();
+        if query_words.is_empty() {
+            return Vec::new();
+        }
+        let inner = self.lock();
+        let mut hits: Vec<SearchHit> = inner
+            .notes
+            .values()
+            .filter_map(|note| {
+                let title: Vec<String> = words(&note.title).collect();
+                let body: Vec<String> = words(&note.body).collect();
+                let tags: Vec<String> = note.tags.iter().flat_map(|t| words(t)).collect();
+                let mut score = 0u32;
+                let mut matched_words = 0;
+                for q in &query_words {
+                    let count = |ws: &[String]| ws.iter().filter(|w| *w == q).count() as u32;
+                    let s = 3 * count(&title) + 2 * count(&tags) + count(&body);
+                    if s > 0 {
+                        matched_words += 1;
+                        score = score.saturating_add(s);
+                    }
+                }
+                (score > 0).then(|| SearchHit {
+                    id: note.id,
+                    title: note.title.clone(),
+                    tags: note.tags.clone(),
+                    score,
+                    matched_words,
+                })
+            })
+            .collect();
+        drop(inner);
+        hits.sort_by(|a, b| {
+            b.matched_words
+                .cmp(&a.matched_words)
+                .then(b.score.cmp(&a.score))
+                .then(a.id.cmp(&b.id))
+        });
+        hits.truncate(limit);
+        hits
+    }
+
+    /// Deletes a note; returns it if it existed.
+    pub fn delete(&self, id: u64) -> Option<Note> {
+        self.lock().notes.remove(&id)
+    }
+
+    /// Number of stored notes.
+    pub fn len(&self) -> usize {
+        self.lock().notes.len()
+    }
+
+    /// True when no notes are stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Input of the `add_note` tool.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AddNoteInput {
+    /// Short title of the note.
+    pub title: String,
+    /// The note's text.
+    #[serde(default)]
+    pub body: String,
+    /// Optional tags (labels) to categorise the note, e.g. ["work", "todo"].
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// Input of the `get_note` and `delete_note` tools.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct NoteIdInput {
+    /// The note id returned by add_note.
+    pub id: u64,
+}
+
+/// Input of the `list_notes` tool.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ListNotesInput {
+    /// Only list notes carrying this tag (case-insensitive). Omit to list all notes.
+    #[serde(default)]
+    pub tag: Option<String>,
+}
+
+/// Output of the `list_notes` tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ListNotesOutput {
+    /// Number of notes listed.
+    pub count: usize,
+    /// The notes, oldest first.
+    pub notes: Vec<NoteSummary>,
+}
+
+/// Input of the `search_notes` tool.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SearchNotesInput {
+    /// Words to look for in note titles, tags and bodies (case-insensitive).
+    pub query: String,
+    /// Maximum number of results (default 10, at most 100).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// Output of the `search_notes` tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SearchNotesOutput {
+    /// Number of results returned.
+    pub count: usize,
+    /// Matching notes, best match first.
+    pub results: Vec<SearchHit>,
+}
+
+/// Output of the `delete_note` tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeleteNoteOutput {
+    /// Id of the deleted note.
+    pub id: u64,
+    /// Always true (deleting a missing note is a tool error).
+    pub deleted: bool,
+}
+
+/// The `notes` MCP server. Clones share one [`NoteStore`].
+#[derive(Clone)]
+pub struct NotesServer {
+    store: NoteStore,
+    tool_router: ToolRouter<Self>,
+}
+
+impl Default for NotesServer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for NotesServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotesServer")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+#[tool_router]
+impl NotesServer {
+    /// Creates a server with a new, empty store.
+    pub fn new() -> Self {
+        Self::with_store(NoteStore::new())
+    }
+
+    /// Creates a server backed by an existing store (e.g. to share notes between servers).
+    pub fn with_store(store: NoteStore) -> Self {
+        Self {
+            store,
+            tool_router: Self::tool_router(),
+        }
+    }
+
+    /// The store this server reads and writes.
+    pub fn store(&self) -> &NoteStore {
+        &self.store
+    }
+
+    #[tool(
+        name = "add_note",
+        description = "Save a new note (memo) with a title, body text and optional tags; returns the \
+            stored note including its id. Notes are kept in memory for the life of the server process.",
+        annotations(
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn add_note(
+        &self,
+        Parameters(input): Parameters<AddNoteInput>,
+    ) -> Result<Json<Note>, String> {
+        self.store
+            .add(input.title, input.body, input.tags)
+            .map(Json)
+    }
+
+    #[tool(
+        name = "get_note",
+        description = "Read one saved note (title, body and tags) by its id.",
+        annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn get_note(
+        &self,
+        Parameters(input): Parameters<NoteIdInput>,
+    ) -> Result<Json<Note>, String> {
+        self.store
+            .get(input.id)
+            .map(Json)
+            .ok_or_else(|| format!("no note with id {}", input.id))
+    }
+
+    #[tool(
+        name = "list_notes",
+        description = "List saved notes (id, title, tags), oldest first, optionally only those with a given tag.",
+        annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn list_notes(
+        &self,
+        Parameters(input): Parameters<ListNotesInput>,
+    ) -> Result<Json<ListNotesOutput>, String> {
+        let notes = self.store.list(input.tag.as_deref());
+        Ok(Json(ListNotesOutput {
+            count: notes.len(),
+            notes,
+        }))
+    }
+
+    #[tool(
+        name = "search_notes",
+        description = "Full-text search of saved notes: finds notes whose title, tags or body contain the \
+            query words and returns them ranked by relevance, best match first.",
+        annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn search_notes(
+        &self,
+        Parameters(input): Parameters<SearchNotesInput>,
+    ) -> Result<Json<SearchNotesOutput>, String> {
+        if words(&input.query).next().is_none() {
+            return Err("the query contains no words".to_string());
+        }
+        let limit = input.limit.unwrap_or(10).clamp(1, 100);
+        let results = self.store.search(&input.query, limit);
+        Ok(Json(SearchNotesOutput {
+            count: results.len(),
+            results,
+        }))
+    }
+
+    #[tool(
+        name = "delete_note",
+        description = "Delete (remove) a saved note by its id.",
+        annotations(
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn delete_note(
+        &self,
+        Parameters(input): Parameters<NoteIdInput>,
+    ) -> Result<Json<DeleteNoteOutput>, String> {
+        match self.store.delete(input.id) {
+            Some(note) => Ok(Json(DeleteNoteOutput {
+                id: note.id,
+                deleted: true,
+            })),
+            None => Err(format!("no note with id {}", input.id)),
+        }
+    }
+}
+
+#[tool_handler(
+    router = self.tool_router,
+    name = "connectors-notes",
+    instructions = "An in-memory notebook: add, read, list (by tag), search and delete notes. Notes last as long as the server process."
+)]
+impl ServerHandler for NotesServer {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_round_trip() {
+        let store = NoteStore::new();
+        let a = store
+            .add(
+                "Rust ownership".into(),
+                "Borrowing rules and lifetimes".into(),
+                vec!["Rust".into(), "rust ".into()],
+            )
+            .unwrap();
+        assert_eq!(a.id, 1);
+        assert_eq!(a.tags, vec!["rust"]);
+        let b = store
+            .add(
+                "Groceries".into(),
+                "milk, eggs; rust remover".into(),
+                vec!["home".into()],
+            )
+            .unwrap();
+        assert!(store.add("  ".into(), String::new(), vec![]).is_err());
+        assert_eq!(store.list(Some("RUST")).len(), 1);
+        assert_eq!(store.list(None).len(), 2);
+        let hits = store.search("rust lifetimes", 10);
+        assert_eq!(
+            hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+            vec![a.id, b.id]
+        );
+        assert_eq!(hits[0].matched_words, 2);
+        assert_eq!(store.delete(a.id).map(|n| n.id), Some(1));
+        assert!(store.get(a.id).is_none());
+        assert_eq!(store.len(), 1);
+        // ids are never reused
+        assert_eq!(store.add("x".into(), String::new(), vec![]).unwrap().id, 3);
+    }
+}
