@@ -33,7 +33,11 @@ impl ClientHooks<Transport> for Client {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self.client().execute(request).instrument(span.clone()).await;
+        let result = self
+            .client()
+            .execute(request)
+            .instrument(span.clone())
+            .await;
         span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
         if let Ok(response) = &result {
             span.record("status", response.status().as_u16());
