@@ -1,0 +1,181 @@
+//! Deployments of custom MCP servers: status, logs, waiting until ready, events.
+
+use std::time::{Duration, Instant};
+
+use crate::api::prelude::*;
+use crate::api::{DeploymentStatus, types};
+use crate::client::Connectors;
+use crate::error::{Error, Result};
+use crate::pagination::Page;
+use crate::sse::{EventStream, GatewayEvent};
+
+/// How often [`Deployment::wait_until_ready`] asks for the status by default.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Log lines kept in [`Error::Deployment`].
+const LAST_LOG_LINES: u64 = 20;
+
+/// The deployments area of the API; see [`Connectors::deployments`].
+#[derive(Debug, Clone, Copy)]
+pub struct Deployments<'a> {
+    client: &'a Connectors,
+}
+
+impl<'a> Deployments<'a> {
+    pub(crate) fn new(client: &'a Connectors) -> Self {
+        Deployments { client }
+    }
+
+    /// A handle on the deployment `id`; no request is made until it is used.
+    pub fn get(&self, id: impl Into<String>) -> Deployment {
+        Deployment {
+            client: self.client.clone(),
+            id: id.into(),
+            name: None,
+            accepted: None,
+            poll_interval: DEFAULT_POLL_INTERVAL,
+        }
+    }
+
+    /// One page of the tenant's deployments, newest first.
+    pub async fn list(
+        &self,
+        status: Option<DeploymentStatus>,
+        limit: Option<u64>,
+        offset: Option<u64>,
+    ) -> Result<Page<types::Deployment>> {
+        let call = self.client.call();
+        let mut request = call.api.list_deployments();
+        if let Some(status) = status {
+            request = request.status(status);
+        }
+        if let Some(limit) = limit {
+            request = request.limit(limit);
+        }
+        if let Some(offset) = offset {
+            request = request.offset(offset);
+        }
+        let response = request.send().await;
+        let page = call.finish(response).await?.data;
+        Ok(Page::new(page.deployments, page.pagination))
+    }
+}
+
+/// A deployment of a custom MCP server.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    client: Connectors,
+    id: String,
+    name: Option<String>,
+    accepted: Option<types::DeploymentAccepted>,
+    poll_interval: Duration,
+}
+
+impl Deployment {
+    pub(crate) fn accepted(
+        client: Connectors,
+        name: Option<String>,
+        accepted: types::DeploymentAccepted,
+    ) -> Self {
+        Deployment {
+            client,
+            id: accepted.deployment_id.clone(),
+            name,
+            accepted: Some(accepted),
+            poll_interval: DEFAULT_POLL_INTERVAL,
+        }
+    }
+
+    /// The deployment id (`dep-<uuid>`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The server being deployed, when this handle started the deployment.
+    pub fn server_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// What the gateway answered when it accepted the deployment (status, estimated time).
+    pub fn accepted_as(&self) -> Option<&types::DeploymentAccepted> {
+        self.accepted.as_ref()
+    }
+
+    /// How often [`Self::wait_until_ready`] asks for the status (default 1 s).
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// The current status and progress.
+    pub async fn status(&self) -> Result<types::Deployment> {
+        let call = self.client.call();
+        let response = call
+            .api
+            .get_deployment()
+            .deployment_id(&self.id)
+            .send()
+            .await;
+        Ok(call.finish(response).await?.data)
+    }
+
+    /// The deployment's log lines, oldest first (the gateway keeps the newest 200 by default).
+    pub async fn logs(&self) -> Result<Vec<types::LogLine>> {
+        self.logs_tail(None).await
+    }
+
+    /// At most the newest `limit` log lines, oldest first.
+    pub async fn logs_tail(&self, limit: Option<u64>) -> Result<Vec<types::LogLine>> {
+        let call = self.client.call();
+        let mut request = call.api.get_deployment_logs().deployment_id(&self.id);
+        if let Some(limit) = limit {
+            request = request.limit(limit);
+        }
+        let response = request.send().await;
+        Ok(call.finish(response).await?.data.logs)
+    }
+
+    /// The deployment's events as they happen.
+    pub async fn events(&self) -> Result<EventStream<GatewayEvent>> {
+        self.client.events().deployment(&self.id).await
+    }
+
+    /// Polls the status until the server is ready (`running` or `ready`) and returns it.
+    ///
+    /// A deployment that ends otherwise (`failed`, `stopped`) gives
+    /// [`Error::Deployment`] with its error and last log lines; one still under way when
+    /// `timeout` passes gives [`Error::DeploymentTimeout`]. Transient failures of the
+    /// status requests themselves are retried by the client as usual.
+    pub async fn wait_until_ready(&self, timeout: Duration) -> Result<types::Deployment> {
+        let started = Instant::now();
+        loop {
+            let deployment = self.status().await?;
+            if deployment.status.is_ready() {
+                return Ok(deployment);
+            }
+            if deployment.status.is_terminal() {
+                let last_logs = match self.logs_tail(Some(LAST_LOG_LINES)).await {
+                    Ok(lines) => lines
+                        .into_iter()
+                        .map(|l| self.client.redactor().scrub(&l.message))
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+                return Err(Error::Deployment {
+                    deployment_id: self.id.clone(),
+                    status: deployment.status,
+                    error: deployment.error,
+                    last_logs,
+                });
+            }
+            let waited = started.elapsed();
+            if waited >= timeout {
+                return Err(Error::DeploymentTimeout {
+                    deployment_id: self.id.clone(),
+                    status: deployment.status,
+                    waited,
+                });
+            }
+            tokio::time::sleep(self.poll_interval.min(timeout - waited)).await;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Liveness, readiness, detailed health, service description and metrics.
+
+use crate::api::prelude::*;
+use crate::api::types;
+use crate::client::Connectors;
+use crate::error::Result;
+
+/// The health area of the API; see [`Connectors::health`].
+///
+/// ```no_run
+/// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+/// println!("{}", client.health().check().await?.status);
+/// for check in client.health().detailed().await?.checks {
+///     println!("{:<12} {}", check.name, check.status);
+/// }
+/// // A gateway that is not ready answers 503: Error::ServiceUnavailable.
+/// client.health().ready().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Health<'a> {
+    client: &'a Connectors,
+}
+
+impl<'a> Health<'a> {
+    pub(crate) fn new(client: &'a Connectors) -> Self {
+        Health { client }
+    }
+
+    /// Whether the gateway process is alive (`GET /health`).
+    pub async fn check(&self) -> Result<types::Health> {
+        let call = self.client.call();
+        let response = call.api.get_health().send().await;
+        Ok(call.finish(response).await?.data)
+    }
+
+    /// The status of each dependency: registry, index, every MCP server.
+    pub async fn detailed(&self) -> Result<types::DetailedHealth> {
+        let call = self.client.call();
+        let response = call.api.get_detailed_health().send().await;
+        Ok(call.finish(response).await?.data)
+    }
+
+    /// Readiness to serve traffic; not ready is [`crate::Error::ServiceUnavailable`].
+    pub async fn ready(&self) -> Result<types::Readiness> {
+        let call = self.client.call();
+        let response = call.api.get_readiness().send().await;
+        Ok(call.finish(response).await?.data)
+    }
+
+    /// The service's name, version and entry points (`GET /`).
+    pub async fn info(&self) -> Result<types::ServiceInfo> {
+        let call = self.client.call();
+        let response = call.api.get_service_info().send().await;
+        Ok(call.finish(response).await?.data)
+    }
+
+    /// Request, latency and token-usage counters.
+    pub async fn metrics(&self) -> Result<types::Metrics> {
+        let call = self.client.call();
+        let response = call.api.get_metrics().send().await;
+        Ok(call.finish(response).await?.data.metrics)
+    }
+}

@@ -1,0 +1,313 @@
+//! When a request is tried again, and how long to wait first.
+//!
+//! Only transient failures are retried: connection errors, timeouts, and the statuses
+//! 408, 429, 500, 502, 503 and 504. A server's `x-should-retry: true|false` header wins
+//! over that rule. The wait is what the server asks for (`retry-after-ms`, or
+//! `Retry-After` in seconds or as an HTTP date) when that is within
+//! [`RetryPolicy::max_retry_after`]; a longer wait is not slept through, the error is
+//! returned with its `retry_after` so the caller decides. Without a server hint the wait
+//! is exponential backoff with jitter (`min(initial * 2^n, max)`, minus up to 25 %).
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// How often and how patiently failed requests are tried again.
+///
+/// ```
+/// use std::time::Duration;
+/// use connectors::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .max_retries(3)
+///     .initial_backoff(Duration::from_millis(200))
+///     .max_backoff(Duration::from_secs(5));
+/// assert_eq!(policy.get_max_retries(), 3);
+/// // The first retry waits at most the initial backoff, at least 75 % of it.
+/// let wait = policy.backoff(0);
+/// assert!(wait <= Duration::from_millis(200) && wait >= Duration::from_millis(150));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Two retries (three attempts), 0.5 s doubling up to 8 s, server hints up to 60 s.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that sends every request once.
+    pub fn none() -> Self {
+        RetryPolicy::default().max_retries(0)
+    }
+
+    /// Retries after the first attempt (0 sends each request once).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The wait before the first retry when the server gives no hint; it doubles for
+    /// each further retry.
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// The longest wait of the exponential backoff.
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// The longest server-requested wait (`Retry-After`) that is slept through; a longer
+    /// one ends the retries and the error carries the requested wait.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Retries after the first attempt.
+    pub fn get_max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The cap on server-requested waits.
+    pub fn get_max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// The backoff before retry number `retry` (0 for the first retry) when the server
+    /// gives no hint: `min(initial * 2^retry, max)` minus a random 0 to 25 %.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let base = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retry.min(31)))
+            .min(self.max_backoff);
+        // Jitter spreads clients that failed together so they do not retry together.
+        base.mul_f64(1.0 - 0.25 * fastrand::f64())
+    }
+
+    /// What to do after a response with `status` and `headers`, when `retries_done`
+    /// retries were made already.
+    pub(crate) fn after_response(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        retries_done: u32,
+        now: SystemTime,
+    ) -> Decision {
+        if !status_is_retryable(status, headers) {
+            return Decision::Stop;
+        }
+        if retries_done >= self.max_retries {
+            return Decision::Stop;
+        }
+        match server_wait(headers, now) {
+            Some(wait) if wait > self.max_retry_after => Decision::WaitTooLong(wait),
+            Some(wait) => Decision::Retry(wait),
+            None => Decision::Retry(self.backoff(retries_done)),
+        }
+    }
+
+    /// What to do after a request failed without a response.
+    pub(crate) fn after_failure(&self, error: &reqwest::Error, retries_done: u32) -> Decision {
+        if retries_done < self.max_retries && is_transient(error) {
+            Decision::Retry(self.backoff(retries_done))
+        } else {
+            Decision::Stop
+        }
+    }
+}
+
+/// The outcome of one retry decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Wait this long, then try again.
+    Retry(Duration),
+    /// Do not try again.
+    Stop,
+    /// The server asked for a wait longer than the cap: give up and report it.
+    WaitTooLong(Duration),
+}
+
+/// Whether a response status is worth another attempt; `x-should-retry` wins.
+pub(crate) fn status_is_retryable(status: StatusCode, headers: &HeaderMap) -> bool {
+    match headers
+        .get("x-should-retry")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+    {
+        Some("true") => return true,
+        Some("false") => return false,
+        _ => {}
+    }
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// Failures without a response that another attempt may cure: the connection could not
+/// be made or broke, or the attempt timed out.
+pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || (error.is_request() && !error.is_builder())
+}
+
+/// The wait a response asks for: `retry-after-ms` (milliseconds), else `Retry-After` in
+/// seconds (fractions allowed) or as an HTTP date (a date in the past means no wait).
+pub(crate) fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = header("retry-after")?;
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::from_secs_f64(seconds.min(u32::MAX as f64)));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn retry_after_in_seconds_milliseconds_and_http_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        assert_eq!(
+            server_wait(&headers(&[("retry-after", "26")]), now),
+            Some(Duration::from_secs(26))
+        );
+        assert_eq!(
+            server_wait(&headers(&[("retry-after", "1.5")]), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            server_wait(
+                &headers(&[("retry-after-ms", "250"), ("retry-after", "9")]),
+                now
+            ),
+            Some(Duration::from_millis(250)),
+            "retry-after-ms is the more precise hint and wins"
+        );
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
+        assert_eq!(
+            server_wait(&headers(&[("retry-after", &later)]), now),
+            Some(Duration::from_secs(7))
+        );
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(7));
+        assert_eq!(
+            server_wait(&headers(&[("retry-after", &earlier)]), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(server_wait(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(server_wait(&headers(&[("retry-after", "-3")]), now), None);
+        assert_eq!(server_wait(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn a_server_wait_over_the_cap_is_reported_not_slept() {
+        let now = SystemTime::now();
+        let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(60));
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        assert_eq!(
+            policy.after_response(status, &headers(&[("retry-after", "60")]), 0, now),
+            Decision::Retry(Duration::from_secs(60))
+        );
+        assert_eq!(
+            policy.after_response(status, &headers(&[("retry-after", "61")]), 0, now),
+            Decision::WaitTooLong(Duration::from_secs(61))
+        );
+    }
+
+    #[test]
+    fn only_transient_statuses_are_retried_unless_the_server_says_otherwise() {
+        let now = SystemTime::now();
+        let policy = RetryPolicy::default();
+        for code in [408, 429, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(code).unwrap();
+            assert!(matches!(
+                policy.after_response(status, &HeaderMap::new(), 0, now),
+                Decision::Retry(_)
+            ));
+        }
+        for code in [200, 400, 401, 403, 404, 409, 422, 501] {
+            let status = StatusCode::from_u16(code).unwrap();
+            assert_eq!(
+                policy.after_response(status, &HeaderMap::new(), 0, now),
+                Decision::Stop,
+                "{code}"
+            );
+        }
+        let no = headers(&[("x-should-retry", "false")]);
+        assert_eq!(
+            policy.after_response(StatusCode::SERVICE_UNAVAILABLE, &no, 0, now),
+            Decision::Stop
+        );
+        let yes = headers(&[("x-should-retry", "true")]);
+        assert!(matches!(
+            policy.after_response(StatusCode::CONFLICT, &yes, 0, now),
+            Decision::Retry(_)
+        ));
+        assert_eq!(
+            policy.after_response(StatusCode::BAD_GATEWAY, &HeaderMap::new(), 2, now),
+            Decision::Stop,
+            "the retries are used up"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_at_most_a_quarter_of_jitter() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(500))
+            .max_backoff(Duration::from_secs(8));
+        for (retry, full_ms) in [
+            (0, 500u64),
+            (1, 1000),
+            (2, 2000),
+            (3, 4000),
+            (4, 8000),
+            (9, 8000),
+        ] {
+            for _ in 0..50 {
+                let wait = policy.backoff(retry);
+                let full = Duration::from_millis(full_ms);
+                assert!(
+                    wait <= full && wait >= full.mul_f64(0.75),
+                    "{retry}: {wait:?}"
+                );
+            }
+        }
+        assert!(policy.backoff(u32::MAX) <= Duration::from_secs(8));
+    }
+}

@@ -1,0 +1,856 @@
+//! Tools: semantic selection, the catalog, and invocation (single, batch, streamed).
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use futures::StreamExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::api::prelude::*;
+use crate::api::{ToolArguments, types};
+use crate::client::Connectors;
+use crate::error::{Error, Result};
+use crate::function_calling::ToolDefinition;
+use crate::pagination::{DEFAULT_PAGE_SIZE, Page, all_items};
+use crate::sse::{EventStream, data, events_of, with_timeout};
+
+/// A boxed future, as the request builders' `IntoFuture` returns it.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
+
+/// A stream of the items of all pages of a listing.
+pub type ItemStream<T> = EventStream<T>;
+
+/// The tools area of the API; see [`Connectors::tools`].
+#[derive(Debug, Clone, Copy)]
+pub struct Tools<'a> {
+    client: &'a Connectors,
+}
+
+impl<'a> Tools<'a> {
+    pub(crate) fn new(client: &'a Connectors) -> Self {
+        Tools { client }
+    }
+
+    /// Selects the tools that fit `query`, ranked (await the builder, or call `send`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let selection = client
+    ///     .tools()
+    ///     .select("create a pull request")
+    ///     .max_tools(5)
+    ///     .categories(["code"])
+    ///     .exclude_servers(["gitlab"])
+    ///     .token_budget(2_000)
+    ///     .include_related(true)
+    ///     .await?;
+    /// for tool in &selection.tools {
+    ///     println!("{:.2} {} costs {} tokens", tool.score, tool.tool_id, tool.token_cost);
+    ///     for related in &tool.related_tools {
+    ///         println!("    {} ({})", related.tool_id, related.relation);
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn select(&self, query: impl Into<String>) -> SelectTools<'a> {
+        SelectTools {
+            client: self.client,
+            query: query.into(),
+            options: types::SelectOptions::default(),
+            categories: Vec::new(),
+        }
+    }
+
+    /// Lists the tool catalog: await it for one page, or call
+    /// [`ListTools::stream`] for every tool across pages.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let page = client.tools().list().category("code").page_size(20).await?;
+    /// println!("{} of {} tools", page.items.len(), page.total);
+    ///
+    /// let all: Vec<_> = client.tools().list().server("github").stream().try_collect().await?;
+    /// println!("github offers {} tools", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListTools<'a> {
+        ListTools {
+            client: self.client,
+            filters: ToolFilters::default(),
+        }
+    }
+
+    /// One tool with its full schema.
+    pub async fn get(&self, tool_id: &str) -> Result<types::ToolSelection> {
+        split_tool_id(tool_id)?;
+        let call = self.client.call();
+        let response = call.api.get_tool().tool_id(tool_id).send().await;
+        Ok(call.finish(response).await?.data)
+    }
+
+    /// Tools related to `tool_id` in the gateway's relation graph, strongest first.
+    pub async fn related(&self, tool_id: &str) -> Result<Vec<types::RelatedTool>> {
+        split_tool_id(tool_id)?;
+        let call = self.client.call();
+        let response = call.api.list_related_tools().tool_id(tool_id).send().await;
+        Ok(call.finish(response).await?.data.related)
+    }
+
+    /// The tool categories with their tool counts.
+    pub async fn categories(&self) -> Result<Vec<types::Category>> {
+        let call = self.client.call();
+        let response = call.api.list_categories().send().await;
+        Ok(call.finish(response).await?.data.categories)
+    }
+
+    /// Invokes a tool with `params` (anything that serializes to a JSON object).
+    ///
+    /// The call carries the configured tenant id (the gateway requires it) and an
+    /// idempotency key that every retry reuses.
+    ///
+    /// ```no_run
+    /// use serde_json::json;
+    ///
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let result = client
+    ///     .tools()
+    ///     .invoke("github.createPullRequest", json!({"repo": "o/r", "title": "Fix", "head": "fix", "base": "main"}))
+    ///     .await?;
+    /// println!("{}", result.text());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn invoke(&self, tool_id: impl Into<String>, params: impl Serialize) -> InvokeTool<'a> {
+        InvokeTool {
+            client: self.client,
+            tool_id: tool_id.into(),
+            params: ToolArguments::from_serialize(&params)
+                .map_err(|e| Error::invalid("params", e.to_string())),
+            idempotency_key: None,
+            parameters_in_errors: false,
+        }
+    }
+
+    /// Invokes several tools in one request; each succeeds or fails on its own, in order.
+    ///
+    /// ```no_run
+    /// use serde_json::json;
+    ///
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let results = client
+    ///     .tools()
+    ///     .invoke_batch([
+    ///         ("math.evaluate", json!({"expression": "2*(3+4)"})),
+    ///         ("text.word_count", json!({"text": "one two"})),
+    ///     ])
+    ///     .await?;
+    /// for result in results {
+    ///     match result {
+    ///         Ok(done) => println!("{}: {}", done.tool_id, done.text()),
+    ///         Err(e) => println!("{e}"),
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn invoke_batch<I, S, P>(&self, calls: I) -> Result<Vec<Result<ToolResult>>>
+    where
+        I: IntoIterator<Item = (S, P)>,
+        S: Into<String>,
+        P: Serialize,
+    {
+        let tenant = self.client.require_tenant("invoking tools")?;
+        let mut invocations = Vec::new();
+        for (tool_id, params) in calls {
+            let params = ToolArguments::from_serialize(&params)
+                .map_err(|e| Error::invalid("params", e.to_string()))?;
+            invocations.push(invoke_request(&tool_id.into(), params, &tenant)?);
+        }
+        if invocations.is_empty() || invocations.len() > 50 {
+            return Err(Error::invalid(
+                "calls",
+                format!(
+                    "a batch holds 1 to 50 invocations, not {}",
+                    invocations.len()
+                ),
+            ));
+        }
+        let call = self.client.call();
+        let response = call
+            .api
+            .invoke_tools_batch()
+            .body(types::BatchInvokeRequest { invocations })
+            .send()
+            .await;
+        let results = call.finish(response).await?.data.results;
+        Ok(results
+            .into_iter()
+            .map(|item| match (item.success, item.result, item.error) {
+                (true, Some(result), _) => Ok(ToolResult::from(result)),
+                (_, _, Some(error)) => Err(Error::ToolInvocation {
+                    tool_id: item.tool_id,
+                    code: Some(error.code),
+                    message: self.client.redactor().scrub(&error.message),
+                    parameters: None,
+                    source: None,
+                }),
+                (_, _, None) => Err(Error::ToolInvocation {
+                    tool_id: item.tool_id,
+                    code: None,
+                    message: "the gateway reported neither a result nor an error".into(),
+                    parameters: None,
+                    source: None,
+                }),
+            })
+            .collect())
+    }
+
+    /// Invokes a long-running tool and streams its progress, log lines, then its result.
+    /// An `error` event of the gateway ends the stream with [`Error::ToolInvocation`].
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use connectors::tools::InvocationEvent;
+    ///
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let mut events = client
+    ///     .tools()
+    ///     .invoke_stream("math.count_primes", serde_json::json!({"limit": 1_000_000}))
+    ///     .await?;
+    /// while let Some(event) = events.next().await {
+    ///     match event? {
+    ///         InvocationEvent::Progress(p) => println!("{} of {:?}", p.progress, p.total),
+    ///         InvocationEvent::Log(line) => println!("log: {}", line.message),
+    ///         InvocationEvent::Result(result) => println!("done: {}", result.text()),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn invoke_stream(
+        &self,
+        tool_id: &str,
+        params: impl Serialize,
+    ) -> Result<EventStream<InvocationEvent>> {
+        let params = ToolArguments::from_serialize(&params)
+            .map_err(|e| Error::invalid("params", e.to_string()))?;
+        let tenant = self.client.require_tenant("invoking a tool")?;
+        let body = invoke_request(tool_id, params, &tenant)?;
+        let call = self.client.call();
+        let response =
+            with_timeout(self.client, call.api.invoke_tool_stream().body(body).send()).await?;
+        let response = match call.finish_response(response).await {
+            Ok(response) => response,
+            Err(error) => return Err(invocation_error(tool_id, error, None)),
+        };
+        let events = events_of(
+            response.into_inner().into_inner(),
+            self.client.config().stream_idle_timeout(),
+            call.exchange(),
+        );
+        let client = self.client.clone();
+        let tool_id = tool_id.to_string();
+        Ok(events
+            .map(move |event| {
+                let event = event?;
+                Ok(match event.event.as_str() {
+                    "progress" => InvocationEvent::Progress(data(&event, &client)?),
+                    "log" => InvocationEvent::Log(data(&event, &client)?),
+                    "result" => {
+                        InvocationEvent::Result(ToolResult::from(data::<types::InvokeToolResult>(
+                            &event, &client,
+                        )?))
+                    }
+                    "error" => {
+                        let detail: types::ErrorDetail = data(&event, &client)?;
+                        return Err(Error::ToolInvocation {
+                            tool_id: tool_id.clone(),
+                            code: Some(detail.code),
+                            message: client.redactor().scrub(&detail.message),
+                            parameters: None,
+                            source: None,
+                        });
+                    }
+                    _ => InvocationEvent::Other(event),
+                })
+            })
+            .boxed())
+    }
+}
+
+/// An event of a streamed invocation.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum InvocationEvent {
+    /// Progress of the tool (an MCP progress notification).
+    Progress(types::InvocationProgressEvent),
+    /// A log line of the tool.
+    Log(types::InvocationLogEvent),
+    /// The tool's result; the last event.
+    Result(ToolResult),
+    /// An event type this version of the SDK does not know, kept as sent.
+    Other(crate::sse::SseEvent),
+}
+
+/// Splits `<integration>.<tool>` into its parts, checking both.
+///
+/// ```
+/// assert_eq!(connectors::tools::split_tool_id("github.createPullRequest")?, ("github", "createPullRequest"));
+/// assert!(connectors::tools::split_tool_id("createPullRequest").is_err());
+/// # Ok::<(), connectors::Error>(())
+/// ```
+pub fn split_tool_id(tool_id: &str) -> Result<(&str, &str)> {
+    let Some((integration, tool)) = tool_id.split_once('.') else {
+        return Err(Error::invalid(
+            "tool_id",
+            format!("`{tool_id}` has no server part; tool ids are `<server>.<tool>`"),
+        ));
+    };
+    if integration.is_empty()
+        || !integration
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Error::invalid(
+            "tool_id",
+            format!("the server part of `{tool_id}` must be lowercase letters, digits and `-`"),
+        ));
+    }
+    if tool.is_empty() {
+        return Err(Error::invalid(
+            "tool_id",
+            format!("`{tool_id}` has no tool name after the server part"),
+        ));
+    }
+    Ok((integration, tool))
+}
+
+fn invoke_request(
+    tool_id: &str,
+    params: ToolArguments,
+    tenant: &str,
+) -> Result<types::InvokeToolRequest> {
+    let (integration, _) = split_tool_id(tool_id)?;
+    types::InvokeToolRequest::builder()
+        .tool_id(tool_id.to_string())
+        .integration(integration.to_string())
+        .tenant_id(tenant.to_string())
+        .parameters(Some(params))
+        .try_into()
+        .map_err(|e: types::error::ConversionError| Error::invalid("tool_id", e.to_string()))
+}
+
+/// Wraps a refusal that concerns the tool itself into [`Error::ToolInvocation`]; others
+/// (rate limits, permissions, transport) stay as they are.
+fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArguments>) -> Error {
+    let about_the_tool = match &error {
+        Error::BadRequest(_) | Error::NotFound(_) | Error::Server(_) => true,
+        Error::Authentication(e) => e.code.as_deref() == Some("OAUTH_AUTHENTICATION_FAILED"),
+        _ => false,
+    };
+    if !about_the_tool {
+        return error;
+    }
+    let (code, message) = match error.api_error() {
+        Some(api) => (api.code.clone(), api.message.clone()),
+        None => (None, error.to_string()),
+    };
+    Error::ToolInvocation {
+        tool_id: tool_id.to_string(),
+        code,
+        message,
+        parameters,
+        source: Some(Box::new(error)),
+    }
+}
+
+/// What a tool returned.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ToolResult {
+    /// The tool.
+    pub tool_id: String,
+    /// The result as the gateway sent it (for MCP tools: `content`, `structuredContent`,
+    /// `isError`).
+    pub result: Value,
+    /// How long the call took at the gateway, in milliseconds.
+    pub latency_ms: Option<f64>,
+}
+
+impl From<types::InvokeToolResult> for ToolResult {
+    fn from(result: types::InvokeToolResult) -> Self {
+        ToolResult {
+            tool_id: result.tool_id,
+            result: result.result,
+            latency_ms: result.performance.and_then(|p| p.latency_ms),
+        }
+    }
+}
+
+impl ToolResult {
+    /// Whether the tool reported a failure (MCP `isError: true`).
+    pub fn is_error(&self) -> bool {
+        self.result.get("isError").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// The text of the result: the MCP `text` content items joined with newlines, or the
+    /// result itself as JSON when it has no text content.
+    pub fn text(&self) -> String {
+        let texts: Vec<&str> = self
+            .result
+            .get("content")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|i| i.get("type").and_then(Value::as_str) == Some("text"))
+                    .filter_map(|i| i.get("text").and_then(Value::as_str))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if texts.is_empty() {
+            match &self.result {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }
+        } else {
+            texts.join("\n")
+        }
+    }
+
+    /// The structured part of the result: MCP `structuredContent`, else the single text
+    /// content parsed as JSON, else the result itself.
+    pub fn structured(&self) -> Value {
+        if let Some(structured) = self.result.get("structuredContent") {
+            return structured.clone();
+        }
+        if self.result.get("content").is_some()
+            && let Ok(value) = serde_json::from_str::<Value>(&self.text())
+        {
+            return value;
+        }
+        self.result.clone()
+    }
+
+    /// Decodes [`Self::structured`] into `T`; a tool error becomes
+    /// [`Error::ToolInvocation`].
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
+        if self.is_error() {
+            return Err(Error::ToolInvocation {
+                tool_id: self.tool_id.clone(),
+                code: None,
+                message: self.text(),
+                parameters: None,
+                source: None,
+            });
+        }
+        let value = self.structured();
+        serde_json::from_value(value.clone()).map_err(|source| Error::Decode {
+            status: reqwest::StatusCode::OK,
+            content_type: Some("application/json".into()),
+            body_excerpt: value.to_string().chars().take(512).collect(),
+            source,
+        })
+    }
+}
+
+/// A tool selection request; await it or call [`SelectTools::send`].
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug, Clone)]
+pub struct SelectTools<'a> {
+    client: &'a Connectors,
+    query: String,
+    options: types::SelectOptions,
+    categories: Vec<String>,
+}
+
+impl<'a> SelectTools<'a> {
+    /// At most this many tools (1 to 100).
+    pub fn max_tools(mut self, max: u32) -> Self {
+        self.options.max_tools = Some(max.into());
+        self
+    }
+
+    /// Only tools of these categories (at most 20).
+    pub fn categories<I, S>(mut self, categories: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.categories = categories.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Never tools of these servers.
+    pub fn exclude_servers<I, S>(mut self, servers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.exclude_servers = servers.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Tokens the selected tool definitions may cost in a prompt (100 to 100000).
+    pub fn token_budget(mut self, tokens: u32) -> Self {
+        self.options.token_budget = Some(tokens.into());
+        self
+    }
+
+    /// Attach related tools to each selection (the gateway's default is yes).
+    pub fn include_related(mut self, include: bool) -> Self {
+        self.options.include_related = Some(include);
+        self
+    }
+
+    /// Ask for the full schemas of the selected tools.
+    pub fn include_schemas(mut self, include: bool) -> Self {
+        self.options.include_schemas = Some(include);
+        self
+    }
+
+    /// Checks the arguments, then sends the request.
+    pub async fn send(self) -> Result<Selection> {
+        let request = self.validate()?;
+        let call = self.client.call();
+        let response = call
+            .api
+            .select_tools()
+            .body(types::SelectToolsRequest::SingleSelectRequest(request))
+            .send()
+            .await;
+        let result = match call.finish(response).await {
+            Ok(envelope) => envelope.data,
+            Err(error @ (Error::BadRequest(_) | Error::NotFound(_))) => {
+                // Telling what exists is the useful answer to a refused selection.
+                let available_categories = match self.client.tools().categories().await {
+                    Ok(categories) => categories.into_iter().map(|c| c.name).collect(),
+                    Err(_) => Vec::new(),
+                };
+                return Err(Error::ToolSelection {
+                    query: self.query,
+                    available_categories,
+                    source: Box::new(error),
+                });
+            }
+            Err(error) => return Err(error),
+        };
+        match result {
+            types::SelectToolsResult::ToolSelectionResult(result) => Ok(Selection::from(result)),
+            types::SelectToolsResult::BatchSelectionResult(_) => Err(Error::UnexpectedResponse {
+                status: reqwest::StatusCode::OK,
+                content_type: Some("application/json".into()),
+                body_excerpt: "a batch selection result for a single query".into(),
+                request_id: call.exchange().request_id,
+            }),
+        }
+    }
+
+    fn validate(&self) -> Result<types::SingleSelectRequest> {
+        let query = self.query.trim();
+        if query.is_empty() {
+            return Err(Error::invalid("query", "the query is empty"));
+        }
+        if query.chars().count() > 1000 {
+            return Err(Error::invalid(
+                "query",
+                "the query is longer than 1000 characters",
+            ));
+        }
+        if let Some(max) = self.options.max_tools
+            && !(1..=100).contains(&max)
+        {
+            return Err(Error::invalid(
+                "max_tools",
+                format!("{max} is not between 1 and 100"),
+            ));
+        }
+        if let Some(budget) = self.options.token_budget
+            && !(100..=100_000).contains(&budget)
+        {
+            return Err(Error::invalid(
+                "token_budget",
+                format!("{budget} is not between 100 and 100000"),
+            ));
+        }
+        if self.categories.len() > 20 {
+            return Err(Error::invalid("categories", "at most 20 categories"));
+        }
+        let mut options = self.options.clone();
+        options.allowed_categories = self
+            .categories
+            .iter()
+            .map(|c| {
+                types::SelectOptionsAllowedCategoriesItem::try_from(c.as_str()).map_err(|_| {
+                    Error::invalid(
+                        "categories",
+                        format!("`{c}` is not a category name (a-z 0-9 _ -, up to 64)"),
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
+        let query = types::SingleSelectRequestQuery::try_from(query.to_string())
+            .map_err(|e| Error::invalid("query", e.to_string()))?;
+        Ok(types::SingleSelectRequest {
+            query,
+            options: Some(options),
+            session: None,
+        })
+    }
+}
+
+impl<'a> IntoFuture for SelectTools<'a> {
+    type Output = Result<Selection>;
+    type IntoFuture = BoxFuture<'a, Selection>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Selected tools, ranked: core tools (tier 1) first, then supporting and peripheral
+/// ones, each tier by descending score.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Selection {
+    /// The query as the gateway understood it.
+    pub query: String,
+    /// The selected tools, ranked.
+    pub tools: Vec<types::ToolSelection>,
+    /// Tools the gateway considered.
+    pub total_tools: Option<u64>,
+    /// Tokens the selected definitions cost.
+    pub token_usage: Option<u64>,
+    /// The token budget applied.
+    pub token_budget: Option<u64>,
+    /// The gateway's selection time in milliseconds.
+    pub latency_ms: Option<f64>,
+    /// The gateway's plan and pitfalls, when asked for.
+    pub guidance: Option<types::Guidance>,
+    /// The selection session, when one was started or continued.
+    pub session: Option<types::SessionInfo>,
+}
+
+impl From<types::ToolSelectionResult> for Selection {
+    fn from(result: types::ToolSelectionResult) -> Self {
+        let types::ToolTiers {
+            tier1,
+            tier2,
+            tier3,
+        } = result.tools;
+        let mut tools = Vec::with_capacity(tier1.len() + tier2.len() + tier3.len());
+        for (tier, mut items) in [(1, tier1), (2, tier2), (3, tier3)] {
+            items.sort_by(|a, b| b.score.total_cmp(&a.score));
+            for mut item in items {
+                item.tier = tier;
+                tools.push(item);
+            }
+        }
+        let performance = result.performance.unwrap_or_default();
+        Selection {
+            query: result.query,
+            tools,
+            total_tools: performance.total_tools,
+            token_usage: performance.token_usage,
+            token_budget: performance.token_budget,
+            latency_ms: performance.latency_ms,
+            guidance: result.guidance,
+            session: result.session,
+        }
+    }
+}
+
+impl Selection {
+    /// The tool ids, in rank order.
+    pub fn tool_ids(&self) -> Vec<&str> {
+        self.tools.iter().map(|t| t.tool_id.as_str()).collect()
+    }
+
+    /// Function-calling definitions of the selected tools.
+    pub fn definitions(&self) -> Vec<ToolDefinition> {
+        self.tools.iter().map(ToolDefinition::from).collect()
+    }
+
+    /// The selected tools as an OpenAI `tools` array.
+    pub fn openai_tools(&self) -> Value {
+        crate::function_calling::openai_tools(&self.definitions())
+    }
+
+    /// The selected tools as an Anthropic `tools` array.
+    pub fn anthropic_tools(&self) -> Value {
+        crate::function_calling::anthropic_tools(&self.definitions())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct ToolFilters {
+    category: Option<String>,
+    server: Option<String>,
+    search: Option<String>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+}
+
+/// A catalog listing; await it for one page or call [`ListTools::stream`].
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug, Clone)]
+pub struct ListTools<'a> {
+    client: &'a Connectors,
+    filters: ToolFilters,
+}
+
+impl<'a> ListTools<'a> {
+    /// Only tools of this category.
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.filters.category = Some(category.into());
+        self
+    }
+
+    /// Only tools of this MCP server (the gateway calls it `integration`).
+    pub fn server(mut self, server: impl Into<String>) -> Self {
+        self.filters.server = Some(server.into());
+        self
+    }
+
+    /// Only tools whose name or description contains this text.
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.filters.search = Some(text.into());
+        self
+    }
+
+    /// Tools per page (1 to 1000; default 100).
+    pub fn page_size(mut self, size: u64) -> Self {
+        self.filters.limit = Some(size);
+        self
+    }
+
+    /// Tools to skip.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.filters.offset = Some(offset);
+        self
+    }
+
+    /// One page.
+    pub async fn send(self) -> Result<Page<types::ToolSelection>> {
+        list_page(self.client, &self.filters).await
+    }
+
+    /// Every tool matching the filters, across pages, from the offset on.
+    pub fn stream(self) -> ItemStream<types::ToolSelection> {
+        let client = self.client.clone();
+        let filters = self.filters.clone();
+        let start = filters.offset.unwrap_or(0);
+        let limit = filters.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+        Box::pin(all_items(start, limit, move |offset, limit| {
+            let client = client.clone();
+            let mut filters = filters.clone();
+            filters.offset = Some(offset);
+            filters.limit = Some(limit);
+            async move { list_page(&client, &filters).await }
+        }))
+    }
+}
+
+async fn list_page(
+    client: &Connectors,
+    filters: &ToolFilters,
+) -> Result<Page<types::ToolSelection>> {
+    if let Some(limit) = filters.limit
+        && !(1..=1000).contains(&limit)
+    {
+        return Err(Error::invalid(
+            "page_size",
+            format!("{limit} is not between 1 and 1000"),
+        ));
+    }
+    let call = client.call();
+    let mut request = call.api.list_tools();
+    if let Some(v) = &filters.category {
+        request = request.category(v.clone());
+    }
+    if let Some(v) = &filters.server {
+        request = request.integration(v.clone());
+    }
+    if let Some(v) = &filters.search {
+        request = request.search(v.clone());
+    }
+    if let Some(v) = filters.limit {
+        request = request.limit(v);
+    }
+    if let Some(v) = filters.offset {
+        request = request.offset(v);
+    }
+    let response = request.send().await;
+    let page = call.finish(response).await?.data;
+    Ok(Page::new(page.tools, page.pagination))
+}
+
+impl<'a> IntoFuture for ListTools<'a> {
+    type Output = Result<Page<types::ToolSelection>>;
+    type IntoFuture = BoxFuture<'a, Page<types::ToolSelection>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A tool invocation; await it or call [`InvokeTool::send`].
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InvokeTool<'a> {
+    client: &'a Connectors,
+    tool_id: String,
+    params: Result<ToolArguments>,
+    idempotency_key: Option<String>,
+    parameters_in_errors: bool,
+}
+
+impl<'a> InvokeTool<'a> {
+    /// Uses this idempotency key instead of a generated one (to make a retry of your own
+    /// count as the same call).
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Keeps the call's arguments in an [`Error::ToolInvocation`] (off by default: they
+    /// can hold secrets; their `Debug` shows the names only).
+    pub fn parameters_in_errors(mut self, keep: bool) -> Self {
+        self.parameters_in_errors = keep;
+        self
+    }
+
+    /// Checks the tool id, then sends the request.
+    pub async fn send(self) -> Result<ToolResult> {
+        let params = self.params?;
+        let tenant = self.client.require_tenant("invoking a tool")?;
+        let kept = self.parameters_in_errors.then(|| params.clone());
+        let body = invoke_request(&self.tool_id, params, &tenant)?;
+        let call = self.client.call();
+        let mut request = call.api.invoke_tool().body(body);
+        if let Some(key) = self.idempotency_key {
+            request = request.idempotency_key(key);
+        }
+        let response = request.send().await;
+        match call.finish(response).await {
+            Ok(envelope) => Ok(ToolResult::from(envelope.data)),
+            Err(error) => Err(invocation_error(&self.tool_id, error, kept)),
+        }
+    }
+}
+
+impl<'a> IntoFuture for InvokeTool<'a> {
+    type Output = Result<ToolResult>;
+    type IntoFuture = BoxFuture<'a, ToolResult>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

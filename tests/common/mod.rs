@@ -1,0 +1,45 @@
+//! Helpers shared by the facade tests: a client of a local wiremock server with tiny
+//! backoff delays, and envelope bodies.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use connectors::{Connectors, ConnectorsBuilder, RetryPolicy};
+use serde_json::{Value, json};
+use wiremock::MockServer;
+
+/// An API key of the length the gateway requires; tests check it never leaks.
+pub const KEY: &str = "ck_test_5f3a9c1e7b2d4f6a8c0e1b3d5f7a9c1e";
+pub const TENANT: &str = "tenant-a";
+
+/// A builder for a client of `server` with millisecond backoff.
+pub fn builder(server: &MockServer) -> ConnectorsBuilder {
+    Connectors::builder()
+        .base_url(server.uri())
+        .api_key(KEY)
+        .tenant_id(TENANT)
+        .retry_policy(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(2)),
+        )
+}
+
+pub fn client(server: &MockServer) -> Connectors {
+    builder(server).build().expect("client")
+}
+
+/// A success envelope around `data`.
+pub fn ok(data: Value) -> Value {
+    json!({"success": true, "data": data, "metadata": {"timestamp": "2026-11-21T16:11:56.459Z", "requestId": "req-1", "version": "1.0.0"}})
+}
+
+/// An error envelope.
+pub fn err(code: &str, message: &str) -> Value {
+    json!({"success": false, "error": {"code": code, "message": message}, "metadata": {"timestamp": "2026-11-21T16:11:56.459Z", "requestId": "req-err"}})
+}
+
+pub fn tool(id: &str, score: f64, tier: i64) -> Value {
+    json!({"toolId": id, "name": id.split('.').nth(1).unwrap(), "description": format!("{id} does things"), "category": "code",
+           "score": score, "tokenCost": 100, "tier": tier})
+}

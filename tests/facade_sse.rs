@@ -1,0 +1,219 @@
+//! Server-sent event streams over a real socket: a small HTTP server writes the body in
+//! chunks that split events, lines and characters; the facade must see whole, typed events.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{KEY, TENANT};
+use connectors::sse::GatewayEvent;
+use connectors::tools::InvocationEvent;
+use connectors::{Connectors, Error};
+use futures::StreamExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// Serves one request: answers 200 `text/event-stream`, writes `pieces` as separate
+/// chunks (with a pause between them so they arrive separately), then either ends the
+/// body or, with `hang`, keeps the connection silent.
+async fn chunked_server(
+    pieces: Vec<Vec<u8>>,
+    hang: bool,
+) -> (String, tokio::task::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buffer[..n]);
+        }
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
+            .await
+            .unwrap();
+        for piece in pieces {
+            let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
+            chunk.extend_from_slice(&piece);
+            chunk.extend_from_slice(b"\r\n");
+            socket.write_all(&chunk).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        if hang {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        } else {
+            socket.write_all(b"0\r\n\r\n").await.unwrap();
+        }
+        String::from_utf8_lossy(&request).into_owned()
+    });
+    (address, task)
+}
+
+fn split(text: &str, cuts: &[usize]) -> Vec<Vec<u8>> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for &cut in cuts {
+        pieces.push(bytes[start..cut].to_vec());
+        start = cut;
+    }
+    pieces.push(bytes[start..].to_vec());
+    pieces
+}
+
+fn client(address: &str) -> Connectors {
+    Connectors::builder()
+        .base_url(address)
+        .api_key(KEY)
+        .tenant_id(TENANT)
+        .max_retries(0)
+        .stream_idle_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_streamed_invocation_gives_typed_events_whatever_the_chunking() {
+    let body = "event: progress\ndata: {\"progress\":50,\"total\":100,\"message\":\"half way \u{e9}\"}\n\n\
+                : keep-alive\n\n\
+                event: log\r\ndata: {\"level\":\"info\",\"message\":\"counting\"}\r\n\r\n\
+                event: surprise\ndata: new kind\n\n\
+                event: result\ndata: {\"toolId\":\"math.count_primes\",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"78498\"}]},\n\
+                data: \"performance\":{\"latency_ms\":812}}\n\n";
+    // Cut inside `event:`, inside the two bytes of `é`, between `\r` and `\n`, and in data.
+    let e_acute = body.find('\u{e9}').unwrap();
+    let crlf = body.find("\r\n").unwrap();
+    let (address, server) = chunked_server(
+        split(
+            body,
+            &[8, e_acute + 1, crlf + 1, crlf + 30, body.len() - 20],
+        ),
+        false,
+    )
+    .await;
+
+    let mut events = client(&address)
+        .tools()
+        .invoke_stream("math.count_primes", serde_json::json!({"limit": 1_000_000}))
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    while let Some(event) = events.next().await {
+        seen.push(event.unwrap());
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    match &seen[0] {
+        InvocationEvent::Progress(p) => {
+            assert_eq!(p.progress, 50.0);
+            assert_eq!(p.message.as_deref(), Some("half way \u{e9}"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(&seen[1], InvocationEvent::Log(l) if l.message == "counting"));
+    assert!(
+        matches!(&seen[2], InvocationEvent::Other(e) if e.event == "surprise" && e.data == "new kind")
+    );
+    match &seen[3] {
+        InvocationEvent::Result(r) => {
+            assert_eq!(r.text(), "78498");
+            assert_eq!(r.latency_ms, Some(812.0));
+        }
+        other => panic!("{other:?}"),
+    }
+    let request = server.await.unwrap();
+    assert!(request.starts_with("POST /api/v1/tools/invoke/stream"));
+    assert!(request.to_ascii_lowercase().contains("idempotency-key:"));
+}
+
+#[tokio::test]
+async fn an_error_event_ends_the_stream_with_the_tool_error() {
+    let body = "event: progress\ndata: {\"progress\":1}\n\nevent: error\ndata: {\"code\":\"TOOL_FAILED\",\"message\":\"out of memory\"}\n\n";
+    let (address, _server) = chunked_server(split(body, &[20]), false).await;
+    let events: Vec<_> = client(&address)
+        .tools()
+        .invoke_stream("math.count_primes", serde_json::json!({}))
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert!(events[0].is_ok());
+    match &events[1] {
+        Err(Error::ToolInvocation {
+            tool_id,
+            code,
+            message,
+            ..
+        }) => {
+            assert_eq!(tool_id, "math.count_primes");
+            assert_eq!(code.as_deref(), Some("TOOL_FAILED"));
+            assert_eq!(message, "out of memory");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_event_stream_gives_deployment_and_server_events() {
+    let body = "event: deployment\ndata: {\"deploymentId\":\"dep-1\",\"name\":\"my-notes\",\"status\":\"running\"}\n\n\
+                event: server\ndata: {\"name\":\"notes\",\"status\":\"running\",\"previous\":\"starting\"}\n\n";
+    let (address, server) = chunked_server(split(body, &[3, 50, 51]), false).await;
+    let events: Vec<_> = client(&address)
+        .deployments()
+        .get("dep-1")
+        .events()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert!(
+        matches!(&events[0], Ok(GatewayEvent::Deployment(d)) if d.deployment_id == "dep-1" && d.status.is_ready())
+    );
+    assert!(matches!(&events[1], Ok(GatewayEvent::Server(s)) if s.name == "notes"));
+    assert_eq!(events.len(), 2);
+    assert!(
+        server
+            .await
+            .unwrap()
+            .starts_with("GET /api/v1/events?deploymentId=dep-1")
+    );
+}
+
+#[tokio::test]
+async fn a_silent_stream_ends_with_a_timeout() {
+    let (address, _server) = chunked_server(vec![b": hello\n\n".to_vec()], true).await;
+    let events: Vec<_> = client(&address)
+        .events()
+        .subscribe()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 1);
+    assert!(
+        matches!(events[0], Err(Error::Timeout { .. })),
+        "{:?}",
+        events[0]
+    );
+}
+
+#[tokio::test]
+async fn event_data_that_is_not_json_is_a_decode_error() {
+    let (address, _server) =
+        chunked_server(vec![b"event: deployment\ndata: {oops\n\n".to_vec()], false).await;
+    let events: Vec<_> = client(&address)
+        .events()
+        .subscribe()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert!(
+        matches!(&events[0], Err(Error::Decode { body_excerpt, .. }) if body_excerpt == "{oops")
+    );
+}
