@@ -1,0 +1,396 @@
+//! Configuration: API keys and their tenants, platform MCP servers, quotas and timeouts.
+//!
+//! A config file is JSON. Its `mcpServers` section has the shape common MCP client
+//! configurations use (`command`/`args`/`env` for stdio servers, `url`/`headers` for
+//! streamable HTTP ones), so an existing client configuration can be pasted in:
+//!
+//! ```json
+//! {
+//!   "apiKeys": [{"key": "cgw-0123456789abcdef0123456789abcdef", "tenantId": "tenant-a"}],
+//!   "builtins": ["text", "math", "notes"],
+//!   "mcpServers": {
+//!     "memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"], "category": "knowledge"},
+//!     "remote": {"url": "http://127.0.0.1:8931/mcp", "headers": {"Authorization": "Bearer x"}}
+//!   },
+//!   "rateLimits": {"windowSeconds": 60, "select": 600, "invoke": 1200, "list": 300, "default": 100000}
+//! }
+//! ```
+//!
+//! API keys can also come from the environment variable `CONNECTORS_GATEWAY_API_KEYS`
+//! (`key=tenant` pairs separated by commas).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use connectors::api::{SecretString, SecretStringMap};
+use serde::Deserialize;
+
+/// Environment variable holding extra API keys: `key=tenant[,key=tenant...]`.
+pub const API_KEYS_ENV: &str = "CONNECTORS_GATEWAY_API_KEYS";
+
+/// Everything the gateway can be configured with. `Config::default()` is the built-in
+/// development setup: the three built-in MCP servers in-process, a generated API key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Config {
+    /// API keys (at least 32 characters) and the tenant each one authenticates.
+    #[serde(default)]
+    pub api_keys: Vec<ApiKeyConfig>,
+    /// Built-in servers (`text`, `math`, `notes`) to run in-process as platform servers.
+    #[serde(default = "default_builtins")]
+    pub builtins: Vec<String>,
+    /// Further platform MCP servers, by name (the integration part of their tool ids).
+    #[serde(default)]
+    pub mcp_servers: BTreeMap<String, ServerConfig>,
+    /// Per-tenant request quotas.
+    #[serde(default)]
+    pub rate_limits: RateLimitConfig,
+    /// How long a response is kept for replay under its `Idempotency-Key` (seconds).
+    #[serde(default = "default_idempotency_window")]
+    pub idempotency_window_seconds: u64,
+    /// How often a crashed server is restarted before it is marked failed for good.
+    #[serde(default = "default_max_restarts")]
+    pub max_restarts: u32,
+    /// Seconds between health checks (an MCP round trip) of every running server.
+    #[serde(default = "default_health_interval")]
+    pub health_check_interval_seconds: u64,
+    /// Seconds to wait for an MCP server to start and answer the handshake.
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_seconds: u64,
+    /// Seconds a single tool call may take before the gateway gives up on it.
+    #[serde(default = "default_call_timeout")]
+    pub call_timeout_seconds: u64,
+    /// Source types `mcp/add` may deploy (`stdio`, `http`, `github`, `docker`).
+    #[serde(default = "default_sources")]
+    pub deployment_sources: Vec<String>,
+    /// Where `github` deployments are cloned (default: a directory under the system temp dir).
+    #[serde(default)]
+    pub work_dir: Option<PathBuf>,
+    /// Seconds a `git clone` may take.
+    #[serde(default = "default_clone_timeout")]
+    pub clone_timeout_seconds: u64,
+    /// Declared relations between tools, added to the relation graph.
+    #[serde(default)]
+    pub relations: Vec<RelationConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            api_keys: Vec::new(),
+            builtins: default_builtins(),
+            mcp_servers: BTreeMap::new(),
+            rate_limits: RateLimitConfig::default(),
+            idempotency_window_seconds: default_idempotency_window(),
+            max_restarts: default_max_restarts(),
+            health_check_interval_seconds: default_health_interval(),
+            connect_timeout_seconds: default_connect_timeout(),
+            call_timeout_seconds: default_call_timeout(),
+            deployment_sources: default_sources(),
+            work_dir: None,
+            clone_timeout_seconds: default_clone_timeout(),
+            relations: Vec::new(),
+        }
+    }
+}
+
+/// One API key and its tenant.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApiKeyConfig {
+    /// The key clients send as `Authorization: Bearer <key>`.
+    pub key: SecretString,
+    /// The tenant the key authenticates.
+    pub tenant_id: String,
+}
+
+impl fmt::Debug for ApiKeyConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKeyConfig")
+            .field("key", &self.key)
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
+}
+
+/// A platform MCP server: `command` (+ `args`, `env`) for stdio, or `url` (+ `headers`)
+/// for streamable HTTP.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Program to start (stdio servers).
+    #[serde(default)]
+    pub command: Option<String>,
+    /// Its arguments.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment variables.
+    #[serde(default)]
+    pub env: SecretStringMap,
+    /// The MCP endpoint (streamable HTTP servers).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Extra HTTP headers (streamable HTTP servers).
+    #[serde(default)]
+    pub headers: SecretStringMap,
+    /// Transport hint some client configs carry (`stdio`, `http`, `streamable-http`); optional.
+    #[serde(default, rename = "type")]
+    pub transport: Option<String>,
+    /// Tool category of the server's tools (default: the server name).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// One line about the server.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl ServerConfig {
+    /// A stdio server.
+    pub fn stdio(
+        command: impl Into<String>,
+        args: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        ServerConfig {
+            command: Some(command.into()),
+            args: args.into_iter().map(Into::into).collect(),
+            ..ServerConfig::default()
+        }
+    }
+
+    /// A streamable HTTP server.
+    pub fn http(url: impl Into<String>) -> Self {
+        ServerConfig {
+            url: Some(url.into()),
+            ..ServerConfig::default()
+        }
+    }
+
+    /// Sets the category.
+    pub fn with_category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+}
+
+/// Per-tenant quotas: requests per window for each endpoint family.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Length of the window in seconds.
+    #[serde(default = "default_window")]
+    pub window_seconds: u64,
+    /// `POST /api/v1/tools/select`.
+    #[serde(default = "default_select")]
+    pub select: u64,
+    /// `POST /api/v1/tools/invoke` (and its batch and stream forms).
+    #[serde(default = "default_invoke")]
+    pub invoke: u64,
+    /// `GET /api/v1/tools/list`.
+    #[serde(default = "default_list")]
+    pub list: u64,
+    /// Every other authenticated route.
+    #[serde(default = "default_other")]
+    pub default: u64,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            window_seconds: default_window(),
+            select: default_select(),
+            invoke: default_invoke(),
+            list: default_list(),
+            default: default_other(),
+        }
+    }
+}
+
+/// A declared relation between two tools.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RelationConfig {
+    /// Tool id (`server.tool`).
+    pub from: String,
+    /// Tool id (`server.tool`).
+    pub to: String,
+    /// `OFTEN_USED_WITH`, `DEPENDS_ON`, `ALTERNATIVE_TO` or `PRECEDES`.
+    #[serde(rename = "type")]
+    pub relation: String,
+    /// Strength in 0..=1 (default 0.8).
+    #[serde(default)]
+    pub weight: Option<f64>,
+}
+
+fn default_builtins() -> Vec<String> {
+    vec!["text".into(), "math".into(), "notes".into()]
+}
+fn default_idempotency_window() -> u64 {
+    24 * 60 * 60
+}
+fn default_max_restarts() -> u32 {
+    3
+}
+fn default_health_interval() -> u64 {
+    15
+}
+fn default_connect_timeout() -> u64 {
+    60
+}
+fn default_call_timeout() -> u64 {
+    300
+}
+fn default_clone_timeout() -> u64 {
+    180
+}
+fn default_sources() -> Vec<String> {
+    vec![
+        "stdio".into(),
+        "http".into(),
+        "github".into(),
+        "docker".into(),
+    ]
+}
+fn default_window() -> u64 {
+    60
+}
+fn default_select() -> u64 {
+    600
+}
+fn default_invoke() -> u64 {
+    1200
+}
+fn default_list() -> u64 {
+    300
+}
+fn default_other() -> u64 {
+    100_000
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug)]
+pub struct ConfigError(String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads a JSON config file.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+        Config::from_json(&text).map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))
+    }
+
+    /// Parses a JSON config.
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            ConfigError(format!("invalid configuration at `{path}`: {}", e.inner()))
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Adds the keys of [`API_KEYS_ENV`], if set.
+    pub fn with_env_keys(mut self) -> Result<Config, ConfigError> {
+        if let Ok(value) = std::env::var(API_KEYS_ENV) {
+            for pair in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let (key, tenant) = pair.split_once('=').ok_or_else(|| {
+                    ConfigError(format!("{API_KEYS_ENV}: expected key=tenant pairs"))
+                })?;
+                self.api_keys.push(ApiKeyConfig {
+                    key: SecretString::from(key.trim()),
+                    tenant_id: tenant.trim().to_string(),
+                });
+            }
+            self.validate()?;
+        }
+        Ok(self)
+    }
+
+    /// Checks what serde cannot: key lengths, names, sources.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for key in &self.api_keys {
+            if key.key.expose().len() < 32 {
+                return Err(ConfigError(format!(
+                    "the API key of tenant '{}' is shorter than 32 characters",
+                    key.tenant_id
+                )));
+            }
+            if !is_tenant_id(&key.tenant_id) {
+                return Err(ConfigError(format!(
+                    "tenant id '{}' must match ^[a-zA-Z0-9_-]+$",
+                    key.tenant_id
+                )));
+            }
+        }
+        for name in &self.builtins {
+            if name.parse::<connectors_mcp_servers::Builtin>().is_err() {
+                return Err(ConfigError(format!(
+                    "unknown built-in server '{name}' (expected text, math or notes)"
+                )));
+            }
+        }
+        for (name, server) in &self.mcp_servers {
+            if !is_server_name(name) {
+                return Err(ConfigError(format!(
+                    "server name '{name}' must match ^[a-z0-9-]+$ (it becomes the integration of its tool ids)"
+                )));
+            }
+            match (&server.command, &server.url) {
+                (Some(_), None) | (None, Some(_)) => {}
+                _ => {
+                    return Err(ConfigError(format!(
+                        "server '{name}' needs exactly one of `command` (stdio) and `url` (streamable HTTP)"
+                    )));
+                }
+            }
+        }
+        for source in &self.deployment_sources {
+            if !["stdio", "http", "github", "docker"].contains(&source.as_str()) {
+                return Err(ConfigError(format!(
+                    "unknown deployment source type '{source}'"
+                )));
+            }
+        }
+        if self.rate_limits.window_seconds == 0 {
+            return Err(ConfigError(
+                "rateLimits.windowSeconds must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn connect_timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout_seconds.max(1))
+    }
+
+    pub(crate) fn call_timeout(&self) -> Duration {
+        Duration::from_secs(self.call_timeout_seconds.max(1))
+    }
+}
+
+/// `^[a-z0-9-]+$`, at most 64 characters: a server (integration) name.
+pub(crate) fn is_server_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// `^[a-zA-Z0-9_-]+$`: a tenant id.
+pub(crate) fn is_tenant_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}

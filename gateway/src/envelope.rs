@@ -1,0 +1,160 @@
+//! The response envelope `{success, data, metadata}` and the per-request context
+//! (request id, path) that fills its metadata.
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::Utc;
+use connectors::api::types;
+use tracing::Instrument;
+
+/// API version reported in every envelope's metadata.
+pub(crate) const API_VERSION: &str = "1.0.0";
+
+/// What every handler of one request may need to know about it.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestCtx {
+    /// `X-Request-Id` of the request, or a generated uuid v4.
+    pub request_id: String,
+    /// The request path, e.g. `/api/v1/tools/list`.
+    pub path: String,
+    /// The request method.
+    pub method: String,
+}
+
+tokio::task_local! {
+    static CTX: RequestCtx;
+}
+
+/// The context of the request being handled (a fresh one outside any request).
+pub(crate) fn current() -> RequestCtx {
+    CTX.try_with(Clone::clone).unwrap_or_else(|_| RequestCtx {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        path: String::new(),
+        method: String::new(),
+    })
+}
+
+/// Middleware: establishes the [`RequestCtx`] for everything that runs for this request.
+pub(crate) async fn request_context(request: Request, next: Next) -> Response {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let ctx = RequestCtx {
+        request_id,
+        path: request.uri().path().to_string(),
+        method: request.method().to_string(),
+    };
+    let span = tracing::debug_span!("request", method = %ctx.method, path = %ctx.path, request_id = %ctx.request_id);
+    let mut response = CTX.scope(ctx, next.run(request).instrument(span)).await;
+    // Responses are JSON unless a handler said otherwise; say it like the real gateway.
+    if let Some(value) = response.headers().get(axum::http::header::CONTENT_TYPE)
+        && value.as_bytes() == b"application/json"
+    {
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+    }
+    response
+}
+
+/// Metadata of an envelope: timestamp, request id, API version.
+pub(crate) fn metadata() -> types::ResponseMetadata {
+    types::ResponseMetadata {
+        timestamp: Some(Utc::now()),
+        request_id: Some(current().request_id),
+        version: Some(API_VERSION.to_string()),
+        path: None,
+    }
+}
+
+/// Metadata of the auth layer's errors: timestamp and the route path only.
+pub(crate) fn auth_metadata() -> types::ResponseMetadata {
+    types::ResponseMetadata {
+        timestamp: Some(Utc::now()),
+        request_id: None,
+        version: None,
+        path: Some(route_path(&current().path)),
+    }
+}
+
+/// The path as the real gateway's routers see it: relative to their mount point
+/// (`/api/v1/mcp/add` -> `/add`, `/api/v1/tools/invoke` -> `/tools/invoke`).
+pub(crate) fn route_path(path: &str) -> String {
+    let relative = path
+        .strip_prefix("/api/v1/mcp")
+        .or_else(|| path.strip_prefix("/api/v1"))
+        .unwrap_or(path);
+    if relative.is_empty() {
+        "/".to_string()
+    } else {
+        relative.to_string()
+    }
+}
+
+/// A generated `*Response` envelope type and the payload it carries.
+pub(crate) trait Envelope: Sized {
+    /// The payload (`data`).
+    type Data;
+    /// Wraps `data` with `success: true` and the current metadata.
+    fn wrap(data: Self::Data) -> Self;
+}
+
+macro_rules! envelopes {
+    ($($response:ident => $data:ident),* $(,)?) => {
+        $(
+            impl Envelope for types::$response {
+                type Data = types::$data;
+                fn wrap(data: types::$data) -> Self {
+                    types::$response { success: true, data, metadata: Some(metadata()) }
+                }
+            }
+        )*
+    };
+}
+
+envelopes! {
+    ServiceInfoResponse => ServiceInfo,
+    HealthResponse => Health,
+    DetailedHealthResponse => DetailedHealth,
+    ReadinessResponse => Readiness,
+    MetricsResponse => MetricsPayload,
+    SelectToolsResponse => SelectToolsResult,
+    ListToolsResponse => ToolPage,
+    GetToolResponse => ToolSelection,
+    RelatedToolsResponse => RelatedTools,
+    ListCategoriesResponse => CategoryList,
+    InvokeToolResponse => InvokeToolResult,
+    BatchInvokeResponse => BatchInvokeResult,
+    AddMcpServerResponse => DeploymentAccepted,
+    ListCustomServersResponse => CustomServerList,
+    RemoveCustomServerResponse => RemovedServer,
+    McpHealthResponse => McpServiceHealth,
+    ListServersResponse => ServerPage,
+    GetServerResponse => McpServer,
+    ListServerToolsResponse => ServerTools,
+    ServerHealthResponse => ServerHealth,
+    ListDeploymentsResponse => DeploymentPage,
+    GetDeploymentResponse => Deployment,
+    DeploymentLogsResponse => DeploymentLogs,
+    OAuthConfigChangeResponse => OAuthConfigChange,
+    GetOAuthConfigResponse => OAuthConfigView,
+    OAuthServiceHealthResponse => OAuthServiceHealth,
+    ListTenantIntegrationsResponse => TenantIntegrations,
+    IdentityResponse => Identity,
+    ListIdentitiesResponse => IdentityPage,
+    DeleteIdentityResponse => DeletedIdentity,
+}
+
+/// A success envelope of type `E` around `data`, as JSON.
+pub(crate) fn ok<E: Envelope>(data: E::Data) -> Json<E> {
+    Json(E::wrap(data))
+}

@@ -1,0 +1,398 @@
+//! The reference Connectors gateway: a real HTTP server that implements every operation
+//! of `openapi.yaml` in front of real MCP servers, so that the SDK's tests, its examples
+//! and a first run need no network and no external service.
+//!
+//! * Wire types are the ones generated from `openapi.yaml` (`connectors::api::types`).
+//! * MCP runs through the official Rust SDK (`rmcp`) as a client: the built-in servers
+//!   (`text`, `math`, `notes`) in-process over a byte stream, other servers over stdio or
+//!   streamable HTTP. Sessions stay open, crashed servers are restarted or marked failed.
+//! * Tenants come from API keys; quotas, idempotency keys, deployments with logs, tool
+//!   selection, identities and OAuth configurations behave like the real gateway.
+//!
+//! Start one in-process on an ephemeral loopback port:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let gateway = connectors_gateway::Gateway::builder().spawn().await?;
+//! println!("{} (key {})", gateway.url(), gateway.api_key());
+//! gateway.shutdown().await;
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod auth;
+pub mod config;
+mod deployments;
+mod envelope;
+mod errors;
+mod events;
+mod idempotency;
+mod identities;
+mod mcp_client;
+mod metrics;
+mod oauth;
+mod rate_limit;
+mod registry;
+mod routes;
+mod selection;
+mod state;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use connectors::api::{SecretString, types};
+use connectors_mcp_servers::Builtin;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use config::{
+    ApiKeyConfig, Config, ConfigError, RateLimitConfig, RelationConfig, ServerConfig,
+};
+
+use crate::mcp_client::Endpoint;
+use crate::registry::{Server, ServerKind};
+use crate::state::AppState;
+
+/// Tenant of the generated development key.
+pub const DEV_TENANT: &str = "default";
+
+/// Entry point: [`Gateway::builder`].
+#[derive(Debug)]
+pub struct Gateway;
+
+impl Gateway {
+    /// A builder with the default configuration (built-in servers in-process, a
+    /// generated API key, `127.0.0.1:0`).
+    pub fn builder() -> GatewayBuilder {
+        GatewayBuilder {
+            config: Config::default(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+/// Configures and starts a gateway.
+#[derive(Debug, Clone)]
+pub struct GatewayBuilder {
+    config: Config,
+    bind: SocketAddr,
+}
+
+impl GatewayBuilder {
+    /// Replaces the whole configuration.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, an ephemeral loopback port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Adds an API key (at least 32 characters) for `tenant`.
+    pub fn api_key(mut self, key: impl Into<String>, tenant: impl Into<String>) -> Self {
+        self.config.api_keys.push(ApiKeyConfig {
+            key: SecretString::new(key),
+            tenant_id: tenant.into(),
+        });
+        self
+    }
+
+    /// Adds a platform MCP server.
+    pub fn platform_server(mut self, name: impl Into<String>, server: ServerConfig) -> Self {
+        self.config.mcp_servers.insert(name.into(), server);
+        self
+    }
+
+    /// Changes the quotas.
+    pub fn rate_limits(mut self, limits: RateLimitConfig) -> Self {
+        self.config.rate_limits = limits;
+        self
+    }
+
+    /// How often a crashed server is restarted before it is marked failed.
+    pub fn max_restarts(mut self, restarts: u32) -> Self {
+        self.config.max_restarts = restarts;
+        self
+    }
+
+    /// Binds, starts the platform servers (waiting for them to connect or fail) and
+    /// serves the API until [`RunningGateway::shutdown`].
+    pub async fn spawn(mut self) -> Result<RunningGateway, GatewayError> {
+        self.config
+            .validate()
+            .map_err(|e| GatewayError(e.to_string()))?;
+        let generated_key = if self.config.api_keys.is_empty() {
+            let key = format!("cgw-dev-{}", uuid::Uuid::new_v4().simple());
+            self.config.api_keys.push(ApiKeyConfig {
+                key: SecretString::new(key),
+                tenant_id: DEV_TENANT.to_string(),
+            });
+            true
+        } else {
+            false
+        };
+        let first_key = self.config.api_keys.first().cloned();
+        let listener = tokio::net::TcpListener::bind(self.bind)
+            .await
+            .map_err(|e| GatewayError(format!("cannot listen on {}: {e}", self.bind)))?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|e| GatewayError(format!("cannot read the bound address: {e}")))?;
+        let shutdown = CancellationToken::new();
+        let state = AppState::new(self.config);
+        start_platform_servers(&state).await;
+        state.registry.spawn_health_checks(
+            Duration::from_secs(state.config.health_check_interval_seconds.max(1)),
+            shutdown.clone(),
+        );
+        state.ready.store(true, Ordering::SeqCst);
+        let app = routes::router(state.clone());
+        let stop = shutdown.clone();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(stop.cancelled_owned())
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "the HTTP server stopped");
+            }
+        });
+        let (api_key, tenant_id) = match first_key {
+            Some(k) => (k.key, k.tenant_id),
+            None => (SecretString::new(""), DEV_TENANT.to_string()),
+        };
+        tracing::info!(address = %local_addr, "gateway listening");
+        Ok(RunningGateway {
+            url: format!("http://{local_addr}"),
+            local_addr,
+            api_key,
+            tenant_id,
+            generated_key,
+            state,
+            shutdown,
+            task: Some(task),
+        })
+    }
+}
+
+async fn start_platform_servers(state: &AppState) {
+    let mut pending = Vec::new();
+    for name in &state.config.builtins {
+        let Ok(builtin) = name.parse::<Builtin>() else {
+            continue;
+        };
+        let category = match builtin {
+            Builtin::Text => "text",
+            Builtin::Math => "math",
+            Builtin::Notes => "productivity",
+        };
+        pending.push(platform_server(
+            state,
+            builtin.name(),
+            category,
+            Some(builtin.description().to_string()),
+            Endpoint::InProcess(builtin),
+        ));
+    }
+    for (name, server) in &state.config.mcp_servers {
+        let endpoint = match (&server.command, &server.url) {
+            (Some(command), _) => Endpoint::Stdio {
+                command: command.clone(),
+                args: server.args.clone(),
+                env: server.env.clone(),
+            },
+            (None, Some(url)) => Endpoint::Http {
+                url: url.clone(),
+                headers: server.headers.clone(),
+            },
+            (None, None) => continue,
+        };
+        let category = server.category.clone().unwrap_or_else(|| name.clone());
+        pending.push(platform_server(
+            state,
+            name,
+            &category,
+            server.description.clone(),
+            endpoint,
+        ));
+    }
+    let starts = pending.into_iter().flatten().map(|server| {
+        let registry = state.registry.clone();
+        async move {
+            let name = server.name.clone();
+            match registry.start(server).await {
+                Ok(count) => {
+                    tracing::info!(server = %name, tools = count, "platform server running")
+                }
+                Err(e) => {
+                    tracing::warn!(server = %name, error = %e, "platform server failed to start")
+                }
+            }
+        }
+    });
+    futures::future::join_all(starts).await;
+}
+
+fn platform_server(
+    state: &AppState,
+    name: &str,
+    category: &str,
+    description: Option<String>,
+    endpoint: Endpoint,
+) -> Option<Arc<Server>> {
+    let server_name = name.to_string();
+    let log: mcp_client::LogSink = Arc::new(move |stream, line| {
+        tracing::debug!(server = %server_name, stream = %stream, "{line}");
+    });
+    let server = Server::new(
+        name,
+        ServerKind::Platform,
+        None,
+        category,
+        description,
+        endpoint,
+        log,
+    );
+    match state.registry.insert(server.clone()) {
+        Ok(()) => Some(server),
+        Err(_) => {
+            tracing::warn!(server = %name, "a platform server of that name is configured twice");
+            None
+        }
+    }
+}
+
+/// A gateway serving on a local port.
+pub struct RunningGateway {
+    url: String,
+    local_addr: SocketAddr,
+    api_key: SecretString,
+    tenant_id: String,
+    generated_key: bool,
+    state: AppState,
+    shutdown: CancellationToken,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for RunningGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningGateway")
+            .field("url", &self.url)
+            .field("tenant_id", &self.tenant_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningGateway {
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The first configured API key (the generated development key when none was given).
+    pub fn api_key(&self) -> &str {
+        self.api_key.expose()
+    }
+
+    /// The tenant of [`api_key`](Self::api_key).
+    pub fn tenant_id(&self) -> &str {
+        &self.tenant_id
+    }
+
+    /// Whether [`api_key`](Self::api_key) was generated because none was configured.
+    pub fn key_was_generated(&self) -> bool {
+        self.generated_key
+    }
+
+    /// Process id of the stdio server `name`'s current process, if it has one.
+    pub fn server_pid(&self, name: &str) -> Option<u32> {
+        self.state
+            .registry
+            .all()
+            .into_iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.snapshot().pid)
+    }
+
+    /// Stops serving and stops every MCP server.
+    pub async fn shutdown(mut self) {
+        self.stop();
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+        }
+    }
+
+    /// Waits until the server stops (after [`shutdown`](Self::shutdown) from elsewhere, or an error).
+    pub async fn wait(mut self) {
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    fn stop(&self) {
+        self.shutdown.cancel();
+        self.state.registry.shutdown();
+    }
+}
+
+impl Drop for RunningGateway {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Why the gateway could not start.
+#[derive(Debug)]
+pub struct GatewayError(String);
+
+impl fmt::Display for GatewayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for GatewayError {}
+
+/// A `stdio` source that runs built-in server `builtin` through `binary` (the
+/// `connectors-gateway` executable: `connectors-gateway mcp-server <name>`).
+pub fn builtin_stdio_source(
+    binary: &Path,
+    builtin: Builtin,
+) -> Result<types::McpSource, GatewayError> {
+    let command = binary
+        .to_string_lossy()
+        .parse()
+        .map_err(|e| GatewayError(format!("invalid command {}: {e}", binary.display())))?;
+    Ok(types::McpSource::Stdio {
+        command,
+        args: vec!["mcp-server".into(), builtin.name().into()],
+        env: None,
+    })
+}
+
+/// Serves built-in server `name` over this process's stdin/stdout until stdin closes
+/// (what `connectors-gateway mcp-server <name>` runs).
+pub async fn serve_builtin_stdio(name: &str) -> Result<(), GatewayError> {
+    let builtin: Builtin = name.parse().map_err(|e| GatewayError(format!("{e}")))?;
+    tracing::info!(
+        server = builtin.name(),
+        "serving built-in MCP server over stdio"
+    );
+    connectors_mcp_servers::serve_stdio(builtin)
+        .await
+        .map(|_| ())
+        .map_err(|e| GatewayError(e.to_string()))
+}
+
+pub use connectors_mcp_servers::Builtin as BuiltinServer;

@@ -1,0 +1,332 @@
+//! `tools/invoke` and its batch and streaming forms: MCP `tools/call` on the live session.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use connectors::api::{ServerStatus, types};
+use serde_json::{Map, Value};
+use tokio::sync::mpsc;
+
+use crate::auth::Tenant;
+use crate::envelope::ok;
+use crate::errors::{ApiError, ApiResult, JsonBody, decode};
+use crate::mcp_client::{CallError, CallEvent, Session};
+use crate::state::AppState;
+
+/// A checked invocation, resolved to a live session.
+struct Target {
+    tool_id: String,
+    tool: String,
+    session: Arc<Session>,
+    arguments: Map<String, Value>,
+}
+
+/// The real gateway's message when `toolId` is not a string.
+fn require_string(body: &Map<String, Value>, field: &str, prefix: &str) -> ApiResult<()> {
+    match body.get(field) {
+        Some(Value::String(_)) => Ok(()),
+        _ => {
+            let name = format!("{prefix}{field}");
+            Err(ApiError::validation(
+                &name,
+                format!("{name} must be a string"),
+            ))
+        }
+    }
+}
+
+fn check_request(body: &Map<String, Value>, prefix: &str) -> ApiResult<()> {
+    require_string(body, "toolId", prefix)?;
+    require_string(body, "integration", prefix)?;
+    require_string(body, "tenantId", prefix)?;
+    if let Some(Value::Object(parameters)) = body.get("parameters")
+        && parameters.len() > 100
+    {
+        return Err(ApiError::validation(
+            &format!("{prefix}parameters"),
+            "parameters must have at most 100 names",
+        ));
+    }
+    Ok(())
+}
+
+fn tool_not_found(tool_id: &str) -> ApiError {
+    ApiError::not_found("TOOL_NOT_FOUND", format!("Tool '{tool_id}' not found"))
+        .with("toolId", tool_id)
+}
+
+/// Finds the session and tool name behind an invocation.
+fn resolve(
+    state: &AppState,
+    tenant: &Tenant,
+    request: &types::InvokeToolRequest,
+) -> ApiResult<Target> {
+    let integration = request.integration.as_str();
+    let tool_id = request.tool_id.as_str();
+    let tool = match tool_id.split_once('.') {
+        Some((server, tool)) if server == integration => tool,
+        Some(_) => return Err(tool_not_found(tool_id)),
+        None => tool_id,
+    };
+    let full_id = format!("{integration}.{tool}");
+    let server = state
+        .registry
+        .get_visible(&tenant.0, integration)
+        .ok_or_else(|| tool_not_found(&full_id))?;
+    let snapshot = server.snapshot();
+    let Some(session) = server.session() else {
+        let reason = snapshot
+            .last_error
+            .clone()
+            .unwrap_or_else(|| snapshot.status.to_string());
+        return Err(ApiError::server_unavailable(
+            integration,
+            format!(
+                "MCP server '{integration}' is not running ({}: {reason})",
+                snapshot.status
+            ),
+        ));
+    };
+    if snapshot.status == ServerStatus::Running && !snapshot.tools.iter().any(|t| t.name == tool) {
+        return Err(tool_not_found(&full_id));
+    }
+    Ok(Target {
+        tool_id: full_id,
+        tool: tool.to_string(),
+        session,
+        arguments: request
+            .parameters
+            .clone()
+            .map(|p| p.into_map())
+            .unwrap_or_default(),
+    })
+}
+
+fn call_error(target: &Target, integration: &str, error: CallError) -> ApiError {
+    match error {
+        CallError::Unavailable(reason) => ApiError::server_unavailable(integration, reason),
+        CallError::Timeout(after) => ApiError::server_unavailable(
+            integration,
+            format!(
+                "MCP server '{integration}' did not answer '{}' within {} s",
+                target.tool,
+                after.as_secs()
+            ),
+        ),
+        CallError::Protocol {
+            code: -32602,
+            message,
+        } => ApiError::validation(
+            "parameters",
+            format!("Invalid parameters for '{}': {message}", target.tool_id),
+        ),
+        CallError::Protocol { code: -32601, .. } => tool_not_found(&target.tool_id),
+        CallError::Protocol { code, message } => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "MCP_ERROR",
+            format!("MCP server '{integration}' returned error {code}: {message}"),
+        )
+        .with("integration", integration),
+    }
+}
+
+async fn run(
+    state: &AppState,
+    tenant: &Tenant,
+    request: &types::InvokeToolRequest,
+    events: Option<mpsc::UnboundedSender<CallEvent>>,
+) -> ApiResult<types::InvokeToolResult> {
+    let target = resolve(state, tenant, request)?;
+    let started = Instant::now();
+    tracing::info!(tenant = %tenant.0, tool = %target.tool_id, "invoking tool");
+    let outcome = target
+        .session
+        .call_tool(
+            &target.tool,
+            target.arguments.clone(),
+            events,
+            state.config.call_timeout(),
+        )
+        .await;
+    let latency = started.elapsed().as_secs_f64() * 1000.0;
+    match outcome {
+        Ok(result) => {
+            state
+                .relations
+                .record(&tenant.0, std::slice::from_ref(&target.tool_id));
+            Ok(types::InvokeToolResult {
+                tool_id: target.tool_id,
+                result,
+                performance: Some(types::InvocationPerformance {
+                    latency_ms: Some((latency * 100.0).round() / 100.0),
+                }),
+            })
+        }
+        Err(e) => {
+            tracing::warn!(tool = %target.tool_id, error = %e, "tool call failed");
+            Err(call_error(&target, request.integration.as_str(), e))
+        }
+    }
+}
+
+fn decode_invocation(
+    tenant: &Tenant,
+    body: Map<String, Value>,
+) -> ApiResult<types::InvokeToolRequest> {
+    check_request(&body, "")?;
+    let request: types::InvokeToolRequest = decode(Value::Object(body), "InvokeToolRequest")?;
+    tenant.check(Some(request.tenant_id.as_str()))?;
+    Ok(request)
+}
+
+pub(crate) async fn invoke(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<types::InvokeToolResponse>> {
+    let request = decode_invocation(&tenant, body)?;
+    Ok(ok(run(&state, &tenant, &request, None).await?))
+}
+
+pub(crate) async fn batch(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<types::BatchInvokeResponse>> {
+    if let Some(Value::Array(items)) = body.get("invocations") {
+        for (i, item) in items.iter().enumerate() {
+            if let Value::Object(item) = item {
+                check_request(item, &format!("invocations[{i}]."))?;
+            }
+        }
+    }
+    let request: types::BatchInvokeRequest = decode(Value::Object(body), "BatchInvokeRequest")?;
+    if request.invocations.is_empty() || request.invocations.len() > 50 {
+        return Err(ApiError::validation(
+            "invocations",
+            "invocations must have between 1 and 50 items",
+        ));
+    }
+    for item in &request.invocations {
+        tenant.check(Some(item.tenant_id.as_str()))?;
+    }
+    let outcomes = futures::future::join_all(
+        request
+            .invocations
+            .iter()
+            .map(|item| run(&state, &tenant, item, None)),
+    )
+    .await;
+    let mut succeeded = 0;
+    let mut failed = 0;
+    let mut ran_together = Vec::new();
+    let results = outcomes
+        .into_iter()
+        .zip(&request.invocations)
+        .enumerate()
+        .map(|(index, (outcome, item))| match outcome {
+            Ok(result) => {
+                succeeded += 1;
+                ran_together.push(result.tool_id.clone());
+                types::BatchInvokeItem {
+                    index: index as u64,
+                    tool_id: result.tool_id.clone(),
+                    success: true,
+                    result: Some(result),
+                    error: None,
+                }
+            }
+            Err(error) => {
+                failed += 1;
+                types::BatchInvokeItem {
+                    index: index as u64,
+                    tool_id: item.tool_id.to_string(),
+                    success: false,
+                    result: None,
+                    error: Some(error.detail()),
+                }
+            }
+        })
+        .collect();
+    if ran_together.len() > 1 {
+        state.relations.record(&tenant.0, &ran_together);
+    }
+    Ok(ok(types::BatchInvokeResult {
+        results,
+        succeeded: Some(succeeded),
+        failed: Some(failed),
+    }))
+}
+
+fn sse_event<T: serde::Serialize>(name: &str, data: &T) -> Event {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_string());
+    Event::default().event(name).data(json)
+}
+
+pub(crate) async fn stream(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let request = decode_invocation(&tenant, body)?;
+    // Resolve first, so an unknown tool or a stopped server is an HTTP error, not an event.
+    resolve(&state, &tenant, &request)?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    tokio::spawn(async move {
+        let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
+        let call = run(&state, &tenant, &request, Some(events_tx));
+        tokio::pin!(call);
+        let forward = |event: CallEvent, tx: &mpsc::UnboundedSender<Event>| {
+            let _ = tx.send(match event {
+                CallEvent::Progress {
+                    progress,
+                    total,
+                    message,
+                } => sse_event(
+                    "progress",
+                    &types::InvocationProgressEvent {
+                        progress,
+                        total,
+                        message,
+                    },
+                ),
+                CallEvent::Log { level, message } => sse_event(
+                    "log",
+                    &types::InvocationLogEvent {
+                        level: Some(level),
+                        message,
+                    },
+                ),
+            });
+        };
+        let outcome = loop {
+            tokio::select! {
+                outcome = &mut call => break Some(outcome),
+                Some(event) = events_rx.recv() => forward(event, &tx),
+                _ = tx.closed() => break None,
+            }
+        };
+        let Some(outcome) = outcome else {
+            tracing::debug!("stream client went away; the call was cancelled");
+            return;
+        };
+        while let Ok(event) = events_rx.try_recv() {
+            forward(event, &tx);
+        }
+        let _ = tx.send(match outcome {
+            Ok(result) => sse_event("result", &result),
+            Err(error) => sse_event("error", &error.detail()),
+        });
+    });
+    let stream =
+        futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|e| e.map(Ok::<_, Infallible>)));
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}

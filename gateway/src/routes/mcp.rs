@@ -1,0 +1,258 @@
+//! `mcp/add`, custom servers, and the server listing, tools and health routes.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use connectors::api::{HealthState, ServerStatus, types};
+use serde_json::Value;
+
+use crate::auth::Tenant;
+use crate::config::is_server_name;
+use crate::deployments::estimated_time;
+use crate::envelope::ok;
+use crate::errors::{ApiError, ApiPath, ApiResult, JsonBody, QueryParams, decode, page, paginate};
+use crate::registry::{Server, ServerKind};
+use crate::state::AppState;
+
+fn missing(message: &str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "MISSING_FIELD", message)
+}
+
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    JsonBody(body): JsonBody,
+) -> ApiResult<(StatusCode, Json<types::AddMcpServerResponse>)> {
+    let absent = |field: &str| matches!(body.get(field), None | Some(Value::Null));
+    if absent("name") {
+        return Err(missing("Server name is required"));
+    }
+    if absent("source") {
+        return Err(missing("Server source is required"));
+    }
+    if absent("category") {
+        return Err(missing("Server category is required"));
+    }
+    if let Some(Value::String(requested)) = body.get("tenantId") {
+        tenant.check(Some(requested))?;
+    }
+    let request: types::AddMcpServerRequest = decode(Value::Object(body), "AddMcpServerRequest")?;
+    let name = request.name.to_string();
+    if !is_server_name(&name) {
+        return Err(ApiError::validation(
+            "name",
+            "name must match ^[a-z0-9-]+$ and have at most 64 characters (it becomes the integration of its tool ids)",
+        ));
+    }
+    match &request.source {
+        types::McpSource::Docker { port: Some(0), .. } => {
+            return Err(ApiError::validation(
+                "source.port",
+                "source.port must be between 1 and 65535",
+            ));
+        }
+        types::McpSource::Github {
+            auth: Some(auth), ..
+        } if auth.token.expose().is_empty() => {
+            return Err(ApiError::validation(
+                "source.auth.token",
+                "source.auth.token must not be empty",
+            ));
+        }
+        _ => {}
+    }
+    if state.registry.contains(&name) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "SERVER_ALREADY_EXISTS",
+            format!("MCP server with name '{name}' already exists"),
+        ));
+    }
+    let deployment = state.deployments.create(&name, &tenant.0, &request.source);
+    let accepted = types::DeploymentAccepted {
+        deployment_id: deployment.id.clone(),
+        status: deployment.status(),
+        estimated_time: Some(estimated_time(&request.source).to_string()),
+        message: Some(format!("MCP server '{name}' deployment initiated")),
+    };
+    tracing::info!(tenant = %tenant.0, server = %name, deployment = %deployment.id, "deployment accepted");
+    tokio::spawn(state.deployer().run(deployment, request));
+    Ok((StatusCode::ACCEPTED, ok(accepted)))
+}
+
+pub(crate) async fn list_custom(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    query: QueryParams,
+) -> ApiResult<Json<types::ListCustomServersResponse>> {
+    let requested = query.get("tenantId").map(str::to_string);
+    tenant.check(requested.as_deref())?;
+    let servers: Vec<types::CustomServer> = state
+        .registry
+        .visible(&tenant.0)
+        .iter()
+        .filter(|s| s.kind == ServerKind::Custom)
+        .map(|s| {
+            let snapshot = s.snapshot();
+            types::CustomServer {
+                name: s.name.clone(),
+                category: Some(s.category.clone()),
+                tool_count: Some(snapshot.tools.len() as u64),
+                status: snapshot.status,
+                source: Some(s.endpoint.describe()),
+                deployed_at: Some(s.deployed_at),
+                tenant_id: s.tenant.clone(),
+            }
+        })
+        .collect();
+    Ok(ok(types::CustomServerList {
+        count: Some(servers.len() as u64),
+        servers,
+        tenant_id: requested,
+    }))
+}
+
+pub(crate) async fn remove_custom(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<types::RemoveCustomServerResponse>> {
+    let deployed = state
+        .registry
+        .get_visible(&tenant.0, &name)
+        .filter(|s| s.kind == ServerKind::Custom);
+    let unfinished = state.deployments.unfinished(&tenant.0, &name);
+    if deployed.is_none() && unfinished.is_empty() {
+        return Err(ApiError::not_found(
+            "SERVER_NOT_FOUND",
+            format!("Custom server '{name}' not found"),
+        )
+        .with("name", name.as_str()));
+    }
+    for deployment in unfinished {
+        deployment.stop();
+    }
+    if deployed.is_some() {
+        state.registry.remove(&name);
+        for deployment in state.deployments.list(&tenant.0) {
+            if deployment.name == name && deployment.status().is_ready() {
+                deployment.stop();
+            }
+        }
+    }
+    tracing::info!(tenant = %tenant.0, server = %name, "custom server removed");
+    Ok(ok(types::RemovedServer {
+        message: Some(format!("Server '{name}' removed successfully")),
+        name,
+    }))
+}
+
+fn server_not_found(name: &str) -> ApiError {
+    ApiError::not_found("SERVER_NOT_FOUND", format!("MCP server '{name}' not found"))
+        .with("name", name)
+}
+
+fn find(state: &AppState, tenant: &Tenant, name: &str) -> ApiResult<std::sync::Arc<Server>> {
+    state
+        .registry
+        .get_visible(&tenant.0, name)
+        .ok_or_else(|| server_not_found(name))
+}
+
+pub(crate) async fn list_servers(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    query: QueryParams,
+) -> ApiResult<Json<types::ListServersResponse>> {
+    let kind = query.one_of("type", &["platform", "custom"])?;
+    let status = query.one_of(
+        "status",
+        &["starting", "running", "unhealthy", "failed", "stopped"],
+    )?;
+    let category = query.get("category");
+    let (limit, offset) = page(&query)?;
+    let servers: Vec<types::McpServer> = state
+        .registry
+        .visible(&tenant.0)
+        .iter()
+        .map(|s| s.to_wire())
+        .filter(|s| kind.as_deref().is_none_or(|k| s.type_.as_str() == k))
+        .filter(|s| status.as_deref().is_none_or(|st| s.status.as_str() == st))
+        .filter(|s| category.is_none_or(|c| s.category.as_deref() == Some(c)))
+        .collect();
+    let (servers, pagination) = paginate(servers, limit, offset);
+    Ok(ok(types::ServerPage {
+        servers,
+        pagination,
+    }))
+}
+
+pub(crate) async fn get_server(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<types::GetServerResponse>> {
+    Ok(ok(find(&state, &tenant, &name)?.to_wire()))
+}
+
+pub(crate) async fn server_tools(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<types::ListServerToolsResponse>> {
+    let server = find(&state, &tenant, &name)?;
+    let snapshot = server.snapshot();
+    if snapshot.status != ServerStatus::Running && snapshot.tools.is_empty() {
+        return Err(ApiError::server_unavailable(
+            &name,
+            format!("MCP server '{name}' is not running ({})", snapshot.status),
+        ));
+    }
+    let tools = snapshot
+        .tools
+        .iter()
+        .map(|t| types::McpTool {
+            tool_id: t.tool_id.clone(),
+            name: t.name.clone(),
+            description: Some(t.description.clone()),
+            input_schema: t.input_schema.clone(),
+            output_schema: t.output_schema.clone(),
+            annotations: t.annotations.clone(),
+        })
+        .collect();
+    Ok(ok(types::ServerTools {
+        server: name,
+        tools,
+    }))
+}
+
+pub(crate) async fn server_health(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<types::ServerHealthResponse>> {
+    let server = find(&state, &tenant, &name)?;
+    state.registry.check(&server).await;
+    let snapshot = server.snapshot();
+    let status = match snapshot.status {
+        ServerStatus::Running => HealthState::Healthy,
+        ServerStatus::Starting | ServerStatus::Unhealthy => HealthState::Degraded,
+        _ => HealthState::Unhealthy,
+    };
+    Ok(ok(types::ServerHealth {
+        error: if status == HealthState::Healthy {
+            None
+        } else {
+            Some(
+                snapshot
+                    .last_error
+                    .unwrap_or_else(|| snapshot.status.to_string()),
+            )
+        },
+        name,
+        status,
+        latency_ms: snapshot.latency_ms.map(|l| (l * 1000.0).round() / 1000.0),
+        last_check: snapshot.last_check,
+        restarts: Some(u64::from(snapshot.restarts)),
+    }))
+}

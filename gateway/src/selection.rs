@@ -1,0 +1,711 @@
+//! Tool selection: ranks the catalog for a natural-language query over tool names,
+//! descriptions, parameter names, server and category (camelCase and snake_case split),
+//! within a tool count and a token budget; assigns tiers, a reason and related tools from
+//! the relation graph. Deterministic for the same catalog: ties break on the tool id.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use connectors::api::{RelationType, types};
+use serde_json::{Map, Value};
+
+use crate::config::RelationConfig;
+use crate::registry::ToolInfo;
+
+/// Estimated tokens a tool's definition costs in a prompt: about four characters per
+/// token of its name, description and input schema as JSON.
+pub(crate) fn estimate_tokens(
+    name: &str,
+    description: &str,
+    input_schema: &Map<String, Value>,
+) -> u64 {
+    let schema = serde_json::to_string(input_schema)
+        .map(|s| s.len())
+        .unwrap_or(0);
+    let chars = name.len() + description.len() + schema;
+    (chars as u64).div_ceil(4) + 8
+}
+
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "to", "of", "for", "in", "on", "and", "or", "with", "by", "from", "is",
+    "are", "be", "me", "my", "i", "it", "its", "this", "that", "please", "some", "using", "use",
+    "into", "as", "at", "can", "you", "your", "want", "need", "do", "how", "what", "which",
+    "would", "like", "should", "could", "will", "we", "our", "then", "them", "they", "there",
+];
+
+/// Extra terms a query word brings along (with a lower weight).
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "calculate",
+        &["evaluate", "calculator", "arithmetic", "compute"],
+    ),
+    ("compute", &["evaluate", "calculator", "calculate"]),
+    ("calc", &["evaluate", "calculator"]),
+    ("average", &["mean", "statistic"]),
+    ("mean", &["average", "statistic"]),
+    ("memo", &["note"]),
+    ("remember", &["note", "save", "add"]),
+    ("save", &["add", "store"]),
+    ("store", &["save", "add"]),
+    ("write", &["add", "save"]),
+    ("create", &["add", "new"]),
+    ("lookup", &["search", "find", "get"]),
+    ("grep", &["find", "search"]),
+    ("search", &["find"]),
+    ("find", &["search"]),
+    ("remove", &["delete"]),
+    ("erase", &["delete"]),
+    ("uppercase", &["upper", "transform"]),
+    ("lowercase", &["lower", "transform"]),
+    ("capitalize", &["title", "transform"]),
+    ("convert", &["transform"]),
+    ("encode", &["base64"]),
+    ("decode", &["base64"]),
+    ("prime", &["count"]),
+];
+
+/// Lower-case words of `text`, split at non-alphanumerics, camelCase and letter/digit
+/// boundaries, light-stemmed, without stop words.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            flush(&mut current, &mut out);
+            continue;
+        }
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) {
+            let next = chars.get(i + 1).copied();
+            let boundary = (c.is_uppercase() && (prev.is_lowercase() || prev.is_ascii_digit()))
+                || (c.is_uppercase()
+                    && prev.is_uppercase()
+                    && next.is_some_and(|n| n.is_lowercase()))
+                || (c.is_ascii_digit() != prev.is_ascii_digit() && prev.is_alphanumeric());
+            if boundary {
+                flush(&mut current, &mut out);
+            }
+        }
+        current.extend(c.to_lowercase());
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+fn flush(current: &mut String, out: &mut Vec<String>) {
+    if current.is_empty() {
+        return;
+    }
+    let word = std::mem::take(current);
+    if STOPWORDS.contains(&word.as_str()) {
+        return;
+    }
+    out.push(stem(&word));
+}
+
+fn stem(word: &str) -> String {
+    let len = word.len();
+    if len > 4 && word.ends_with("ies") {
+        return format!("{}y", &word[..len - 3]);
+    }
+    for suffix in ["sses", "xes", "ches", "shes"] {
+        if len > suffix.len() + 1 && word.ends_with(suffix) {
+            return word[..len - 2].to_string();
+        }
+    }
+    if len > 5 && word.ends_with("ing") {
+        return word[..len - 3].to_string();
+    }
+    if len > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
+        return word[..len - 1].to_string();
+    }
+    word.to_string()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Name,
+    Server,
+    Parameter,
+    Category,
+    Description,
+}
+
+impl Field {
+    fn weight(self) -> f64 {
+        match self {
+            Field::Name => 3.0,
+            Field::Server => 2.0,
+            Field::Parameter => 1.5,
+            Field::Category => 1.5,
+            Field::Description => 1.0,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Field::Name => "the tool name",
+            Field::Server => "the server name",
+            Field::Parameter => "parameter names",
+            Field::Category => "the category",
+            Field::Description => "the description",
+        }
+    }
+}
+
+struct Indexed<'a> {
+    tool: &'a ToolInfo,
+    fields: Vec<(Field, BTreeSet<String>)>,
+}
+
+fn index(tool: &ToolInfo) -> Indexed<'_> {
+    let parameters: BTreeSet<String> = tool
+        .input_schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|props| props.keys().flat_map(|k| words(k)).collect())
+        .unwrap_or_default();
+    Indexed {
+        tool,
+        fields: vec![
+            (Field::Name, words(&tool.name).into_iter().collect()),
+            (Field::Server, words(&tool.server).into_iter().collect()),
+            (Field::Parameter, parameters),
+            (Field::Category, words(&tool.category).into_iter().collect()),
+            (
+                Field::Description,
+                words(&tool.description).into_iter().collect(),
+            ),
+        ],
+    }
+}
+
+/// A tool with its relevance to a query.
+#[derive(Debug, Clone)]
+pub(crate) struct Ranked {
+    pub tool: ToolInfo,
+    pub score: f64,
+    pub reason: String,
+}
+
+/// Filters that narrow the catalog before ranking.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Filters {
+    pub allowed_categories: Vec<String>,
+    pub excluded_servers: Vec<String>,
+}
+
+impl Filters {
+    fn admits(&self, tool: &ToolInfo) -> bool {
+        (self.allowed_categories.is_empty() || self.allowed_categories.contains(&tool.category))
+            && !self.excluded_servers.contains(&tool.server)
+    }
+}
+
+/// Every tool of `catalog` that matches `query` at all, best first.
+pub(crate) fn rank(query: &str, catalog: &[ToolInfo], filters: &Filters) -> Vec<Ranked> {
+    let indexed: Vec<Indexed<'_>> = catalog
+        .iter()
+        .filter(|t| filters.admits(t))
+        .map(index)
+        .collect();
+    if indexed.is_empty() {
+        return Vec::new();
+    }
+    // Query terms: the words, then their synonyms at a lower weight.
+    let mut terms: BTreeMap<String, f64> = BTreeMap::new();
+    for word in words(query) {
+        terms.insert(word.clone(), 1.0);
+        if let Some((_, extra)) = SYNONYMS.iter().find(|(w, _)| *w == word) {
+            for synonym in extra.iter() {
+                terms.entry(stem(synonym)).or_insert(0.6);
+            }
+        }
+    }
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let n = indexed.len() as f64;
+    let document_frequency = |term: &str| {
+        indexed
+            .iter()
+            .filter(|doc| doc.fields.iter().any(|(_, set)| set.contains(term)))
+            .count() as f64
+    };
+    let idf: BTreeMap<&str, f64> = terms
+        .keys()
+        .map(|t| {
+            (
+                t.as_str(),
+                (1.0 + n / (1.0 + document_frequency(t))).ln() + 0.1,
+            )
+        })
+        .collect();
+    let maximum: f64 = terms
+        .iter()
+        .filter(|(_, w)| **w >= 1.0)
+        .map(|(t, w)| w * idf.get(t.as_str()).copied().unwrap_or(0.0) * Field::Name.weight())
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE);
+
+    let mut ranked: Vec<Ranked> = indexed
+        .iter()
+        .filter_map(|doc| {
+            let mut raw = 0.0;
+            let mut matched: BTreeMap<Field, Vec<String>> = BTreeMap::new();
+            for (term, term_weight) in &terms {
+                let mut best: Option<(f64, Field)> = None;
+                for (field, set) in &doc.fields {
+                    let exact = set.contains(term);
+                    let partial = !exact
+                        && term.len() >= 4
+                        && set.iter().any(|w| {
+                            w.len() >= 4
+                                && (w.starts_with(term.as_str()) || term.starts_with(w.as_str()))
+                        });
+                    let strength = if exact {
+                        field.weight()
+                    } else if partial {
+                        field.weight() * 0.6
+                    } else {
+                        continue;
+                    };
+                    if best.is_none_or(|(b, _)| strength > b) {
+                        best = Some((strength, *field));
+                    }
+                }
+                if let Some((strength, field)) = best {
+                    raw += term_weight * idf.get(term.as_str()).copied().unwrap_or(0.0) * strength;
+                    if *term_weight >= 1.0 {
+                        matched.entry(field).or_default().push(term.clone());
+                    }
+                }
+            }
+            if raw <= 0.0 {
+                return None;
+            }
+            let score = ((raw / maximum).min(1.0) * 10_000.0).round() / 10_000.0;
+            let reason = if matched.is_empty() {
+                "related to the query by synonyms".to_string()
+            } else {
+                let parts: Vec<String> = matched
+                    .iter()
+                    .map(|(field, terms)| {
+                        let quoted: Vec<String> = terms.iter().map(|t| format!("'{t}'")).collect();
+                        format!("{} in {}", quoted.join(", "), field.label())
+                    })
+                    .collect();
+                format!("matches {}", parts.join("; "))
+            };
+            Some(Ranked {
+                tool: doc.tool.clone(),
+                score,
+                reason,
+            })
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.tool.tool_id.cmp(&b.tool.tool_id))
+    });
+    ranked
+}
+
+/// The best tools within `max_tools` and `token_budget`, each with its tier (1..=3).
+pub(crate) fn select(
+    ranked: Vec<Ranked>,
+    max_tools: usize,
+    token_budget: u64,
+) -> Vec<(Ranked, i64)> {
+    let mut chosen: Vec<Ranked> = Vec::new();
+    let mut used = 0u64;
+    for candidate in ranked {
+        if chosen.len() >= max_tools {
+            break;
+        }
+        if used + candidate.tool.token_cost > token_budget {
+            continue;
+        }
+        used += candidate.tool.token_cost;
+        chosen.push(candidate);
+    }
+    let top = chosen.first().map(|r| r.score).unwrap_or(0.0);
+    chosen
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let relative = if top > 0.0 { r.score / top } else { 0.0 };
+            let tier = if i == 0 || relative >= 0.75 {
+                1
+            } else if relative >= 0.4 {
+                2
+            } else {
+                3
+            };
+            (r, tier)
+        })
+        .collect()
+}
+
+/// Relations between tools: declared ones, tools invoked together, and tools of the
+/// same server.
+pub(crate) struct RelationGraph {
+    declared: Vec<(String, String, RelationType, f64)>,
+    together: Mutex<HashMap<(String, String), u32>>,
+    last_call: Mutex<HashMap<String, (String, Instant)>>,
+}
+
+/// Invocations by one tenant this close together count as "used together".
+const TOGETHER_WINDOW: Duration = Duration::from_secs(600);
+
+impl RelationGraph {
+    pub fn new(config: &[RelationConfig]) -> RelationGraph {
+        let mut declared: Vec<(String, String, RelationType, f64)> = [
+            ("notes.add_note", "notes.search_notes", "PRECEDES", 0.6),
+            ("notes.list_notes", "notes.get_note", "PRECEDES", 0.7),
+            ("notes.get_note", "notes.list_notes", "DEPENDS_ON", 0.7),
+            ("notes.delete_note", "notes.list_notes", "DEPENDS_ON", 0.7),
+            (
+                "text.base64_encode",
+                "text.base64_decode",
+                "OFTEN_USED_WITH",
+                0.6,
+            ),
+            (
+                "text.base64_decode",
+                "text.base64_encode",
+                "OFTEN_USED_WITH",
+                0.6,
+            ),
+            ("text.find", "text.word_count", "OFTEN_USED_WITH", 0.4),
+            ("math.statistics", "math.evaluate", "OFTEN_USED_WITH", 0.5),
+            ("math.evaluate", "math.statistics", "OFTEN_USED_WITH", 0.5),
+        ]
+        .iter()
+        .map(|(a, b, r, w)| (a.to_string(), b.to_string(), RelationType::from(*r), *w))
+        .collect();
+        for relation in config {
+            declared.push((
+                relation.from.clone(),
+                relation.to.clone(),
+                RelationType::from(relation.relation.as_str()),
+                relation.weight.unwrap_or(0.8).clamp(0.0, 1.0),
+            ));
+        }
+        RelationGraph {
+            declared,
+            together: Mutex::new(HashMap::new()),
+            last_call: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records that `tools` ran together (a batch), or that `tenant` ran one tool.
+    pub fn record(&self, tenant: &str, tools: &[String]) {
+        let mut together = self.together.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut bump = |a: &str, b: &str| {
+            if a != b {
+                let key = if a < b {
+                    (a.to_string(), b.to_string())
+                } else {
+                    (b.to_string(), a.to_string())
+                };
+                *together.entry(key).or_insert(0) += 1;
+            }
+        };
+        for (i, a) in tools.iter().enumerate() {
+            for b in tools.iter().skip(i + 1) {
+                bump(a, b);
+            }
+        }
+        if let Some(last) = tools.last() {
+            let mut last_call = self
+                .last_call
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some((previous, at)) = last_call.get(tenant)
+                && at.elapsed() < TOGETHER_WINDOW
+                && tools.len() == 1
+            {
+                bump(previous, last);
+            }
+            last_call.insert(tenant.to_string(), (last.clone(), Instant::now()));
+        }
+    }
+
+    /// Tools related to `tool` among `catalog`, strongest first.
+    pub fn related(
+        &self,
+        tool: &ToolInfo,
+        catalog: &[ToolInfo],
+        only: Option<&RelationType>,
+        limit: usize,
+    ) -> Vec<types::RelatedTool> {
+        let known: BTreeSet<&str> = catalog.iter().map(|t| t.tool_id.as_str()).collect();
+        let mut best: BTreeMap<String, types::RelatedTool> = BTreeMap::new();
+        let mut offer = |other: &str, relation: RelationType, weight: f64, reason: String| {
+            if other == tool.tool_id || !known.contains(other) {
+                return;
+            }
+            if only.is_some_and(|o| *o != relation) {
+                return;
+            }
+            let candidate = types::RelatedTool {
+                tool_id: other.to_string(),
+                relation,
+                weight: (weight * 1000.0).round() / 1000.0,
+                reason: Some(reason),
+            };
+            match best.get(other) {
+                Some(existing) if existing.weight >= candidate.weight => {}
+                _ => {
+                    best.insert(other.to_string(), candidate);
+                }
+            }
+        };
+        for (from, to, relation, weight) in &self.declared {
+            if *from == tool.tool_id {
+                offer(to, relation.clone(), *weight, "declared relation".into());
+            }
+        }
+        {
+            let together = self.together.lock().unwrap_or_else(PoisonError::into_inner);
+            for ((a, b), count) in together.iter() {
+                let other = if *a == tool.tool_id {
+                    b
+                } else if *b == tool.tool_id {
+                    a
+                } else {
+                    continue;
+                };
+                let weight = (0.5 + 0.1 * f64::from(*count)).min(0.95);
+                offer(
+                    other,
+                    RelationType::OftenUsedWith,
+                    weight,
+                    format!("invoked together {count} time(s)"),
+                );
+            }
+        }
+        for other in catalog.iter().filter(|t| t.server == tool.server) {
+            offer(
+                &other.tool_id,
+                RelationType::OftenUsedWith,
+                0.3,
+                "same server".into(),
+            );
+        }
+        let mut related: Vec<types::RelatedTool> = best.into_values().collect();
+        related.sort_by(|a, b| {
+            b.weight
+                .partial_cmp(&a.weight)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.tool_id.cmp(&b.tool_id))
+        });
+        related.truncate(limit);
+        related
+    }
+}
+
+/// The wire view of a tool (`ToolSelection`), with its full schema when `with_schema`.
+pub(crate) fn to_selection(
+    tool: &ToolInfo,
+    score: f64,
+    tier: i64,
+    with_schema: bool,
+) -> types::ToolSelection {
+    types::ToolSelection {
+        tool_id: tool.tool_id.clone(),
+        name: tool.name.clone(),
+        description: tool.description.clone(),
+        category: tool.category.clone(),
+        score,
+        token_cost: tool.token_cost,
+        tier,
+        schema: with_schema.then(|| tool_schema(tool)),
+        load_url: Some(format!("/api/v1/tools/{}", tool.tool_id)),
+        reason: None,
+        related_tools: Vec::new(),
+    }
+}
+
+/// The `ToolSchema` of a tool, from its MCP input schema.
+pub(crate) fn tool_schema(tool: &ToolInfo) -> types::ToolSchema {
+    let properties: HashMap<String, types::ToolParameter> = tool
+        .input_schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|props| {
+            props
+                .iter()
+                .map(|(name, schema)| (name.clone(), parameter(schema)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let required: Vec<String> = tool
+        .input_schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    types::ToolSchema {
+        name: tool.name.clone(),
+        description: Some(tool.description.clone()),
+        parameters: Some(types::ToolParameters {
+            type_: Some("object".into()),
+            properties,
+            required,
+        }),
+        examples: Vec::new(),
+        rate_limit: None,
+        requires_auth: Some(false),
+    }
+}
+
+fn parameter(schema: &Value) -> types::ToolParameter {
+    let object = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let type_ = match schema.get("type") {
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .map(str::to_string),
+        _ => None,
+    };
+    types::ToolParameter {
+        type_,
+        description: schema
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        enum_: schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        default: schema.get("default").cloned(),
+        format: schema
+            .get("format")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        items: object("items"),
+        properties: object("properties"),
+    }
+}
+
+/// A short stable id (16 hex digits) for `parts`.
+pub(crate) fn stable_id(parts: &[&str]) -> String {
+    let mut hasher = DefaultHasher::new();
+    parts.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tool(server: &str, name: &str, description: &str, params: &[&str]) -> ToolInfo {
+        let mut properties = Map::new();
+        for p in params {
+            properties.insert((*p).to_string(), serde_json::json!({"type": "string"}));
+        }
+        let mut schema = Map::new();
+        schema.insert("type".into(), "object".into());
+        schema.insert("properties".into(), Value::Object(properties));
+        ToolInfo {
+            server: server.into(),
+            name: name.into(),
+            tool_id: format!("{server}.{name}"),
+            description: description.into(),
+            category: server.into(),
+            token_cost: estimate_tokens(name, description, &schema),
+            input_schema: schema,
+            output_schema: Map::new(),
+            annotations: Map::new(),
+        }
+    }
+
+    #[test]
+    fn splits_camel_and_snake_case() {
+        assert_eq!(
+            words("createPullRequest"),
+            vec!["create", "pull", "request"]
+        );
+        assert_eq!(words("add_note"), vec!["add", "note"]);
+        assert_eq!(words("HTTPServer v2"), vec!["http", "server", "v", "2"]);
+        assert_eq!(words("the notes"), vec!["note"]);
+    }
+
+    #[test]
+    fn ranks_name_matches_first_and_is_deterministic() {
+        let catalog = vec![
+            tool(
+                "github",
+                "createPullRequest",
+                "Create a pull request",
+                &["repo", "title"],
+            ),
+            tool(
+                "github",
+                "listBranches",
+                "List branches of a repository",
+                &["repo"],
+            ),
+            tool("notes", "add_note", "Save a note", &["title", "body"]),
+        ];
+        let ranked = rank(
+            "create a github pull request",
+            &catalog,
+            &Filters::default(),
+        );
+        assert_eq!(ranked[0].tool.tool_id, "github.createPullRequest");
+        assert!(ranked[0].reason.contains("the tool name"));
+        let again = rank(
+            "create a github pull request",
+            &catalog,
+            &Filters::default(),
+        );
+        let ids: Vec<_> = ranked.iter().map(|r| (&r.tool.tool_id, r.score)).collect();
+        let ids_again: Vec<_> = again.iter().map(|r| (&r.tool.tool_id, r.score)).collect();
+        assert_eq!(ids, ids_again);
+        let excluded = rank(
+            "create a github pull request",
+            &catalog,
+            &Filters {
+                excluded_servers: vec!["github".into()],
+                ..Filters::default()
+            },
+        );
+        assert!(excluded.iter().all(|r| r.tool.server != "github"));
+    }
+
+    #[test]
+    fn respects_count_and_budget() {
+        let catalog = vec![
+            tool("notes", "add_note", "Save a note", &["title", "body"]),
+            tool("notes", "search_notes", "Search notes", &["query"]),
+            tool("notes", "get_note", "Read one note", &["id"]),
+        ];
+        let ranked = rank("note", &catalog, &Filters::default());
+        assert_eq!(select(ranked.clone(), 2, 100_000).len(), 2);
+        let cheapest = ranked.iter().map(|r| r.tool.token_cost).min().unwrap_or(0);
+        let chosen = select(ranked, 10, cheapest);
+        assert_eq!(chosen.len(), 1);
+        assert_eq!(chosen[0].1, 1);
+    }
+}

@@ -1,0 +1,77 @@
+//! The shared state of a running gateway.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::deployments::{Deployer, Deployments};
+use crate::events::EventBus;
+use crate::idempotency::IdempotencyStore;
+use crate::identities::Identities;
+use crate::metrics::Metrics;
+use crate::oauth::OAuthStore;
+use crate::rate_limit::RateLimiter;
+use crate::registry::Registry;
+use crate::selection::RelationGraph;
+
+/// Everything the handlers share (cheap to clone).
+#[derive(Clone)]
+pub(crate) struct AppState(Arc<Inner>);
+
+pub(crate) struct Inner {
+    pub config: Arc<Config>,
+    pub keys: Keys,
+    pub rate_limiter: RateLimiter,
+    pub idempotency: Arc<IdempotencyStore>,
+    pub registry: Arc<Registry>,
+    pub deployments: Deployments,
+    pub events: EventBus,
+    pub relations: RelationGraph,
+    pub identities: Identities,
+    pub oauth: OAuthStore,
+    pub metrics: Metrics,
+    pub started: Instant,
+    pub ready: AtomicBool,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(config: Config) -> AppState {
+        let config = Arc::new(config);
+        let events = EventBus::new();
+        AppState(Arc::new(Inner {
+            keys: Keys::from_config(&config),
+            rate_limiter: RateLimiter::new(config.rate_limits.clone()),
+            idempotency: Arc::new(IdempotencyStore::new(Duration::from_secs(
+                config.idempotency_window_seconds,
+            ))),
+            registry: Registry::new(config.clone(), events.clone()),
+            deployments: Deployments::new(events.clone()),
+            relations: RelationGraph::new(&config.relations),
+            identities: Identities::default(),
+            oauth: OAuthStore::default(),
+            metrics: Metrics::default(),
+            started: Instant::now(),
+            ready: AtomicBool::new(false),
+            events,
+            config,
+        }))
+    }
+
+    pub fn deployer(&self) -> Deployer {
+        Deployer {
+            registry: self.registry.clone(),
+            config: self.config.clone(),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Helpers: a gateway on a real loopback socket, a small JSON HTTP client, bounded polling.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::time::Duration;
+
+use connectors_gateway::{Gateway, GatewayBuilder, RunningGateway};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub const KEY_A: &str = "cgw-test-key-a-0123456789abcdef0123456789";
+pub const KEY_B: &str = "cgw-test-key-b-0123456789abcdef0123456789";
+pub const TENANT_A: &str = "tenant-a";
+pub const TENANT_B: &str = "tenant-b";
+
+/// The `connectors-gateway` binary (serves built-ins over stdio with `mcp-server <name>`).
+pub const GATEWAY_BIN: &str = env!("CARGO_BIN_EXE_connectors-gateway");
+
+/// A running gateway and an HTTP client for it.
+pub struct Gw {
+    pub running: RunningGateway,
+    pub http: reqwest::Client,
+    pub url: String,
+}
+
+/// A response: status, headers, JSON body (or `Value::String` with the text).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+/// Two tenants (A and B), the built-ins in-process.
+pub fn builder() -> GatewayBuilder {
+    Gateway::builder()
+        .api_key(KEY_A, TENANT_A)
+        .api_key(KEY_B, TENANT_B)
+}
+
+pub async fn start() -> Gw {
+    start_with(builder()).await
+}
+
+pub async fn start_with(builder: GatewayBuilder) -> Gw {
+    let running = builder.spawn().await.expect("gateway starts");
+    let url = running.url().to_string();
+    Gw {
+        running,
+        http: reqwest::Client::new(),
+        url,
+    }
+}
+
+impl Gw {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(key) = key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body read");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(reqwest::Method::GET, path, Some(KEY_A), None, &[])
+            .await
+    }
+
+    pub async fn get_as(&self, key: &str, path: &str) -> Reply {
+        self.send(reqwest::Method::GET, path, Some(key), None, &[])
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(reqwest::Method::POST, path, Some(KEY_A), Some(&body), &[])
+            .await
+    }
+
+    pub async fn post_as(&self, key: &str, path: &str, body: Value) -> Reply {
+        self.send(reqwest::Method::POST, path, Some(key), Some(&body), &[])
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(reqwest::Method::DELETE, path, Some(KEY_A), None, &[])
+            .await
+    }
+
+    pub async fn invoke(&self, tool_id: &str, parameters: Value) -> Reply {
+        let integration = tool_id.split('.').next().unwrap_or("");
+        self.post(
+            "/api/v1/tools/invoke",
+            serde_json::json!({"toolId": tool_id, "integration": integration, "tenantId": TENANT_A, "parameters": parameters}),
+        )
+        .await
+    }
+
+    /// Waits (bounded) for deployment `id` to leave the unfinished states; returns it.
+    pub async fn wait_deployment(&self, id: &str) -> Value {
+        let path = format!("/api/v1/mcp/deployments/{id}");
+        eventually(Duration::from_secs(90), || async {
+            let reply = self.get(&path).await;
+            let status = reply.data()["status"].as_str().unwrap_or("").to_string();
+            matches!(status.as_str(), "running" | "failed" | "stopped")
+                .then(|| reply.data().clone())
+        })
+        .await
+    }
+
+    /// Deploys `source` as `name` (tenant A) and returns the deployment id.
+    pub async fn deploy(&self, name: &str, source: Value) -> String {
+        let reply = self
+            .post(
+                "/api/v1/mcp/add",
+                serde_json::json!({"name": name, "category": "testing", "source": source}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+        reply.data()["deploymentId"]
+            .as_str()
+            .expect("deployment id")
+            .to_string()
+    }
+}
+
+/// Polls `check` until it returns `Some`, for at most `deadline` (then panics).
+pub async fn eventually<T, F, Fut>(deadline: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            started.elapsed() < deadline,
+            "condition not reached within {deadline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The stdio source that runs built-in `name` through the gateway binary.
+pub fn builtin_source(name: &str) -> Value {
+    serde_json::json!({"type": "stdio", "command": GATEWAY_BIN, "args": ["mcp-server", name]})
+}
