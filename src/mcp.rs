@@ -184,7 +184,7 @@ impl Server {
 ///
 /// let github = Source::github("https://github.com/modelcontextprotocol/servers").branch("main");
 /// let http = Source::http("http://127.0.0.1:18500/mcp").header("authorization", "Bearer t0ken");
-/// let stdio = Source::stdio("connectors-mcp-servers", ["notes"]).env("NOTES_DIR", "/tmp/notes");
+/// let stdio = Source::stdio("connectors-mcp-servers", ["notes"]).env("NOTES_DIR", "./notes");
 /// let docker = Source::docker("ghcr.io/acme/mcp:1").port(8080);
 /// # let _ = (github, http, stdio, docker);
 /// ```
