@@ -21,6 +21,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::api::SecretString;
 use crate::client::{Connectors, Shared};
 use crate::error::{Error, Redactor, Result};
+use crate::observe::{Observer, RawResponse};
 use crate::retry::RetryPolicy;
 use crate::transport::Policy;
 
@@ -76,6 +77,7 @@ pub struct ConnectorsBuilder {
     pool_max_idle_per_host: Option<usize>,
     pool_idle_timeout: Option<Duration>,
     user_agent: Option<String>,
+    observer: Option<Observer>,
     env: BTreeMap<String, String>,
 }
 
@@ -235,6 +237,32 @@ impl ConnectorsBuilder {
         self
     }
 
+    /// Hands the final response of every call, undecoded, to `observer` (see
+    /// [`crate::observe`]): for contract tests, recording fixtures or debugging.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = seen.clone();
+    /// let client = connectors::Connectors::builder()
+    ///     .observe_responses(move |response| {
+    ///         if let Ok(mut log) = log.lock() {
+    ///             log.push((response.operation_id().to_string(), response.status()));
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), connectors::Error>(())
+    /// ```
+    pub fn observe_responses(
+        mut self,
+        observer: impl Fn(&RawResponse<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Observer::new(observer));
+        self
+    }
+
     fn env(&self, name: &str) -> Option<&str> {
         self.env.get(name).map(|v| v.trim())
     }
@@ -248,6 +276,7 @@ impl ConnectorsBuilder {
             timeout: Some(config.timeout),
             deadline: config.deadline,
             default_query: self.query.clone(),
+            observer: self.observer.clone(),
         });
         let redactor = Redactor::new(config.api_key.as_ref().map(|k| k.expose()));
         Ok(Connectors::from_parts(

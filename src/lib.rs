@@ -56,6 +56,7 @@ pub mod function_calling;
 pub mod health;
 pub mod identities;
 pub mod mcp;
+pub mod observe;
 mod open_enum;
 pub mod pagination;
 pub mod retry;

@@ -53,6 +53,8 @@ pub(crate) struct Policy {
     /// Bound on all attempts of one call together, waits included.
     pub(crate) deadline: Option<Duration>,
     pub(crate) default_query: Vec<(String, String)>,
+    /// Sees the final response of every call before it is decoded.
+    pub(crate) observer: Option<crate::observe::Observer>,
 }
 
 impl Transport {
@@ -116,6 +118,8 @@ impl Probe {
 
 /// Method, path template and streaming flag of an operation, read from the spec once.
 struct Route {
+    /// The `operationId` as the spec spells it.
+    id: String,
     path: String,
     streaming: bool,
 }
@@ -145,6 +149,7 @@ fn routes() -> &'static HashMap<String, Route> {
                 map.insert(
                     snake_case(id),
                     Route {
+                        id: id.to_string(),
                         path: path.clone(),
                         streaming,
                     },
@@ -212,9 +217,20 @@ impl ClientHooks<Transport> for Client {
                     probe.update(|e| e.request_id = id);
                 }
                 let streaming = route.is_some_and(|r| r.streaming);
-                attempts(self, request, policy, streaming, transport.probe.as_ref())
-                    .instrument(span.clone())
-                    .await
+                let method = request.method().clone();
+                let (result, attempts) =
+                    attempts(self, request, policy, streaming, transport.probe.as_ref())
+                        .instrument(span.clone())
+                        .await;
+                match (result, &policy.observer) {
+                    (Ok(response), Some(observer)) => {
+                        let id = route.map_or(info.operation_id, |r| r.id.as_str());
+                        observer
+                            .observe(response, id, &method, &path, attempts)
+                            .await
+                    }
+                    (result, _) => result,
+                }
             }
         };
         span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
@@ -258,7 +274,7 @@ async fn attempts(
     policy: &Policy,
     streaming: bool,
     probe: Option<&Probe>,
-) -> reqwest::Result<reqwest::Response> {
+) -> (reqwest::Result<reqwest::Response>, u32) {
     let deadline = policy.deadline.map(|d| Instant::now() + d);
     let mut retries_done = 0u32;
     loop {
@@ -325,7 +341,7 @@ async fn attempts(
                     if let Some(probe) = probe {
                         record(probe, &result, attempt, true);
                     }
-                    return result;
+                    return (result, attempt);
                 }
                 decision
             }
@@ -337,7 +353,7 @@ async fn attempts(
                 if let Some(probe) = probe {
                     record(probe, &result, attempt, false);
                 }
-                return result;
+                return (result, attempt);
             }
             Decision::WaitTooLong(wait) => {
                 tracing::debug!(
@@ -348,14 +364,14 @@ async fn attempts(
                     record(probe, &result, attempt, false);
                     probe.update(|e| e.retry_after = Some(wait));
                 }
-                return result;
+                return (result, attempt);
             }
         };
         let Some(again) = next else {
             if let Some(probe) = probe {
                 record(probe, &result, attempt, false);
             }
-            return result;
+            return (result, attempt);
         };
         if let Some(deadline) = deadline
             && Instant::now() + wait >= deadline
@@ -364,7 +380,7 @@ async fn attempts(
             if let Some(probe) = probe {
                 record(probe, &result, attempt, true);
             }
-            return result;
+            return (result, attempt);
         }
         let reason = match &result {
             Ok(response) => format!("status {}", response.status().as_u16()),
