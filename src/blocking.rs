@@ -112,6 +112,14 @@ impl Connectors {
     pub fn identities(&self) -> Identities<'_> {
         Identities { client: self }
     }
+
+    /// A tenant's integrations and OAuth configuration.
+    pub fn tenants(&self) -> Tenants<'_> {
+        Tenants {
+            client: self,
+            tenant: None,
+        }
+    }
 }
 
 /// An iterator over a stream of the async client.
@@ -544,5 +552,63 @@ impl Identities<'_> {
         self.client
             .rt
             .block_on(self.client.inner.identities().delete(id))
+    }
+}
+
+/// Tenants; see [`crate::tenants::Tenants`].
+#[derive(Debug, Clone)]
+pub struct Tenants<'a> {
+    client: &'a Connectors,
+    tenant: Option<String>,
+}
+
+impl Tenants<'_> {
+    fn inner(&self) -> crate::tenants::Tenants<'_> {
+        let tenants = self.client.inner.tenants();
+        match &self.tenant {
+            Some(tenant) => tenants.tenant(tenant.clone()),
+            None => tenants,
+        }
+    }
+
+    /// See [`crate::tenants::Tenants::tenant`].
+    pub fn tenant(mut self, tenant_id: impl Into<String>) -> Self {
+        self.tenant = Some(tenant_id.into());
+        self
+    }
+
+    /// See [`crate::tenants::Tenants::integrations`].
+    pub fn integrations(&self) -> Result<types::TenantIntegrations> {
+        self.client.rt.block_on(self.inner().integrations())
+    }
+
+    /// See [`crate::tenants::Tenants::oauth_health`].
+    pub fn oauth_health(&self) -> Result<types::OAuthServiceHealth> {
+        self.client.rt.block_on(self.inner().oauth_health())
+    }
+
+    /// See [`crate::tenants::OAuthConfig::get`].
+    pub fn get_oauth_config(&self, integration: &str) -> Result<types::OAuthConfigView> {
+        self.client
+            .rt
+            .block_on(self.inner().oauth_config(integration).get())
+    }
+
+    /// See [`crate::tenants::OAuthConfig::set`].
+    pub fn set_oauth_config(
+        &self,
+        integration: &str,
+        config: types::OAuthConfigRequest,
+    ) -> Result<types::OAuthConfigChange> {
+        self.client
+            .rt
+            .block_on(self.inner().oauth_config(integration).set(config))
+    }
+
+    /// See [`crate::tenants::OAuthConfig::delete`].
+    pub fn delete_oauth_config(&self, integration: &str) -> Result<types::OAuthConfigChange> {
+        self.client
+            .rt
+            .block_on(self.inner().oauth_config(integration).delete())
     }
 }

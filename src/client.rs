@@ -19,7 +19,8 @@ use crate::transport::{Policy, Probe, Transport};
 /// with [`Connectors::from_env`] or [`Connectors::builder`], then use the API areas:
 /// [`tools`](Connectors::tools), [`mcp`](Connectors::mcp),
 /// [`deployments`](Connectors::deployments), [`health`](Connectors::health),
-/// [`identities`](Connectors::identities) and [`events`](Connectors::events). Anything
+/// [`identities`](Connectors::identities), [`tenants`](Connectors::tenants) and
+/// [`events`](Connectors::events). Anything
 /// not wrapped is in the generated client, [`Connectors::api`].
 ///
 /// ```no_run
@@ -212,6 +213,11 @@ impl Connectors {
     /// Users, agents, groups and organizations of the tenant.
     pub fn identities(&self) -> crate::identities::Identities<'_> {
         crate::identities::Identities::new(self)
+    }
+
+    /// A tenant's integrations and their OAuth client configuration.
+    pub fn tenants(&self) -> crate::tenants::Tenants<'_> {
+        crate::tenants::Tenants::new(self)
     }
 
     /// The gateway's event stream (deployment progress, server status changes).

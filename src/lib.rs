@@ -62,6 +62,7 @@ pub mod pagination;
 pub mod retry;
 mod secret;
 pub mod sse;
+pub mod tenants;
 pub mod tools;
 mod transport;
 pub mod typed;
