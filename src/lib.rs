@@ -73,7 +73,7 @@ pub use error::{ApiError, Error, Result};
 pub use retry::RetryPolicy;
 pub use transport::{ATTEMPT_HEADER, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER};
 
-/// Compiles the snippets of the README's facade section as doc tests.
+/// Compiles the README's snippets as doc tests, so the documented patterns cannot rot.
 #[cfg(doctest)]
-#[doc = include_str!("../docs/facade-readme-section.md")]
-pub struct FacadeReadmeSection;
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -25,13 +25,13 @@ use crate::error::{Error, Result};
 ///     .redirect_uri("https://agents.example.com/oauth/callback")
 ///     .auth_endpoint("https://github.com/login/oauth/authorize")
 ///     .token_endpoint("https://github.com/login/oauth/access_token")
-///     .scopes(vec!["repo".to_string()]);
+///     .scopes(vec!["repo".parse()?]);
 /// client.tenants().oauth_config("github").set(request.try_into()?).await?;
 ///
 /// let integrations = client.tenants().integrations().await?;
 /// println!("configured: {:?}", integrations.integrations);
 /// let view = client.tenants().oauth_config("github").get().await?;
-/// println!("client id {}", view.config.client_id);
+/// println!("client id {:?}", view.config.client_id);
 /// client.tenants().oauth_config("github").delete().await?;
 /// # Ok(())
 /// # }
