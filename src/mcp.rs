@@ -9,7 +9,7 @@ use crate::api::{SecretStringMap, ServerStatus, ServerType, types};
 use crate::client::Connectors;
 use crate::deployments::Deployment;
 use crate::error::{Error, Result};
-use crate::pagination::{DEFAULT_PAGE_SIZE, Page, all_items};
+use crate::pagination::{Page, Windowed, stream_pages};
 use crate::tools::{BoxFuture, InvokeTool, ItemStream};
 
 /// The MCP area of the API; see [`Connectors::mcp`].
@@ -416,6 +416,17 @@ struct ServerFilters {
     offset: Option<u64>,
 }
 
+impl Windowed for ServerFilters {
+    fn window(&self) -> (Option<u64>, Option<u64>) {
+        (self.offset, self.limit)
+    }
+
+    fn set_window(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(offset);
+        self.limit = Some(limit);
+    }
+}
+
 /// A server listing; await it for one page or call [`ListServers::stream`].
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug, Clone)]
@@ -462,17 +473,9 @@ impl<'a> ListServers<'a> {
 
     /// Every server matching the filters, across pages.
     pub fn stream(self) -> ItemStream<types::McpServer> {
-        let client = self.client.clone();
-        let filters = self.filters.clone();
-        let start = filters.offset.unwrap_or(0);
-        let limit = filters.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-        Box::pin(all_items(start, limit, move |offset, limit| {
-            let client = client.clone();
-            let mut filters = filters.clone();
-            filters.offset = Some(offset);
-            filters.limit = Some(limit);
-            async move { server_page(&client, &filters).await }
-        }))
+        stream_pages(self.client, self.filters, |client, filters| async move {
+            server_page(&client, &filters).await
+        })
     }
 }
 

@@ -83,3 +83,33 @@ where
     .try_flatten()
     .boxed()
 }
+
+/// Listing filters that carry the page window (`offset`, `limit`).
+pub(crate) trait Windowed: Clone + Send + Sync + 'static {
+    /// The window asked for: `(offset, limit)`.
+    fn window(&self) -> (Option<u64>, Option<u64>);
+    /// Moves the window to one page.
+    fn set_window(&mut self, offset: u64, limit: u64);
+}
+
+/// Every item of a filtered listing from its offset on, one `fetch` per page.
+pub(crate) fn stream_pages<W, T, F, Fut>(
+    client: &crate::Connectors,
+    filters: W,
+    fetch: F,
+) -> crate::tools::ItemStream<T>
+where
+    W: Windowed,
+    T: Send + 'static,
+    F: Fn(crate::Connectors, W) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    let client = client.clone();
+    let (start, limit) = filters.window();
+    let (start, limit) = (start.unwrap_or(0), limit.unwrap_or(DEFAULT_PAGE_SIZE));
+    Box::pin(all_items(start, limit, move |offset, limit| {
+        let mut filters = filters.clone();
+        filters.set_window(offset, limit);
+        fetch(client.clone(), filters)
+    }))
+}

@@ -13,7 +13,7 @@ use crate::api::{ToolArguments, types};
 use crate::client::Connectors;
 use crate::error::{Error, Result};
 use crate::function_calling::ToolDefinition;
-use crate::pagination::{DEFAULT_PAGE_SIZE, Page, all_items};
+use crate::pagination::{Page, Windowed, stream_pages};
 use crate::sse::{EventStream, data, events_of, with_timeout};
 
 /// A boxed future, as the request builders' `IntoFuture` returns it.
@@ -698,6 +698,17 @@ struct ToolFilters {
     offset: Option<u64>,
 }
 
+impl Windowed for ToolFilters {
+    fn window(&self) -> (Option<u64>, Option<u64>) {
+        (self.offset, self.limit)
+    }
+
+    fn set_window(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(offset);
+        self.limit = Some(limit);
+    }
+}
+
 /// A catalog listing; await it for one page or call [`ListTools::stream`].
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug, Clone)]
@@ -744,17 +755,9 @@ impl<'a> ListTools<'a> {
 
     /// Every tool matching the filters, across pages, from the offset on.
     pub fn stream(self) -> ItemStream<types::ToolSelection> {
-        let client = self.client.clone();
-        let filters = self.filters.clone();
-        let start = filters.offset.unwrap_or(0);
-        let limit = filters.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-        Box::pin(all_items(start, limit, move |offset, limit| {
-            let client = client.clone();
-            let mut filters = filters.clone();
-            filters.offset = Some(offset);
-            filters.limit = Some(limit);
-            async move { list_page(&client, &filters).await }
-        }))
+        stream_pages(self.client, self.filters, |client, filters| async move {
+            list_page(&client, &filters).await
+        })
     }
 }
 
