@@ -28,7 +28,7 @@ COMMANDS:
   mcp-server NAME serve a built-in MCP server (text, math, notes) over stdio
 
 Environment: CONNECTORS_GATEWAY_API_KEYS=key=tenant[,key=tenant] adds API keys;
-RUST_LOG sets the log filter (default info). Logs go to stderr.";
+CONNECTORS_LOG (or RUST_LOG) sets the log filter (default info). Logs go to stderr.";
 
 enum Command {
     Help,
@@ -131,7 +131,9 @@ async fn serve(
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    // CONNECTORS_LOG is the workspace's filter variable; RUST_LOG still works.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CONNECTORS_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -1,7 +1,7 @@
 //! `connectors-mcp-servers <text|math|notes> [--http ADDR]`
 //!
 //! Runs one built-in MCP server over stdio (default) or streamable HTTP. Logs go to stderr
-//! (filter with `RUST_LOG`); in stdio mode stdout carries only MCP messages.
+//! (filter with `CONNECTORS_LOG` or `RUST_LOG`); in stdio mode stdout carries only MCP messages.
 
 use std::{io::Write, net::SocketAddr, process::ExitCode};
 
@@ -22,7 +22,7 @@ OPTIONS:
                 port 0 picks a free port) and print 'listening on http://ADDR/mcp'
   -h, --help    show this help
 
-Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change verbosity.";
+Logs go to stderr; set CONNECTORS_LOG or RUST_LOG (e.g. debug) to change verbosity.";
 
 #[derive(Debug, PartialEq)]
 enum Command {
@@ -68,7 +68,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    // CONNECTORS_LOG is the workspace's filter variable; RUST_LOG still works.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CONNECTORS_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
