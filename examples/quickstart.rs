@@ -1,73 +1,275 @@
-//! The seeds' common patterns: discover servers, select tools, invoke one, handle errors.
+//! The first run: the whole mission of the SDK in seven readable steps. Check the
+//! gateway's health, list its MCP servers, select the tools that fit a request (with
+//! their scores and the reasons), invoke the best one, deploy a stdio MCP server and wait
+//! until it runs (with its logs), call one of its tools, and remove it again.
 //!
 //! ```text
-//! CONNECTORS_BASE_URL=http://127.0.0.1:3000 CONNECTORS_API_KEY=... CONNECTORS_TENANT_ID=... \
-//!     cargo run --example quickstart -- "create a pull request"
+//! cargo run --example quickstart                                  # nothing to configure
+//! cargo run --example quickstart -- "count the words of a text"   # another request
 //! ```
+//!
+//! With no configuration it starts the reference gateway in this process. To run the same
+//! against another gateway, set `CONNECTORS_BASE_URL`, `CONNECTORS_API_KEY` and
+//! `CONNECTORS_TENANT_ID`; it then deploys `CONNECTORS_EXAMPLE_MCP_COMMAND` (default
+//! `npx -y @modelcontextprotocol/server-memory`). `CONNECTORS_LOG=connectors=debug` shows
+//! each request. The exit status is non-zero if any step fails.
 
+mod support;
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use connectors::function_calling::ToolDefinition;
 use connectors::{Connectors, Error};
-use futures::TryStreamExt;
-use serde_json::json;
+use serde_json::{Map, Value, json};
+use support::{BoxError, Guard, heading};
+
+/// The request of step 3; the reference gateway's `math` server answers it.
+const DEFAULT_QUERY: &str = "evaluate an arithmetic expression";
+/// The name of the server deployed in step 5 (it becomes the first part of its tool ids).
+const SERVER: &str = "quickstart-notes";
+/// How long a deployment may take; `npx` may first have to download its package.
+const DEPLOY_TIMEOUT: Duration = Duration::from_secs(180);
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> ExitCode {
+    // Started by the gateway as the MCP server of step 5: serve it and nothing else.
+    if let Some(name) = support::mcp_server_name() {
+        return support::serve_mcp_server(&name).await;
+    }
+    support::exit(run().await)
+}
+
+async fn run() -> Result<(), BoxError> {
     let query = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "evaluate an arithmetic expression".into());
-    let client = Connectors::from_env()?;
-    println!("gateway: {}", client.health().check().await?.status);
+        .unwrap_or_else(|| DEFAULT_QUERY.to_string());
+    let started = Instant::now();
+    let (client, guard) = support::connect().await?;
+    let outcome = mission(&client, &guard, &query).await;
+    guard.shutdown().await;
+    outcome?;
+    println!(
+        "\nAll steps succeeded in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
 
-    // Discover servers and the catalog.
+async fn mission(client: &Connectors, guard: &Guard, query: &str) -> Result<(), BoxError> {
+    heading("1. Health");
+    let health = client.health().check().await?;
+    match health.uptime {
+        Some(uptime) => println!("status: {} (up {uptime:.1} s)", health.status),
+        None => println!("status: {}", health.status),
+    }
+
+    heading("2. MCP servers");
     match client.mcp().list().await {
-        Ok(servers) => {
-            for server in servers {
+        Ok(page) => {
+            for server in page {
                 println!(
-                    "server {:<12} {:<10} {} tools",
+                    "{:<20} {:<9} {:<9} {:>2} tools  {}",
                     server.name,
-                    server.status,
-                    server.tool_count.unwrap_or(0)
+                    server.type_.as_str(),
+                    server.status.as_str(),
+                    server.tool_count.unwrap_or(0),
+                    server.description.as_deref().unwrap_or("")
                 );
             }
         }
-        // The original gateway has no server listing; say so and go on.
-        Err(Error::NotFound(_)) => println!("this gateway does not list servers"),
-        Err(e) => return Err(e),
+        // The original gateway has no server listing; the rest still works there.
+        Err(Error::NotFound(_)) => println!("(this gateway does not list its servers)"),
+        Err(e) => return Err(e.into()),
     }
-    let catalog: Vec<_> = client.tools().list().stream().try_collect().await?;
-    println!("{} tools in the catalog", catalog.len());
 
-    // Select tools for the request.
-    let selection = client.tools().select(&query).max_tools(5).await?;
-    for tool in &selection.tools {
+    heading(&format!("3. Select tools for {query:?}"));
+    let selection = client
+        .tools()
+        .select(query)
+        .max_tools(5)
+        .include_schemas(true)
+        .await?;
+    for (rank, tool) in selection.tools.iter().enumerate() {
         println!(
-            "{:.2} {} ({} tokens) {}",
+            "{}. {:.2}  {}  (tier {}, {} tokens)",
+            rank + 1,
             tool.score,
             tool.tool_id,
-            tool.token_cost,
-            tool.reason.as_deref().unwrap_or("")
+            tool.tier,
+            tool.token_cost
+        );
+        println!(
+            "   why: {}",
+            tool.reason.as_deref().unwrap_or("(no reason given)")
+        );
+    }
+    let best = selection
+        .tools
+        .first()
+        .ok_or_else(|| format!("no tool fits {query:?}; try another request"))?;
+
+    heading(&format!("4. Invoke {}", best.tool_id));
+    let parameters = ToolDefinition::from(best).parameters;
+    let arguments = arguments_for(&best.tool_id, &parameters, query);
+    println!("arguments: {arguments}");
+    let result = client.tools().invoke(&best.tool_id, &arguments).await?;
+    if result.is_error() {
+        return Err(format!("{} reported an error: {}", best.tool_id, result.text()).into());
+    }
+    println!("result:    {}", result.text());
+    if let Some(ms) = result.latency_ms {
+        println!("took {ms:.1} ms at the gateway");
+    }
+
+    heading("5. Deploy a stdio MCP server");
+    let (source, command) = support::mcp_server_source(guard)?;
+    println!("server {SERVER:?}, command: {command}");
+    // A failed earlier run against the same gateway may have left the server behind.
+    match client.mcp().remove(SERVER).await {
+        Ok(_) => println!("(removed the server left by an earlier run)"),
+        Err(Error::NotFound(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let deployment = client
+        .mcp()
+        .add(SERVER, source, "productivity")
+        .description("Deployed by the quickstart")
+        .await?
+        .poll_interval(Duration::from_millis(200));
+    println!("deployment {} accepted", deployment.id());
+    // Whatever happens next, do not leave the server running on the gateway.
+    let used = use_deployed_server(client, &deployment).await;
+
+    heading("7. Remove the server");
+    let removed = client.mcp().remove(SERVER).await;
+    used?;
+    println!("{}", removed?.message.unwrap_or_else(|| "removed".into()));
+    Ok(())
+}
+
+/// Steps 5 (waiting, logs) and 6 (a call), on the deployed server.
+async fn use_deployed_server(
+    client: &Connectors,
+    deployment: &connectors::deployments::Deployment,
+) -> Result<(), BoxError> {
+    let waiting = Instant::now();
+    match deployment.wait_until_ready(DEPLOY_TIMEOUT).await {
+        Ok(ready) => println!(
+            "{} after {:.1} s with {} tools",
+            ready.status,
+            waiting.elapsed().as_secs_f64(),
+            ready.tools_discovered.unwrap_or(0)
+        ),
+        Err(Error::Deployment {
+            status,
+            error,
+            last_logs,
+            ..
+        }) => {
+            for line in &last_logs {
+                println!("  log: {line}");
+            }
+            let reason = error.unwrap_or_else(|| "no reason given".into());
+            return Err(format!("the deployment ended as {status}: {reason}").into());
+        }
+        Err(e) => return Err(e.into()),
+    }
+    println!("logs:");
+    for line in deployment.logs().await? {
+        let stream = line.stream.as_ref().map_or("-", |s| s.as_str());
+        println!(
+            "  {} {:<6} {}",
+            line.timestamp.format("%H:%M:%S%.3f"),
+            stream,
+            line.message
         );
     }
 
-    // Invoke the best one (with made-up arguments) and handle what can go wrong.
-    if let Some(best) = selection.tools.first() {
-        match client
-            .tools()
-            .invoke(&best.tool_id, json!({"expression": "2*(3+4)"}))
-            .await
-        {
-            Ok(result) => println!("{} -> {}", best.tool_id, result.text()),
-            Err(Error::ToolInvocation {
-                tool_id, message, ..
-            }) => println!("{tool_id} failed: {message}"),
-            Err(Error::RateLimited(e)) => println!("rate limited; retry in {:?}", e.retry_after),
-            Err(Error::Config { setting, message }) => println!("{setting}: {message}"),
-            Err(e) => println!(
-                "{e} (status {:?}, code {:?}, request {:?})",
-                e.status(),
-                e.code(),
-                e.request_id()
-            ),
+    heading("6. Call a tool of the deployed server");
+    let server = client.mcp().get(SERVER);
+    let tools = server.tools().await?;
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+    println!("its tools: {}", names.join(", "));
+    // Something that writes if the server can (notes), else a call that needs no input.
+    let tool = tools
+        .iter()
+        .find(|t| t.name == "add_note")
+        .or_else(|| tools.iter().find(|t| required(&t.input_schema).is_empty()))
+        .or_else(|| tools.first())
+        .ok_or("the deployed server offers no tools")?;
+    let arguments = arguments_for(
+        &tool.tool_id,
+        &Value::Object(tool.input_schema.clone()),
+        "hello from the quickstart",
+    );
+    println!("{}({arguments})", tool.tool_id);
+    let result = server.call(&tool.name, &arguments).await?;
+    if result.is_error() {
+        return Err(format!("{} reported an error: {}", tool.tool_id, result.text()).into());
+    }
+    println!("-> {}", result.text());
+    Ok(())
+}
+
+/// Arguments for a tool: sensible ones for the reference gateway's tools, otherwise every
+/// required property filled in from the input schema (strings get `text`).
+fn arguments_for(tool_id: &str, schema: &Value, text: &str) -> Value {
+    let name = tool_id.split_once('.').map_or(tool_id, |(_, name)| name);
+    match (tool_id, name) {
+        ("math.evaluate", _) => json!({"expression": "2*(3+4)^2"}),
+        ("math.statistics", _) => json!({"numbers": [2, 4, 4, 4, 5, 5, 7, 9]}),
+        ("math.count_primes", _) => json!({"n": 1_000_000}),
+        ("text.transform", _) => json!({"text": text, "operation": "title"}),
+        ("text.base64_decode", _) => json!({"base64": "aGVsbG8sIHdvcmxk"}),
+        (_, "add_note") => json!({
+            "title": "First note",
+            "body": "Written by the Rust quickstart.",
+            "tags": ["quickstart"]
+        }),
+        _ => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let mut arguments = Map::new();
+            for field in required(schema.as_object().unwrap_or(&Map::new())) {
+                let property = properties.and_then(|p| p.get(&field));
+                arguments.insert(field, sample(property, text));
+            }
+            Value::Object(arguments)
         }
     }
-    Ok(())
+}
+
+/// The required properties of an object schema.
+fn required(schema: &Map<String, Value>) -> Vec<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A value that fits a property's schema.
+fn sample(property: Option<&Value>, text: &str) -> Value {
+    let Some(property) = property else {
+        return json!(text);
+    };
+    if let Some(first) = property
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return first.clone();
+    }
+    match property.get("type").and_then(Value::as_str) {
+        Some("integer") | Some("number") => json!(1),
+        Some("boolean") => json!(true),
+        Some("array") => json!([]),
+        Some("object") => json!({}),
+        _ => json!(text),
+    }
 }

@@ -1,17 +1,47 @@
-//! The generated client on its own: no facade, any `reqwest::Client`.
+//! The generated client on its own: no facade, any `reqwest::Client`, one builder per
+//! operation of `openapi.yaml`, errors as `connectors::api::Error<ErrorResponse>`.
 //!
 //! ```text
-//! CONNECTORS_BASE_URL=http://127.0.0.1:3000 CONNECTORS_API_KEY=... cargo run --example raw_client
+//! cargo run --example raw_client
 //! ```
+//!
+//! With no configuration it starts the reference gateway in this process; set
+//! `CONNECTORS_BASE_URL` and `CONNECTORS_API_KEY` to use another.
 
-use connectors::api::{Client, Transport, prelude::*};
+mod support;
+
+use std::process::ExitCode;
+
+use connectors::api::{Client, Transport, prelude::*, types};
+use support::{BoxError, heading};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base =
-        std::env::var("CONNECTORS_BASE_URL").unwrap_or_else(|_| "http://localhost:3000".into());
+async fn main() -> ExitCode {
+    support::exit(run().await)
+}
+
+async fn run() -> Result<(), BoxError> {
+    let guard = support::start_gateway().await?;
+    let (base, key) = match guard.embedded() {
+        Some(gateway) => (
+            gateway.url().to_string(),
+            Some(gateway.api_key().to_string()),
+        ),
+        None => (
+            support::env_value(connectors::config::ENV_BASE_URL).unwrap_or_default(),
+            support::env_value(connectors::config::ENV_API_KEY),
+        ),
+    };
+    let outcome = raw(&base, key.as_deref()).await;
+    guard.shutdown().await;
+    outcome
+}
+
+async fn raw(base: &str, key: Option<&str>) -> Result<(), BoxError> {
+    // Authentication is a default header of your own reqwest client, marked sensitive so
+    // that it never shows in debug output.
     let mut headers = reqwest::header::HeaderMap::new();
-    if let Ok(key) = std::env::var("CONNECTORS_API_KEY") {
+    if let Some(key) = key {
         let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {key}"))?;
         value.set_sensitive(true);
         headers.insert(reqwest::header::AUTHORIZATION, value);
@@ -19,12 +49,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let http = reqwest::Client::builder()
         .default_headers(headers)
         .build()?;
-    let client = Client::new_with_client(&base, http, Transport::default());
+    let client = Client::new_with_client(base, http, Transport::default());
 
+    heading("GET /health");
     let health = client.get_health().send().await?.into_inner().data;
-    println!("gateway at {base}: {}", health.status);
+    println!("{}", health.status);
 
-    match client.list_tools().limit(10).send().await {
+    heading("GET /api/v1/tools/list?limit=5");
+    match client.list_tools().limit(5).send().await {
         Ok(page) => {
             let page = page.into_inner().data;
             println!(
@@ -33,16 +65,62 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 page.tools.len()
             );
             for tool in page.tools {
-                println!("  {:<40} {}", tool.tool_id, tool.description);
+                println!("  {:<22} {}", tool.tool_id, tool.category);
             }
         }
+        // A declared error status: the gateway's error body, decoded.
         Err(connectors::api::Error::ErrorResponse(e)) => {
-            println!(
+            return Err(format!(
                 "the gateway refused to list tools ({}): {:?}",
                 e.status(),
                 e.into_inner()
-            );
+            )
+            .into());
         }
+        Err(e) => return Err(e.into_untyped().to_string().into()),
+    }
+
+    heading("POST /api/v1/tools/select");
+    let request = types::SingleSelectRequest::builder()
+        .query("encode a text as base64")
+        .options(types::SelectOptions {
+            max_tools: Some(3),
+            ..Default::default()
+        });
+    let selected = client
+        .select_tools()
+        .body(types::SelectToolsRequest::from(
+            types::SingleSelectRequest::try_from(request)?,
+        ))
+        .send()
+        .await?
+        .into_inner()
+        .data;
+    if let types::SelectToolsResult::ToolSelectionResult(result) = selected {
+        for tool in result.tools.tier1.iter().chain(&result.tools.tier2) {
+            println!("  {:.2} {}", tool.score, tool.tool_id);
+        }
+    }
+
+    heading("GET /api/v1/tools/no.such_tool");
+    match client.get_tool().tool_id("no.such_tool").send().await {
+        // The gateway's error envelope: a machine-readable code, a message, a request id.
+        Err(connectors::api::Error::ErrorResponse(e)) => {
+            let status = e.status();
+            match e.into_inner() {
+                types::ErrorResponse::ErrorEnvelope(envelope) => {
+                    let request = envelope.metadata.and_then(|m| m.request_id);
+                    println!(
+                        "{status} {}: {} (request {})",
+                        envelope.error.code,
+                        envelope.error.message,
+                        request.as_deref().unwrap_or("?")
+                    );
+                }
+                other => println!("{status}: {other:?}"),
+            }
+        }
+        Ok(_) => return Err("an unknown tool was found".into()),
         Err(e) => return Err(e.into_untyped().to_string().into()),
     }
     Ok(())

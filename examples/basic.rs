@@ -1,0 +1,162 @@
+//! The basics of the client: configure it, check the gateway's health, list the MCP
+//! servers and the tool catalog (a stream over pages), select tools for a request,
+//! invoke one, and look a tool up with its input schema.
+//!
+//! ```text
+//! cargo run --example basic
+//! ```
+//!
+//! With no configuration it starts the reference gateway in this process; set
+//! `CONNECTORS_BASE_URL`, `CONNECTORS_API_KEY` and `CONNECTORS_TENANT_ID` to use another.
+
+mod support;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use connectors::{Connectors, RequestOptions};
+use futures::TryStreamExt;
+use serde_json::json;
+use support::{BoxError, heading};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    support::exit(run().await)
+}
+
+async fn run() -> Result<(), BoxError> {
+    let (client, guard) = support::connect().await?;
+    let outcome = basics(&client).await;
+    guard.shutdown().await;
+    outcome
+}
+
+async fn basics(client: &Connectors) -> Result<(), BoxError> {
+    heading("Configuration");
+    // `support::connect` built the client. In a program of your own, one of:
+    //   Connectors::from_env()?                       (CONNECTORS_BASE_URL, _API_KEY, ...)
+    //   Connectors::builder().with_env().base_url(..).timeout(..).max_retries(..).build()?
+    let config = client.config();
+    println!("base URL:    {}", config.base_url());
+    println!(
+        "API key:     {}",
+        if config.has_api_key() {
+            "set (never printed)"
+        } else {
+            "none"
+        }
+    );
+    println!("tenant:      {}", config.tenant_id().unwrap_or("(none)"));
+    println!(
+        "per attempt: {:?}, retries: {}",
+        config.timeout(),
+        config.retry_policy().get_max_retries()
+    );
+    // A bad setting is an error of `build()`, naming it.
+    let refused = Connectors::builder().base_url("localhost:3000").build();
+    if let Err(e) = refused {
+        println!("a bad setting: {e}");
+    }
+
+    heading("Health");
+    // Per-call options without a new client: this handle gives up quickly, no retries.
+    let quick = client.with_options(
+        RequestOptions::new()
+            .timeout(Duration::from_secs(5))
+            .max_retries(0),
+    );
+    let health = quick.health().check().await?;
+    println!("gateway: {}", health.status);
+
+    heading("MCP servers");
+    let servers = client.mcp().list().await?;
+    println!("{} servers:", servers.total);
+    for server in servers {
+        println!(
+            "  {:<8} {:<9} {} tools, category {}",
+            server.name,
+            server.status.as_str(),
+            server.tool_count.unwrap_or(0),
+            server.category.as_deref().unwrap_or("-")
+        );
+    }
+
+    heading("The tool catalog, page after page");
+    // One page...
+    let first = client.tools().list().page_size(4).await?;
+    println!(
+        "first page: {} of {} tools (has more: {})",
+        first.items.len(),
+        first.total,
+        first.has_more()
+    );
+    // ...or every tool, the stream fetching the next page when it needs it.
+    let mut tools = client.tools().list().page_size(4).stream();
+    let mut count = 0;
+    while let Some(tool) = tools.try_next().await? {
+        count += 1;
+        println!(
+            "  {:<20} {}",
+            tool.tool_id,
+            first_sentence(&tool.description)
+        );
+    }
+    println!("{count} tools streamed");
+
+    heading("Select tools for a request");
+    let query = "count the words in a text";
+    let selection = client.tools().select(query).max_tools(3).await?;
+    println!("{query:?}:");
+    for tool in &selection.tools {
+        println!(
+            "  {:.2} {:<20} {}",
+            tool.score,
+            tool.tool_id,
+            tool.reason.as_deref().unwrap_or("")
+        );
+    }
+
+    heading("Invoke a tool");
+    let best = selection
+        .tools
+        .first()
+        .map(|t| t.tool_id.as_str())
+        .unwrap_or("text.word_count");
+    let result = client
+        .tools()
+        .invoke(
+            best,
+            json!({"text": "the quick brown fox jumps over the lazy dog the end", "top": 2}),
+        )
+        .await?;
+    if result.is_error() {
+        return Err(format!("{best} reported an error: {}", result.text()).into());
+    }
+    println!("{best} -> {}", result.structured());
+
+    heading("One tool, with its input schema");
+    let tool = client.tools().get("math.evaluate").await?;
+    println!("{} ({}): {}", tool.tool_id, tool.category, tool.description);
+    if let Some(parameters) = tool.schema.and_then(|s| s.parameters) {
+        for (name, parameter) in &parameters.properties {
+            let required = if parameters.required.contains(name) {
+                "required"
+            } else {
+                "optional"
+            };
+            println!(
+                "  {name}: {} ({required})",
+                parameter.type_.as_deref().unwrap_or("any")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The first sentence of a description, to keep listings on one line.
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    }
+}

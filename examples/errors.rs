@@ -1,0 +1,512 @@
+//! Every kind of error a user of the client meets, each one caused for real, and how to
+//! tell them apart: one `match` on `connectors::Error`, with the status, the gateway's
+//! code and the request id (`Error::status`, `Error::code`, `Error::request_id`) where
+//! there is a response behind it.
+//!
+//! ```text
+//! cargo run --example errors
+//! ```
+//!
+//! Each case prints one line: `ok` (or `MISMATCH`), the kind, what was done, the error's
+//! message, its status, code and request id, and what the variant carries beyond that.
+//! The exit status is non-zero if any case produced another kind than expected.
+//!
+//! With no configuration it starts the reference gateway in this process. Against another
+//! gateway (`CONNECTORS_BASE_URL`, ...) the rate-limit case is skipped (it needs a gateway
+//! with tiny quotas, started here), and so are the `math` cases if it has no `math` server.
+
+mod support;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use connectors::mcp::Source;
+use connectors::typed::TypedTool;
+use connectors::{Connectors, Error, RequestOptions};
+use connectors_gateway::{Config as GatewayConfig, Gateway, RateLimitConfig};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use support::{BoxError, Guard, heading};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// `math.evaluate` with a typed input and output.
+struct Evaluate;
+
+#[derive(Serialize, JsonSchema)]
+struct EvaluateInput {
+    /// An arithmetic expression.
+    expression: String,
+}
+
+#[derive(Deserialize)]
+struct Evaluated {
+    #[allow(dead_code)]
+    result: f64,
+}
+
+impl TypedTool for Evaluate {
+    const TOOL_ID: &'static str = "math.evaluate";
+    const DESCRIPTION: &'static str = "Evaluate an arithmetic expression";
+    type Input = EvaluateInput;
+    type Output = Evaluated;
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    support::exit(run().await)
+}
+
+async fn run() -> Result<(), BoxError> {
+    let (client, guard) = support::connect().await?;
+    let mut cases = Cases::default();
+    let outcome = all_cases(&client, &guard, &mut cases).await;
+    guard.shutdown().await;
+    outcome?;
+    println!(
+        "\n{} cases as expected, {} skipped, {} mismatched",
+        cases.ok,
+        cases.skipped,
+        cases.mismatched.len()
+    );
+    if !cases.mismatched.is_empty() {
+        return Err(format!("unexpected outcomes: {}", cases.mismatched.join("; ")).into());
+    }
+    Ok(())
+}
+
+async fn all_cases(client: &Connectors, guard: &Guard, cases: &mut Cases) -> Result<(), BoxError> {
+    heading("Before anything is sent");
+
+    // A setting that does not parse fails `build()`, naming the setting.
+    let built = Connectors::builder()
+        .with_env_vars([("CONNECTORS_TIMEOUT", "soon")])
+        .build();
+    cases.check("Config", "CONNECTORS_TIMEOUT=soon", built, |e| match e {
+        Error::Config { setting, .. } => Some(format!("setting: {setting}")),
+        _ => None,
+    });
+
+    // Arguments are checked before a request goes out.
+    let selected = client.tools().select("   ").await;
+    cases.check(
+        "InvalidInput",
+        "select with an empty query",
+        selected,
+        field,
+    );
+    let invoked = client
+        .tools()
+        .invoke("evaluate", json!({"expression": "1+1"}))
+        .await;
+    cases.check("InvalidInput", "tool id without a server", invoked, field);
+
+    heading("Refused by the gateway");
+
+    // The same gateway, a key it does not know.
+    let stranger = Connectors::builder()
+        .base_url(client.config().base_url())
+        .api_key("cgw-not-a-key-of-this-gateway-0123456789abcdef")
+        .build()?;
+    let listed = stranger.tools().list().await;
+    cases.check("Authentication", "a wrong API key", listed, |_| {
+        Some("check CONNECTORS_API_KEY".into())
+    });
+
+    // The right key, but a tenant id that is not the key's.
+    let other_tenant = Connectors::builder()
+        .base_url(client.config().base_url())
+        .tenant_id("someone-else")
+        .with_env_vars(key_of(guard))
+        .build()?;
+    let invoked = other_tenant
+        .tools()
+        .invoke("text.word_count", json!({"text": "a b c"}))
+        .await;
+    cases.check("PermissionDenied", "another tenant's id", invoked, context);
+
+    let got = client.tools().get("math.no_such_tool").await;
+    cases.check("NotFound", "an unknown tool", got, context);
+
+    // The gateway pages at most 1000 items; the client leaves this check to it.
+    let listed = client.deployments().list(None, Some(5000), None).await;
+    cases.check("BadRequest", "a page of 5000 deployments", listed, |e| {
+        e.api_error()
+            .and_then(|api| api.field())
+            .map(|f| format!("field: {f}"))
+    });
+
+    // Server names are unique: take one that exists.
+    let taken = client.mcp().list().await?.items.into_iter().next();
+    match taken {
+        Some(server) => {
+            let added = client
+                .mcp()
+                .add(
+                    &server.name,
+                    Source::stdio("true", Vec::<String>::new()),
+                    "examples",
+                )
+                .await;
+            cases.check(
+                "Conflict",
+                &format!("adding a second server {:?}", server.name),
+                added,
+                context,
+            );
+        }
+        None => cases.skip("Conflict", "the gateway lists no server to collide with"),
+    }
+
+    if guard.embedded().is_some() {
+        let limited = rate_limited(cases).await;
+        limited?;
+    } else {
+        cases.skip(
+            "RateLimited",
+            "needs a gateway with tiny quotas; this example starts one only in-process",
+        );
+    }
+
+    heading("Calls that did not get an answer");
+
+    let has_math = client.tools().get("math.evaluate").await.is_ok();
+    if has_math {
+        // A slow call (a prime count) with a very short per-call timeout, no retries.
+        let impatient = client.with_options(
+            RequestOptions::new()
+                .timeout(Duration::from_millis(20))
+                .max_retries(0),
+        );
+        let counted = impatient
+            .tools()
+            .invoke("math.count_primes", json!({"n": 50_000_000}))
+            .await;
+        cases.check(
+            "Timeout",
+            "a 20 ms timeout on a long prime count",
+            counted,
+            |e| match e {
+                Error::Timeout {
+                    attempts,
+                    deadline_exceeded,
+                    ..
+                } => Some(format!(
+                    "attempts: {attempts}, deadline exceeded: {deadline_exceeded}, transient: {}",
+                    e.is_transient()
+                )),
+                _ => None,
+            },
+        );
+    } else {
+        cases.skip("Timeout", "the gateway has no math server");
+    }
+
+    // A port nobody listens on (bound, then released).
+    let closed = {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        listener.local_addr()?
+    };
+    let nowhere = Connectors::builder()
+        .base_url(format!("http://{closed}"))
+        .max_retries(1)
+        .build()?;
+    let checked = nowhere.health().check().await;
+    cases.check("Connection", "a closed local port", checked, |e| match e {
+        Error::Connection { attempts, source } => Some(format!(
+            "attempts: {attempts}, transient: {}, cause: {}",
+            e.is_transient(),
+            root_cause(source)
+        )),
+        _ => None,
+    });
+
+    heading("Tools and deployments that fail");
+
+    if has_math {
+        let typed = client
+            .tools()
+            .call::<Evaluate>(&EvaluateInput {
+                expression: "2*(3+".into(),
+            })
+            .await;
+        cases.check(
+            "ToolInvocation",
+            "math.evaluate of \"2*(3+\"",
+            typed,
+            |e| match e {
+                Error::ToolInvocation { tool_id, .. } => Some(format!("tool: {tool_id}")),
+                _ => None,
+            },
+        );
+    } else {
+        cases.skip("ToolInvocation", "the gateway has no math server");
+    }
+
+    let name = "missing-command";
+    // A failed earlier run against the same gateway may have left the server behind.
+    remove_if_there(client, name).await?;
+    let deployment = client
+        .mcp()
+        .add(
+            name,
+            Source::stdio("connectors-example-no-such-command", Vec::<String>::new()),
+            "examples",
+        )
+        .await?
+        .poll_interval(Duration::from_millis(200));
+    let ready = deployment.wait_until_ready(Duration::from_secs(60)).await;
+    cases.check(
+        "Deployment",
+        "deploying a command that does not exist",
+        ready,
+        |e| match e {
+            Error::Deployment { last_logs, .. } => Some(format!(
+                "last log line: {}",
+                last_logs.last().map_or("(none)", String::as_str)
+            )),
+            _ => None,
+        },
+    );
+    // A failed deployment may or may not leave a server entry behind.
+    remove_if_there(client, name).await?;
+
+    heading("Something that is not the gateway");
+
+    // A web server that answers with HTML pages.
+    let web = html_server().await?;
+    let confused = Connectors::builder()
+        .base_url(format!("http://{web}"))
+        .build()?;
+    let checked = confused.health().check().await;
+    cases.check("Decode", "a 200 HTML page for /health", checked, excerpt);
+    let listed = confused.tools().list().await;
+    cases.check(
+        "UnexpectedResponse",
+        "a 404 HTML page for the tool list",
+        listed,
+        excerpt,
+    );
+    Ok(())
+}
+
+/// A second in-process gateway whose tenant may list tools once an hour.
+async fn rate_limited(cases: &mut Cases) -> Result<(), BoxError> {
+    let gateway = Gateway::builder()
+        .config(GatewayConfig {
+            builtins: Vec::new(),
+            ..GatewayConfig::default()
+        })
+        .rate_limits(RateLimitConfig {
+            window_seconds: 3600,
+            list: 1,
+            ..RateLimitConfig::default()
+        })
+        .spawn()
+        .await?;
+    let client = Connectors::builder()
+        .base_url(gateway.url())
+        .api_key(gateway.api_key())
+        .tenant_id(gateway.tenant_id())
+        .build()?;
+    let first = client.tools().list().await;
+    // The client sleeps through short waits; one longer than its `max_retry_after`
+    // (60 s by default) comes back at once.
+    let second = client.tools().list().await;
+    gateway.shutdown().await;
+    first?;
+    cases.check(
+        "RateLimited",
+        "a second tool list within the hour",
+        second,
+        |e| match e {
+            Error::RateLimited(api) => Some(format!(
+                "retry after: {:?}, quota: {}",
+                api.retry_after.unwrap_or_default(),
+                api.limits
+                    .as_ref()
+                    .and_then(|l| l.scope.as_deref())
+                    .unwrap_or("?")
+            )),
+            _ => None,
+        },
+    );
+    Ok(())
+}
+
+/// Removes the custom server `name` if there is one.
+async fn remove_if_there(client: &Connectors, name: &str) -> Result<(), Error> {
+    match client.mcp().remove(name).await {
+        Ok(_) | Err(Error::NotFound(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The configured key, handed to another client without printing it.
+fn key_of(guard: &Guard) -> Vec<(String, String)> {
+    match guard.embedded() {
+        Some(gateway) => vec![(
+            connectors::config::ENV_API_KEY.to_string(),
+            gateway.api_key().to_string(),
+        )],
+        None => support::env_value(connectors::config::ENV_API_KEY)
+            .map(|key| vec![(connectors::config::ENV_API_KEY.to_string(), key)])
+            .unwrap_or_default(),
+    }
+}
+
+/// Serves a small HTML page: 200 for `/health`, 404 for everything else.
+async fn html_server() -> std::io::Result<std::net::SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0; 8192];
+                let read = socket.read(&mut request).await.unwrap_or(0);
+                let (status, body) = if request[..read].starts_with(b"GET /health ") {
+                    (
+                        "200 OK",
+                        "<!doctype html><html><body>Welcome!</body></html>",
+                    )
+                } else {
+                    (
+                        "404 Not Found",
+                        "<!doctype html><html><body>Not Found</body></html>",
+                    )
+                };
+                let response = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    Ok(address)
+}
+
+/// Tells the kinds apart: one `match`, and new kinds land in the last arm.
+fn kind(error: &Error) -> &'static str {
+    match error {
+        Error::Config { .. } => "Config",
+        Error::InvalidInput { .. } => "InvalidInput",
+        Error::BadRequest(_) => "BadRequest",
+        Error::Authentication(_) => "Authentication",
+        Error::PermissionDenied(_) => "PermissionDenied",
+        Error::NotFound(_) => "NotFound",
+        Error::Conflict(_) => "Conflict",
+        Error::RateLimited(_) => "RateLimited",
+        Error::Server(_) => "Server",
+        Error::ServiceUnavailable(_) => "ServiceUnavailable",
+        Error::Api(_) => "Api",
+        Error::Timeout { .. } => "Timeout",
+        Error::Connection { .. } => "Connection",
+        Error::Decode { .. } => "Decode",
+        Error::UnexpectedResponse { .. } => "UnexpectedResponse",
+        Error::ToolSelection { .. } => "ToolSelection",
+        Error::ToolInvocation { .. } => "ToolInvocation",
+        Error::Deployment { .. } => "Deployment",
+        Error::DeploymentTimeout { .. } => "DeploymentTimeout",
+        _ => "(newer than this example)",
+    }
+}
+
+/// The innermost cause of an error (what the operating system said, for a connection).
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
+}
+
+/// Detail of `InvalidInput`: the argument at fault.
+fn field(error: &Error) -> Option<String> {
+    match error {
+        Error::InvalidInput { field, .. } => Some(format!("field: {field}")),
+        _ => None,
+    }
+}
+
+/// Detail of API errors: what the gateway's `error.context` says.
+fn context(error: &Error) -> Option<String> {
+    let api = error.api_error()?;
+    (!api.context.is_empty())
+        .then(|| format!("context: {}", serde_json::Value::from(api.context.clone())))
+}
+
+/// Detail of responses that make no sense: their content type.
+fn excerpt(error: &Error) -> Option<String> {
+    match error {
+        Error::Decode { content_type, .. } | Error::UnexpectedResponse { content_type, .. } => {
+            Some(format!(
+                "content type: {}",
+                content_type.as_deref().unwrap_or("none")
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The outcomes so far.
+#[derive(Default)]
+struct Cases {
+    ok: usize,
+    skipped: usize,
+    mismatched: Vec<String>,
+}
+
+impl Cases {
+    /// Prints one line about `outcome`, which should be an error of kind `expected`;
+    /// `detail` picks out what that kind carries.
+    fn check<T>(
+        &mut self,
+        expected: &str,
+        what: &str,
+        outcome: Result<T, Error>,
+        detail: impl Fn(&Error) -> Option<String>,
+    ) {
+        let error = match outcome {
+            Ok(_) => {
+                println!("MISMATCH {expected:<18} {what}: it succeeded");
+                self.mismatched
+                    .push(format!("{what}: succeeded, expected {expected}"));
+                return;
+            }
+            Err(error) => error,
+        };
+        let got = kind(&error);
+        let mut line = format!("{what}: {error}");
+        let mut ids = Vec::new();
+        if let Some(status) = error.status() {
+            ids.push(format!("status {}", status.as_u16()));
+        }
+        if let Some(code) = error.code() {
+            ids.push(format!("code {code}"));
+        }
+        if let Some(id) = error.request_id() {
+            ids.push(format!("request {id}"));
+        }
+        if !ids.is_empty() {
+            line.push_str(&format!(" | {}", ids.join(", ")));
+        }
+        if let Some(detail) = detail(&error) {
+            line.push_str(&format!(" | {detail}"));
+        }
+        if got == expected {
+            self.ok += 1;
+            println!("ok  {got:<18} {line}");
+        } else {
+            println!("MISMATCH {got:<18} (expected {expected}) {line}");
+            self.mismatched
+                .push(format!("{what}: {got}, expected {expected}"));
+        }
+    }
+
+    fn skip(&mut self, expected: &str, why: &str) {
+        self.skipped += 1;
+        println!("--  {expected:<18} skipped: {why}");
+    }
+}
