@@ -16,7 +16,7 @@
 //! }
 //! let result = client.tools().invoke("math.evaluate", serde_json::json!({"expression": "2*(3+4)"})).send()?;
 //! println!("{}", result.text());
-//! let deployment = client.mcp().add("my-notes", Source::stdio("connectors-mcp-servers", ["notes"]), "productivity").send()?;
+//! let deployment = client.mcp().add("memory", Source::stdio("npx", ["-y", "@modelcontextprotocol/server-memory"]), "productivity").send()?;
 //! deployment.wait_until_ready(Duration::from_secs(120))?;
 //! # Ok(())
 //! # }

@@ -11,6 +11,8 @@ use crate::sse::{EventStream, GatewayEvent};
 
 /// How often [`Deployment::wait_until_ready`] asks for the status by default.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// The first pause of [`Deployment::wait_until_ready`]; pauses double up to the interval.
+const FIRST_POLL_PAUSE: Duration = Duration::from_millis(100);
 /// Log lines kept in [`Error::Deployment`].
 const LAST_LOG_LINES: u64 = 20;
 
@@ -100,7 +102,8 @@ impl Deployment {
         self.accepted.as_ref()
     }
 
-    /// How often [`Self::wait_until_ready`] asks for the status (default 1 s).
+    /// The longest pause between two status requests of [`Self::wait_until_ready`]
+    /// (default 1 s); the first pauses are shorter, so a quick deployment is seen quickly.
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
         self
@@ -147,6 +150,7 @@ impl Deployment {
     /// status requests themselves are retried by the client as usual.
     pub async fn wait_until_ready(&self, timeout: Duration) -> Result<types::Deployment> {
         let started = Instant::now();
+        let mut pause = FIRST_POLL_PAUSE.min(self.poll_interval);
         loop {
             let deployment = self.status().await?;
             if deployment.status.is_ready() {
@@ -175,7 +179,8 @@ impl Deployment {
                     waited,
                 });
             }
-            tokio::time::sleep(self.poll_interval.min(timeout - waited)).await;
+            tokio::time::sleep(pause.min(timeout - waited)).await;
+            pause = (pause * 2).min(self.poll_interval);
         }
     }
 }

@@ -76,7 +76,10 @@ pub enum Error {
         source: Option<reqwest::Error>,
     },
     /// The gateway could not be reached, or the connection broke.
-    #[error("connection to the gateway failed after {attempts} attempt(s): {source}")]
+    #[error(
+        "connection to the gateway failed after {attempts} attempt(s): {}",
+        with_cause(source)
+    )]
     Connection {
         /// Attempts made.
         attempts: u32,
@@ -110,6 +113,9 @@ pub enum Error {
         content_type: Option<String>,
         /// The body's first bytes (at most 512, the API key removed).
         body_excerpt: String,
+        /// The request id sent with the request, when the body came straight from a
+        /// response.
+        request_id: Option<String>,
         /// Why it did not decode.
         #[source]
         source: serde_json::Error,
@@ -230,6 +236,21 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// A transport error's message with its innermost cause ("connection refused"), which
+/// reqwest's own message leaves to the source chain.
+fn with_cause(error: &reqwest::Error) -> String {
+    let mut innermost: &dyn std::error::Error = error;
+    while let Some(next) = innermost.source() {
+        innermost = next;
+    }
+    let (outer, inner) = (error.to_string(), innermost.to_string());
+    if std::ptr::addr_eq(innermost, error as &dyn std::error::Error) || outer.contains(&inner) {
+        outer
+    } else {
+        format!("{outer}: {inner}")
+    }
+}
+
 impl Error {
     /// The gateway's answer, for API errors and the domain errors that wrap one.
     pub fn api_error(&self) -> Option<&ApiError> {
@@ -275,7 +296,9 @@ impl Error {
     /// The request id, to quote when reporting a problem.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
+            Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => self.api_error().and_then(|e| e.request_id.as_deref()),
         }
     }
@@ -404,6 +427,7 @@ pub(crate) async fn from_generated<E: ErrorBody>(
                     status,
                     content_type: exchange.content_type.clone(),
                     body_excerpt: excerpt(&bytes, redactor),
+                    request_id: exchange.request_id.clone(),
                     source,
                 }
             } else {

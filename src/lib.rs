@@ -26,7 +26,7 @@
 //! // Deploy an MCP server and wait until its tools can be called.
 //! let deployment = client
 //!     .mcp()
-//!     .add("my-notes", Source::stdio("connectors-mcp-servers", ["notes"]), "productivity")
+//!     .add("memory", Source::stdio("npx", ["-y", "@modelcontextprotocol/server-memory"]), "productivity")
 //!     .await?;
 //! deployment.wait_until_ready(Duration::from_secs(120)).await?;
 //! # Ok(())

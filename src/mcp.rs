@@ -80,7 +80,7 @@ impl<'a> Mcp<'a> {
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
     /// let deployment = client
     ///     .mcp()
-    ///     .add("my-notes", Source::stdio("connectors-mcp-servers", ["notes"]), "productivity")
+    ///     .add("memory", Source::stdio("npx", ["-y", "@modelcontextprotocol/server-memory"]), "productivity")
     ///     .description("Notes kept by the agent")
     ///     .await?;
     /// let ready = deployment.wait_until_ready(Duration::from_secs(120)).await?;
@@ -184,7 +184,8 @@ impl Server {
 ///
 /// let github = Source::github("https://github.com/modelcontextprotocol/servers").branch("main");
 /// let http = Source::http("http://127.0.0.1:18500/mcp").header("authorization", "Bearer t0ken");
-/// let stdio = Source::stdio("connectors-mcp-servers", ["notes"]).env("NOTES_DIR", "./notes");
+/// let stdio = Source::stdio("npx", ["-y", "@modelcontextprotocol/server-memory"])
+///     .env("MEMORY_FILE_PATH", "./memory.json");
 /// let docker = Source::docker("ghcr.io/acme/mcp:1").port(8080);
 /// # let _ = (github, http, stdio, docker);
 /// ```

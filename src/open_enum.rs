@@ -64,7 +64,8 @@ macro_rules! open_enum {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                // `pad`, so width and alignment (`{:<10}`) work in tables.
+                f.pad(self.as_str())
             }
         }
 
@@ -214,5 +215,22 @@ open_enum! {
         Stderr = "stderr",
         /// The gateway's own account of the deployment.
         System = "system",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_honours_width_so_statuses_line_up_in_tables() {
+        assert_eq!(
+            format!("[{:<9}]", DeploymentStatus::from("running")),
+            "[running  ]"
+        );
+        assert_eq!(
+            format!("[{:>9}]", DeploymentStatus::from("hibernating")),
+            "[hibernating]"
+        );
     }
 }

@@ -194,6 +194,7 @@ pub(crate) fn data<T: serde::de::DeserializeOwned>(
         status: reqwest::StatusCode::OK,
         content_type: Some("text/event-stream".into()),
         body_excerpt: crate::error::excerpt(event.data.as_bytes(), client.redactor()),
+        request_id: None,
         source,
     })
 }

@@ -221,7 +221,7 @@ impl<'a> Tools<'a> {
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
     /// let mut events = client
     ///     .tools()
-    ///     .invoke_stream("math.count_primes", serde_json::json!({"limit": 1_000_000}))
+    ///     .invoke_stream("math.count_primes", serde_json::json!({"n": 1_000_000}))
     ///     .await?;
     /// while let Some(event) = events.next().await {
     ///     match event? {
@@ -456,6 +456,7 @@ impl ToolResult {
             status: reqwest::StatusCode::OK,
             content_type: Some("application/json".into()),
             body_excerpt: value.to_string().chars().take(512).collect(),
+            request_id: None,
             source,
         })
     }

@@ -121,6 +121,8 @@ async fn a_success_body_that_does_not_decode_is_a_decode_error_with_an_excerpt()
         }
         other => panic!("expected Decode, got {other:?}"),
     }
+    let error = once(&server).health().check().await.unwrap_err();
+    assert!(error.request_id().is_some(), "the request id that was sent");
 }
 
 #[tokio::test]

@@ -310,6 +310,11 @@ async fn connection_failures_are_retried_then_reported() {
     }
     assert!(error.is_transient());
     assert!(!error.to_string().contains(KEY));
+    // The operating system's reason, not only reqwest's "error sending request".
+    assert!(
+        error.to_string().to_lowercase().contains("refused"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
