@@ -210,13 +210,28 @@ impl ResponseSchemas {
             status,
         })?;
         let validator = self.compile(schema)?;
-        Ok(validator
-            .iter_errors(body)
-            .map(|e| Violation {
-                at: e.instance_path().to_string(),
-                message: e.to_string(),
-            })
-            .collect())
+        Ok(violations(&validator, body))
+    }
+
+    /// Checks `value` against the component schema `name` (`#/components/schemas/<name>`),
+    /// e.g. the data of one event of an event stream. `Ok(vec![])` means it conforms.
+    pub fn validate_component(
+        &self,
+        name: &str,
+        value: &Value,
+    ) -> Result<Vec<Violation>, SchemaError> {
+        let exists = self
+            .spec
+            .pointer(&format!("/components/schemas/{name}"))
+            .is_some();
+        if !exists {
+            return Err(SchemaError::InvalidSpec(format!(
+                "no component schema `{name}`"
+            )));
+        }
+        let schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        let validator = self.compile(&schema)?;
+        Ok(violations(&validator, value))
     }
 
     /// A validator for `schema`, with the spec's components reachable from it.
@@ -233,6 +248,16 @@ impl ResponseSchemas {
             .build(&document)
             .map_err(|e| SchemaError::InvalidSpec(e.to_string()))
     }
+}
+
+fn violations(validator: &Validator, value: &Value) -> Vec<Violation> {
+    validator
+        .iter_errors(value)
+        .map(|e| Violation {
+            at: e.instance_path().to_string(),
+            message: e.to_string(),
+        })
+        .collect()
 }
 
 fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Option<&'a Value> {

@@ -1,0 +1,176 @@
+//! Judging one call: did it end as expected, and does every response conform to the spec.
+
+use connectors::Error;
+use serde_json::Value;
+
+use crate::recorder::{Observed, ROUTE_NOT_FOUND};
+use crate::{ResponseSchemas, SchemaError, Violation};
+
+/// Violations shown per response; the rest are counted.
+const SHOWN_VIOLATIONS: usize = 3;
+/// Longest violation message shown (the validator quotes whole values).
+const MAX_MESSAGE_CHARS: usize = 200;
+
+/// How the runner expects a call to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A success status.
+    Success,
+    /// This error status (e.g. 404 for an id that cannot exist).
+    Status(u16),
+    /// Either a success or this error status (503 from a health check that is not ready).
+    SuccessOr(u16),
+}
+
+impl Expect {
+    /// Why `result` is not what was expected, or `None` when it is.
+    pub fn mismatch<T>(self, result: &Result<T, Error>) -> Option<String> {
+        match (self, result) {
+            (Expect::Success | Expect::SuccessOr(_), Ok(_)) => None,
+            (Expect::Status(want), Ok(_)) => Some(format!("expected status {want}, got a success")),
+            (Expect::Status(want) | Expect::SuccessOr(want), Err(e))
+                if e.status().map(|s| s.as_u16()) == Some(want) =>
+            {
+                None
+            }
+            (Expect::Success, Err(e)) => Some(format!("expected a success, got: {e}")),
+            (Expect::Status(want), Err(e)) => Some(format!("expected status {want}, got: {e}")),
+            (Expect::SuccessOr(other), Err(e)) => {
+                Some(format!("expected a success or {other}, got: {e}"))
+            }
+        }
+    }
+}
+
+/// Whether the facade's error says the route does not exist on the gateway.
+pub fn is_route_not_found(error: &Error) -> bool {
+    error.status().map(|s| s.as_u16()) == Some(404) && error.code() == Some(ROUTE_NOT_FOUND)
+}
+
+/// What is wrong with `response` according to the spec (empty when it conforms).
+pub fn problems(schemas: &ResponseSchemas, response: &Observed) -> Vec<String> {
+    let op = &response.operation_id;
+    let status = response.status;
+    if response.body.is_none() {
+        // An event stream: the spec declares no JSON body for it, only the media type.
+        return match schemas.validate(op, status, &Value::Null) {
+            Err(SchemaError::NotJson { .. }) => Vec::new(),
+            Err(SchemaError::UndeclaredStatus { .. }) => vec![undeclared(status, response)],
+            Err(other) => vec![other.to_string()],
+            Ok(_) => vec![format!(
+                "status {status}: an event stream where the spec declares a JSON body"
+            )],
+        };
+    }
+    let Some(body) = response.json() else {
+        return match schemas.validate(op, status, &Value::Null) {
+            Err(SchemaError::UndeclaredStatus { .. }) => vec![undeclared(status, response)],
+            _ => vec![format!(
+                "status {status}: the body is not JSON ({})",
+                content_type(response)
+            )],
+        };
+    };
+    match schemas.validate(op, status, &body) {
+        Ok(violations) if violations.is_empty() => Vec::new(),
+        Ok(violations) => describe_violations(&format!("status {status}: "), &violations),
+        Err(SchemaError::UndeclaredStatus { .. }) => vec![undeclared(status, response)],
+        Err(SchemaError::NotJson { .. }) => vec![format!(
+            "status {status}: the spec declares an event stream, got {}",
+            content_type(response)
+        )],
+        Err(other) => vec![other.to_string()],
+    }
+}
+
+/// The first few violations of one body, one line each, with their JSON pointers, after
+/// `prefix` (what the body was).
+pub fn describe_violations(prefix: &str, violations: &[Violation]) -> Vec<String> {
+    let mut lines: Vec<String> = violations
+        .iter()
+        .take(SHOWN_VIOLATIONS)
+        .map(|v| format!("{prefix}{}", shorten(&v.to_string())))
+        .collect();
+    if violations.len() > SHOWN_VIOLATIONS {
+        lines.push(format!(
+            "{prefix}... and {} more schema violation(s)",
+            violations.len() - SHOWN_VIOLATIONS
+        ));
+    }
+    lines
+}
+
+fn undeclared(status: u16, response: &Observed) -> String {
+    let code = response.json().and_then(|b| {
+        b.pointer("/error/code")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    match code {
+        Some(code) => format!("status {status} ({code}) is not declared for this operation"),
+        None => format!("status {status} is not declared for this operation"),
+    }
+}
+
+fn content_type(response: &Observed) -> &str {
+    response
+        .content_type
+        .as_deref()
+        .unwrap_or("no content type")
+}
+
+/// Cuts `text` to [`MAX_MESSAGE_CHARS`] characters.
+pub fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_MESSAGE_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX_MESSAGE_CHARS).collect();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn observed(op: &str, status: u16, body: &str) -> Observed {
+        Observed {
+            operation_id: op.into(),
+            status,
+            content_type: Some("application/json".into()),
+            body: Some(body.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn a_conforming_body_has_no_problems_and_a_drifted_one_names_the_field() {
+        let schemas = ResponseSchemas::bundled().expect("spec");
+        let good = r#"{"success":true,"data":{"status":"healthy","uptime":1.5},"metadata":{"timestamp":"2026-11-21T00:00:00.000Z","requestId":"r"}}"#;
+        assert!(problems(&schemas, &observed("getHealth", 200, good)).is_empty());
+        let bad = good.replace("1.5", "\"soon\"");
+        let found = problems(&schemas, &observed("getHealth", 200, &bad));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("/data/uptime"), "{found:?}");
+    }
+
+    #[test]
+    fn undeclared_statuses_html_bodies_and_route_not_found_are_told_apart() {
+        let schemas = ResponseSchemas::bundled().expect("spec");
+        let html = Observed {
+            content_type: Some("text/html".into()),
+            ..observed("getHealth", 200, "<html></html>")
+        };
+        assert!(problems(&schemas, &html)[0].contains("not JSON"));
+        let missing = r#"{"success":false,"error":{"code":"ROUTE_NOT_FOUND","message":"no"},"metadata":{"timestamp":"2026-11-21T00:00:00.000Z","requestId":"r"}}"#;
+        let response = observed("getHealth", 404, missing);
+        assert!(response.is_route_not_found());
+        assert!(problems(&schemas, &response)[0].contains("404 (ROUTE_NOT_FOUND) is not declared"));
+    }
+
+    #[test]
+    fn expectations() {
+        let ok: Result<(), Error> = Ok(());
+        assert_eq!(Expect::Success.mismatch(&ok), None);
+        assert!(Expect::Status(404).mismatch(&ok).is_some());
+        assert_eq!(Expect::SuccessOr(503).mismatch(&ok), None);
+    }
+}

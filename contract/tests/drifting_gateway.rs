@@ -1,0 +1,160 @@
+//! The suite against a gateway that drifts from the spec (a local wiremock server): a
+//! body that breaks its schema fails with the field's path, missing routes are "not
+//! offered", and a read-only run sends no write.
+
+use connectors_contract::runner::{Options, run};
+use connectors_contract::{Outcome, Report};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const API_KEY: &str = "ck_test_0123456789abcdef0123456789abcdef";
+
+fn metadata() -> Value {
+    json!({"timestamp": "2026-11-21T00:00:00.000Z", "requestId": "r"})
+}
+
+/// A gateway whose every route but those mounted before answers 404 ROUTE_NOT_FOUND.
+async fn gateway_without_routes() -> MockServer {
+    let server = MockServer::start().await;
+    let missing = json!({
+        "success": false,
+        "error": {"code": "ROUTE_NOT_FOUND", "message": "Route not found"},
+        "metadata": metadata(),
+    });
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(404).set_body_json(missing))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn options(server: &MockServer) -> Options {
+    Options {
+        url: Some(server.uri()),
+        settings: vec![
+            ("CONNECTORS_API_KEY".into(), API_KEY.into()),
+            ("CONNECTORS_TENANT_ID".into(), "tenant-a".into()),
+        ],
+        ..Options::default()
+    }
+}
+
+fn outcome<'a>(report: &'a Report, id: &str) -> &'a Outcome {
+    &report
+        .operation(id)
+        .unwrap_or_else(|| panic!("{id} is missing from\n{report}"))
+        .outcome
+}
+
+const WRITES: [&str; 10] = [
+    "invokeTool",
+    "invokeToolsBatch",
+    "invokeToolStream",
+    "addMcpServer",
+    "removeCustomServer",
+    "createOauthConfig",
+    "deleteOauthConfig",
+    "createIdentity",
+    "updateIdentity",
+    "deleteIdentity",
+];
+
+#[tokio::test]
+async fn drift_is_failed_with_its_path_missing_routes_are_not_offered_and_nothing_is_written() {
+    let server = gateway_without_routes().await;
+    // `uptime` must be a number.
+    let drifted = json!({
+        "success": true,
+        "data": {"status": "healthy", "uptime": "soon"},
+        "metadata": metadata(),
+    });
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(drifted))
+        .mount(&server)
+        .await;
+
+    let report = run(options(&server)).await.expect("the runner starts");
+    let text = report.to_string();
+
+    assert_eq!(report.operations.len(), 35, "{text}");
+    match outcome(&report, "getHealth") {
+        Outcome::Failed(reasons) => {
+            assert!(reasons.iter().any(|r| r.contains("/data/uptime")), "{text}")
+        }
+        other => panic!("getHealth: {other:?}\n{text}"),
+    }
+    for id in WRITES {
+        assert_eq!(
+            outcome(&report, id),
+            &Outcome::SkippedReadOnly,
+            "{id}\n{text}"
+        );
+    }
+    for op in &report.operations {
+        if op.operation_id != "getHealth" && !WRITES.contains(&op.operation_id.as_str()) {
+            assert_eq!(
+                op.outcome,
+                Outcome::NotOffered,
+                "{}\n{text}",
+                op.operation_id
+            );
+        }
+    }
+    assert!(
+        text.ends_with("35 operations: 0 passed, 1 failed, 24 not offered, 10 skipped (read-only)")
+    );
+    assert_eq!(report.exit_code(), 1);
+    assert!(!text.contains(API_KEY));
+
+    // Selection is the only POST of a read-only run: it changes nothing.
+    let requests = server.received_requests().await.expect("recording is on");
+    for request in &requests {
+        let m = request.method.as_str();
+        assert!(
+            m == "GET" || (m == "POST" && request.url.path() == "/api/v1/tools/select"),
+            "a read-only run sent {m} {}",
+            request.url.path()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_drifted_event_on_the_event_stream_fails_the_stream() {
+    let server = gateway_without_routes().await;
+    let events = "event: deployment\n\
+        data: {\"deploymentId\":\"dep-1\",\"status\":\"exploded\"}\n\n\
+        event: server\n\
+        data: {\"name\":\"notes\",\"status\":\"running\"}\n\n";
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(events, "text/event-stream"))
+        .mount(&server)
+        .await;
+
+    let only = Options {
+        only: Some(vec!["streamEvents".into(), "listCategories".into()]),
+        ..options(&server)
+    };
+    let report = run(only).await.expect("the runner starts");
+    let text = report.to_string();
+
+    assert_eq!(report.operations.len(), 2, "{text}");
+    match outcome(&report, "streamEvents") {
+        Outcome::Failed(reasons) => {
+            assert_eq!(reasons.len(), 1, "{text}");
+            assert!(
+                reasons[0].starts_with("`deployment` event (DeploymentEvent): /status: "),
+                "{text}"
+            );
+            assert!(reasons[0].contains("/status"), "{text}");
+        }
+        other => panic!("streamEvents: {other:?}\n{text}"),
+    }
+    assert_eq!(outcome(&report, "listCategories"), &Outcome::NotOffered);
+    assert!(
+        text.ends_with("2 operations: 0 passed, 1 failed, 1 not offered, 0 skipped (read-only)")
+    );
+}
