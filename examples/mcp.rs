@@ -115,12 +115,7 @@ async fn mcp(client: &Connectors, guard: &Guard) -> Result<(), BoxError> {
     heading("Deploy a stdio MCP server");
     let (source, command) = support::mcp_server_source(guard)?;
     println!("{SERVER}: {command}");
-    // A failed earlier run against the same gateway may have left the server behind.
-    match client.mcp().remove(SERVER).await {
-        Ok(_) => println!("(removed the server left by an earlier run)"),
-        Err(Error::NotFound(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
+    support::remove_leftover(client, SERVER).await?;
     let deployment = client
         .mcp()
         .add(SERVER, source, CATEGORY)

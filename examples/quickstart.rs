@@ -125,12 +125,7 @@ async fn mission(client: &Connectors, guard: &Guard, query: &str) -> Result<(), 
     heading("5. Deploy a stdio MCP server");
     let (source, command) = support::mcp_server_source(guard)?;
     println!("server {SERVER:?}, command: {command}");
-    // A failed earlier run against the same gateway may have left the server behind.
-    match client.mcp().remove(SERVER).await {
-        Ok(_) => println!("(removed the server left by an earlier run)"),
-        Err(Error::NotFound(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
+    support::remove_leftover(client, SERVER).await?;
     let deployment = client
         .mcp()
         .add(SERVER, source, "productivity")

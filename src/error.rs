@@ -252,6 +252,37 @@ fn with_cause(error: &reqwest::Error) -> String {
 }
 
 impl Error {
+    /// The variant's name (`"RateLimited"`, `"Timeout"`, ...): a stable label for logs
+    /// and metrics.
+    ///
+    /// ```
+    /// let error = connectors::Connectors::builder().base_url("ftp://nope").build().unwrap_err();
+    /// assert_eq!(error.kind(), "Config");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "BadRequest",
+            Error::Authentication(_) => "Authentication",
+            Error::PermissionDenied(_) => "PermissionDenied",
+            Error::NotFound(_) => "NotFound",
+            Error::Conflict(_) => "Conflict",
+            Error::RateLimited(_) => "RateLimited",
+            Error::Server(_) => "Server",
+            Error::ServiceUnavailable(_) => "ServiceUnavailable",
+            Error::Api(_) => "Api",
+            Error::Timeout { .. } => "Timeout",
+            Error::Connection { .. } => "Connection",
+            Error::Config { .. } => "Config",
+            Error::InvalidInput { .. } => "InvalidInput",
+            Error::Decode { .. } => "Decode",
+            Error::UnexpectedResponse { .. } => "UnexpectedResponse",
+            Error::ToolSelection { .. } => "ToolSelection",
+            Error::ToolInvocation { .. } => "ToolInvocation",
+            Error::Deployment { .. } => "Deployment",
+            Error::DeploymentTimeout { .. } => "DeploymentTimeout",
+        }
+    }
+
     /// The gateway's answer, for API errors and the domain errors that wrap one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {

@@ -14,25 +14,6 @@ fn once(server: &MockServer) -> Connectors {
     builder(server).max_retries(0).build().unwrap()
 }
 
-fn variant(error: &Error) -> &'static str {
-    match error {
-        Error::BadRequest(_) => "BadRequest",
-        Error::Authentication(_) => "Authentication",
-        Error::PermissionDenied(_) => "PermissionDenied",
-        Error::NotFound(_) => "NotFound",
-        Error::Conflict(_) => "Conflict",
-        Error::RateLimited(_) => "RateLimited",
-        Error::Server(_) => "Server",
-        Error::ServiceUnavailable(_) => "ServiceUnavailable",
-        Error::Api(_) => "Api",
-        Error::UnexpectedResponse { .. } => "UnexpectedResponse",
-        Error::Decode { .. } => "Decode",
-        Error::ToolSelection { .. } => "ToolSelection",
-        Error::ToolInvocation { .. } => "ToolInvocation",
-        _ => "other",
-    }
-}
-
 #[tokio::test]
 async fn each_status_family_maps_to_its_variant_on_declared_and_undeclared_statuses() {
     let cases = [
@@ -64,7 +45,7 @@ async fn each_status_family_maps_to_its_variant_on_declared_and_undeclared_statu
             client.tools().list().await.unwrap_err(),
             client.health().detailed().await.unwrap_err(),
         ] {
-            assert_eq!(variant(&error), expected, "{status}: {error:?}");
+            assert_eq!(error.kind(), expected, "{status}: {error:?}");
             assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
             assert_eq!(error.code(), Some("SOME_CODE"));
             assert_eq!(error.request_id(), Some("req-err"));
@@ -274,7 +255,7 @@ async fn every_recorded_gateway_error_maps_to_a_typed_error() {
             (429, ..) => "RateLimited",
             _ => "?",
         };
-        assert_eq!(variant(&error), expected, "{name}: {error:?}");
+        assert_eq!(error.kind(), expected, "{name}: {error:?}");
         match &error {
             Error::RateLimited(e) => {
                 assert_eq!(e.retry_after, Some(std::time::Duration::from_secs(26)));

@@ -192,3 +192,14 @@ pub fn env_value(name: &str) -> Option<String> {
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
 }
+
+/// Removes server `name` when an earlier run against the same gateway failed half-way
+/// and left it behind; no such server is the usual case.
+pub async fn remove_leftover(client: &Connectors, name: &str) -> Result<(), BoxError> {
+    match client.mcp().remove(name).await {
+        Ok(_) => println!("(removed the server left by an earlier run)"),
+        Err(connectors::Error::NotFound(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
