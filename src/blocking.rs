@@ -113,6 +113,11 @@ impl Connectors {
         Identities { client: self }
     }
 
+    /// The gateway's events, as iterators.
+    pub fn events(&self) -> Events<'_> {
+        Events { client: self }
+    }
+
     /// A tenant's integrations and OAuth configuration.
     pub fn tenants(&self) -> Tenants<'_> {
         Tenants {
@@ -610,5 +615,37 @@ impl Tenants<'_> {
         self.client
             .rt
             .block_on(self.inner().oauth_config(integration).delete())
+    }
+}
+
+/// Events; see [`crate::sse::Events`].
+#[derive(Debug, Clone, Copy)]
+pub struct Events<'a> {
+    client: &'a Connectors,
+}
+
+impl Events<'_> {
+    /// See [`crate::sse::Events::subscribe`]; the events as an iterator.
+    pub fn subscribe(&self) -> Result<Iter<crate::sse::GatewayEvent>> {
+        let stream = self
+            .client
+            .rt
+            .block_on(self.client.inner.events().subscribe())?;
+        Ok(Iter {
+            stream,
+            rt: self.client.rt.clone(),
+        })
+    }
+
+    /// See [`crate::sse::Events::deployment`]; the events as an iterator.
+    pub fn deployment(&self, deployment_id: &str) -> Result<Iter<crate::sse::GatewayEvent>> {
+        let stream = self
+            .client
+            .rt
+            .block_on(self.client.inner.events().deployment(deployment_id))?;
+        Ok(Iter {
+            stream,
+            rt: self.client.rt.clone(),
+        })
     }
 }

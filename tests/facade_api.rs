@@ -513,4 +513,31 @@ fn the_blocking_client_makes_the_same_calls() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(all.len(), 1);
+
+    rt.block_on(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/events"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                "event: heartbeat\ndata: {\"type\":\"heartbeat\",\"timestamp\":\"2026-11-21T16:11:56.459Z\"}\n\n",
+                "text/event-stream",
+            ))
+            .mount(&server),
+    );
+    let events: Vec<_> = client.events().subscribe().unwrap().collect();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0].is_ok(), "{events:?}");
+
+    rt.block_on(
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/api/v1/tenants/{}/integrations",
+                common::TENANT
+            )))
+            .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({
+                "tenantId": common::TENANT, "integrations": ["github"]
+            }))))
+            .mount(&server),
+    );
+    let integrations = client.tenants().integrations().unwrap();
+    assert_eq!(integrations.integrations, ["github"]);
 }
