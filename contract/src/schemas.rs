@@ -1,7 +1,8 @@
 //! Response schemas of `openapi.yaml`, compiled for validation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use jsonschema::{Draft, Validator};
 use serde_json::{Value, json};
@@ -89,6 +90,9 @@ pub struct ResponseSchemas {
     routes: Vec<Route>,
     /// operationId -> status key (`"200"`, `"4XX"`, `"default"`) -> schema, if JSON.
     responses: BTreeMap<String, BTreeMap<String, Option<Value>>>,
+    /// Validators compiled so far, by what they check: each one copies the spec's
+    /// components, so compiling one per body would dominate long runs.
+    compiled: Mutex<HashMap<String, Arc<Validator>>>,
 }
 
 impl ResponseSchemas {
@@ -145,6 +149,7 @@ impl ResponseSchemas {
             spec,
             routes,
             responses,
+            compiled: Mutex::new(HashMap::new()),
         })
     }
 
@@ -197,10 +202,9 @@ impl ResponseSchemas {
             .ok_or_else(|| SchemaError::UnknownOperation(operation_id.to_string()))?;
         let code = status.to_string();
         let range = format!("{}XX", status / 100);
-        let entry = declared
-            .get(&code)
-            .or_else(|| declared.get(&range))
-            .or_else(|| declared.get("default"))
+        let (key, entry) = [code, range, "default".to_string()]
+            .into_iter()
+            .find_map(|key| declared.get(&key).map(|entry| (key, entry)))
             .ok_or_else(|| SchemaError::UndeclaredStatus {
                 operation_id: operation_id.to_string(),
                 status,
@@ -209,7 +213,7 @@ impl ResponseSchemas {
             operation_id: operation_id.to_string(),
             status,
         })?;
-        let validator = self.compile(schema)?;
+        let validator = self.compiled(&format!("{operation_id} {key}"), schema)?;
         Ok(violations(&validator, body))
     }
 
@@ -230,8 +234,27 @@ impl ResponseSchemas {
             )));
         }
         let schema = json!({ "$ref": format!("#/components/schemas/{name}") });
-        let validator = self.compile(&schema)?;
+        let validator = self.compiled(&format!("#/components/schemas/{name}"), &schema)?;
         Ok(violations(&validator, value))
+    }
+
+    /// The validator cached under `key`, compiled from `schema` the first time.
+    fn compiled(&self, key: &str, schema: &Value) -> Result<Arc<Validator>, SchemaError> {
+        let cached = match self.compiled.lock() {
+            Ok(cache) => cache.get(key).cloned(),
+            Err(poisoned) => poisoned.into_inner().get(key).cloned(),
+        };
+        if let Some(validator) = cached {
+            return Ok(validator);
+        }
+        let validator = Arc::new(self.compile(schema)?);
+        match self.compiled.lock() {
+            Ok(mut cache) => cache.insert(key.to_string(), validator.clone()),
+            Err(poisoned) => poisoned
+                .into_inner()
+                .insert(key.to_string(), validator.clone()),
+        };
+        Ok(validator)
     }
 
     /// A validator for `schema`, with the spec's components reachable from it.
