@@ -43,8 +43,14 @@ impl<'a> Health<'a> {
     }
 
     /// Readiness to serve traffic; not ready is [`crate::Error::ServiceUnavailable`].
+    ///
+    /// Sent once, without retries: a 503 here is the answer asked for, not a transient
+    /// failure to wait out.
     pub async fn ready(&self) -> Result<types::Readiness> {
-        let call = self.client.call();
+        let once = self
+            .client
+            .with_options(crate::RequestOptions::new().max_retries(0));
+        let call = once.call();
         let response = call.api.get_readiness().send().await;
         Ok(call.finish(response).await?.data)
     }

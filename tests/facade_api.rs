@@ -473,9 +473,11 @@ async fn health_check_and_readiness() {
         .respond_with(
             ResponseTemplate::new(503).set_body_json(common::err("SERVICE_NOT_READY", "not ready")),
         )
+        .expect(1)
         .mount(&server)
         .await;
-    let client = common::builder(&server).max_retries(0).build().unwrap();
+    // Retries stay on for the client; readiness is still asked once.
+    let client = common::builder(&server).max_retries(3).build().unwrap();
     assert_eq!(client.health().check().await.unwrap().uptime, Some(1.5));
     let error = client.health().ready().await.unwrap_err();
     assert!(matches!(error, Error::ServiceUnavailable(_)));
