@@ -361,12 +361,7 @@ impl<'a> AddServer<'a> {
 
     /// Checks the arguments, then starts the deployment (the gateway answers at once).
     pub async fn send(self) -> Result<Deployment> {
-        if self.name.is_empty()
-            || !self
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        if !crate::tools::is_integration_name(&self.name) {
             return Err(Error::invalid(
                 "name",
                 format!(

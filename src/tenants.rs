@@ -107,12 +107,7 @@ impl OAuthConfig<'_> {
         let integration = &self.integration;
         // The gateway's pattern for integration names; checked here so the mistake is
         // reported before a request is sent.
-        if integration.is_empty()
-            || integration.len() > 64
-            || !integration
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if integration.len() > 64 || !crate::tools::is_integration_name(integration) {
             return Err(Error::invalid(
                 "integration",
                 format!("`{integration}` is not an integration name (1 to 64 of a-z 0-9 -)"),

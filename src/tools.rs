@@ -313,11 +313,7 @@ pub fn split_tool_id(tool_id: &str) -> Result<(&str, &str)> {
             format!("`{tool_id}` has no server part; tool ids are `<server>.<tool>`"),
         ));
     };
-    if integration.is_empty()
-        || !integration
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if !is_integration_name(integration) {
         return Err(Error::invalid(
             "tool_id",
             format!("the server part of `{tool_id}` must be lowercase letters, digits and `-`"),
@@ -330,6 +326,15 @@ pub fn split_tool_id(tool_id: &str) -> Result<(&str, &str)> {
         ));
     }
     Ok((integration, tool))
+}
+
+/// The gateway's rule for a server (integration) name, which is also the server part of
+/// tool ids: `^[a-z0-9-]+$`.
+pub(crate) fn is_integration_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn invoke_request(
