@@ -141,15 +141,6 @@ async fn excerpts_are_bounded_and_never_hold_the_api_key() {
     assert!(!format!("{error} {error:?}").contains(KEY));
 }
 
-fn fixture() -> Value {
-    let file = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/connectors-gateway/recorded.json"
-    );
-    let text = std::fs::read_to_string(file).expect("the recorded exchanges");
-    serde_json::from_str(&text).unwrap()
-}
-
 /// Calls the facade function for a recorded route.
 async fn call(client: &Connectors, verb: &str, route: &str) -> Result<(), Error> {
     let segments: Vec<&str> = route.trim_start_matches('/').split('/').collect();
@@ -187,7 +178,7 @@ async fn call(client: &Connectors, verb: &str, route: &str) -> Result<(), Error>
 
 #[tokio::test]
 async fn every_recorded_gateway_error_maps_to_a_typed_error() {
-    let fixture = fixture();
+    let fixture = common::recorded_exchanges();
     let mut seen = 0;
     for exchange in fixture["exchanges"].as_array().unwrap() {
         let status = exchange["response"]["status"].as_u64().unwrap() as u16;

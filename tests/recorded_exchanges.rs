@@ -1,5 +1,5 @@
 //! Wire compatibility with the real gateway: every exchange recorded from the
-//! TypeScript gateway (`shared/fixtures/connectors-gateway/recorded.json`) is replayed
+//! TypeScript gateway (`tests/fixtures/connectors-gateway/recorded.json`) is replayed
 //! by a local HTTP server and requested through the generated client.
 //!
 //! For each exchange:
@@ -12,22 +12,14 @@
 //! - every field the gateway sent must survive decoding with its value, so no field is
 //!   silently dropped by a misspelled name.
 
+mod common;
+
 use connectors::api::{Client, Transport, prelude::*, types};
 use progenitor_client::{Error, ResponseValue};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn fixture() -> Value {
-    let file = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/connectors-gateway/recorded.json"
-    );
-    let text = std::fs::read_to_string(file)
-        .unwrap_or_else(|e| panic!("the recorded exchanges are needed at {file}: {e}"));
-    serde_json::from_str(&text).expect("recorded.json is JSON")
-}
 
 /// What the generated client made of a response.
 #[derive(Debug)]
@@ -215,7 +207,7 @@ async fn call(client: &Client, method: &str, path: &str, body: Option<&Value>) -
 
 #[tokio::test]
 async fn every_recorded_exchange_decodes_through_the_generated_client() {
-    let fixture = fixture();
+    let fixture = common::recorded_exchanges();
     let exchanges = fixture["exchanges"].as_array().expect("exchanges");
     assert_eq!(exchanges.len(), 42, "the fixture holds 42 exchanges");
 
@@ -329,7 +321,7 @@ async fn every_recorded_exchange_decodes_through_the_generated_client() {
 
 #[tokio::test]
 async fn the_rate_limit_body_keeps_retry_after_and_limits() {
-    let fixture = fixture();
+    let fixture = common::recorded_exchanges();
     let exchange = fixture["exchanges"]
         .as_array()
         .unwrap()

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 fn exchanges() -> Vec<Value> {
     let file = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/fixtures/connectors-gateway/recorded.json"
+        "/../tests/fixtures/connectors-gateway/recorded.json"
     );
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
     let fixture: Value = serde_json::from_str(&text).unwrap();

@@ -43,3 +43,14 @@ pub fn tool(id: &str, score: f64, tier: i64) -> Value {
     json!({"toolId": id, "name": id.split('.').nth(1).unwrap(), "description": format!("{id} does things"), "category": "code",
            "score": score, "tokenCost": 100, "tier": tier})
 }
+
+/// The exchanges recorded from the real gateway (`tests/fixtures/connectors-gateway`).
+pub fn recorded_exchanges() -> Value {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/connectors-gateway/recorded.json"
+    );
+    let text = std::fs::read_to_string(file)
+        .unwrap_or_else(|e| panic!("the recorded exchanges are needed at {file}: {e}"));
+    serde_json::from_str(&text).expect("recorded.json is JSON")
+}
