@@ -199,8 +199,10 @@ impl ConnectorsBuilder {
         self
     }
 
-    /// Sends every request through this proxy (`http://`, `https://` or `socks5://` URL;
-    /// it may hold credentials and is never printed).
+    /// Sends every request through this proxy: an `http://` or `https://` URL, or with
+    /// the `socks` feature a `socks5://`, `socks5h://`, `socks4://` or `socks4a://` one
+    /// (without the feature, such a URL is refused when the client is built). The URL may
+    /// hold credentials and is never printed.
     pub fn proxy(mut self, url: impl Into<SecretString>) -> Self {
         self.proxy = Some(url.into());
         self
@@ -480,6 +482,8 @@ impl Config {
     }
 
     fn http_client(&self, builder: &ConnectorsBuilder) -> Result<reqwest::Client> {
+        #[cfg(feature = "rustls-ring")]
+        install_ring_provider();
         let mut headers = HeaderMap::new();
         if let Some(key) = &self.api_key {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
@@ -518,11 +522,28 @@ impl Config {
             http = http.no_proxy();
         }
         if let Some(proxy) = &builder.proxy {
+            if cfg!(not(feature = "socks")) && proxy.expose().trim_start().starts_with("socks") {
+                return Err(Error::config(
+                    "proxy",
+                    "a SOCKS proxy needs the `socks` feature of the connectors crate",
+                ));
+            }
             let proxy = reqwest::Proxy::all(proxy.expose())
                 .map_err(|_| Error::config("proxy", "not a valid proxy URL"))?;
             http = http.proxy(proxy);
         }
         http.build()
             .map_err(|e| Error::config("http client", e.to_string()))
+    }
+}
+
+/// With `rustls-ring`, reqwest brings no crypto provider of its own and would panic when
+/// building a client without one, so ring becomes the process default unless the program
+/// installed a provider first.
+#[cfg(feature = "rustls-ring")]
+fn install_ring_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one at the same moment; either provider serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }

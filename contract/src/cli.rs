@@ -1,42 +1,14 @@
 //! The command line of `connectors-contract`.
+//!
+//! [`parse`] reads it (with [`clap`]) into a [`Command`]; `connectors-contract --help`
+//! prints every option.
 
+use std::ffi::OsString;
 use std::time::Duration;
 
+use clap::{ArgAction, Parser, Subcommand};
+
 use crate::runner::Options;
-
-/// The help text.
-pub const USAGE: &str = "\
-usage: connectors-contract [--url URL] [--allow-writes] [--only OP[,OP...]]
-                           [--deploy-command \"PROGRAM ARGS...\"] [--events-wait SECONDS]
-       connectors-contract mcp-server <text|math|notes>
-
-Calls every operation of openapi.yaml through the connectors SDK and validates every
-response body against the spec. Prints one line per operation and a summary.
-
-Without --url or CONNECTORS_BASE_URL, the reference gateway is started in-process and
-every operation runs. Against a gateway given by address, the run is read-only unless
-writes are allowed.
-
-OPTIONS:
-  --url URL                 the gateway (default: CONNECTORS_BASE_URL)
-  --allow-writes            also deploy and remove an MCP server, invoke its tools,
-                            create/update/delete an identity and an OAuth configuration
-                            (or set CONNECTORS_CONTRACT_ALLOW_WRITES=1); all removed at the end
-  --only OP,OP              only these operations (operationIds of openapi.yaml)
-  --deploy-command \"CMD\"    the stdio MCP server to deploy, split on spaces; default: this
-                            executable with `mcp-server notes`, which only works when the
-                            gateway runs on this machine
-  --events-wait SECONDS     how long to listen to the event stream (default 2)
-  -h, --help                show this help
-
-COMMANDS:
-  mcp-server NAME           serve a built-in MCP server over stdio (what the run deploys)
-
-ENVIRONMENT: CONNECTORS_API_KEY and CONNECTORS_TENANT_ID (required with a gateway address),
-CONNECTORS_BASE_URL, CONNECTORS_TIMEOUT, CONNECTORS_MAX_RETRIES; CONNECTORS_LOG (a tracing
-filter, e.g. connectors=debug) logs to stderr.
-
-EXIT STATUS: 0 nothing failed, 1 an operation failed, 2 the run could not start.";
 
 /// What the command line asks for.
 #[derive(Debug, Clone)]
@@ -45,81 +17,155 @@ pub enum Command {
     Run(Options),
     /// Serve a built-in MCP server over stdin/stdout.
     McpServer(String),
-    /// Print [`USAGE`].
-    Help,
 }
 
 /// Parses the arguments (without the program name) over `base` (the environment's options).
-pub fn parse(args: impl IntoIterator<Item = String>, base: Options) -> Result<Command, String> {
-    let mut options = base;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "mcp-server" => return Ok(Command::McpServer(value("mcp-server")?)),
-            "--url" => options.url = Some(value("--url")?),
-            "--allow-writes" => options.allow_writes = true,
-            "--only" => {
-                let list = value("--only")?;
-                let ids = list.split(',').map(|s| s.trim().to_string());
-                options
-                    .only
-                    .get_or_insert_with(Vec::new)
-                    .extend(ids.filter(|s| !s.is_empty()));
-            }
-            "--deploy-command" => {
-                let command: Vec<String> = value("--deploy-command")?
-                    .split_whitespace()
-                    .map(str::to_string)
-                    .collect();
-                if command.is_empty() {
-                    return Err("--deploy-command is empty".into());
-                }
-                options.deploy_command = Some(command);
-            }
-            "--events-wait" => {
-                let raw = value("--events-wait")?;
-                let seconds: f64 = raw
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| s.is_finite() && *s >= 0.0 && *s <= 3600.0)
-                    .ok_or(format!(
-                        "invalid --events-wait `{raw}` (seconds, 0 to 3600)"
-                    ))?;
-                options.events_wait = Duration::from_secs_f64(seconds);
-            }
-            other => return Err(format!("unexpected argument `{other}`")),
+///
+/// `-h`/`--help` and a bad command line are both an [`Err`]: [`clap::Error::exit`] prints
+/// the help to stdout and exits 0, or prints the error and the usage to stderr and exits 2.
+pub fn parse<I, T>(args: I, base: Options) -> Result<Command, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let args = std::iter::once(OsString::from("connectors-contract"))
+        .chain(args.into_iter().map(Into::into));
+    Ok(Cli::try_parse_from(args)?.into_command(base))
+}
+
+// The command line; the doc comments of its fields are its help.
+#[derive(Debug, Parser)]
+#[command(
+    name = "connectors-contract",
+    about = "Calls every operation of openapi.yaml through the connectors SDK and validates every
+response body against the spec. Prints one line per operation and a summary.
+
+Without --url or CONNECTORS_BASE_URL, the reference gateway is started in-process and
+every operation runs. Against a gateway given by address, the run is read-only unless
+writes are allowed.",
+    override_usage = "connectors-contract [--url URL] [--allow-writes] [--only OP[,OP...]]
+                           [--deploy-command \"PROGRAM ARGS...\"] [--events-wait SECONDS]
+       connectors-contract mcp-server <text|math|notes>",
+    after_help = "ENVIRONMENT: CONNECTORS_API_KEY and CONNECTORS_TENANT_ID (required with a gateway address),
+CONNECTORS_BASE_URL, CONNECTORS_TIMEOUT, CONNECTORS_MAX_RETRIES; CONNECTORS_LOG (a tracing
+filter, e.g. connectors=debug; or RUST_LOG) logs to stderr.
+
+EXIT STATUS: 0 nothing failed, 1 an operation failed, 2 the run could not start.",
+    disable_help_subcommand = true,
+    args_override_self = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Subcommands>,
+    /// The gateway (default: CONNECTORS_BASE_URL)
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Also deploy and remove an MCP server, invoke its tools,
+    /// create/update/delete an identity and an OAuth configuration
+    /// (or set CONNECTORS_CONTRACT_ALLOW_WRITES=1); all removed at the end
+    #[arg(long, verbatim_doc_comment)]
+    allow_writes: bool,
+    /// Only these operations (operationIds of openapi.yaml); repeatable
+    #[arg(long, value_name = "OP,OP", action = ArgAction::Append)]
+    only: Vec<String>,
+    /// The stdio MCP server to deploy, split on spaces; default: this
+    /// executable with `mcp-server notes`, which only works when the
+    /// gateway runs on this machine
+    #[arg(long, value_name = "CMD", value_parser = non_empty_command, verbatim_doc_comment)]
+    deploy_command: Option<String>,
+    /// How long to listen to the event stream (default 2)
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    events_wait: Option<Duration>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Subcommands {
+    /// Serve a built-in MCP server over stdio (what the run deploys)
+    McpServer {
+        /// The server: text, math or notes
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+impl Cli {
+    fn into_command(self, base: Options) -> Command {
+        if let Some(Subcommands::McpServer { name }) = self.command {
+            return Command::McpServer(name);
         }
+        let mut options = base;
+        if let Some(url) = self.url {
+            options.url = Some(url);
+        }
+        options.allow_writes |= self.allow_writes;
+        if !self.only.is_empty() {
+            let ids = self.only.iter().flat_map(|list| list.split(','));
+            options.only.get_or_insert_with(Vec::new).extend(
+                ids.map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        if let Some(command) = self.deploy_command {
+            options.deploy_command = Some(command.split_whitespace().map(str::to_string).collect());
+        }
+        if let Some(wait) = self.events_wait {
+            options.events_wait = wait;
+        }
+        Command::Run(options)
     }
-    Ok(Command::Run(options))
+}
+
+/// `--deploy-command`: a program, then its arguments, separated by spaces.
+fn non_empty_command(value: &str) -> Result<String, String> {
+    match value.split_whitespace().next() {
+        Some(_) => Ok(value.to_string()),
+        None => Err("the command is empty".into()),
+    }
+}
+
+/// `--events-wait`: seconds, 0 to 3600.
+fn seconds(value: &str) -> Result<Duration, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|s: &f64| s.is_finite() && *s >= 0.0 && *s <= 3600.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| "expected seconds, 0 to 3600".to_string())
 }
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    fn run(list: &[&str]) -> Options {
+        match parse(list.iter().copied(), Options::default()) {
+            Ok(Command::Run(options)) => options,
+            other => panic!("{list:?}: {other:?}"),
+        }
+    }
+
+    fn error(list: &[&str]) -> ErrorKind {
+        match parse(list.iter().copied(), Options::default()) {
+            Err(e) => e.kind(),
+            Ok(command) => panic!("{list:?}: {command:?}"),
+        }
     }
 
     #[test]
     fn options_and_commands() {
-        let parsed = parse(
-            args(&[
-                "--url",
-                "http://gw:3000",
-                "--allow-writes",
-                "--only",
-                "getHealth, listTools",
-                "--deploy-command",
-                "/usr/bin/notes  --stdio",
-            ]),
-            Options::default(),
-        );
-        let Ok(Command::Run(options)) = parsed else {
-            panic!("{parsed:?}");
-        };
+        let options = run(&[
+            "--url",
+            "http://gw:3000",
+            "--allow-writes",
+            "--only",
+            "getHealth, listTools",
+            "--deploy-command",
+            "/usr/bin/notes  --stdio",
+        ]);
         assert_eq!(options.url.as_deref(), Some("http://gw:3000"));
         assert!(options.allow_writes);
         assert_eq!(
@@ -131,10 +177,114 @@ mod tests {
             Some(vec!["/usr/bin/notes".to_string(), "--stdio".to_string()])
         );
         assert!(matches!(
-            parse(args(&["mcp-server", "notes"]), Options::default()),
+            parse(["mcp-server", "notes"], Options::default()),
             Ok(Command::McpServer(name)) if name == "notes"
         ));
-        assert!(parse(args(&["--url"]), Options::default()).is_err());
-        assert!(parse(args(&["--bogus"]), Options::default()).is_err());
+        assert_eq!(error(&["--url"]), ErrorKind::InvalidValue);
+        assert_eq!(error(&["--bogus"]), ErrorKind::UnknownArgument);
+        assert_eq!(error(&["mcp-server"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(error(&["--help"]), ErrorKind::DisplayHelp);
+        assert_eq!(error(&["-h"]), ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn values_are_checked() {
+        assert_eq!(
+            run(&["--events-wait", "0.5"]).events_wait,
+            Duration::from_millis(500)
+        );
+        assert_eq!(run(&[]).events_wait, Options::default().events_wait);
+        for bad in ["-1", "3601", "NaN", "soon"] {
+            let arg = format!("--events-wait={bad}");
+            assert_eq!(error(&[&arg]), ErrorKind::ValueValidation, "{bad}");
+        }
+        assert_eq!(
+            error(&["--deploy-command", "  "]),
+            ErrorKind::ValueValidation
+        );
+        // --only adds up, and an empty list is still a list.
+        assert_eq!(
+            run(&["--only", "getHealth", "--only=listTools,"]).only,
+            Some(vec!["getHealth".to_string(), "listTools".to_string()])
+        );
+        assert_eq!(run(&["--only="]).only, Some(vec![]));
+        assert_eq!(run(&[]).only, None);
+    }
+
+    #[test]
+    fn the_environment_is_the_base() {
+        let base = Options {
+            url: Some("http://from-env".into()),
+            allow_writes: true,
+            ..Options::default()
+        };
+        let Ok(Command::Run(options)) = parse(Vec::<String>::new(), base.clone()) else {
+            panic!();
+        };
+        assert_eq!(options.url.as_deref(), Some("http://from-env"));
+        assert!(options.allow_writes);
+        let Ok(Command::Run(options)) = parse(["--url", "http://from-args"], base) else {
+            panic!();
+        };
+        assert_eq!(options.url.as_deref(), Some("http://from-args"));
+    }
+
+    #[test]
+    fn options_take_their_value_after_an_equals_sign_or_as_the_next_argument() {
+        let joined = run(&[
+            "--url=http://gw:3000",
+            "--only=getHealth,listTools",
+            "--deploy-command=/usr/bin/notes --stdio",
+            "--events-wait=1.5",
+        ]);
+        let split = run(&[
+            "--url",
+            "http://gw:3000",
+            "--only",
+            "getHealth,listTools",
+            "--deploy-command",
+            "/usr/bin/notes --stdio",
+            "--events-wait",
+            "1.5",
+        ]);
+        for options in [joined, split] {
+            assert_eq!(options.url.as_deref(), Some("http://gw:3000"));
+            assert_eq!(
+                options.only,
+                Some(vec!["getHealth".to_string(), "listTools".to_string()])
+            );
+            assert_eq!(
+                options.deploy_command,
+                Some(vec!["/usr/bin/notes".to_string(), "--stdio".to_string()])
+            );
+            assert_eq!(options.events_wait, Duration::from_millis(1500));
+        }
+    }
+
+    #[test]
+    fn help_lists_every_option_and_command() {
+        Cli::command().debug_assert();
+        // What `--help` prints.
+        let help = parse(["--help"], Options::default())
+            .unwrap_err()
+            .to_string();
+        for arg in Cli::command().get_arguments() {
+            let long = format!("--{}", arg.get_long().unwrap());
+            assert!(help.contains(&long), "{long} missing from:\n{help}");
+        }
+        for text in [
+            "-h, --help",
+            "mcp-server",
+            "CONNECTORS_CONTRACT_ALLOW_WRITES=1",
+            "the reference gateway is started in-process",
+            "CONNECTORS_API_KEY and CONNECTORS_TENANT_ID",
+            "CONNECTORS_LOG",
+            "EXIT STATUS: 0 nothing failed, 1 an operation failed, 2 the run could not start.",
+        ] {
+            assert!(help.contains(text), "{text} missing from:\n{help}");
+        }
+        // -h prints the same.
+        let short = parse(["-h"], Options::default()).unwrap_err();
+        assert_eq!(short.to_string(), help);
     }
 }

@@ -5,38 +5,22 @@
 //! connectors-contract mcp-server <text|math|notes>
 //! ```
 //!
-//! `CONNECTORS_LOG` (a `tracing` filter, e.g. `connectors=debug`) turns on logs to stderr.
+//! `CONNECTORS_LOG` (a `tracing` filter, e.g. `connectors=debug`; else `RUST_LOG`) turns on
+//! logs to stderr. `--help` lists every option.
 
 use std::process::ExitCode;
 
-use connectors_contract::cli::{self, Command, USAGE};
+use connectors_contract::cli::{self, Command};
 use connectors_contract::runner::{self, Options};
-
-/// Logs to stderr with the `CONNECTORS_LOG` filter, when it is set.
-fn init_logging() {
-    let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("CONNECTORS_LOG") else {
-        return;
-    };
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
-}
+use connectors_mcp_servers::logging;
 
 fn main() -> ExitCode {
-    init_logging();
-    let command = match cli::parse(std::env::args().skip(1), Options::from_env()) {
-        Ok(command) => command,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // `--help` (exit 0) and usage errors (exit 2) end here.
+    let command =
+        cli::parse(std::env::args_os().skip(1), Options::from_env()).unwrap_or_else(|e| e.exit());
+    // Silent unless CONNECTORS_LOG (or RUST_LOG) asks: stdout is the report, or MCP.
+    logging::init("off");
+    let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -44,10 +28,6 @@ fn main() -> ExitCode {
         }
     };
     match command {
-        Command::Help => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
         // Stdout carries MCP in this mode: nothing else may be printed there.
         Command::McpServer(name) => {
             match runtime.block_on(connectors_gateway::serve_builtin_stdio(&name)) {

@@ -4,65 +4,52 @@
 //! connectors-gateway [--config FILE] [--bind ADDR] [--port PORT]
 //! connectors-gateway mcp-server <text|math|notes>
 //! ```
+//!
+//! `--help` lists every option; options take their value as `--port 8080` or `--port=8080`.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use connectors_gateway::{Config, Gateway};
+use connectors_mcp_servers::logging;
 
-const USAGE: &str = "\
-usage: connectors-gateway [--config FILE] [--bind ADDR] [--port PORT]
-       connectors-gateway mcp-server <text|math|notes>
-
-Serves the Connectors gateway API (openapi.yaml) with real MCP servers underneath.
-
-OPTIONS:
-  --config FILE   JSON configuration (API keys, MCP servers, quotas); without one, the
-                  built-in servers run in-process and a development key is printed
-  --bind ADDR     address to listen on: an IP (default 127.0.0.1) or IP:PORT
-  --port PORT     port to listen on (default 3000; 0 picks a free port)
-  -h, --help      show this help
-
-COMMANDS:
-  mcp-server NAME serve a built-in MCP server (text, math, notes) over stdio
-
-Environment: CONNECTORS_GATEWAY_API_KEYS=key=tenant[,key=tenant] adds API keys;
-CONNECTORS_LOG (or RUST_LOG) sets the log filter (default info). Logs go to stderr.";
-
-enum Command {
-    Help,
-    McpServer(String),
-    Serve {
-        config: Option<PathBuf>,
-        bind: Option<String>,
-        port: Option<u16>,
-    },
+// The command line; the doc comments of its fields are its help.
+#[derive(Debug, Parser)]
+#[command(
+    name = "connectors-gateway",
+    about = "Serves the Connectors gateway API (openapi.yaml) with real MCP servers underneath.",
+    override_usage = "connectors-gateway [--config FILE] [--bind ADDR] [--port PORT]
+       connectors-gateway mcp-server <text|math|notes>",
+    after_help = "Environment: CONNECTORS_GATEWAY_API_KEYS=key=tenant[,key=tenant] adds API keys;
+CONNECTORS_LOG (or RUST_LOG) sets the log filter (default info). Logs go to stderr.",
+    disable_help_subcommand = true,
+    args_override_self = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// JSON configuration (API keys, MCP servers, quotas); without one, the
+    /// built-in servers run in-process and a development key is printed
+    #[arg(long, value_name = "FILE", verbatim_doc_comment)]
+    config: Option<PathBuf>,
+    /// Address to listen on: an IP (default 127.0.0.1) or IP:PORT
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<String>,
+    /// Port to listen on (default 3000; 0 picks a free port)
+    #[arg(long, value_name = "PORT")]
+    port: Option<u16>,
 }
 
-fn parse(args: Vec<String>) -> Result<Command, String> {
-    let mut args = args.into_iter();
-    let mut config = None;
-    let mut bind = None;
-    let mut port = None;
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "mcp-server" => {
-                let name = value("mcp-server")?;
-                return Ok(Command::McpServer(name));
-            }
-            "--config" => config = Some(PathBuf::from(value("--config")?)),
-            "--bind" => bind = Some(value("--bind")?),
-            "--port" => {
-                let raw = value("--port")?;
-                port = Some(raw.parse().map_err(|_| format!("invalid --port '{raw}'"))?);
-            }
-            other => return Err(format!("unexpected argument '{other}'")),
-        }
-    }
-    Ok(Command::Serve { config, bind, port })
+#[derive(Debug, PartialEq, Subcommand)]
+enum Command {
+    /// Serve a built-in MCP server (text, math, notes) over stdio
+    McpServer {
+        /// The server: text, math or notes
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 fn address(bind: Option<String>, port: Option<u16>) -> Result<SocketAddr, String> {
@@ -130,57 +117,142 @@ async fn serve(
     Ok(())
 }
 
-fn init_logging() {
-    // CONNECTORS_LOG is the workspace's filter variable; RUST_LOG still works.
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CONNECTORS_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Some(Command::McpServer { name }) => connectors_gateway::serve_builtin_stdio(&name)
+            .await
+            .map_err(|e| e.to_string()),
+        None => serve(cli.config, cli.bind, cli.port).await,
+    }
 }
 
 fn main() -> ExitCode {
-    let command = match parse(std::env::args().skip(1).collect()) {
-        Ok(command) => command,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = match command {
-        Command::Help => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Command::McpServer(name) => {
-            init_logging();
-            runtime
-                .block_on(connectors_gateway::serve_builtin_stdio(&name))
-                .map_err(|e| e.to_string())
-        }
-        Command::Serve { config, bind, port } => {
-            init_logging();
-            runtime.block_on(serve(config, bind, port))
-        }
-    };
+    let cli = Cli::parse();
+    logging::init("info,rmcp=warn");
+    let result = tokio::runtime::Runtime::new()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .and_then(|runtime| runtime.block_on(run(cli)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, ErrorKind> {
+        let args = std::iter::once("connectors-gateway").chain(args.iter().copied());
+        Cli::try_parse_from(args).map_err(|e| e.kind())
+    }
+
+    #[test]
+    fn parses_options_and_the_mcp_server_command() {
+        let cli = parse(&[]).unwrap();
+        assert_eq!(
+            (cli.command, cli.config, cli.bind, cli.port),
+            (None, None, None, None)
+        );
+        let cli = parse(&["--config", "gw.json", "--bind", "0.0.0.0", "--port", "8080"]).unwrap();
+        assert_eq!(cli.config, Some(PathBuf::from("gw.json")));
+        assert_eq!(cli.bind.as_deref(), Some("0.0.0.0"));
+        assert_eq!(cli.port, Some(8080));
+        let cli = parse(&["mcp-server", "notes"]).unwrap();
+        assert_eq!(
+            cli.command,
+            Some(Command::McpServer {
+                name: "notes".into()
+            })
+        );
+        // The last value wins, as with the hand-written parser.
+        assert_eq!(
+            parse(&["--port", "1", "--port", "2"]).unwrap().port,
+            Some(2)
+        );
+        assert_eq!(parse(&["--help"]).err(), Some(ErrorKind::DisplayHelp));
+        assert_eq!(parse(&["-h"]).err(), Some(ErrorKind::DisplayHelp));
+        assert_eq!(parse(&["--port"]).err(), Some(ErrorKind::InvalidValue));
+        assert_eq!(
+            parse(&["--port", "http"]).err(),
+            Some(ErrorKind::ValueValidation)
+        );
+        assert_eq!(
+            parse(&["--port", "65536"]).err(),
+            Some(ErrorKind::ValueValidation)
+        );
+        assert_eq!(
+            parse(&["--verbose"]).err(),
+            Some(ErrorKind::UnknownArgument)
+        );
+        assert_eq!(
+            parse(&["mcp-server"]).err(),
+            Some(ErrorKind::MissingRequiredArgument)
+        );
+        assert_eq!(parse(&["serve"]).err(), Some(ErrorKind::InvalidSubcommand));
+    }
+
+    #[test]
+    fn options_take_their_value_after_an_equals_sign_or_as_the_next_argument() {
+        for args in [
+            &["--config=gw.json", "--bind=::1", "--port=0"][..],
+            &["--config", "gw.json", "--bind", "::1", "--port", "0"][..],
+        ] {
+            let cli = parse(args).unwrap();
+            assert_eq!(cli.config, Some(PathBuf::from("gw.json")), "{args:?}");
+            assert_eq!(cli.bind.as_deref(), Some("::1"), "{args:?}");
+            assert_eq!(cli.port, Some(0), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn help_lists_every_option_and_command() {
+        Cli::command().debug_assert();
+        // What `--help` prints.
+        let help = Cli::try_parse_from(["connectors-gateway", "--help"])
+            .unwrap_err()
+            .to_string();
+        for arg in Cli::command().get_arguments() {
+            let long = format!("--{}", arg.get_long().unwrap());
+            assert!(help.contains(&long), "{long} missing from:\n{help}");
+        }
+        for text in [
+            "-h, --help",
+            "mcp-server",
+            "development key is printed",
+            "0 picks a free port",
+            "CONNECTORS_GATEWAY_API_KEYS",
+            "CONNECTORS_LOG (or RUST_LOG)",
+        ] {
+            assert!(help.contains(text), "{text} missing from:\n{help}");
+        }
+        // -h prints the same.
+        let short = Cli::try_parse_from(["connectors-gateway", "-h"]).unwrap_err();
+        assert_eq!(short.to_string(), help);
+    }
+
+    #[test]
+    fn bind_and_port_make_the_address() {
+        let addr = |bind: Option<&str>, port| address(bind.map(str::to_string), port);
+        assert_eq!(addr(None, None), Ok("127.0.0.1:3000".parse().unwrap()));
+        assert_eq!(
+            addr(Some("0.0.0.0"), Some(0)),
+            Ok("0.0.0.0:0".parse().unwrap())
+        );
+        assert_eq!(
+            addr(Some("127.0.0.1:8080"), None),
+            Ok("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(
+            addr(Some("127.0.0.1:8080"), Some(9)),
+            Ok("127.0.0.1:9".parse().unwrap())
+        );
+        assert!(addr(Some("localhost"), None).is_err());
     }
 }

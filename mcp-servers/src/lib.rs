@@ -28,6 +28,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod logging;
 pub mod math;
 pub mod notes;
 pub mod text;

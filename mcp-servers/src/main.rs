@@ -5,32 +5,42 @@
 
 use std::{io::Write, net::SocketAddr, process::ExitCode};
 
-use connectors_mcp_servers::{Builtin, MCP_PATH, serve_http, serve_stdio};
+use clap::Parser;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use connectors_mcp_servers::{Builtin, MCP_PATH, logging, serve_http, serve_stdio};
 
-const USAGE: &str = "\
-usage: connectors-mcp-servers <SERVER> [--http ADDR]
+// The command line; the doc comments of its fields are its help.
+#[derive(Debug, PartialEq, Parser)]
+#[command(
+    name = "connectors-mcp-servers",
+    about = "Runs a built-in MCP server over stdio, or over streamable HTTP with --http.",
+    override_usage = "connectors-mcp-servers <SERVER> [--http ADDR]",
+    after_help = "Logs go to stderr; set CONNECTORS_LOG or RUST_LOG (e.g. debug) to change verbosity.",
+    args_override_self = true
+)]
+struct Cli {
+    /// The server to run:
+    /// text    word_count, find, transform, base64_encode, base64_decode
+    /// math    evaluate, statistics, count_primes (with progress notifications)
+    /// notes   add_note, get_note, list_notes, search_notes, delete_note (in memory)
+    #[arg(
+        value_name = "SERVER",
+        value_parser = builtin_parser(),
+        ignore_case = true,
+        hide_possible_values = true,
+        verbatim_doc_comment
+    )]
+    builtin: Builtin,
+    /// Listen on ADDR (e.g. 127.0.0.1:8080, or a bare port for 127.0.0.1:PORT;
+    /// port 0 picks a free port) and print 'listening on http://ADDR/mcp'
+    #[arg(long, value_name = "ADDR", value_parser = parse_addr, verbatim_doc_comment)]
+    http: Option<SocketAddr>,
+}
 
-Runs a built-in MCP server over stdio, or over streamable HTTP with --http.
-
-SERVER:
-  text    word_count, find, transform, base64_encode, base64_decode
-  math    evaluate, statistics, count_primes (with progress notifications)
-  notes   add_note, get_note, list_notes, search_notes, delete_note (in memory)
-
-OPTIONS:
-  --http ADDR   listen on ADDR (e.g. 127.0.0.1:8080, or a bare port for 127.0.0.1:PORT;
-                port 0 picks a free port) and print 'listening on http://ADDR/mcp'
-  -h, --help    show this help
-
-Logs go to stderr; set CONNECTORS_LOG or RUST_LOG (e.g. debug) to change verbosity.";
-
-#[derive(Debug, PartialEq)]
-enum Command {
-    Help,
-    Serve {
-        builtin: Builtin,
-        http: Option<SocketAddr>,
-    },
+/// SERVER: the name of one of [`Builtin::all`] (case-insensitive).
+fn builtin_parser() -> impl TypedValueParser<Value = Builtin> {
+    PossibleValuesParser::new(Builtin::all().map(Builtin::name))
+        .try_map(|name| name.parse::<Builtin>())
 }
 
 fn parse_addr(value: &str) -> Result<SocketAddr, String> {
@@ -39,44 +49,7 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
     }
     value
         .parse()
-        .map_err(|_| format!("invalid --http address '{value}' (expected e.g. 127.0.0.1:8080)"))
-}
-
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut builtin = None;
-    let mut http = None;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--http" => {
-                let value = args
-                    .next()
-                    .ok_or("--http needs an address, e.g. 127.0.0.1:8080")?;
-                http = Some(parse_addr(&value)?);
-            }
-            _ if arg.starts_with("--http=") => {
-                http = Some(parse_addr(&arg["--http=".len()..])?);
-            }
-            _ if arg.starts_with('-') => return Err(format!("unknown option '{arg}'")),
-            _ if builtin.is_some() => return Err(format!("unexpected argument '{arg}'")),
-            _ => builtin = Some(arg.parse::<Builtin>().map_err(|e| e.to_string())?),
-        }
-    }
-    let builtin = builtin.ok_or("missing SERVER (text, math or notes)")?;
-    Ok(Command::Serve { builtin, http })
-}
-
-fn init_logging() {
-    // CONNECTORS_LOG is the workspace's filter variable; RUST_LOG still works.
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CONNECTORS_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
+        .map_err(|_| format!("invalid address '{value}' (expected e.g. 127.0.0.1:8080)"))
 }
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM.
@@ -134,21 +107,8 @@ async fn run(builtin: Builtin, http: Option<SocketAddr>) -> Result<(), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let command = match parse_args(std::env::args().skip(1)) {
-        Ok(command) => command,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let (builtin, http) = match command {
-        Command::Help => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Command::Serve { builtin, http } => (builtin, http),
-    };
-    init_logging();
+    let Cli { builtin, http, .. } = Cli::parse();
+    logging::init("info,rmcp=warn");
     match run(builtin, http).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -161,41 +121,89 @@ async fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Command, String> {
-        parse_args(args.iter().map(|s| s.to_string()))
+    fn parse(args: &[&str]) -> Result<(Builtin, Option<SocketAddr>), ErrorKind> {
+        let args = std::iter::once("connectors-mcp-servers").chain(args.iter().copied());
+        Cli::try_parse_from(args)
+            .map(|cli| (cli.builtin, cli.http))
+            .map_err(|e| e.kind())
+    }
+
+    fn addr(s: &str) -> Option<SocketAddr> {
+        Some(s.parse().unwrap())
     }
 
     #[test]
     fn parses_arguments() {
-        assert_eq!(
-            parse(&["math"]),
-            Ok(Command::Serve {
-                builtin: Builtin::Math,
-                http: None
-            })
-        );
+        assert_eq!(parse(&["math"]), Ok((Builtin::Math, None)));
         assert_eq!(
             parse(&["notes", "--http", "127.0.0.1:0"]),
-            Ok(Command::Serve {
-                builtin: Builtin::Notes,
-                http: Some("127.0.0.1:0".parse().unwrap())
-            })
+            Ok((Builtin::Notes, addr("127.0.0.1:0")))
         );
         assert_eq!(
             parse(&["--http=8080", "text"]),
-            Ok(Command::Serve {
-                builtin: Builtin::Text,
-                http: Some("127.0.0.1:8080".parse().unwrap())
-            })
+            Ok((Builtin::Text, addr("127.0.0.1:8080")))
         );
-        assert_eq!(parse(&["--help"]), Ok(Command::Help));
-        assert!(parse(&[]).is_err());
-        assert!(parse(&["math", "text"]).is_err());
-        assert!(parse(&["math", "--http"]).is_err());
-        assert!(parse(&["math", "--http", "nowhere"]).is_err());
-        assert!(parse(&["math", "--verbose"]).is_err());
-        assert!(parse(&["geometry"]).is_err());
+        assert_eq!(parse(&["MATH"]), Ok((Builtin::Math, None)));
+        // The last --http wins, as with the hand-written parser.
+        assert_eq!(
+            parse(&["math", "--http", "1", "--http", "2"]),
+            Ok((Builtin::Math, addr("127.0.0.1:2")))
+        );
+        assert_eq!(parse(&["--help"]), Err(ErrorKind::DisplayHelp));
+        assert_eq!(parse(&["-h"]), Err(ErrorKind::DisplayHelp));
+        assert_eq!(parse(&[]), Err(ErrorKind::MissingRequiredArgument));
+        assert_eq!(parse(&["math", "text"]), Err(ErrorKind::UnknownArgument));
+        assert_eq!(parse(&["math", "--http"]), Err(ErrorKind::InvalidValue));
+        assert_eq!(
+            parse(&["math", "--http", "nowhere"]),
+            Err(ErrorKind::ValueValidation)
+        );
+        assert_eq!(
+            parse(&["math", "--verbose"]),
+            Err(ErrorKind::UnknownArgument)
+        );
+        assert_eq!(parse(&["geometry"]), Err(ErrorKind::InvalidValue));
+    }
+
+    #[test]
+    fn options_take_their_value_after_an_equals_sign_or_as_the_next_argument() {
+        let expected = Ok((Builtin::Notes, addr("127.0.0.1:9000")));
+        assert_eq!(parse(&["notes", "--http=127.0.0.1:9000"]), expected);
+        assert_eq!(parse(&["notes", "--http", "127.0.0.1:9000"]), expected);
+        assert_eq!(parse(&["--http", "9000", "notes"]), expected);
+    }
+
+    #[test]
+    fn help_lists_every_option_and_server() {
+        Cli::command().debug_assert();
+        // What `--help` prints.
+        let help = Cli::try_parse_from(["connectors-mcp-servers", "--help"])
+            .unwrap_err()
+            .to_string();
+        for arg in Cli::command().get_arguments() {
+            let shown = match arg.get_long() {
+                Some(long) => format!("--{long}"),
+                None => format!("<{}>", arg.get_value_names().unwrap()[0]),
+            };
+            assert!(help.contains(&shown), "{shown} missing from:\n{help}");
+        }
+        for text in [
+            "-h, --help",
+            "text    word_count, find, transform, base64_encode, base64_decode",
+            "math    evaluate, statistics, count_primes (with progress notifications)",
+            "notes   add_note, get_note, list_notes, search_notes, delete_note (in memory)",
+            "port 0 picks a free port",
+            "CONNECTORS_LOG or RUST_LOG",
+        ] {
+            assert!(help.contains(text), "{text} missing from:\n{help}");
+        }
+        // -h prints the same.
+        let short = Cli::try_parse_from(["connectors-mcp-servers", "-h"]).unwrap_err();
+        assert_eq!(short.to_string(), help);
     }
 }
