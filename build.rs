@@ -32,6 +32,11 @@ const OPEN_ENUMS: &[&str] = &[
 /// Schemas replaced by hand-written types that keep their values out of `Debug` output.
 const SECRETS: &[&str] = &["SecretString", "SecretStringMap", "ToolArguments"];
 
+/// Constrained strings decoded as plain `String`s: the spec keeps their pattern for
+/// validators (the contract suite, Schemathesis), while a response whose value breaks it
+/// still decodes, and the generated API keeps `String` fields.
+const PLAIN_STRINGS: &[&str] = &["ToolId"];
+
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build/preflight.rs");
@@ -47,8 +52,12 @@ fn main() -> ExitCode {
 fn generate(spec_path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(spec_path)
         .map_err(|e| format!("  cannot read {}: {e}", spec_path.display()))?;
-    let json: serde_json::Value =
+    // The YAML value keeps the document's order (the operation table follows it); the
+    // JSON value, with sorted keys, feeds the checks and the generator.
+    let yaml: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(&text).map_err(|e| format!("  not valid YAML: {e}"))?;
+    let json: serde_json::Value =
+        serde_yaml_ng::from_value(yaml.clone()).map_err(|e| format!("  not valid YAML: {e}"))?;
 
     let problems = preflight::check(&json);
     if !problems.is_empty() {
@@ -83,6 +92,18 @@ fn generate(spec_path: &Path) -> Result<(), String> {
     for name in SECRETS {
         settings.with_replacement(name, format!("crate::secret::{name}"), std::iter::empty());
     }
+    settings.with_replacement(
+        "OAuthClientSecret",
+        "crate::secret::SecretString",
+        std::iter::empty(),
+    );
+    for name in PLAIN_STRINGS {
+        settings.with_replacement(
+            name,
+            "::std::string::String",
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        );
+    }
 
     // Progenitor still panics on a few malformed inputs the preflight does not know;
     // turn such a panic into a build error that says where it came from.
@@ -113,8 +134,81 @@ fn generate(spec_path: &Path) -> Result<(), String> {
 
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("  OUT_DIR is not set")?);
     write(&out_dir.join("connectors_api.rs"), code.as_bytes())?;
+    write(&out_dir.join("limits.rs"), limits(&json)?.as_bytes())?;
+    write(
+        &out_dir.join("operations.rs"),
+        operation_table(&yaml).as_bytes(),
+    )?;
     let spec_json = serde_json::to_vec_pretty(&json).map_err(|e| format!("  {e}"))?;
     write(&out_dir.join("openapi.json"), &spec_json)
+}
+
+/// The operation table (`connectors::operations::OPERATIONS`), in the spec's order: per
+/// operation its id, method, path template, whether it answers with an event stream, its
+/// retry class and whether it is an extension. The preflight has checked the extensions.
+fn operation_table(spec: &serde_yaml_ng::Value) -> String {
+    use serde_yaml_ng::Value;
+    let mut rows = String::new();
+    let paths = spec.get("paths").and_then(Value::as_mapping);
+    for (path, item) in paths.into_iter().flatten() {
+        let Some(path) = path.as_str() else { continue };
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            let Some(op) = item.get(method) else { continue };
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let retry = match op.get("x-connectors-retry").and_then(Value::as_str) {
+                Some("keyed") => "Keyed",
+                _ => "Safe",
+            };
+            let extension = op
+                .get("x-connectors-extension")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let streaming = op
+                .get("responses")
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+                .filter(|(status, _)| status.as_str().is_some_and(|s| s.starts_with('2')))
+                .any(|(_, response)| {
+                    response
+                        .get("content")
+                        .and_then(|c| c.get("text/event-stream"))
+                        .is_some()
+                });
+            rows.push_str(&format!(
+                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, streaming: {streaming}, retry: RetryClass::{retry}, extension: {extension} }},\n",
+                method.to_uppercase()
+            ));
+        }
+    }
+    format!("&[\n{rows}]\n")
+}
+
+/// Bounds of schemas whose generated type is hand-written (so typify's checks do not
+/// apply to them), as constants for the facade and the gateway to check.
+fn limits(spec: &serde_json::Value) -> Result<String, String> {
+    /// (schema, keyword, constant)
+    const LIMITS: &[(&str, &str, &str)] = &[(
+        "OAuthClientSecret",
+        "minLength",
+        "OAUTH_CLIENT_SECRET_MIN_LENGTH",
+    )];
+    let mut code = String::new();
+    for (schema, keyword, constant) in LIMITS {
+        let value = spec
+            .pointer(&format!("/components/schemas/{schema}/{keyword}"))
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| format!("  schema `{schema}` needs an integer `{keyword}`"))?;
+        code.push_str(&format!(
+            "/// `{keyword}` of the `{schema}` schema.\npub const {constant}: usize = {value};\n"
+        ));
+    }
+    Ok(code)
 }
 
 /// typify turns an integer schema with `minimum: 1` into a `NonZeroU64`, with which

@@ -93,6 +93,9 @@ pub fn check(spec: &Value) -> Vec<Problem> {
             for reason in check_parameters(spec, path, shared_params, op.get("parameters")) {
                 push(&location, reason);
             }
+            for reason in check_extensions(op) {
+                push(&location, reason);
+            }
             if let Some(body) = op.get("requestBody") {
                 for reason in check_request_body(spec, body) {
                     push(&location, reason);
@@ -125,6 +128,31 @@ pub fn check(spec: &Value) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Retry classes an operation can declare in `x-connectors-retry`.
+pub const RETRY_CLASSES: [&str; 2] = ["safe", "keyed"];
+
+/// The project's vendor extensions, which `build.rs` turns into the operation table:
+/// every operation must say whether a client may repeat it, and may say that it is an
+/// extension the original gateway lacks.
+fn check_extensions(op: &Value) -> Vec<String> {
+    let mut reasons = Vec::new();
+    match op.get("x-connectors-retry").and_then(Value::as_str) {
+        Some(class) if RETRY_CLASSES.contains(&class) => {}
+        Some(other) => reasons.push(format!(
+            "`x-connectors-retry: {other}` is not a retry class; use `safe` (repeating changes nothing) or `keyed` (side effects: repeated only with the same Idempotency-Key)"
+        )),
+        None => reasons.push(
+            "the operation has no `x-connectors-retry`: say `safe` (repeating changes nothing) or `keyed` (side effects), so clients know whether they may retry it".into(),
+        ),
+    }
+    if let Some(flag) = op.get("x-connectors-extension")
+        && !flag.is_boolean()
+    {
+        reasons.push("`x-connectors-extension` must be `true` or `false`".into());
+    }
+    reasons
 }
 
 /// Follows a local `$ref` (`#/components/...`) to its target.

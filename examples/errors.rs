@@ -128,13 +128,30 @@ async fn all_cases(client: &Connectors, guard: &Guard, cases: &mut Cases) -> Res
     let got = client.tools().get("math.no_such_tool").await;
     cases.check("NotFound", "an unknown tool", got, context);
 
-    // The gateway pages at most 1000 items; the client leaves this check to it.
-    let listed = client.deployments().list(None, Some(5000), None).await;
-    cases.check("BadRequest", "a page of 5000 deployments", listed, |e| {
+    // Port 0 for a Docker server: the client leaves this check to the gateway.
+    let added = client
+        .mcp()
+        .add(
+            "errors-port-zero",
+            Source::docker("mcp/example").port(0),
+            "examples",
+        )
+        .await;
+    cases.check("BadRequest", "a Docker server on port 0", added, |e| {
         e.api_error()
             .and_then(|api| api.field())
             .map(|f| format!("field: {f}"))
     });
+
+    // A route of the spec that this gateway may not have (the original gateway has none
+    // of the identity routes); the facade has nothing to fall back on for it.
+    match client.identities().list(None, None, None).await {
+        Ok(_) => cases.skip("NotOffered", "this gateway offers the identity routes"),
+        listed => cases.check("NotOffered", "the identity listing", listed, |e| match e {
+            Error::NotOffered { operation, .. } => Some(format!("operation: {operation}")),
+            _ => None,
+        }),
+    }
 
     // Server names are unique: take one that exists.
     let taken = client.mcp().list().await?.items.into_iter().next();

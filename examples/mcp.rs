@@ -169,7 +169,7 @@ async fn use_server(client: &Connectors, deployment: &Deployment) -> Result<(), 
     );
 
     heading("Its logs (the last 10 lines)");
-    for line in deployment.logs_tail(Some(10)).await? {
+    for line in support::offered(deployment.logs_tail(Some(10)).await)?.unwrap_or_default() {
         println!(
             "  {} {}",
             line.timestamp.format("%H:%M:%S%.3f"),
@@ -180,16 +180,21 @@ async fn use_server(client: &Connectors, deployment: &Deployment) -> Result<(), 
     heading("The server and its tools");
     let server = client.mcp().get(SERVER);
     let info = server.info().await?;
-    let health = server.health().await?;
+    let health = match support::offered(server.health().await)? {
+        Some(health) => format!(
+            "health {} ({} ms)",
+            health.status,
+            health
+                .latency_ms
+                .map_or("?".into(), |ms| format!("{ms:.1}"))
+        ),
+        None => "no health check on this gateway".to_string(),
+    };
     println!(
-        "{} ({}, {}), health {} ({} ms)",
+        "{} ({}, {}), {health}",
         info.name,
         info.type_,
         info.transport.as_deref().unwrap_or("?"),
-        health.status,
-        health
-            .latency_ms
-            .map_or("?".into(), |ms| format!("{ms:.1}"))
     );
     let tools = server.tools().await?;
     for tool in &tools {

@@ -65,22 +65,19 @@ async fn mission(client: &Connectors, guard: &Guard, query: &str) -> Result<(), 
     }
 
     heading("2. MCP servers");
-    match client.mcp().list().await {
-        Ok(page) => {
-            for server in page {
-                println!(
-                    "{:<20} {:<9} {:<9} {:>2} tools  {}",
-                    server.name,
-                    server.type_.as_str(),
-                    server.status.as_str(),
-                    server.tool_count.unwrap_or(0),
-                    server.description.as_deref().unwrap_or("")
-                );
-            }
+    // A gateway without the server listing is asked for its custom servers and its
+    // catalog instead; the facade does that by itself.
+    if let Some(page) = support::offered(client.mcp().list().await)? {
+        for server in page {
+            println!(
+                "{:<20} {:<9} {:<9} {:>2} tools  {}",
+                server.name,
+                server.type_.as_str(),
+                server.status.as_str(),
+                server.tool_count.unwrap_or(0),
+                server.description.as_deref().unwrap_or("")
+            );
         }
-        // The original gateway has no server listing; the rest still works there.
-        Err(Error::NotFound(_)) => println!("(this gateway does not list its servers)"),
-        Err(e) => return Err(e.into()),
     }
 
     heading(&format!("3. Select tools for {query:?}"));
@@ -104,22 +101,14 @@ async fn mission(client: &Connectors, guard: &Guard, query: &str) -> Result<(), 
             tool.reason.as_deref().unwrap_or("(no reason given)")
         );
     }
-    let best = selection
-        .tools
-        .first()
-        .ok_or_else(|| format!("no tool fits {query:?}; try another request"))?;
-
-    heading(&format!("4. Invoke {}", best.tool_id));
-    let parameters = ToolDefinition::from(best).parameters;
-    let arguments = arguments_for(&best.tool_id, &parameters, query);
-    println!("arguments: {arguments}");
-    let result = client.tools().invoke(&best.tool_id, &arguments).await?;
-    if result.is_error() {
-        return Err(format!("{} reported an error: {}", best.tool_id, result.text()).into());
-    }
-    println!("result:    {}", result.text());
-    if let Some(ms) = result.latency_ms {
-        println!("took {ms:.1} ms at the gateway");
+    match selection.tools.first() {
+        Some(best) => invoke_best(client, best, query).await?,
+        // The original gateway's catalog can be empty: there is nothing to select
+        // until servers are deployed, so go on with that.
+        None if selection.total_tools == Some(0) => println!(
+            "the gateway's catalog is empty: nothing to select or invoke; going on to the deployment"
+        ),
+        None => return Err(format!("no tool fits {query:?}; try another request").into()),
     }
 
     heading("5. Deploy a stdio MCP server");
@@ -140,6 +129,27 @@ async fn mission(client: &Connectors, guard: &Guard, query: &str) -> Result<(), 
     let removed = client.mcp().remove(SERVER).await;
     used?;
     println!("{}", removed?.message.unwrap_or_else(|| "removed".into()));
+    Ok(())
+}
+
+/// Step 4: the best selected tool, invoked with arguments that fit its schema.
+async fn invoke_best(
+    client: &Connectors,
+    best: &connectors::api::types::ToolSelection,
+    query: &str,
+) -> Result<(), BoxError> {
+    heading(&format!("4. Invoke {}", best.tool_id));
+    let parameters = ToolDefinition::from(best).parameters;
+    let arguments = arguments_for(&best.tool_id, &parameters, query);
+    println!("arguments: {arguments}");
+    let result = client.tools().invoke(&best.tool_id, &arguments).await?;
+    if result.is_error() {
+        return Err(format!("{} reported an error: {}", best.tool_id, result.text()).into());
+    }
+    println!("result:    {}", result.text());
+    if let Some(ms) = result.latency_ms {
+        println!("took {ms:.1} ms at the gateway");
+    }
     Ok(())
 }
 
@@ -171,7 +181,7 @@ async fn use_deployed_server(
         Err(e) => return Err(e.into()),
     }
     println!("logs:");
-    for line in deployment.logs().await? {
+    for line in support::offered(deployment.logs().await)?.unwrap_or_default() {
         let stream = line.stream.as_ref().map_or("-", |s| s.as_str());
         println!(
             "  {} {:<6} {}",

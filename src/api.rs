@@ -38,5 +38,11 @@ pub use crate::open_enum::{
 pub use crate::secret::{SecretString, SecretStringMap, ToolArguments};
 pub use crate::transport::Transport;
 
+/// Bounds that `openapi.yaml` sets on values whose type here is hand-written (secrets),
+/// read from the spec at build time; the facade checks them before sending.
+pub mod limits {
+    include!(concat!(env!("OUT_DIR"), "/limits.rs"));
+}
+
 /// `openapi.yaml`, the contract this module was generated from, as JSON.
 pub const OPENAPI_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));

@@ -10,6 +10,7 @@ use progenitor_client::ResponseValue;
 use crate::api;
 use crate::config::{Config, ConnectorsBuilder};
 use crate::error::{ErrorBody, Redactor, Result, from_generated};
+use crate::offered::RouteMemory;
 use crate::retry::RetryPolicy;
 use crate::transport::{Policy, Probe, Transport};
 
@@ -44,6 +45,8 @@ pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) http: reqwest::Client,
     pub(crate) redactor: Redactor,
+    /// The operations this gateway does not offer, learned from its answers.
+    pub(crate) routes: Arc<RouteMemory>,
 }
 
 impl fmt::Debug for Connectors {
@@ -163,8 +166,23 @@ impl Connectors {
         &self.shared.config
     }
 
+    /// The `operationId`s of the operations this gateway answered with 404
+    /// `ROUTE_NOT_FOUND` so far, sorted; the facade does not send them again (see
+    /// [`crate::Error::NotOffered`]). Clones share what one learned; a new client (after
+    /// the gateway was upgraded, say) starts afresh.
+    ///
+    /// ```
+    /// let client = connectors::Connectors::builder().build()?;
+    /// assert!(client.not_offered().is_empty());
+    /// # Ok::<(), connectors::Error>(())
+    /// ```
+    pub fn not_offered(&self) -> Vec<String> {
+        self.shared.routes.operations()
+    }
+
     /// The generated client, with this client's connection pool, authentication,
-    /// retries and timeouts, for operations the facade does not wrap.
+    /// retries and timeouts, for operations the facade does not wrap. It sends every
+    /// request it is asked to, also of operations the gateway did not offer before.
     ///
     /// ```no_run
     /// use connectors::api::prelude::*;
@@ -228,7 +246,8 @@ impl Connectors {
     /// A generated client for one call, with a probe that sees its final response.
     pub(crate) fn call(&self) -> Call {
         let probe = Probe::default();
-        let transport = Transport::from_policy(self.policy.clone()).probed(probe.clone());
+        let transport = Transport::from_policy(self.policy.clone())
+            .probed(probe.clone(), self.shared.routes.clone());
         Call {
             api: api::Client::new_with_client(
                 self.config().base_url(),
@@ -237,7 +256,12 @@ impl Connectors {
             ),
             probe,
             redactor: self.shared.redactor.clone(),
+            routes: self.shared.routes.clone(),
         }
+    }
+
+    pub(crate) fn route_memory(&self) -> &RouteMemory {
+        &self.shared.routes
     }
 
     pub(crate) fn redactor(&self) -> &Redactor {
@@ -266,6 +290,7 @@ pub(crate) struct Call {
     pub(crate) api: api::Client,
     probe: Probe,
     redactor: Redactor,
+    routes: Arc<RouteMemory>,
 }
 
 impl Call {
@@ -274,10 +299,7 @@ impl Call {
         &self,
         result: std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>,
     ) -> Result<T> {
-        match result {
-            Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(from_generated(error, &self.probe.get(), &self.redactor).await),
-        }
+        Ok(self.finish_response(result).await?.into_inner())
     }
 
     /// Like [`Self::finish`], keeping the response (for streams).
@@ -287,7 +309,12 @@ impl Call {
     ) -> Result<ResponseValue<T>> {
         match result {
             Ok(value) => Ok(value),
-            Err(error) => Err(from_generated(error, &self.probe.get(), &self.redactor).await),
+            Err(error) => {
+                let error = from_generated(error, &self.probe.get(), &self.redactor).await;
+                // A route the gateway lacks is not asked for again by this client.
+                self.routes.remember(&error);
+                Err(error)
+            }
         }
     }
 

@@ -286,6 +286,7 @@ impl ConnectorsBuilder {
                 config,
                 http,
                 redactor,
+                routes: Arc::default(),
             }),
             policy,
         ))

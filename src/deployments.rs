@@ -38,7 +38,8 @@ impl<'a> Deployments<'a> {
         }
     }
 
-    /// One page of the tenant's deployments, newest first.
+    /// One page of the tenant's deployments, newest first. Nothing answers for it on a
+    /// gateway without the route (the original one): [`Error::NotOffered`].
     pub async fn list(
         &self,
         status: Option<DeploymentStatus>,
@@ -122,6 +123,7 @@ impl Deployment {
     }
 
     /// The deployment's log lines, oldest first (the gateway keeps the newest 200 by default).
+    /// Nothing answers for them on a gateway without the route: [`Error::NotOffered`].
     pub async fn logs(&self) -> Result<Vec<types::LogLine>> {
         self.logs_tail(None).await
     }
@@ -137,7 +139,8 @@ impl Deployment {
         Ok(call.finish(response).await?.data.logs)
     }
 
-    /// The deployment's events as they happen.
+    /// The deployment's events as they happen ([`Error::NotOffered`] on a gateway without
+    /// the event stream).
     pub async fn events(&self) -> Result<EventStream<GatewayEvent>> {
         self.client.events().deployment(&self.id).await
     }

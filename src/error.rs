@@ -7,6 +7,12 @@
 //! [`Error::Connection`]; responses that do not make sense are [`Error::Decode`] and
 //! [`Error::UnexpectedResponse`], which keep the status and a short excerpt of the body.
 //!
+//! A route the gateway does not have at all (404 `ROUTE_NOT_FOUND`, as the original
+//! gateway answers the spec's extension routes) is [`Error::NotOffered`], not
+//! [`Error::NotFound`]: "this gateway has no such operation" is a different answer from
+//! "no such tool". Where the gateway's own routes hold the same facts the facade answers
+//! from them instead (see [`Error::NotOffered`] for which calls do).
+//!
 //! ```
 //! # async fn run(client: connectors::Connectors) {
 //! use connectors::Error;
@@ -44,7 +50,8 @@ pub enum Error {
     /// 403: another tenant's resource (`CROSS_TENANT_ACCESS_DENIED`).
     #[error("permission denied: {0}")]
     PermissionDenied(Box<ApiError>),
-    /// 404: no such tool, server, deployment, identity or route.
+    /// 404: no such tool, server, deployment or identity (an unknown route is
+    /// [`Error::NotOffered`]).
     #[error("not found: {0}")]
     NotFound(Box<ApiError>),
     /// 409: the resource exists already.
@@ -64,6 +71,45 @@ pub enum Error {
     /// Any other error status.
     #[error("request failed: {0}")]
     Api(Box<ApiError>),
+    /// The gateway does not offer the operation: it answered 404 `ROUTE_NOT_FOUND`, as the
+    /// original gateway answers the spec's extension routes.
+    ///
+    /// The client remembers the answer (all clones of one [`crate::Connectors`] share
+    /// it), so later calls of the operation fail at once without a request, with the
+    /// answer of the first refusal (its request id included). Where the gateway's own
+    /// routes hold the same facts, the facade answers from them instead of failing, and
+    /// says so once per client in a `tracing` event (level INFO):
+    ///
+    /// | call | missing route | answered from |
+    /// |---|---|---|
+    /// | [`mcp().list()`](crate::mcp::Mcp::list), its `stream()` | `GET /mcp/servers` | `GET /mcp/custom` plus the catalog `GET /tools/list`, grouped by the server part of the tool ids |
+    /// | [`mcp().get(name).info()`](crate::mcp::Server::info) | `GET /mcp/servers/{name}` | the same listing; a name in neither is [`Error::NotFound`] |
+    /// | [`mcp().get(name).tools()`](crate::mcp::Server::tools) | `GET /mcp/servers/{name}/tools` | the catalog, filtered by the server part of the tool ids; a name in neither is [`Error::NotFound`] |
+    /// | [`tools().get(id)`](crate::tools::Tools::get) | `GET /tools/{toolId}` | the catalog; a tool not in it is [`Error::NotFound`] |
+    ///
+    /// Nothing else can answer for deployment logs, the deployments list, events,
+    /// identities, batch and streamed invocation, related tools, detailed health and a
+    /// server's health: those calls give this error.
+    ///
+    /// ```
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// use connectors::Error;
+    ///
+    /// match client.health().detailed().await {
+    ///     Ok(health) => println!("{} checks", health.checks.len()),
+    ///     Err(Error::NotOffered { operation, .. }) => println!("this gateway has no {operation}"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[error("the gateway does not offer the operation {operation}: {api}")]
+    NotOffered {
+        /// The spec's `operationId` (`listServers`, `getDeploymentLogs`, ...).
+        operation: String,
+        /// The gateway's answer: 404, code `ROUTE_NOT_FOUND`, its message and request id.
+        api: Box<ApiError>,
+    },
     /// An attempt took longer than the timeout, or the overall deadline passed.
     #[error("the request timed out after {attempts} attempt(s){}", if *deadline_exceeded { " (deadline exceeded)" } else { "" })]
     Timeout {
@@ -131,6 +177,16 @@ pub enum Error {
         body_excerpt: String,
         /// The request id sent with the request.
         request_id: Option<String>,
+    },
+    /// A listing's pages did not follow one another: the gateway ignored the offset asked
+    /// for. The stream over its pages ends with this error rather than repeating items
+    /// without end.
+    #[error("the gateway does not page as asked (page at offset {offset}): {problem}")]
+    Paging {
+        /// The offset asked for.
+        offset: u64,
+        /// What the gateway answered instead.
+        problem: crate::pagination::PagingProblem,
     },
     /// Tool selection failed for `query`; `available_categories` lists what the gateway
     /// offers (empty if it could not be fetched).
@@ -210,6 +266,24 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An answer with `status` and its standard reason as the message, nothing else yet.
+    pub(crate) fn with_status(status: StatusCode) -> Self {
+        ApiError {
+            status,
+            code: None,
+            message: status
+                .canonical_reason()
+                .unwrap_or("error status")
+                .to_string(),
+            kind: None,
+            context: serde_json::Map::new(),
+            field_errors: Vec::new(),
+            request_id: None,
+            retry_after: None,
+            limits: None,
+        }
+    }
+
     /// The invalid field of a validation error (`context.field`, or the first listed).
     pub fn field(&self) -> Option<&str> {
         self.context
@@ -270,12 +344,14 @@ impl Error {
             Error::Server(_) => "Server",
             Error::ServiceUnavailable(_) => "ServiceUnavailable",
             Error::Api(_) => "Api",
+            Error::NotOffered { .. } => "NotOffered",
             Error::Timeout { .. } => "Timeout",
             Error::Connection { .. } => "Connection",
             Error::Config { .. } => "Config",
             Error::InvalidInput { .. } => "InvalidInput",
             Error::Decode { .. } => "Decode",
             Error::UnexpectedResponse { .. } => "UnexpectedResponse",
+            Error::Paging { .. } => "Paging",
             Error::ToolSelection { .. } => "ToolSelection",
             Error::ToolInvocation { .. } => "ToolInvocation",
             Error::Deployment { .. } => "Deployment",
@@ -294,7 +370,8 @@ impl Error {
             | Error::RateLimited(e)
             | Error::Server(e)
             | Error::ServiceUnavailable(e)
-            | Error::Api(e) => Some(e.as_ref()),
+            | Error::Api(e)
+            | Error::NotOffered { api: e, .. } => Some(e.as_ref()),
             Error::ToolSelection { source, .. } => source.api_error(),
             Error::ToolInvocation {
                 source: Some(source),
@@ -427,6 +504,18 @@ impl ErrorBody for () {
     }
 }
 
+/// The operation named by [`Error::NotOffered`] when the call's operation is not known
+/// (every facade call knows it; this only keeps the mapping total).
+const UNKNOWN_OPERATION: &str = "an unknown operation";
+
+/// [`Error::NotOffered`] for the operation of `exchange`.
+fn not_offered(exchange: &Exchange, api: Box<ApiError>) -> Error {
+    Error::NotOffered {
+        operation: exchange.operation.unwrap_or(UNKNOWN_OPERATION).to_string(),
+        api,
+    }
+}
+
 /// How much of an undeclared response is read to look for an error envelope.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -501,9 +590,12 @@ pub(crate) async fn from_generated<E: ErrorBody>(
         G::CommunicationError(source)
         | G::ResponseBodyError(source)
         | G::InvalidUpgrade(source) => transport_error(source, exchange),
-        G::InvalidRequest(message) | G::Custom(message) => {
-            Error::invalid("request", redactor.scrub(&message))
-        }
+        G::InvalidRequest(message) | G::Custom(message) => match &exchange.remembered_refusal {
+            // The transport's `pre` hook did not send a request the gateway is known not
+            // to offer: the remembered refusal stands in for the answer.
+            Some(refusal) => not_offered(exchange, refusal.clone()),
+            None => Error::invalid("request", redactor.scrub(&message)),
+        },
     }
 }
 
@@ -545,18 +637,9 @@ pub(crate) fn by_status(
     redactor: &Redactor,
 ) -> Error {
     let mut api = ApiError {
-        status,
-        code: None,
-        message: status
-            .canonical_reason()
-            .unwrap_or("error status")
-            .to_string(),
-        kind: None,
-        context: serde_json::Map::new(),
-        field_errors: Vec::new(),
         request_id: exchange.request_id.clone(),
         retry_after,
-        limits: None,
+        ..ApiError::with_status(status)
     };
     match body {
         Some(types::ErrorResponse::ErrorEnvelope(envelope)) => {
@@ -584,6 +667,9 @@ pub(crate) fn by_status(
         400 | 422 => Error::BadRequest(api),
         401 => Error::Authentication(api),
         403 => Error::PermissionDenied(api),
+        404 if api.code.as_deref() == Some(crate::offered::ROUTE_NOT_FOUND) => {
+            not_offered(exchange, api)
+        }
         404 => Error::NotFound(api),
         409 => Error::Conflict(api),
         429 => Error::RateLimited(api),

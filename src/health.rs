@@ -36,6 +36,8 @@ impl<'a> Health<'a> {
     }
 
     /// The status of each dependency: registry, index, every MCP server.
+    /// Nothing answers for it on a gateway without the route (the original one):
+    /// [`crate::Error::NotOffered`].
     pub async fn detailed(&self) -> Result<types::DetailedHealth> {
         let call = self.client.call();
         let response = call.api.get_detailed_health().send().await;

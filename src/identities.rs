@@ -9,6 +9,9 @@ use crate::tools::ItemStream;
 
 /// The identities area of the API; see [`Connectors::identities`].
 ///
+/// Identities are an extension of the spec: a gateway without their routes (the original
+/// one) answers every call with [`Error::NotOffered`].
+///
 /// ```no_run
 /// use connectors::api::{IdentityType, types};
 ///

@@ -60,6 +60,16 @@
 //! `tracing` span per request. The API key is sent as a sensitive header and never
 //! appears in `Debug` output, errors or traces.
 //!
+//! # Gateways without the extension routes
+//!
+//! The original TypeScript gateway has 18 of the spec's 35 operations and answers the
+//! others with 404 `ROUTE_NOT_FOUND`. That is [`Error::NotOffered`] (not
+//! [`Error::NotFound`]), remembered per client so that it is not asked again. Server
+//! listings, a server's info and tools, and one tool are then answered from the routes
+//! the gateway has (custom servers and the catalog); [`Error::NotOffered`] has the table.
+//! Listing streams do not trust `pagination.total` (that gateway reports the page's
+//! length there): see [`pagination`].
+//!
 //! # Cargo features
 //!
 //! | feature | default | what it gives |
@@ -92,7 +102,9 @@ pub mod health;
 pub mod identities;
 pub mod mcp;
 pub mod observe;
+mod offered;
 mod open_enum;
+pub mod operations;
 pub mod pagination;
 pub mod retry;
 mod secret;

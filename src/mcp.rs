@@ -9,7 +9,8 @@ use crate::api::{SecretStringMap, ServerStatus, ServerType, types};
 use crate::client::Connectors;
 use crate::deployments::Deployment;
 use crate::error::{Error, Result};
-use crate::pagination::{Page, Windowed, stream_pages};
+use crate::offered;
+use crate::pagination::{DEFAULT_PAGE_SIZE, Page, Windowed, stream_pages};
 use crate::tools::{BoxFuture, InvokeTool, ItemStream};
 
 /// The MCP area of the API; see [`Connectors::mcp`].
@@ -25,6 +26,13 @@ impl<'a> Mcp<'a> {
 
     /// Lists the platform and custom MCP servers: await it for one page, or call
     /// [`ListServers::stream`] for all of them.
+    ///
+    /// A gateway without `GET /mcp/servers` (the original one) is answered from its
+    /// custom servers (`GET /mcp/custom`) and its catalog (`GET /tools/list`): each
+    /// server part of the catalog's tool ids that is not a custom server is a platform
+    /// server with its tools' count, the category they share, and the status
+    /// `unknown` (the catalog does not tell). The filters and the window apply to that
+    /// listing, sorted by name; its [`Page::total`] is its size.
     ///
     /// ```no_run
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
@@ -141,22 +149,48 @@ impl Server {
     }
 
     /// What the gateway knows about the server.
+    ///
+    /// A gateway without `GET /mcp/servers/{name}` is answered from the listing of
+    /// [`Mcp::list`]'s fallback; a name in neither source is [`Error::NotFound`]
+    /// (`SERVER_NOT_FOUND`).
     pub async fn info(&self) -> Result<types::McpServer> {
         non_empty("name", &self.name)?;
-        let call = self.client.call();
-        let response = call.api.get_server().name(&self.name).send().await;
-        Ok(call.finish(response).await?.data)
+        let listed = async {
+            let call = self.client.call();
+            let response = call.api.get_server().name(&self.name).send().await;
+            Ok(call.finish(response).await?.data)
+        };
+        offered::or_fallback(
+            &self.client,
+            offered::FROM_CUSTOM_AND_CATALOG,
+            listed,
+            || offered::server(&self.client, &self.name),
+        )
+        .await
     }
 
     /// The server's tools with their input schemas.
+    ///
+    /// A gateway without `GET /mcp/servers/{name}/tools` is answered from its catalog
+    /// (`GET /tools/list`): the tools whose id starts with `<name>.`, their input schema
+    /// the catalog's parameter schema (empty when it has none). No such tool is an
+    /// empty list for a custom server and [`Error::NotFound`] (`SERVER_NOT_FOUND`) for
+    /// any other name.
     pub async fn tools(&self) -> Result<Vec<types::McpTool>> {
         non_empty("name", &self.name)?;
-        let call = self.client.call();
-        let response = call.api.list_server_tools().name(&self.name).send().await;
-        Ok(call.finish(response).await?.data.tools)
+        let listed = async {
+            let call = self.client.call();
+            let response = call.api.list_server_tools().name(&self.name).send().await;
+            Ok(call.finish(response).await?.data.tools)
+        };
+        offered::or_fallback(&self.client, offered::FROM_CATALOG, listed, || {
+            offered::server_tools(&self.client, &self.name)
+        })
+        .await
     }
 
     /// The server's health: status, latency of the last ping, last check, error.
+    /// Nothing answers for it on a gateway without the route: [`Error::NotOffered`].
     pub async fn health(&self) -> Result<types::ServerHealth> {
         non_empty("name", &self.name)?;
         let call = self.client.call();
@@ -412,6 +446,18 @@ struct ServerFilters {
     offset: Option<u64>,
 }
 
+impl ServerFilters {
+    /// Whether `server` passes the filters (for a listing the facade assembles).
+    fn admits(&self, server: &types::McpServer) -> bool {
+        self.type_.as_ref().is_none_or(|t| *t == server.type_)
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| server.category.as_ref() == Some(c))
+            && self.status.as_ref().is_none_or(|s| *s == server.status)
+    }
+}
+
 impl Windowed for ServerFilters {
     fn window(&self) -> (Option<u64>, Option<u64>) {
         (self.offset, self.limit)
@@ -467,7 +513,8 @@ impl<'a> ListServers<'a> {
         server_page(self.client, &self.filters).await
     }
 
-    /// Every server matching the filters, across pages.
+    /// Every server matching the filters, across pages (on a gateway without
+    /// `GET /mcp/servers`, each page is cut from the listing [`Mcp::list`] describes).
     pub fn stream(self) -> ItemStream<types::McpServer> {
         stream_pages(self.client, self.filters, |client, filters| async move {
             server_page(&client, &filters).await
@@ -476,6 +523,20 @@ impl<'a> ListServers<'a> {
 }
 
 async fn server_page(
+    client: &Connectors,
+    filters: &ServerFilters,
+) -> Result<Page<types::McpServer>> {
+    offered::or_fallback(
+        client,
+        offered::FROM_CUSTOM_AND_CATALOG,
+        listed_server_page(client, filters),
+        || assembled_server_page(client, filters),
+    )
+    .await
+}
+
+/// A page of `GET /mcp/servers`.
+async fn listed_server_page(
     client: &Connectors,
     filters: &ServerFilters,
 ) -> Result<Page<types::McpServer>> {
@@ -499,6 +560,24 @@ async fn server_page(
     let response = request.send().await;
     let page = call.finish(response).await?.data;
     Ok(Page::new(page.servers, page.pagination))
+}
+
+/// A page cut from the servers the gateway's own routes describe.
+async fn assembled_server_page(
+    client: &Connectors,
+    filters: &ServerFilters,
+) -> Result<Page<types::McpServer>> {
+    let servers = offered::servers(client)
+        .await?
+        .into_iter()
+        .filter(|s| filters.admits(s))
+        .collect();
+    let (offset, limit) = filters.window();
+    Ok(Page::cut(
+        servers,
+        offset.unwrap_or(0),
+        limit.unwrap_or(DEFAULT_PAGE_SIZE),
+    ))
 }
 
 impl<'a> IntoFuture for ListServers<'a> {

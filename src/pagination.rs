@@ -1,13 +1,18 @@
 //! Offset pagination: one [`Page`], or a `Stream` over the items of all pages.
 //!
-//! The gateway pages with `limit` and `offset` and reports `pagination.total`; the stream
-//! asks for the next page until it has seen `total` items or gets an empty page.
+//! The gateway pages with `limit` and `offset` and reports `pagination.total`, but the
+//! original gateway reports the length of the current page as `total`, so nothing here
+//! trusts it. The stream asks for the next page while the last one was full (as many
+//! items as the page size asked for, or as a smaller page size the gateway reported), and
+//! stops after a short or an empty page. A gateway that ignores the offset (it answers
+//! another offset than the one asked for, or the same items as for the page before) ends
+//! the stream with [`Error::Paging`] instead of an endless repetition.
 
 use std::future::Future;
 
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The page size used when none is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
@@ -18,11 +23,13 @@ pub const DEFAULT_PAGE_SIZE: u64 = 100;
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
-    /// Items across all pages.
+    /// What the gateway reported as `pagination.total`. Meant as the number of items
+    /// across all pages, but the original gateway reports the length of this page, so
+    /// neither [`Page::has_more`] nor the listing streams rely on it.
     pub total: u64,
-    /// The page size asked for.
+    /// The page size, as the gateway reported it (normally the one asked for).
     pub limit: u64,
-    /// Items skipped before this page.
+    /// Items skipped before this page, as the gateway reported it.
     pub offset: u64,
 }
 
@@ -36,14 +43,42 @@ impl<T> Page<T> {
         }
     }
 
-    /// Whether items follow this page.
+    /// A page of `limit` items from `offset` on, cut from a listing held whole (its
+    /// `total` is then the listing's true size).
+    pub(crate) fn cut(all: Vec<T>, offset: u64, limit: u64) -> Self {
+        let total = all.len() as u64;
+        let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(limit).unwrap_or(usize::MAX);
+        Page {
+            items: all.into_iter().skip(skip).take(take).collect(),
+            total,
+            limit,
+            offset,
+        }
+    }
+
+    /// Whether another page may follow: this page is full (it holds [`Page::limit`]
+    /// items). [`Page::total`] is not consulted (see there), so the last page of a
+    /// listing whose size is a multiple of the page size says yes, and the page after it
+    /// comes back empty.
     pub fn has_more(&self) -> bool {
-        !self.items.is_empty() && self.offset + (self.items.len() as u64) < self.total
+        self.is_full(self.limit)
     }
 
     /// The offset of the next page.
     pub fn next_offset(&self) -> u64 {
-        self.offset + self.items.len() as u64
+        self.offset.saturating_add(self.items.len() as u64)
+    }
+
+    /// Whether the page holds as many items as asked for (`asked`), or as a smaller page
+    /// size the gateway reported: a gateway that caps the page size still pages on.
+    fn is_full(&self, asked: u64) -> bool {
+        let size = if (1..asked).contains(&self.limit) {
+            self.limit
+        } else {
+            asked
+        };
+        size > 0 && self.items.len() as u64 >= size
     }
 }
 
@@ -56,26 +91,82 @@ impl<T> IntoIterator for Page<T> {
     }
 }
 
-/// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`.
+/// How a gateway failed to page a listing as asked (in [`Error::Paging`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PagingProblem {
+    /// The page came back with another `pagination.offset` than the one asked for.
+    #[error("it answered with the page at offset {answered}")]
+    OtherOffset {
+        /// The offset the gateway reported.
+        answered: u64,
+    },
+    /// The page holds the same items as the page before it.
+    #[error("it sent the same items as for the page before (it ignores the offset)")]
+    RepeatedPage,
+}
+
+/// Where the next page of a listing starts, and the page before it (to tell a gateway
+/// that ignores the offset from one that pages).
+struct Cursor<T> {
+    offset: u64,
+    previous: Option<Vec<T>>,
+}
+
+impl<T: Clone + PartialEq> Cursor<T> {
+    /// Checks that `page` is the one asked for, and says where the next one starts, if
+    /// one may follow.
+    fn after(self, page: &Page<T>, limit: u64) -> Result<Option<Cursor<T>>> {
+        let refuse = |problem| Error::Paging {
+            offset: self.offset,
+            problem,
+        };
+        if page.offset != self.offset {
+            return Err(refuse(PagingProblem::OtherOffset {
+                answered: page.offset,
+            }));
+        }
+        if page.items.is_empty() {
+            return Ok(None);
+        }
+        if self.previous.as_ref() == Some(&page.items) {
+            return Err(refuse(PagingProblem::RepeatedPage));
+        }
+        if !page.is_full(limit) {
+            return Ok(None);
+        }
+        Ok(Some(Cursor {
+            offset: page.next_offset(),
+            previous: Some(page.items.clone()),
+        }))
+    }
+}
+
+/// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`, by
+/// the rule of the module docs.
 pub(crate) fn all_items<T, F, Fut>(
     offset: u64,
     limit: u64,
     fetch: F,
 ) -> impl Stream<Item = Result<T>> + Send + 'static
 where
-    T: Send + 'static,
+    T: Clone + PartialEq + Send + 'static,
     F: Fn(u64, u64) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
     let fetch = std::sync::Arc::new(fetch);
-    stream::try_unfold(Some(offset), move |next| {
+    let start = Cursor {
+        offset,
+        previous: None,
+    };
+    stream::try_unfold(Some(start), move |cursor| {
         let fetch = fetch.clone();
         async move {
-            let Some(offset) = next else {
+            let Some(cursor) = cursor else {
                 return Ok(None);
             };
-            let page = fetch(offset, limit).await?;
-            let next = page.has_more().then(|| page.next_offset());
+            let page = fetch(cursor.offset, limit).await?;
+            let next = cursor.after(&page, limit)?;
             Ok(Some((page.items, next)))
         }
     })
@@ -100,7 +191,7 @@ pub(crate) fn stream_pages<W, T, F, Fut>(
 ) -> crate::tools::ItemStream<T>
 where
     W: Windowed,
-    T: Send + 'static,
+    T: Clone + PartialEq + Send + 'static,
     F: Fn(crate::Connectors, W) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
@@ -112,4 +203,81 @@ where
         filters.set_window(offset, limit);
         fetch(client.clone(), filters)
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(items: &[u32], limit: u64, offset: u64, total: u64) -> Page<u32> {
+        Page {
+            items: items.to_vec(),
+            total,
+            limit,
+            offset,
+        }
+    }
+
+    #[test]
+    fn has_more_asks_whether_the_page_is_full_not_what_total_says() {
+        // The original gateway: total is the page's length.
+        assert!(page(&[1, 2], 2, 0, 2).has_more());
+        assert!(!page(&[1], 2, 0, 100).has_more());
+        assert!(!page(&[], 2, 0, 100).has_more());
+        assert!(
+            !page(&[1], 0, 0, 1).has_more(),
+            "a zero page size never pages on"
+        );
+    }
+
+    #[test]
+    fn a_smaller_page_size_the_gateway_reports_still_counts_as_full() {
+        assert!(page(&[1, 2], 2, 0, 0).is_full(10));
+        assert!(!page(&[1, 2], 10, 0, 0).is_full(3));
+    }
+
+    #[test]
+    fn a_page_cut_from_a_whole_listing_has_its_true_total() {
+        let cut = Page::cut(vec![1, 2, 3, 4, 5], 2, 2);
+        assert_eq!((cut.items, cut.total, cut.offset), (vec![3, 4], 5, 2));
+        assert!(Page::cut(vec![1], u64::MAX, 2).items.is_empty());
+    }
+
+    #[test]
+    fn the_cursor_refuses_another_offset_and_a_repeated_page() {
+        let first = Cursor {
+            offset: 0,
+            previous: None,
+        };
+        let next = first
+            .after(&page(&[1, 2], 2, 0, 2), 2)
+            .expect("pages on")
+            .expect("full");
+        assert_eq!(next.offset, 2);
+        let error = Cursor {
+            offset: 2,
+            previous: next.previous.clone(),
+        }
+        .after(&page(&[1, 2], 2, 2, 2), 2)
+        .err()
+        .expect("repeated");
+        assert!(matches!(
+            error,
+            Error::Paging {
+                offset: 2,
+                problem: PagingProblem::RepeatedPage
+            }
+        ));
+        let error = next
+            .after(&page(&[3, 4], 2, 0, 2), 2)
+            .err()
+            .expect("offset");
+        assert!(matches!(
+            error,
+            Error::Paging {
+                offset: 2,
+                problem: PagingProblem::OtherOffset { answered: 0 }
+            }
+        ));
+    }
 }

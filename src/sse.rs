@@ -211,7 +211,8 @@ pub enum GatewayEvent {
     Other(SseEvent),
 }
 
-/// The gateway's event stream (`GET /api/v1/events`).
+/// The gateway's event stream (`GET /api/v1/events`); a gateway without it (the original
+/// one) answers [`Error::NotOffered`].
 #[derive(Debug, Clone, Copy)]
 pub struct Events<'a> {
     client: &'a Connectors,

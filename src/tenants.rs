@@ -131,8 +131,18 @@ impl OAuthConfig<'_> {
     }
 
     /// Creates or replaces the configuration.
+    ///
+    /// A client secret shorter than the spec's minimum (16 characters) is refused before
+    /// sending, with [`Error::InvalidInput`].
     pub async fn set(&self, config: types::OAuthConfigRequest) -> Result<types::OAuthConfigChange> {
         let (tenant, integration) = self.target("storing an OAuth configuration")?;
+        let min = crate::api::limits::OAUTH_CLIENT_SECRET_MIN_LENGTH;
+        if config.client_secret.expose().chars().count() < min {
+            return Err(crate::Error::invalid(
+                "client_secret",
+                format!("the gateway needs at least {min} characters"),
+            ));
+        }
         let call = self.tenants.client.call();
         let response = call
             .api

@@ -87,14 +87,25 @@ impl<'a> Tools<'a> {
     }
 
     /// One tool with its full schema.
+    ///
+    /// A gateway without `GET /tools/{toolId}` (the original one) is answered from its
+    /// catalog (`GET /tools/list`, the pages of the tool's server); a tool not in it is
+    /// [`Error::NotFound`] (`TOOL_NOT_FOUND`), as the route would have said.
     pub async fn get(&self, tool_id: &str) -> Result<types::ToolSelection> {
         split_tool_id(tool_id)?;
-        let call = self.client.call();
-        let response = call.api.get_tool().tool_id(tool_id).send().await;
-        Ok(call.finish(response).await?.data)
+        let listed = async {
+            let call = self.client.call();
+            let response = call.api.get_tool().tool_id(tool_id).send().await;
+            Ok(call.finish(response).await?.data)
+        };
+        crate::offered::or_fallback(self.client, crate::offered::FROM_CATALOG, listed, || {
+            crate::offered::catalog_tool(self.client, tool_id)
+        })
+        .await
     }
 
     /// Tools related to `tool_id` in the gateway's relation graph, strongest first.
+    /// Nothing answers for it on a gateway without the route: [`Error::NotOffered`].
     pub async fn related(&self, tool_id: &str) -> Result<Vec<types::RelatedTool>> {
         split_tool_id(tool_id)?;
         let call = self.client.call();
@@ -138,6 +149,7 @@ impl<'a> Tools<'a> {
     }
 
     /// Invokes several tools in one request; each succeeds or fails on its own, in order.
+    /// A gateway without the batch route gives [`Error::NotOffered`] (nothing was run).
     ///
     /// ```no_run
     /// use serde_json::json;
@@ -212,7 +224,8 @@ impl<'a> Tools<'a> {
     }
 
     /// Invokes a long-running tool and streams its progress, log lines, then its result.
-    /// An `error` event of the gateway ends the stream with [`Error::ToolInvocation`].
+    /// An `error` event of the gateway ends the stream with [`Error::ToolInvocation`]; a
+    /// gateway without the streaming route gives [`Error::NotOffered`] (nothing was run).
     ///
     /// ```no_run
     /// use futures::StreamExt;
@@ -760,6 +773,11 @@ impl<'a> ListTools<'a> {
     }
 
     /// Every tool matching the filters, across pages, from the offset on.
+    ///
+    /// The next page is asked for while the last one was full, whatever
+    /// `pagination.total` says (the original gateway reports the page's length there);
+    /// a gateway that ignores the offset ends the stream with [`Error::Paging`]. See
+    /// [`crate::pagination`].
     pub fn stream(self) -> ItemStream<types::ToolSelection> {
         stream_pages(self.client, self.filters, |client, filters| async move {
             list_page(&client, &filters).await

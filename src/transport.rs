@@ -16,6 +16,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::api::Client;
+use crate::offered::RouteMemory;
 use crate::retry::{Decision, RetryPolicy};
 
 /// The header that carries the attempt number (1 for the first attempt).
@@ -42,6 +43,9 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub struct Transport {
     policy: Option<Arc<Policy>>,
     probe: Option<Probe>,
+    /// The operations the gateway does not offer; only the facade's calls consult it, so
+    /// the generated client of [`crate::Connectors::api`] sends what it is asked to.
+    memory: Option<Arc<RouteMemory>>,
 }
 
 /// Settings that apply to every attempt of every request of one client.
@@ -71,14 +75,17 @@ impl Transport {
         Transport {
             policy: Some(policy),
             probe: None,
+            memory: None,
         }
     }
 
-    /// The same transport, reporting what its requests met into `probe`.
-    pub(crate) fn probed(&self, probe: Probe) -> Self {
+    /// The same transport for one facade call: it reports what its request met into
+    /// `probe`, and does not send operations that `memory` knows the gateway lacks.
+    pub(crate) fn probed(&self, probe: Probe, memory: Arc<RouteMemory>) -> Self {
         Transport {
             policy: self.policy.clone(),
             probe: Some(probe),
+            memory: Some(memory),
         }
     }
 }
@@ -98,6 +105,11 @@ pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     /// The overall deadline ended the attempts.
     pub(crate) deadline_hit: bool,
+    /// The spec's `operationId` of the call.
+    pub(crate) operation: Option<&'static str>,
+    /// The gateway's earlier refusal of this operation (404 `ROUTE_NOT_FOUND`); when set,
+    /// no request was sent.
+    pub(crate) remembered_refusal: Option<Box<crate::error::ApiError>>,
 }
 
 impl Probe {
@@ -122,6 +134,11 @@ struct Route {
     id: String,
     path: String,
     streaming: bool,
+}
+
+/// The spec's `operationId` of a generated operation (progenitor names them in snake case).
+fn spec_operation_id(generated: &'static str) -> &'static str {
+    routes().get(generated).map_or(generated, |r| r.id.as_str())
 }
 
 fn routes() -> &'static HashMap<String, Route> {
@@ -179,6 +196,33 @@ fn header_value(text: &str) -> Option<HeaderValue> {
 }
 
 impl ClientHooks<Transport> for Client {
+    /// Names the operation to the probe, and refuses (without a request) an operation the
+    /// gateway already answered with 404 `ROUTE_NOT_FOUND`.
+    async fn pre<E>(
+        &self,
+        _request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let transport = self.inner();
+        let Some(probe) = &transport.probe else {
+            return Ok(());
+        };
+        let operation = spec_operation_id(info.operation_id);
+        probe.update(|e| e.operation = Some(operation));
+        let Some(refusal) = transport.memory.as_ref().and_then(|m| m.refusal(operation)) else {
+            return Ok(());
+        };
+        tracing::debug!(
+            operation,
+            "the gateway does not offer this operation (remembered); not sending"
+        );
+        probe.update(|e| e.remembered_refusal = Some(Box::new(refusal)));
+        // The facade turns this into `Error::NotOffered` from the probe's refusal.
+        Err(progenitor_client::Error::Custom(format!(
+            "the gateway does not offer {operation}"
+        )))
+    }
+
     async fn exec(
         &self,
         mut request: reqwest::Request,
@@ -224,7 +268,7 @@ impl ClientHooks<Transport> for Client {
                         .await;
                 match (result, &policy.observer) {
                     (Ok(response), Some(observer)) => {
-                        let id = route.map_or(info.operation_id, |r| r.id.as_str());
+                        let id = spec_operation_id(info.operation_id);
                         observer
                             .observe(response, id, &method, &path, attempts)
                             .await

@@ -238,6 +238,8 @@ async fn every_recorded_gateway_error_maps_to_a_typed_error() {
             (400 | 404, "POST", "/api/v1/tools/select") => "ToolSelection",
             (400 | 404, "POST", "/api/v1/tools/invoke") => "ToolInvocation",
             (401, "POST", "/api/v1/tools/invoke") => "ToolInvocation",
+            // An unknown route: the gateway does not offer the operation.
+            (404, "GET", "/nope") => "NotOffered",
             (400, ..) => "BadRequest",
             (401, ..) => "Authentication",
             (403, ..) => "PermissionDenied",

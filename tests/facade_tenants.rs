@@ -130,3 +130,28 @@ async fn another_tenant_can_be_named_and_bad_names_fail_before_sending() {
         "only the tenant-b lookup is sent: {received:?}"
     );
 }
+
+#[tokio::test]
+async fn a_client_secret_shorter_than_the_spec_allows_is_refused_before_sending() {
+    // The real gateway refuses secrets under 16 characters (openapi.yaml says so).
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let mut config = request();
+    config.client_secret = "fifteen-chars-x".into();
+    let error = client(&server)
+        .tenants()
+        .oauth_config("github")
+        .set(config)
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&error, Error::InvalidInput { field, .. } if field == "client_secret"),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("16"), "{error}");
+    assert!(!format!("{error} {error:?}").contains("fifteen-chars-x"));
+}

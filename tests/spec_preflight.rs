@@ -179,3 +179,25 @@ fn closed_response_schemas_are_reported() {
         "{found:?}"
     );
 }
+
+#[test]
+fn an_operation_without_a_retry_class_is_refused() {
+    let mut spec = spec();
+    let op = &mut spec["paths"]["/api/v1/tools/invoke"]["post"];
+    op.as_object_mut().unwrap().remove("x-connectors-retry");
+    let found = problems(&spec);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("operation `invokeTool` (POST /api/v1/tools/invoke):")
+            && found[0].contains("has no `x-connectors-retry`"),
+        "{}",
+        found[0]
+    );
+
+    spec["paths"]["/api/v1/tools/invoke"]["post"]["x-connectors-retry"] = json!("sometimes");
+    spec["paths"]["/ready"]["get"]["x-connectors-extension"] = json!("yes");
+    let found = problems(&spec);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains("`x-connectors-retry: sometimes` is not a retry class"));
+    assert!(found[1].contains("`x-connectors-extension` must be `true` or `false`"));
+}

@@ -11,30 +11,51 @@ const SHOWN_VIOLATIONS: usize = 3;
 /// Longest violation message shown (the validator quotes whole values).
 const MAX_MESSAGE_CHARS: usize = 200;
 
-/// How the runner expects a call to end.
+/// How the runner expects a call to end. Refusals are judged by the spec, not by what
+/// one gateway answers: any error status the spec declares for the operation will do
+/// (an unknown tool is 404 on the reference gateway and 401 `OAUTH_AUTHENTICATION_FAILED`
+/// on the original one, and the spec declares both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expect {
     /// A success status.
     Success,
-    /// This error status (e.g. 404 for an id that cannot exist).
-    Status(u16),
-    /// Either a success or this error status (503 from a health check that is not ready).
+    /// A refusal: a 4xx status other than 429 that the spec declares for the operation
+    /// (e.g. for an id that cannot exist).
+    Refused,
+    /// Either a success or a refusal as in [`Expect::Refused`] (a resource that may be
+    /// gone by the time it is asked for).
+    SuccessOrRefused,
+    /// Either a success or this status (503 from a health check that is not ready).
     SuccessOr(u16),
 }
 
 impl Expect {
-    /// Why `result` is not what was expected, or `None` when it is.
-    pub fn mismatch<T>(self, result: &Result<T, Error>) -> Option<String> {
+    /// Why `result` is not what was expected, or `None` when it is; `declared` says
+    /// whether the spec declares a status for the operation.
+    pub fn mismatch<T>(
+        self,
+        result: &Result<T, Error>,
+        declared: impl Fn(u16) -> bool,
+    ) -> Option<String> {
+        let refusal = |e: &Error| {
+            e.status()
+                .map(|s| s.as_u16())
+                .is_some_and(|s| (400..500).contains(&s) && s != 429 && declared(s))
+        };
         match (self, result) {
-            (Expect::Success | Expect::SuccessOr(_), Ok(_)) => None,
-            (Expect::Status(want), Ok(_)) => Some(format!("expected status {want}, got a success")),
-            (Expect::Status(want) | Expect::SuccessOr(want), Err(e))
-                if e.status().map(|s| s.as_u16()) == Some(want) =>
-            {
+            (Expect::Success | Expect::SuccessOrRefused | Expect::SuccessOr(_), Ok(_)) => None,
+            (Expect::Refused, Ok(_)) => Some("expected a refusal, got a success".to_string()),
+            (Expect::Refused | Expect::SuccessOrRefused, Err(e)) if refusal(e) => None,
+            (Expect::SuccessOr(want), Err(e)) if e.status().map(|s| s.as_u16()) == Some(want) => {
                 None
             }
             (Expect::Success, Err(e)) => Some(format!("expected a success, got: {e}")),
-            (Expect::Status(want), Err(e)) => Some(format!("expected status {want}, got: {e}")),
+            (Expect::Refused, Err(e)) => Some(format!(
+                "expected a refusal with a status the spec declares, got: {e}"
+            )),
+            (Expect::SuccessOrRefused, Err(e)) => Some(format!(
+                "expected a success or a refusal with a status the spec declares, got: {e}"
+            )),
             (Expect::SuccessOr(other), Err(e)) => {
                 Some(format!("expected a success or {other}, got: {e}"))
             }
@@ -169,8 +190,10 @@ mod tests {
     #[test]
     fn expectations() {
         let ok: Result<(), Error> = Ok(());
-        assert_eq!(Expect::Success.mismatch(&ok), None);
-        assert!(Expect::Status(404).mismatch(&ok).is_some());
-        assert_eq!(Expect::SuccessOr(503).mismatch(&ok), None);
+        let declared = |status: u16| matches!(status, 401 | 404);
+        assert_eq!(Expect::Success.mismatch(&ok, declared), None);
+        assert!(Expect::Refused.mismatch(&ok, declared).is_some());
+        assert_eq!(Expect::SuccessOrRefused.mismatch(&ok, declared), None);
+        assert_eq!(Expect::SuccessOr(503).mismatch(&ok, declared), None);
     }
 }

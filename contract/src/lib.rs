@@ -27,7 +27,8 @@
 
 pub mod cli;
 mod judge;
-pub mod operations;
+/// The operations of the spec: the table `connectors` generates from it.
+pub use connectors::operations;
 mod recorder;
 pub mod report;
 pub mod runner;

@@ -10,7 +10,7 @@ use connectors::{Connectors, Error, RequestOptions};
 use connectors_gateway::Gateway;
 
 use crate::ResponseSchemas;
-use crate::operations::operation;
+use crate::operations::find as operation;
 use crate::recorder::Recorder;
 use crate::report::Report;
 use crate::scenarios;

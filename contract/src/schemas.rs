@@ -188,6 +188,16 @@ impl ResponseSchemas {
             .map(|(_, r)| r)
     }
 
+    /// Whether the spec declares a response for `status` (its code, its range or
+    /// `default`) under `operation_id`.
+    pub fn declares(&self, operation_id: &str, status: u16) -> bool {
+        self.responses.get(operation_id).is_some_and(|declared| {
+            declared.contains_key(&status.to_string())
+                || declared.contains_key(&format!("{}XX", status / 100))
+                || declared.contains_key("default")
+        })
+    }
+
     /// Checks `body`, received with `status` from `operation_id`, against the declared
     /// schema. `Ok(vec![])` means it conforms.
     pub fn validate(

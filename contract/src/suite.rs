@@ -172,14 +172,19 @@ impl Suite {
             .find(|r| r.operation_id == op)
             .cloned();
         self.absorb(&responses);
+        // Not offered is never a failure. The client remembers a route the gateway does
+        // not offer, so a later call may send nothing (a fallback, or the error at once).
+        let known_not_offered = self.tallies.get(op).is_some_and(|t| t.not_offered);
         let not_offered = own.as_ref().is_some_and(|r| r.is_route_not_found())
-            || result.as_ref().err().is_some_and(judge::is_route_not_found);
+            || result.as_ref().err().is_some_and(judge::is_route_not_found)
+            || (known_not_offered && own.is_none());
         if !self.selected(op) {
             return result;
         }
+        let schemas = &self.schemas;
         let problem = if not_offered {
             None
-        } else if let Some(why) = expect.mismatch(&result) {
+        } else if let Some(why) = expect.mismatch(&result, |status| schemas.declares(op, status)) {
             Some(why)
         } else if own.is_none() {
             Some("no response of this operation was observed".to_string())

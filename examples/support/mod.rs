@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use connectors::Connectors;
 use connectors::mcp::Source;
-use connectors_gateway::{Gateway, RunningGateway};
+use connectors_gateway::{Gateway, Profile, RunningGateway};
 
 /// What the examples return: any error, printed with its causes by [`exit`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -23,6 +23,9 @@ pub const ENV_LOG: &str = "CONNECTORS_LOG";
 pub const ENV_MCP_COMMAND: &str = "CONNECTORS_EXAMPLE_MCP_COMMAND";
 /// What a remote gateway deploys when `CONNECTORS_EXAMPLE_MCP_COMMAND` is unset.
 pub const DEFAULT_MCP_COMMAND: &str = "npx -y @modelcontextprotocol/server-memory";
+/// The profile of the in-process gateway: `full` (default) or `connectors-ts`, which
+/// behaves as the original TypeScript gateway (only its 18 routes, ...).
+pub const ENV_PROFILE: &str = "CONNECTORS_EXAMPLE_PROFILE";
 /// The built-in server an example's own executable serves when deployed.
 pub const EMBEDDED_MCP_SERVER: &str = "notes";
 
@@ -75,9 +78,14 @@ pub async fn start_gateway() -> Result<Guard, BoxError> {
         );
         return Ok(Guard { gateway: None });
     }
-    let gateway = Gateway::builder().spawn().await?;
+    let profile: Profile = match env_value(ENV_PROFILE) {
+        Some(name) => name.parse().map_err(|e| format!("{ENV_PROFILE}: {e}"))?,
+        None => Profile::default(),
+    };
+    let gateway = Gateway::builder().profile(profile).spawn().await?;
     println!(
-        "Gateway: in-process reference gateway at {} (set CONNECTORS_BASE_URL to use another)",
+        "Gateway: in-process reference gateway ({} profile) at {} (set CONNECTORS_BASE_URL to use another)",
+        profile.name(),
         gateway.url()
     );
     Ok(Guard {
@@ -165,6 +173,20 @@ pub fn exit(result: Result<(), BoxError>) -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The value of a step that this gateway may not offer: `Some` when it answered,
+/// `None` (after saying so) when it does not offer the operation; any other failure is
+/// the example's error.
+pub fn offered<T>(result: Result<T, connectors::Error>) -> Result<Option<T>, BoxError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(connectors::Error::NotOffered { operation, .. }) => {
+            println!("(not offered by this gateway: {operation})");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

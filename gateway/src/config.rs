@@ -12,7 +12,8 @@
 //!     "memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"], "category": "knowledge"},
 //!     "remote": {"url": "http://127.0.0.1:8931/mcp", "headers": {"Authorization": "Bearer x"}}
 //!   },
-//!   "rateLimits": {"windowSeconds": 60, "select": 600, "invoke": 1200, "list": 300, "default": 100000}
+//!   "rateLimits": {"windowSeconds": 60, "select": 600, "invoke": 1200, "list": 300, "default": 100000},
+//!   "profile": "full"
 //! }
 //! ```
 //!
@@ -26,6 +27,8 @@ use std::time::Duration;
 
 use connectors::api::{SecretString, SecretStringMap};
 use serde::Deserialize;
+
+use crate::profile::Profile;
 
 /// Environment variable holding extra API keys: `key=tenant[,key=tenant...]`.
 pub const API_KEYS_ENV: &str = "CONNECTORS_GATEWAY_API_KEYS";
@@ -74,6 +77,9 @@ pub struct Config {
     /// Declared relations between tools, added to the relation graph.
     #[serde(default)]
     pub relations: Vec<RelationConfig>,
+    /// Which gateway to behave as: `full` (default) or `connectors-ts`.
+    #[serde(default)]
+    pub profile: Profile,
 }
 
 impl Default for Config {
@@ -92,6 +98,7 @@ impl Default for Config {
             work_dir: None,
             clone_timeout_seconds: default_clone_timeout(),
             relations: Vec::new(),
+            profile: Profile::default(),
         }
     }
 }
@@ -279,6 +286,12 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> ConfigError {
+        ConfigError(message.into())
+    }
+}
 
 impl Config {
     /// Reads a JSON config file.

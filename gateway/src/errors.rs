@@ -1,17 +1,20 @@
 //! `ApiError`, the one error type of every handler, and the extractors that turn bad
-//! input into it (a JSON 400, never a plain-text or HTML page).
+//! input into it (a JSON 400, never a plain-text or HTML page, except where a profile
+//! models a gateway that answers one: [`express_json_body`]).
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use connectors::api::types;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::envelope;
+use crate::state::AppState;
 
 /// An error answered with the gateway's error envelope.
 #[derive(Debug, Clone)]
@@ -422,13 +425,75 @@ pub(crate) fn paginate<T>(items: Vec<T>, limit: u64, offset: u64) -> (Vec<T>, ty
 }
 
 /// 404 `ROUTE_NOT_FOUND` for every unknown route.
-pub(crate) async fn route_not_found(request: Request) -> ApiError {
+pub(crate) async fn route_not_found(State(state): State<AppState>, request: Request) -> ApiError {
+    // A nested router sees the path below its mount point; the request context has it whole.
+    let path = if state.config.profile.names_whole_path_in_route_not_found() {
+        envelope::current().path
+    } else {
+        request.uri().path().to_string()
+    };
     ApiError::not_found(
         "ROUTE_NOT_FOUND",
-        format!(
-            "Route {} {} not found",
-            request.method(),
-            request.uri().path()
-        ),
+        format!("Route {} {path} not found", request.method()),
     )
+}
+
+/// Largest body `express.json()` reads (its `limit: '10mb'` in the original gateway).
+const EXPRESS_BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The page Express sends for an error its error handler could not answer: what the
+/// original gateway answers (500) to a body its JSON parser refuses, since that parser runs
+/// before the middleware that adds its envelope helpers (recorded: `TypeError:
+/// res.sendError is not a function`, then a stack trace, left out here).
+fn express_error_page() -> Response {
+    const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>TypeError: res.sendError is not a function</pre>\n</body>\n</html>\n";
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        PAGE,
+    )
+        .into_response()
+}
+
+/// Whether `express.json()` parses this request: its type is `application/json`.
+fn is_express_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Middleware modelling `express.json()` (strict mode) for the profiles without JSON 400s:
+/// a JSON request whose body is not an object or array of valid JSON, or cannot be read,
+/// gets the HTML 500 page; an empty body becomes `{}`, as that parser makes it. Other
+/// requests go on unchanged.
+pub(crate) async fn express_json_body(request: Request, next: Next) -> Response {
+    if !is_express_json(request.headers()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, EXPRESS_BODY_LIMIT).await else {
+        return express_error_page();
+    };
+    let bytes = if bytes.is_empty() {
+        Bytes::from_static(b"{}")
+    } else {
+        // Strict mode: after body-parser's whitespace, only an object or an array.
+        let first = bytes
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if !matches!(first, Some(b'{' | b'['))
+            || serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err()
+        {
+            return express_error_page();
+        }
+        bytes
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }

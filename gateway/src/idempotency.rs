@@ -3,6 +3,7 @@
 //! again. A duplicate that arrives while the first is still running waits for it.
 //!
 //! Responses with 5xx or 429 are not kept, so a retry after a failure runs again.
+//! A profile that models a gateway ignoring the header runs every request.
 //! Streamed responses (`text/event-stream`) are recorded as they are sent and replayed whole.
 
 use std::collections::HashMap;
@@ -108,7 +109,9 @@ pub(crate) async fn idempotent(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != axum::http::Method::POST {
+    if request.method() != axum::http::Method::POST
+        || !state.config.profile.honours_idempotency_keys()
+    {
         return next.run(request).await;
     }
     let Some(idempotency_key) = request

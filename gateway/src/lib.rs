@@ -8,6 +8,8 @@
 //!   streamable HTTP. Sessions stay open, crashed servers are restarted or marked failed.
 //! * Tenants come from API keys; quotas, idempotency keys, deployments with logs, tool
 //!   selection, identities and OAuth configurations behave like the real gateway.
+//! * [`Profile::ConnectorsTs`] turns it into a behaviour model of the original TypeScript
+//!   gateway: only its 18 routes, and its measured quirks (see [`Profile`]).
 //!
 //! Start one in-process on an ephemeral loopback port:
 //!
@@ -16,6 +18,11 @@
 //! let gateway = connectors_gateway::Gateway::builder().spawn().await?;
 //! println!("{} (key {})", gateway.url(), gateway.api_key());
 //! gateway.shutdown().await;
+//!
+//! // The same, behaving as the original TypeScript gateway.
+//! use connectors_gateway::{Gateway, Profile};
+//! let original = Gateway::builder().profile(Profile::ConnectorsTs).spawn().await?;
+//! original.shutdown().await;
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
@@ -31,6 +38,7 @@ mod identities;
 mod mcp_client;
 mod metrics;
 mod oauth;
+mod profile;
 mod rate_limit;
 mod registry;
 mod routes;
@@ -52,6 +60,7 @@ use tokio_util::sync::CancellationToken;
 pub use config::{
     ApiKeyConfig, Config, ConfigError, RateLimitConfig, RelationConfig, ServerConfig,
 };
+pub use profile::Profile;
 
 use crate::mcp_client::Endpoint;
 use crate::registry::{Server, ServerKind};
@@ -83,7 +92,7 @@ pub struct GatewayBuilder {
 }
 
 impl GatewayBuilder {
-    /// Replaces the whole configuration.
+    /// Replaces the whole configuration (its [`Config::profile`] included).
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
         self
@@ -119,6 +128,13 @@ impl GatewayBuilder {
     /// How often a crashed server is restarted before it is marked failed.
     pub fn max_restarts(mut self, restarts: u32) -> Self {
         self.config.max_restarts = restarts;
+        self
+    }
+
+    /// Which gateway to behave as (default [`Profile::Full`]); [`Profile::ConnectorsTs`]
+    /// models the original TypeScript gateway.
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.config.profile = profile;
         self
     }
 
@@ -167,7 +183,7 @@ impl GatewayBuilder {
             Some(k) => (k.key, k.tenant_id),
             None => (SecretString::new(""), DEV_TENANT.to_string()),
         };
-        tracing::info!(address = %local_addr, "gateway listening");
+        tracing::info!(address = %local_addr, profile = %state.config.profile, "gateway listening");
         Ok(RunningGateway {
             url: format!("http://{local_addr}"),
             local_addr,
@@ -308,6 +324,11 @@ impl RunningGateway {
     /// The tenant of [`api_key`](Self::api_key).
     pub fn tenant_id(&self) -> &str {
         &self.tenant_id
+    }
+
+    /// The profile it behaves as.
+    pub fn profile(&self) -> Profile {
+        self.state.config.profile
     }
 
     /// Whether [`api_key`](Self::api_key) was generated because none was configured.

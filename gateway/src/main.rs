@@ -1,7 +1,7 @@
 //! `connectors-gateway`: the reference Connectors gateway.
 //!
 //! ```text
-//! connectors-gateway [--config FILE] [--bind ADDR] [--port PORT]
+//! connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE]
 //! connectors-gateway mcp-server <text|math|notes>
 //! ```
 //!
@@ -11,8 +11,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
-use connectors_gateway::{Config, Gateway};
+use connectors_gateway::{Config, Gateway, Profile};
 use connectors_mcp_servers::logging;
 
 // The command line; the doc comments of its fields are its help.
@@ -20,7 +21,7 @@ use connectors_mcp_servers::logging;
 #[command(
     name = "connectors-gateway",
     about = "Serves the Connectors gateway API (openapi.yaml) with real MCP servers underneath.",
-    override_usage = "connectors-gateway [--config FILE] [--bind ADDR] [--port PORT]
+    override_usage = "connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE]
        connectors-gateway mcp-server <text|math|notes>",
     after_help = "Environment: CONNECTORS_GATEWAY_API_KEYS=key=tenant[,key=tenant] adds API keys;
 CONNECTORS_LOG (or RUST_LOG) sets the log filter (default info). Logs go to stderr.",
@@ -40,6 +41,17 @@ struct Cli {
     /// Port to listen on (default 3000; 0 picks a free port)
     #[arg(long, value_name = "PORT")]
     port: Option<u16>,
+    /// Which gateway to behave as: full (every operation of openapi.yaml, the default) or
+    /// connectors-ts (only the original TypeScript gateway's 18 routes, with its measured
+    /// behaviour); overrides the config file's "profile"
+    #[arg(long, value_name = "PROFILE", value_parser = profile_parser(), verbatim_doc_comment)]
+    profile: Option<Profile>,
+}
+
+/// `--profile`: one of the profiles' names (listed in `--help`, suggested when mistyped).
+fn profile_parser() -> impl TypedValueParser<Value = Profile> {
+    PossibleValuesParser::new(Profile::ALL.map(Profile::name))
+        .try_map(|name| name.parse::<Profile>())
 }
 
 #[derive(Debug, PartialEq, Subcommand)]
@@ -85,12 +97,16 @@ async fn serve(
     config: Option<PathBuf>,
     bind: Option<String>,
     port: Option<u16>,
+    profile: Option<Profile>,
 ) -> Result<(), String> {
     let config = match &config {
         Some(path) => Config::from_file(path).map_err(|e| e.to_string())?,
         None => Config::default(),
     };
-    let config = config.with_env_keys().map_err(|e| e.to_string())?;
+    let mut config = config.with_env_keys().map_err(|e| e.to_string())?;
+    if let Some(profile) = profile {
+        config.profile = profile;
+    }
     let addr = address(bind, port)?;
     let gateway = Gateway::builder()
         .config(config)
@@ -98,7 +114,11 @@ async fn serve(
         .spawn()
         .await
         .map_err(|e| e.to_string())?;
-    println!("Connectors gateway listening on {}", gateway.url());
+    println!(
+        "Connectors gateway listening on {} (profile {})",
+        gateway.url(),
+        gateway.profile()
+    );
     if gateway.key_was_generated() {
         println!(
             "Development API key (tenant '{}'): {}",
@@ -122,7 +142,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::McpServer { name }) => connectors_gateway::serve_builtin_stdio(&name)
             .await
             .map_err(|e| e.to_string()),
-        None => serve(cli.config, cli.bind, cli.port).await,
+        None => serve(cli.config, cli.bind, cli.port, cli.profile).await,
     }
 }
 
@@ -157,8 +177,8 @@ mod tests {
     fn parses_options_and_the_mcp_server_command() {
         let cli = parse(&[]).unwrap();
         assert_eq!(
-            (cli.command, cli.config, cli.bind, cli.port),
-            (None, None, None, None)
+            (cli.command, cli.config, cli.bind, cli.port, cli.profile),
+            (None, None, None, None, None)
         );
         let cli = parse(&["--config", "gw.json", "--bind", "0.0.0.0", "--port", "8080"]).unwrap();
         assert_eq!(cli.config, Some(PathBuf::from("gw.json")));
@@ -199,6 +219,26 @@ mod tests {
     }
 
     #[test]
+    fn profile_takes_one_of_the_profile_names() {
+        assert_eq!(
+            parse(&["--profile", "connectors-ts"]).unwrap().profile,
+            Some(Profile::ConnectorsTs)
+        );
+        assert_eq!(
+            parse(&["--profile=full"]).unwrap().profile,
+            Some(Profile::Full)
+        );
+        assert_eq!(
+            parse(&["--profile", "connectors"]).err(),
+            Some(ErrorKind::InvalidValue)
+        );
+        let error = Cli::try_parse_from(["connectors-gateway", "--profile", "connector-ts"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("connectors-ts"), "{error}");
+    }
+
+    #[test]
     fn options_take_their_value_after_an_equals_sign_or_as_the_next_argument() {
         for args in [
             &["--config=gw.json", "--bind=::1", "--port=0"][..],
@@ -229,6 +269,7 @@ mod tests {
             "0 picks a free port",
             "CONNECTORS_GATEWAY_API_KEYS",
             "CONNECTORS_LOG (or RUST_LOG)",
+            "[possible values: full, connectors-ts]",
         ] {
             assert!(help.contains(text), "{text} missing from:\n{help}");
         }

@@ -190,14 +190,18 @@ impl Registry {
             .contains_key(name)
     }
 
-    /// The server `name`, if `tenant` may see it.
-    pub fn get_visible(&self, tenant: &str, name: &str) -> Option<Arc<Server>> {
+    /// The server `name`, whoever may see it.
+    pub fn get(&self, name: &str) -> Option<Arc<Server>> {
         self.servers
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(name)
-            .filter(|s| s.visible_to(tenant))
             .cloned()
+    }
+
+    /// The server `name`, if `tenant` may see it.
+    pub fn get_visible(&self, tenant: &str, name: &str) -> Option<Arc<Server>> {
+        self.get(name).filter(|s| s.visible_to(tenant))
     }
 
     /// Every server `tenant` may see, by name.

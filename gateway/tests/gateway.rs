@@ -431,9 +431,15 @@ async fn oauth_config_never_returns_the_secret_and_identities_crud() {
     let gw = start().await;
     let path = "/api/v1/tenants/tenant-a/integrations/github/oauth-config";
     let created = gw
-        .post(path, json!({"clientId": "client-123", "clientSecret": "s3cr3t-value", "redirectUri": "https://app.example.com/cb", "authEndpoint": "https://github.com/login/oauth/authorize", "tokenEndpoint": "https://github.com/login/oauth/access_token", "scopes": ["repo"]}))
+        .post(path, json!({"clientId": "client-123", "clientSecret": "s3cr3t-value-0123456789", "redirectUri": "https://app.example.com/cb", "authEndpoint": "https://github.com/login/oauth/authorize", "tokenEndpoint": "https://github.com/login/oauth/access_token", "scopes": ["repo"]}))
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    // As the real gateway: a client secret needs 16 characters.
+    let short = gw
+        .post(path, json!({"clientId": "client-123", "clientSecret": "fifteen-chars-x", "redirectUri": "https://app.example.com/cb", "authEndpoint": "https://github.com/login/oauth/authorize", "tokenEndpoint": "https://github.com/login/oauth/access_token"}))
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST, "{}", short.body);
+    assert_eq!(short.code(), "VALIDATION_ERROR");
     let read = gw.get(path).await;
     assert_eq!(read.data()["config"]["clientId"], "client-123");
     assert!(!read.body.to_string().contains("s3cr3t-value"));

@@ -48,7 +48,7 @@ pub(crate) async fn run(suite: &mut Suite) {
     let existing = page.and_then(|p| p.items.into_iter().next().map(|i| i.id));
     let (read_id, read_expect) = match mine.clone().or(existing) {
         Some(id) => (id, Expect::Success),
-        None => (suite.absent("idn-"), Expect::Status(404)),
+        None => (suite.absent("idn-"), Expect::Refused),
     };
     suite
         .run("getIdentity", read_expect, identities.get(&read_id))
@@ -57,7 +57,7 @@ pub(crate) async fn run(suite: &mut Suite) {
     // Writes touch only the run's own identity.
     let (write_id, write_expect) = match &mine {
         Some(id) => (id.clone(), Expect::Success),
-        None => (suite.absent("idn-"), Expect::Status(404)),
+        None => (suite.absent("idn-"), Expect::Refused),
     };
     if suite.write_allowed("updateIdentity") {
         let changes = types::UpdateIdentityRequest {

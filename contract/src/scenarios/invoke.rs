@@ -20,7 +20,7 @@ pub(crate) async fn run(suite: &mut Suite, server: Option<(String, Vec<types::Mc
     let target = server.and_then(|(name, tools)| {
         let known = tools.iter().any(|t| t.name == KNOWN_TOOL);
         // Another deploy command serves other tools: the first one, called without
-        // arguments, may refuse them (400), which is a declared answer too.
+        // arguments, may refuse them (400), which is a declared refusal too.
         let tool = if known {
             Some(KNOWN_TOOL.to_string())
         } else {
@@ -32,15 +32,15 @@ pub(crate) async fn run(suite: &mut Suite, server: Option<(String, Vec<types::Mc
         Some((id, true)) => (id, Expect::Success, Expect::Success, Ending::Result),
         Some((id, false)) => (
             id,
-            Expect::SuccessOr(400),
+            Expect::SuccessOrRefused,
             Expect::Success,
             Ending::ResultOrError,
         ),
         None => (
             format!("{}.nothing", suite.absent("")),
-            Expect::Status(404),
+            Expect::Refused,
             // The reference gateway reports an unknown tool per item; 404 is declared too.
-            Expect::SuccessOr(404),
+            Expect::SuccessOrRefused,
             Ending::ResultOrError,
         ),
     };

@@ -77,7 +77,7 @@ pub(crate) async fn run(suite: &mut Suite) {
     };
     let (server, expect) = match server {
         Some(name) => (name, Expect::Success),
-        None => (suite.absent(""), Expect::Status(404)),
+        None => (suite.absent(""), Expect::Refused),
     };
     let handle = client.mcp().get(server.as_str());
     suite.run("getServer", expect, handle.info()).await;
@@ -170,7 +170,7 @@ async fn deployments(suite: &mut Suite, deployed: Option<&Deployed>) {
     let (id, expect) = match (deployed, existing) {
         (Some(d), _) => (d.deployment.id().to_string(), Expect::Success),
         (None, Some(id)) => (id, Expect::Success),
-        (None, None) => (suite.absent("dep-"), Expect::Status(404)),
+        (None, None) => (suite.absent("dep-"), Expect::Refused),
     };
     let deployment = client.deployments().get(id);
     if deployed.is_none() {
@@ -192,8 +192,8 @@ async fn remove(suite: &mut Suite, deployed: Option<&Deployed>, ready: bool) {
     let (name, expect) = match deployed {
         Some(d) if ready => (d.name.clone(), Expect::Success),
         // A failed deployment may or may not have left its server behind.
-        Some(d) => (d.name.clone(), Expect::SuccessOr(404)),
-        None => (suite.absent(""), Expect::Status(404)),
+        Some(d) => (d.name.clone(), Expect::SuccessOrRefused),
+        None => (suite.absent(""), Expect::Refused),
     };
     let result = suite
         .check("removeCustomServer", expect, client.mcp().remove(&name))

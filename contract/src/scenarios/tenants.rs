@@ -60,7 +60,7 @@ pub(crate) async fn run(suite: &mut Suite) {
     } else {
         match existing {
             Some(name) => (name, Expect::Success),
-            None => (suite.absent(""), Expect::Status(404)),
+            None => (suite.absent(""), Expect::Refused),
         }
     };
     suite
@@ -74,7 +74,7 @@ pub(crate) async fn run(suite: &mut Suite) {
         let (target, expect) = if mine {
             (integration.clone(), Expect::Success)
         } else {
-            (suite.absent(""), Expect::Status(404))
+            (suite.absent(""), Expect::Refused)
         };
         let deleted = suite
             .run(

@@ -37,7 +37,7 @@ pub(crate) async fn run(suite: &mut Suite) {
     let known = page.and_then(|p| p.items.into_iter().next().map(|t| t.tool_id));
     let (tool_id, expect) = match known {
         Some(id) => (id, Expect::Success),
-        None => (format!("{}.nothing", suite.absent("")), Expect::Status(404)),
+        None => (format!("{}.nothing", suite.absent("")), Expect::Refused),
     };
     suite.run("getTool", expect, tools.get(&tool_id)).await;
     suite

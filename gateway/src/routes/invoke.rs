@@ -56,9 +56,20 @@ fn check_request(body: &Map<String, Value>, prefix: &str) -> ApiResult<()> {
     Ok(())
 }
 
-fn tool_not_found(tool_id: &str) -> ApiError {
-    ApiError::not_found("TOOL_NOT_FOUND", format!("Tool '{tool_id}' not found"))
-        .with("toolId", tool_id)
+/// The answer for a tool the gateway cannot reach: 404 `TOOL_NOT_FOUND`, or the 401 the
+/// original gateway's OAuth proxy gives first (recorded, message and context included).
+fn tool_not_found(state: &AppState, tool_id: &str, integration: &str) -> ApiError {
+    if state.config.profile.reports_unknown_tools() {
+        ApiError::not_found("TOOL_NOT_FOUND", format!("Tool '{tool_id}' not found"))
+            .with("toolId", tool_id)
+    } else {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "OAUTH_AUTHENTICATION_FAILED",
+            "MCP request failed: Failed to retrieve OAuth credentials",
+        )
+        .with("integration", integration)
+    }
 }
 
 /// Finds the session and tool name behind an invocation.
@@ -69,16 +80,19 @@ fn resolve(
 ) -> ApiResult<Target> {
     let integration = request.integration.as_str();
     let tool_id = request.tool_id.as_str();
+    let not_found = |id: &str| tool_not_found(state, id, integration);
     let tool = match tool_id.split_once('.') {
         Some((server, tool)) if server == integration => tool,
-        Some(_) => return Err(tool_not_found(tool_id)),
+        // The original sends the call to `integration` whatever the id's server part says.
+        Some((_, tool)) if !state.config.profile.reports_unknown_tools() => tool,
+        Some(_) => return Err(not_found(tool_id)),
         None => tool_id,
     };
     let full_id = format!("{integration}.{tool}");
     let server = state
         .registry
         .get_visible(&tenant.0, integration)
-        .ok_or_else(|| tool_not_found(&full_id))?;
+        .ok_or_else(|| not_found(&full_id))?;
     let snapshot = server.snapshot();
     let Some(session) = server.session() else {
         let reason = snapshot
@@ -94,7 +108,7 @@ fn resolve(
         ));
     };
     if snapshot.status == ServerStatus::Running && !snapshot.tools.iter().any(|t| t.name == tool) {
-        return Err(tool_not_found(&full_id));
+        return Err(not_found(&full_id));
     }
     Ok(Target {
         tool_id: full_id,
@@ -108,7 +122,7 @@ fn resolve(
     })
 }
 
-fn call_error(target: &Target, integration: &str, error: CallError) -> ApiError {
+fn call_error(state: &AppState, target: &Target, integration: &str, error: CallError) -> ApiError {
     match error {
         CallError::Unavailable(reason) => ApiError::server_unavailable(integration, reason),
         CallError::Timeout(after) => ApiError::server_unavailable(
@@ -126,7 +140,9 @@ fn call_error(target: &Target, integration: &str, error: CallError) -> ApiError 
             "parameters",
             format!("Invalid parameters for '{}': {message}", target.tool_id),
         ),
-        CallError::Protocol { code: -32601, .. } => tool_not_found(&target.tool_id),
+        CallError::Protocol { code: -32601, .. } => {
+            tool_not_found(state, &target.tool_id, integration)
+        }
         CallError::Protocol { code, message } => ApiError::new(
             StatusCode::BAD_GATEWAY,
             "MCP_ERROR",
@@ -170,7 +186,7 @@ async fn run(
         }
         Err(e) => {
             tracing::warn!(tool = %target.tool_id, error = %e, "tool call failed");
-            Err(call_error(&target, request.integration.as_str(), e))
+            Err(call_error(state, &target, request.integration.as_str(), e))
         }
     }
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use connectors::api::{HealthState, ServerStatus, types};
+use connectors::api::{DeploymentStatus, HealthState, ServerStatus, types};
 use serde_json::Value;
 
 use crate::auth::Tenant;
@@ -69,9 +69,14 @@ pub(crate) async fn add(
         ));
     }
     let deployment = state.deployments.create(&name, &tenant.0, &request.source);
+    let status = if state.config.profile.adds_as_deploying() {
+        DeploymentStatus::Deploying
+    } else {
+        deployment.status()
+    };
     let accepted = types::DeploymentAccepted {
         deployment_id: deployment.id.clone(),
-        status: deployment.status(),
+        status,
         estimated_time: Some(estimated_time(&request.source).to_string()),
         message: Some(format!("MCP server '{name}' deployment initiated")),
     };
@@ -86,10 +91,19 @@ pub(crate) async fn list_custom(
     query: QueryParams,
 ) -> ApiResult<Json<types::ListCustomServersResponse>> {
     let requested = query.get("tenantId").map(str::to_string);
-    tenant.check(requested.as_deref())?;
-    let servers: Vec<types::CustomServer> = state
-        .registry
-        .visible(&tenant.0)
+    let listed = if state.config.profile.isolates_custom_servers() {
+        tenant.check(requested.as_deref())?;
+        state.registry.visible(&tenant.0)
+    } else {
+        // Every tenant's servers, or those of the tenant asked for, whoever asks.
+        state
+            .registry
+            .all()
+            .into_iter()
+            .filter(|s| requested.is_none() || s.tenant == requested)
+            .collect()
+    };
+    let servers: Vec<types::CustomServer> = listed
         .iter()
         .filter(|s| s.kind == ServerKind::Custom)
         .map(|s| {
@@ -117,11 +131,21 @@ pub(crate) async fn remove_custom(
     tenant: Tenant,
     ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Json<types::RemoveCustomServerResponse>> {
-    let deployed = state
-        .registry
-        .get_visible(&tenant.0, &name)
-        .filter(|s| s.kind == ServerKind::Custom);
-    let unfinished = state.deployments.unfinished(&tenant.0, &name);
+    let isolated = state.config.profile.isolates_custom_servers();
+    let deployed = if isolated {
+        state.registry.get_visible(&tenant.0, &name)
+    } else {
+        state.registry.get(&name)
+    }
+    .filter(|s| s.kind == ServerKind::Custom);
+    // Deployments are stopped on behalf of the server's owner, who may be another tenant
+    // where custom servers are shared.
+    let owner = deployed
+        .as_ref()
+        .and_then(|s| s.tenant.clone())
+        .filter(|_| !isolated)
+        .unwrap_or_else(|| tenant.0.clone());
+    let unfinished = state.deployments.unfinished(&owner, &name);
     if deployed.is_none() && unfinished.is_empty() {
         return Err(ApiError::not_found(
             "SERVER_NOT_FOUND",
@@ -134,7 +158,7 @@ pub(crate) async fn remove_custom(
     }
     if deployed.is_some() {
         state.registry.remove(&name);
-        for deployment in state.deployments.list(&tenant.0) {
+        for deployment in state.deployments.list(&owner) {
             if deployment.name == name && deployment.status().is_ready() {
                 deployment.stop();
             }

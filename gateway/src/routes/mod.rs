@@ -9,17 +9,22 @@ mod tenants;
 mod tools;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 
-use crate::errors::{ApiError, route_not_found};
+use crate::errors::{ApiError, express_json_body, route_not_found};
+use crate::profile::Profile;
 use crate::state::AppState;
 use crate::{auth, envelope, idempotency, metrics, rate_limit};
 
-/// 405 for a known path with a method it does not have (axum adds the `Allow` header).
-async fn method_not_allowed(request: Request) -> ApiError {
+/// 405 for a known path with a method it does not have (axum adds the `Allow` header);
+/// a profile without 405s answers as for an unknown route.
+async fn method_not_allowed(state: State<AppState>, request: Request) -> ApiError {
+    if !state.config.profile.answers_method_not_allowed() {
+        return route_not_found(state, request).await;
+    }
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
@@ -31,10 +36,40 @@ async fn method_not_allowed(request: Request) -> ApiError {
     )
 }
 
+/// Builds a router from the operations of the API, registering a path only when the
+/// profile serves it: a path left out falls through to the fallback exactly as an unknown
+/// route does (after authentication under `/api/v1`, as in the original gateway).
+struct Routes {
+    router: Router<AppState>,
+    profile: Profile,
+    /// Where the router is mounted (`/api/v1`), to name paths as `openapi.yaml` does.
+    prefix: &'static str,
+}
+
+impl Routes {
+    fn new(profile: Profile, prefix: &'static str) -> Routes {
+        Routes {
+            router: Router::new(),
+            profile,
+            prefix,
+        }
+    }
+
+    fn route(self, path: &str, handler: MethodRouter<AppState>) -> Routes {
+        let router = if self.profile.serves_path(&format!("{}{path}", self.prefix)) {
+            self.router.route(path, handler)
+        } else {
+            self.router
+        };
+        Routes { router, ..self }
+    }
+}
+
 /// The whole API.
 pub(crate) fn router(state: AppState) -> Router {
+    let profile = state.config.profile;
     let idempotent = from_fn_with_state(state.clone(), idempotency::idempotent);
-    let api = Router::new()
+    let api = Routes::new(profile, "/api/v1")
         .route("/tools/select", post(tools::select))
         .route("/tools/list", get(tools::list))
         .route(
@@ -95,20 +130,26 @@ pub(crate) fn router(state: AppState) -> Router {
                 .patch(identities::update)
                 .delete(identities::delete),
         )
+        .router
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(route_not_found)
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), auth::authenticate));
 
-    Router::new()
+    let mut root = Routes::new(profile, "")
         .route("/", get(health::root))
         .route("/health", get(health::health))
         .route("/health/detailed", get(health::detailed))
         .route("/ready", get(health::ready))
+        .router
         .nest("/api/v1", api)
         .method_not_allowed_fallback(method_not_allowed)
-        .fallback(route_not_found)
-        .layer(from_fn_with_state(state.clone(), metrics::count))
+        .fallback(route_not_found);
+    if !profile.rejects_malformed_json_with_400() {
+        // Outside authentication and quotas: the original parses bodies first of all.
+        root = root.layer(from_fn(express_json_body));
+    }
+    root.layer(from_fn_with_state(state.clone(), metrics::count))
         .layer(from_fn(envelope::request_context))
         .with_state(state)
 }

@@ -11,6 +11,7 @@ use crate::config::{is_server_name, is_tenant_id};
 use crate::envelope::ok;
 use crate::errors::{ApiError, ApiPath, ApiResult, JsonBody, decode};
 use crate::state::AppState;
+use connectors::api::limits::OAUTH_CLIENT_SECRET_MIN_LENGTH;
 
 /// The tenant in the path must be the caller's (a malformed id cannot be, so it is a 403 too).
 fn check_tenant(tenant: &Tenant, requested: &str) -> ApiResult<()> {
@@ -31,6 +32,23 @@ fn not_found(tenant: &str, integration: &str) -> ApiError {
     .with("integration", integration)
 }
 
+/// A configuration that does not exist: 404, or the 500 (`code`, `message`) the original
+/// gateway answers when its Vault lookup misses.
+fn missing(
+    state: &AppState,
+    tenant: &str,
+    integration: &str,
+    code: &str,
+    message: &str,
+) -> ApiError {
+    if state.config.profile.reports_missing_oauth_configs() {
+        return not_found(tenant, integration);
+    }
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code, message)
+        .with("tenantId", tenant)
+        .with("integration", integration)
+}
+
 pub(crate) async fn create_oauth(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -45,10 +63,10 @@ pub(crate) async fn create_oauth(
         ));
     }
     let request: types::OAuthConfigRequest = decode(Value::Object(body), "OAuthConfigRequest")?;
-    if request.client_secret.expose().is_empty() {
+    if request.client_secret.expose().chars().count() < OAUTH_CLIENT_SECRET_MIN_LENGTH {
         return Err(ApiError::validation(
             "clientSecret",
-            "clientSecret must not be empty",
+            format!("clientSecret must have at least {OAUTH_CLIENT_SECRET_MIN_LENGTH} characters"),
         ));
     }
     state.oauth.put(&tenant_id, &integration, request);
@@ -69,10 +87,15 @@ pub(crate) async fn get_oauth(
     ApiPath((tenant_id, integration)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<types::GetOAuthConfigResponse>> {
     check_tenant(&tenant, &tenant_id)?;
-    let config = state
-        .oauth
-        .get(&tenant_id, &integration)
-        .ok_or_else(|| not_found(&tenant_id, &integration))?;
+    let config = state.oauth.get(&tenant_id, &integration).ok_or_else(|| {
+        missing(
+            &state,
+            &tenant_id,
+            &integration,
+            "OAUTH_CONFIG_RETRIEVAL_ERROR",
+            "Failed to retrieve OAuth configuration",
+        )
+    })?;
     Ok(ok(types::OAuthConfigView {
         tenant_id,
         integration,
@@ -87,7 +110,13 @@ pub(crate) async fn delete_oauth(
 ) -> ApiResult<Json<types::OAuthConfigChangeResponse>> {
     check_tenant(&tenant, &tenant_id)?;
     if !state.oauth.delete(&tenant_id, &integration) {
-        return Err(not_found(&tenant_id, &integration));
+        return Err(missing(
+            &state,
+            &tenant_id,
+            &integration,
+            "OAUTH_CONFIG_DELETION_ERROR",
+            "Failed to delete OAuth configuration",
+        ));
     }
     Ok(ok(types::OAuthConfigChange {
         tenant_id,

@@ -1,0 +1,217 @@
+//! Listing streams against a local server that pages in each of the ways gateways do:
+//! honestly, with a `pagination.total` that is only the page's length (the original
+//! gateway), ending on a short or an empty page, and ignoring the offset. A stream must
+//! walk every page it can and stop with a typed error, never run without end, when the
+//! gateway does not page.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use common::{client, ok, tool};
+use connectors::Error;
+use connectors::pagination::PagingProblem;
+use futures::{Stream, StreamExt};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// How the listing route pages.
+#[derive(Clone, Copy)]
+enum Paging {
+    /// As asked, with the catalog's size as `total`.
+    Honest,
+    /// As asked, with the page's length as `total` (the original gateway).
+    TotalIsPageLength,
+    /// Always the first page, reporting the offset asked for.
+    IgnoresOffset,
+    /// Always the first page, reporting offset 0.
+    ReportsOffsetZero,
+}
+
+/// A listing route over `items` under `key` (`tools`, `servers`), paging as `paging` says.
+struct Listing {
+    key: &'static str,
+    items: Vec<Value>,
+    paging: Paging,
+}
+
+impl Respond for Listing {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let query: HashMap<String, String> = request.url.query_pairs().into_owned().collect();
+        let number = |name: &str, default: usize| {
+            query
+                .get(name)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let (limit, asked) = (number("limit", 100), number("offset", 0));
+        let start = match self.paging {
+            Paging::Honest | Paging::TotalIsPageLength => asked,
+            Paging::IgnoresOffset | Paging::ReportsOffsetZero => 0,
+        };
+        let page: Vec<Value> = self.items.iter().skip(start).take(limit).cloned().collect();
+        let total = match self.paging {
+            Paging::Honest => self.items.len(),
+            _ => page.len(),
+        };
+        let reported_offset = match self.paging {
+            Paging::ReportsOffsetZero => 0,
+            _ => asked,
+        };
+        ResponseTemplate::new(200).set_body_json(ok(json!({
+            self.key: page,
+            "pagination": {"total": total, "limit": limit, "offset": reported_offset}
+        })))
+    }
+}
+
+fn tools(n: usize) -> Vec<Value> {
+    (1..=n).map(|i| tool(&format!("a.t{i}"), 1.0, 1)).collect()
+}
+
+/// A server serving `n` catalog tools on `GET /api/v1/tools/list`, paging as `paging` says.
+async fn catalog(n: usize, paging: Paging) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tools/list"))
+        .respond_with(Listing {
+            key: "tools",
+            items: tools(n),
+            paging,
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Every item of `stream`, bounded in time so that an endless stream fails the test.
+async fn drain<T>(stream: impl Stream<Item = Result<T, Error>>) -> Vec<Result<T, Error>> {
+    tokio::time::timeout(Duration::from_secs(10), stream.take(1_000).collect())
+        .await
+        .expect("the stream ended")
+}
+
+/// The `offset` query parameters of the requests `server` received, in order.
+async fn offsets_asked(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "offset")
+                .map(|(_, v)| v.into_owned())
+        })
+        .collect()
+}
+
+fn tool_ids(items: Vec<Result<connectors::api::types::ToolSelection, Error>>) -> Vec<String> {
+    items
+        .into_iter()
+        .map(|item| item.expect("a tool").tool_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn full_pages_then_a_short_one() {
+    let server = catalog(5, Paging::Honest).await;
+    let items = drain(client(&server).tools().list().page_size(2).stream()).await;
+    assert_eq!(tool_ids(items), ["a.t1", "a.t2", "a.t3", "a.t4", "a.t5"]);
+    assert_eq!(offsets_asked(&server).await, ["0", "2", "4"]);
+}
+
+#[tokio::test]
+async fn full_pages_then_an_empty_one() {
+    let server = catalog(4, Paging::Honest).await;
+    let items = drain(client(&server).tools().list().page_size(2).stream()).await;
+    assert_eq!(tool_ids(items), ["a.t1", "a.t2", "a.t3", "a.t4"]);
+    assert_eq!(offsets_asked(&server).await, ["0", "2", "4"]);
+}
+
+#[tokio::test]
+async fn a_total_that_is_the_page_length_does_not_end_the_listing() {
+    // The original gateway: total is 2, 2, 1 on the three pages.
+    let server = catalog(5, Paging::TotalIsPageLength).await;
+    let client = client(&server);
+    let items = drain(client.tools().list().page_size(2).stream()).await;
+    assert_eq!(tool_ids(items), ["a.t1", "a.t2", "a.t3", "a.t4", "a.t5"]);
+    assert_eq!(offsets_asked(&server).await, ["0", "2", "4"]);
+
+    let first = client.tools().list().page_size(2).await.unwrap();
+    assert_eq!(first.total, 2, "total is what the gateway reported");
+    assert!(first.has_more(), "a full page may have a next one");
+    let last = client.tools().list().page_size(2).offset(4).await.unwrap();
+    assert!(!last.has_more(), "a short page is the last");
+}
+
+#[tokio::test]
+async fn every_listing_stream_pages_the_same_way() {
+    // Servers too: the rule lives in the one paging helper all listings share.
+    let server = MockServer::start().await;
+    let servers: Vec<Value> = (1..=3)
+        .map(|i| json!({"name": format!("s{i}"), "type": "platform", "status": "running"}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/api/v1/mcp/servers"))
+        .respond_with(Listing {
+            key: "servers",
+            items: servers,
+            paging: Paging::TotalIsPageLength,
+        })
+        .mount(&server)
+        .await;
+    let items = drain(client(&server).mcp().list().page_size(2).stream()).await;
+    let names: Vec<String> = items.into_iter().map(|s| s.unwrap().name).collect();
+    assert_eq!(names, ["s1", "s2", "s3"]);
+}
+
+#[tokio::test]
+async fn a_gateway_that_ignores_the_offset_ends_the_stream_after_the_second_page() {
+    let server = catalog(5, Paging::IgnoresOffset).await;
+    let items = drain(client(&server).tools().list().page_size(2).stream()).await;
+    assert_eq!(
+        items.len(),
+        3,
+        "two tools of the first page, then the error"
+    );
+    assert!(items[..2].iter().all(Result::is_ok));
+    match &items[2] {
+        Err(
+            error @ Error::Paging {
+                offset: 2,
+                problem: PagingProblem::RepeatedPage,
+            },
+        ) => {
+            assert_eq!(error.kind(), "Paging");
+            assert!(!error.is_transient());
+            assert!(error.to_string().contains("ignores the offset"), "{error}");
+        }
+        other => panic!("expected a repeated-page error, got {other:?}"),
+    }
+    assert_eq!(offsets_asked(&server).await, ["0", "2"], "no third request");
+}
+
+#[tokio::test]
+async fn an_offset_that_is_not_echoed_as_asked_is_an_error() {
+    let server = catalog(5, Paging::ReportsOffsetZero).await;
+    let items = drain(client(&server).tools().list().page_size(2).stream()).await;
+    assert_eq!(
+        items.len(),
+        3,
+        "two tools of the first page, then the error"
+    );
+    match &items[2] {
+        Err(
+            error @ Error::Paging {
+                offset: 2,
+                problem: PagingProblem::OtherOffset { answered: 0 },
+            },
+        ) => assert!(error.to_string().contains("offset 0"), "{error}"),
+        other => panic!("expected an other-offset error, got {other:?}"),
+    }
+    assert_eq!(offsets_asked(&server).await, ["0", "2"], "no third request");
+}
