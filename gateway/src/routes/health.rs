@@ -14,11 +14,17 @@ use crate::errors::{ApiError, ApiResult};
 use crate::registry::ServerKind;
 use crate::state::AppState;
 
-pub(crate) async fn root() -> Json<types::ServiceInfoResponse> {
+pub(crate) async fn root(State(state): State<AppState>) -> Json<types::ServiceInfoResponse> {
+    // The original gateway says nothing of capabilities; this one says whether it
+    // honours idempotency keys, so a client knows before its first ambiguous failure.
+    let honours = state.config.profile.honours_idempotency_keys();
     ok(types::ServiceInfo {
         name: "MCP Gateway".into(),
         version: "1.0.0".into(),
         status: "operational".into(),
+        capabilities: honours.then_some(types::ServiceInfoCapabilities {
+            idempotency_keys: Some(true),
+        }),
         endpoints: Some(types::ServiceInfoEndpoints {
             health: Some("/health".into()),
             ready: Some("/ready".into()),
