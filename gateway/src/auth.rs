@@ -78,8 +78,12 @@ pub(crate) async fn authenticate(
         )
         .into_response();
     };
-    request.extensions_mut().insert(Tenant(tenant.to_string()));
-    next.run(request).await
+    let tenant = Tenant(tenant.to_string());
+    request.extensions_mut().insert(tenant.clone());
+    let mut response = next.run(request).await;
+    // For the layers outside authentication (metrics), which count per tenant.
+    response.extensions_mut().insert(tenant);
+    response
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Tenant {

@@ -1,17 +1,40 @@
-//! `Idempotency-Key`: a repeated POST with the same key (same tenant, route and body)
-//! within the window gets the first response replayed, and the operation does not run
-//! again. A duplicate that arrives while the first is still running waits for it.
+//! `Idempotency-Key` (after the IETF `Idempotency-Key` header draft and Stripe's API): a
+//! repeated POST with the same key gets the first response replayed, marked
+//! `Idempotent-Replayed: true`, and the operation does not run again.
 //!
-//! Responses with 5xx or 429 are not kept, so a retry after a failure runs again.
-//! A profile that models a gateway ignoring the header runs every request.
-//! Streamed responses (`text/event-stream`) are recorded as they are sent and replayed whole.
+//! * **Scope.** A key belongs to a tenant and an operation (method and path): another
+//!   tenant's, or another route's, same key is a different key. The first request's body
+//!   is remembered by a 64-bit fingerprint; the same key with another body is refused with
+//!   422 `IDEMPOTENCY_KEY_REUSED`.
+//! * **Exactly once, even when the client goes away.** The operation runs in a task of its
+//!   own, detached from the request: a client that disconnects while the tool runs (the
+//!   request future is dropped) does not cancel it, and its result is stored when it
+//!   finishes. A JSON response is stored *before* its first byte is written, so a response
+//!   cut while being sent is replayed to the retry, never run again. A streamed response
+//!   (`text/event-stream`) is sent as it is produced and stored when the stream ends; the
+//!   stream is driven to its end even if the client has left.
+//! * **A duplicate while the first still runs waits** for it, woken by a `watch` channel
+//!   (no polling), for at most the call timeout plus [`WAIT_MARGIN`]; if the first has
+//!   still not finished then, the duplicate gets 409 `IDEMPOTENCY_KEY_IN_USE` with
+//!   `Retry-After`, as the draft suggests for a request whose original is in progress.
+//! * **Failures are not kept.** A 5xx or 429 answer releases the key, so a retry after a
+//!   failure runs again; so does a response larger than [`MAX_RESPONSE_BYTES`], which is
+//!   sent but cannot be replayed.
+//! * **Expiry and memory.** A stored response is kept for the configured window
+//!   (`idempotencyWindowSeconds`) after it was stored, and at most [`MAX_ENTRIES`] responses
+//!   and [`MAX_STORED_BYTES`] bytes (bodies and keys) are kept: beyond either, the oldest are
+//!   evicted first. Stored responses sit in a queue in the order they were stored, which is
+//!   also their expiry order, so each request pops the expired or evicted ones from its front:
+//!   O(1) amortised per request plus one hash-map operation, whatever the number of keys
+//!   (no sweep of every key).
+//!
+//! A profile that models a gateway ignoring the header runs every request, and neither
+//! [`honoured`] nor the replay headers are sent.
 
-use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
+use std::collections::hash_map::{DefaultHasher, Entry as MapEntry};
+use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -19,88 +42,266 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use futures::Stream;
-use tokio::sync::watch;
+use futures::StreamExt;
+use tokio::sync::{mpsc, watch};
 
 use crate::auth::Tenant;
 use crate::errors::ApiError;
 use crate::state::AppState;
 
-/// Largest request body read for hashing (the same as axum's default body limit).
+/// Most stored responses; beyond it the oldest is evicted.
+pub(crate) const MAX_ENTRIES: usize = 1_000_000;
+/// Most bytes of stored responses (body, key and a fixed per-entry overhead); beyond it the
+/// oldest are evicted.
+pub(crate) const MAX_STORED_BYTES: usize = 512 * 1024 * 1024;
+/// Largest response body kept for replay; a larger one is sent but releases its key.
+/// Room for a tool result of a megabyte or two (the built-in `notes` accepts 1 MiB
+/// bodies, and a result carries them twice: as text and as structured content).
+pub(crate) const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Longest accepted `Idempotency-Key` value, in bytes (Stripe's limit).
+pub(crate) const MAX_KEY_BYTES: usize = 255;
+/// How much longer than the call timeout a duplicate waits for the first request.
+pub(crate) const WAIT_MARGIN: Duration = Duration::from_secs(5);
+/// Bookkeeping bytes counted per stored response besides its body and key.
+const ENTRY_OVERHEAD: usize = 160;
+/// Largest request body read for fingerprinting (the same as axum's default body limit).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The request header.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// The response header of a replay.
+const REPLAYED: &str = "idempotent-replayed";
+/// The response header saying the gateway honours keys.
+const HONOURED: &str = "connectors-idempotency";
+
+/// A key as scoped: per tenant and operation.
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct Key {
     tenant: String,
-    route: String,
+    operation: String,
     key: String,
-    body: u64,
 }
 
-enum Entry {
-    InFlight(watch::Receiver<()>),
-    Done {
-        at: Instant,
-        status: StatusCode,
-        content_type: Option<HeaderValue>,
-        body: Bytes,
-    },
+impl Key {
+    fn size(&self) -> usize {
+        self.tenant.len() + self.operation.len() + self.key.len()
+    }
 }
 
-/// Responses kept for replay.
+/// A response kept for replay.
+#[derive(Debug)]
+struct Stored {
+    status: StatusCode,
+    content_type: Option<HeaderValue>,
+    body: Bytes,
+}
+
+impl Stored {
+    fn replay(&self) -> Response {
+        let mut response = Response::new(Body::from(self.body.clone()));
+        *response.status_mut() = self.status;
+        if let Some(content_type) = &self.content_type {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, content_type.clone());
+        }
+        response
+            .headers_mut()
+            .insert(REPLAYED, HeaderValue::from_static("true"));
+        response
+    }
+}
+
+/// How a running request ended, as its waiters learn it.
+#[derive(Debug, Clone)]
+enum Outcome {
+    Stored(Arc<Stored>),
+    /// Not kept (a failure, or too large): the next request with the key runs.
+    Released,
+}
+
+enum Slot {
+    InFlight(watch::Receiver<Option<Outcome>>),
+    Done(Arc<Stored>),
+}
+
+struct Entry {
+    /// Tells this entry from a later one under the same key.
+    id: u64,
+    fingerprint: u64,
+    slot: Slot,
+    /// Bytes counted against [`MAX_STORED_BYTES`] (0 while in flight).
+    size: usize,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<Arc<Key>, Entry>,
+    /// Stored responses, oldest first: `(stored at, entry id, key)`.
+    queue: VecDeque<(Instant, u64, Arc<Key>)>,
+    stored_bytes: usize,
+    next_id: u64,
+}
+
+impl Inner {
+    /// Drops stored responses older than `window` or beyond the limits, oldest first.
+    /// In-flight entries are never in the queue, so they are never evicted.
+    fn expire(&mut self, now: Instant, window: Duration) {
+        while let Some((stored_at, id, key)) = self.queue.front() {
+            let over_limits =
+                self.entries.len() > MAX_ENTRIES || self.stored_bytes > MAX_STORED_BYTES;
+            if now.duration_since(*stored_at) < window && !over_limits {
+                break;
+            }
+            if let MapEntry::Occupied(entry) = self.entries.entry(key.clone())
+                && entry.get().id == *id
+            {
+                self.stored_bytes -= entry.get().size;
+                entry.remove();
+            }
+            self.queue.pop_front();
+        }
+    }
+}
+
+/// Responses kept for replay, and the requests still running.
 pub(crate) struct IdempotencyStore {
     window: Duration,
-    entries: Mutex<HashMap<Key, Entry>>,
+    inner: Mutex<Inner>,
 }
 
+/// What to do with a keyed request.
 enum Lookup {
-    Replay(StatusCode, Option<HeaderValue>, Bytes),
-    Wait(watch::Receiver<()>),
-    Run(watch::Sender<()>),
+    Replay(Arc<Stored>),
+    Reused,
+    Wait(watch::Receiver<Option<Outcome>>),
+    Run(Ticket),
 }
 
 impl IdempotencyStore {
     pub fn new(window: Duration) -> IdempotencyStore {
         IdempotencyStore {
             window,
-            entries: Mutex::new(HashMap::new()),
+            inner: Mutex::new(Inner::default()),
         }
     }
 
-    fn lookup(&self, key: &Key) -> Lookup {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = Instant::now();
-        if entries.len() > 10_000 {
-            entries.retain(|_, e| match e {
-                Entry::Done { at, .. } => now.duration_since(*at) < self.window,
-                Entry::InFlight(_) => true,
-            });
-        }
-        match entries.get(key) {
-            Some(Entry::Done {
-                at,
-                status,
-                content_type,
-                body,
-            }) if now.duration_since(*at) < self.window => {
-                Lookup::Replay(*status, content_type.clone(), body.clone())
-            }
-            Some(Entry::InFlight(rx)) => Lookup::Wait(rx.clone()),
-            _ => {
-                let (tx, rx) = watch::channel(());
-                entries.insert(key.clone(), Entry::InFlight(rx));
-                Lookup::Run(tx)
-            }
-        }
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // Every mutation leaves the map and queue consistent before it can panic (there is
+        // nothing that panics in between), so a poisoned lock holds usable data.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn finish(&self, key: &Key, entry: Option<Entry>) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        match entry {
-            Some(entry) => entries.insert(key.clone(), entry),
-            None => entries.remove(key),
+    fn lookup(self: &Arc<Self>, key: Arc<Key>, fingerprint: u64) -> Lookup {
+        let mut inner = self.lock();
+        inner.expire(Instant::now(), self.window);
+        if let Some(entry) = inner.entries.get(&key) {
+            if entry.fingerprint != fingerprint {
+                return Lookup::Reused;
+            }
+            return match &entry.slot {
+                Slot::Done(stored) => Lookup::Replay(stored.clone()),
+                Slot::InFlight(rx) => Lookup::Wait(rx.clone()),
+            };
+        }
+        inner.next_id += 1;
+        let id = inner.next_id;
+        let (sender, rx) = watch::channel(None);
+        inner.entries.insert(
+            key.clone(),
+            Entry {
+                id,
+                fingerprint,
+                slot: Slot::InFlight(rx),
+                size: 0,
+            },
+        );
+        Lookup::Run(Ticket {
+            store: self.clone(),
+            key,
+            id,
+            sender: Some(sender),
+        })
+    }
+
+    /// Ends the in-flight entry `id` of `key`: stores the response, or forgets the key.
+    fn finish(&self, key: &Arc<Key>, id: u64, stored: Option<Stored>) -> Outcome {
+        let mut inner = self.lock();
+        let current = inner.entries.get(key).map(|e| e.id);
+        if current != Some(id) {
+            return Outcome::Released;
+        }
+        let Some(stored) = stored else {
+            inner.entries.remove(key);
+            return Outcome::Released;
         };
+        let stored = Arc::new(stored);
+        let size = stored.body.len() + key.size() + ENTRY_OVERHEAD;
+        if let Some(entry) = inner.entries.get_mut(key) {
+            entry.slot = Slot::Done(stored.clone());
+            entry.size = size;
+        }
+        inner.stored_bytes += size;
+        let now = Instant::now();
+        inner.queue.push_back((now, id, key.clone()));
+        inner.expire(now, self.window);
+        Outcome::Stored(stored)
     }
+
+    /// Number of entries, stored or in flight (for tests).
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+}
+
+/// The right to run a keyed request. Finishing it stores or releases the key and wakes
+/// the waiters; dropping it unfinished (a panic in the handler) releases the key first,
+/// so a waiter never finds an in-flight entry that nobody will finish.
+struct Ticket {
+    store: Arc<IdempotencyStore>,
+    key: Arc<Key>,
+    id: u64,
+    sender: Option<watch::Sender<Option<Outcome>>>,
+}
+
+impl Ticket {
+    fn finish(mut self, stored: Option<Stored>) {
+        let outcome = self.store.finish(&self.key, self.id, stored);
+        if let Some(sender) = self.sender.take() {
+            sender.send_replace(Some(outcome));
+        }
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Some(sender) = self.sender.take() {
+            let outcome = self.store.finish(&self.key, self.id, None);
+            sender.send_replace(Some(outcome));
+        }
+    }
+}
+
+/// Middleware (full profile, outermost): every response says the gateway honours keys.
+pub(crate) async fn honoured(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(HONOURED, HeaderValue::from_static("honoured"));
+    response
+}
+
+fn key_in_use() -> Response {
+    let mut response = ApiError::new(
+        StatusCode::CONFLICT,
+        "IDEMPOTENCY_KEY_IN_USE",
+        "A request with this Idempotency-Key is still being processed; retry later",
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 /// Middleware for the POST routes that accept `Idempotency-Key`.
@@ -116,7 +317,7 @@ pub(crate) async fn idempotent(
     }
     let Some(idempotency_key) = request
         .headers()
-        .get("idempotency-key")
+        .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty())
@@ -124,132 +325,240 @@ pub(crate) async fn idempotent(
     else {
         return next.run(request).await;
     };
+    if idempotency_key.len() > MAX_KEY_BYTES {
+        return ApiError::validation(
+            "Idempotency-Key",
+            format!("Idempotency-Key must be at most {MAX_KEY_BYTES} bytes"),
+        )
+        .into_response();
+    }
+    // Everything from here runs in a task detached from this request: if the client goes
+    // away and this future is dropped (even before the body is read), the operation still
+    // completes and its response is stored for the retry.
+    let task = tokio::spawn(keyed(state, request, next, idempotency_key));
+    match task.await {
+        Ok(response) => response,
+        // The handler panicked; its ticket was dropped with it, releasing the key.
+        Err(_) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "The request failed",
+        )
+        .into_response(),
+    }
+}
+
+/// Answers a request carrying `idempotency_key`: replays, refuses, waits, or runs it.
+async fn keyed(state: AppState, request: Request, next: Next, idempotency_key: String) -> Response {
     let tenant = request
         .extensions()
         .get::<Tenant>()
         .map(|t| t.0.clone())
         .unwrap_or_default();
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "INVALID_BODY",
-                "The request body is too large",
-            )
-            .into_response();
-        }
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "INVALID_BODY",
+            "The request body is too large",
+        )
+        .into_response();
     };
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
-    let key = Key {
+    let fingerprint = hasher.finish();
+    let key = Arc::new(Key {
         tenant,
-        route: format!("{} {}", parts.method, parts.uri.path()),
+        operation: format!("{} {}", parts.method, parts.uri.path()),
         key: idempotency_key,
-        body: hasher.finish(),
-    };
+    });
     let store = state.idempotency.clone();
-    let sender = loop {
-        match store.lookup(&key) {
-            Lookup::Replay(status, content_type, body) => {
-                tracing::debug!(route = %key.route, "replaying an idempotent response");
-                let mut response = Response::new(Body::from(body));
-                *response.status_mut() = status;
-                if let Some(content_type) = content_type {
-                    response
-                        .headers_mut()
-                        .insert(header::CONTENT_TYPE, content_type);
-                }
-                response
-                    .headers_mut()
-                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
-                return response;
+    let deadline = tokio::time::Instant::now() + state.config.call_timeout() + WAIT_MARGIN;
+    // Each turn either answers or waits for a real change (the first request finishing),
+    // so the loop never spins.
+    let ticket = loop {
+        match store.lookup(key.clone(), fingerprint) {
+            Lookup::Replay(stored) => {
+                tracing::debug!(operation = %key.operation, "replaying an idempotent response");
+                return stored.replay();
+            }
+            Lookup::Reused => {
+                return ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "The Idempotency-Key was used with another request body",
+                )
+                .into_response();
             }
             Lookup::Wait(mut rx) => {
-                // Wakes when the first request finishes (its sender is dropped).
-                let _ = rx.changed().await;
+                let outcome = tokio::time::timeout_at(deadline, rx.wait_for(Option::is_some))
+                    .await
+                    .map(|changed| changed.ok().and_then(|value| value.clone()));
+                match outcome {
+                    Err(_) => return key_in_use(),
+                    Ok(Some(Outcome::Stored(stored))) => return stored.replay(),
+                    // Released (or its ticket dropped, which releases first): look again.
+                    Ok(_) => continue,
+                }
             }
-            Lookup::Run(tx) => break tx,
+            Lookup::Run(ticket) => break ticket,
         }
     };
     let request = Request::from_parts(parts, Body::from(bytes));
+    run(next, request, ticket).await
+}
+
+/// Runs the request and stores its response under `ticket` before handing it back.
+async fn run(next: Next, request: Request, ticket: Ticket) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-        store.finish(&key, None);
-        drop(sender);
+        ticket.finish(None);
         return response;
     }
     let (parts, body) = response.into_parts();
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
-    let tee = Tee {
-        inner: Box::pin(body.into_data_stream()),
-        buffer: Vec::new(),
-        store,
-        key,
+    let streamed = content_type
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    if streamed {
+        let body = tee(body, ticket, status, content_type);
+        return Response::from_parts(parts, body);
+    }
+    // A handler's JSON body is already in memory: collecting it costs nothing, and storing
+    // it before the first byte is sent makes a cut response replayable.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        ticket.finish(None);
+        return ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "The response could not be produced",
+        )
+        .into_response();
+    };
+    let stored = (bytes.len() <= MAX_RESPONSE_BYTES).then(|| Stored {
         status,
         content_type,
-        sender: Some(sender),
-        finished: false,
-    };
-    Response::from_parts(parts, Body::from_stream(tee))
+        body: bytes.clone(),
+    });
+    ticket.finish(stored);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Forwards a response body and records it; stores it when complete, forgets it if cut.
-struct Tee {
-    inner: Pin<Box<dyn Stream<Item = Result<Bytes, axum::Error>> + Send>>,
-    buffer: Vec<u8>,
-    store: Arc<IdempotencyStore>,
-    key: Key,
-    status: StatusCode,
-    content_type: Option<HeaderValue>,
-    sender: Option<watch::Sender<()>>,
-    finished: bool,
-}
-
-impl Stream for Tee {
-    type Item = Result<Bytes, axum::Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        match this.inner.as_mut().poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => {
-                this.buffer.extend_from_slice(&chunk);
-                Poll::Ready(Some(Ok(chunk)))
-            }
-            Poll::Ready(Some(Err(e))) => {
-                this.finished = true;
-                this.store.finish(&this.key, None);
-                this.sender.take();
-                Poll::Ready(Some(Err(e)))
-            }
-            Poll::Ready(None) => {
-                if !this.finished {
-                    this.finished = true;
-                    let body = Bytes::from(std::mem::take(&mut this.buffer));
-                    this.store.finish(
-                        &this.key,
-                        Some(Entry::Done {
-                            at: Instant::now(),
-                            status: this.status,
-                            content_type: this.content_type.clone(),
-                            body,
-                        }),
-                    );
-                    this.sender.take();
+/// Sends a streamed body as it comes while a task of its own records it, and stores it
+/// when it ends. The task drives the stream to its end whether or not the client is still
+/// there, so the operation behind it is not cancelled by a disconnect.
+fn tee(body: Body, ticket: Ticket, status: StatusCode, content_type: Option<HeaderValue>) -> Body {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Result<Bytes, axum::Error>>();
+    tokio::spawn(async move {
+        let mut stream = body.into_data_stream();
+        let mut recorded = Vec::new();
+        let mut complete = true;
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(chunk) => {
+                    if recorded.len() + chunk.len() <= MAX_RESPONSE_BYTES {
+                        recorded.extend_from_slice(&chunk);
+                    } else {
+                        complete = false;
+                    }
+                    // The client may have gone: keep going, for the retry's sake.
+                    let _ = tx.send(Ok(chunk));
                 }
-                Poll::Ready(None)
+                Err(e) => {
+                    complete = false;
+                    let _ = tx.send(Err(e));
+                    break;
+                }
             }
-            Poll::Pending => Poll::Pending,
+        }
+        let stored = complete.then(|| Stored {
+            status,
+            content_type,
+            body: Bytes::from(recorded),
+        });
+        ticket.finish(stored);
+    });
+    Body::from_stream(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> Arc<Key> {
+        Arc::new(Key {
+            tenant: "t".into(),
+            operation: "POST /tools/invoke".into(),
+            key: name.into(),
+        })
+    }
+
+    fn stored(body: &'static str) -> Stored {
+        Stored {
+            status: StatusCode::OK,
+            content_type: None,
+            body: Bytes::from_static(body.as_bytes()),
         }
     }
-}
 
-impl Drop for Tee {
-    fn drop(&mut self) {
-        if !self.finished {
-            self.store.finish(&self.key, None);
+    fn run_ticket(store: &Arc<IdempotencyStore>, name: &str, fingerprint: u64) -> Ticket {
+        match store.lookup(key(name), fingerprint) {
+            Lookup::Run(ticket) => ticket,
+            _ => panic!("expected to run {name}"),
         }
+    }
+
+    #[test]
+    fn stores_replays_and_refuses_another_body() {
+        let store = Arc::new(IdempotencyStore::new(Duration::from_secs(60)));
+        let ticket = run_ticket(&store, "a", 1);
+        assert!(matches!(store.lookup(key("a"), 1), Lookup::Wait(_)));
+        assert!(matches!(store.lookup(key("a"), 2), Lookup::Reused));
+        ticket.finish(Some(stored("x")));
+        assert!(matches!(store.lookup(key("a"), 1), Lookup::Replay(s) if s.body == "x"));
+        assert!(matches!(store.lookup(key("a"), 2), Lookup::Reused));
+    }
+
+    #[test]
+    fn a_dropped_or_failed_ticket_releases_the_key_and_wakes_waiters() {
+        let store = Arc::new(IdempotencyStore::new(Duration::from_secs(60)));
+        let ticket = run_ticket(&store, "a", 1);
+        let Lookup::Wait(rx) = store.lookup(key("a"), 1) else {
+            panic!("expected to wait");
+        };
+        drop(ticket);
+        assert!(matches!(*rx.borrow(), Some(Outcome::Released)));
+        run_ticket(&store, "a", 1).finish(None);
+        assert_eq!(store.len(), 0);
+    }
+
+    #[test]
+    fn expired_responses_leave_from_the_front_of_the_queue() {
+        let store = Arc::new(IdempotencyStore::new(Duration::ZERO));
+        run_ticket(&store, "a", 1).finish(Some(stored("x")));
+        // A zero window: stored and expired at once, so the key runs again.
+        let _again = run_ticket(&store, "a", 1);
+        assert!(store.lock().queue.is_empty());
+    }
+
+    #[test]
+    fn the_oldest_responses_are_evicted_beyond_the_byte_limit() {
+        let store = Arc::new(IdempotencyStore::new(Duration::from_secs(60)));
+        let big = Bytes::from(vec![b'x'; MAX_RESPONSE_BYTES]);
+        let count = MAX_STORED_BYTES / MAX_RESPONSE_BYTES + 2;
+        for i in 0..count {
+            run_ticket(&store, &i.to_string(), 1).finish(Some(Stored {
+                status: StatusCode::OK,
+                content_type: None,
+                body: big.clone(),
+            }));
+        }
+        let inner = store.lock();
+        assert!(inner.stored_bytes <= MAX_STORED_BYTES);
+        assert!(!inner.entries.contains_key(&key("0")));
+        assert!(inner.entries.contains_key(&key(&(count - 1).to_string())));
+        assert_eq!(inner.entries.len(), inner.queue.len());
     }
 }

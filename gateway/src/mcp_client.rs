@@ -14,10 +14,12 @@ use std::time::{Duration, Instant};
 
 use connectors::api::{LogStream, SecretStringMap};
 use connectors_mcp_servers::Builtin;
+use connectors_mcp_servers::notes::TENANT_META_KEY;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CancelledNotificationParam, ClientCapabilities,
-    ClientRequest, Implementation, InitializeRequestParams, NumberOrString,
-    ProgressNotificationParam, ProgressToken, RequestId, RequestNoParam, ServerResult, Tool,
+    ClientRequest, Implementation, InitializeRequestParams, MetaObject, NumberOrString,
+    ProgressNotificationParam, ProgressToken, RequestId, RequestMetaObject, RequestNoParam,
+    ServerResult, Tool,
 };
 use rmcp::service::{NotificationContext, Peer, PeerRequestOptions, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -469,17 +471,30 @@ impl Session {
     }
 
     /// Runs `tools/call`; progress notifications and log messages go to `events`.
+    ///
+    /// `tenant`, when given, is named in the request's `_meta` under
+    /// [`TENANT_META_KEY`](connectors_mcp_servers::notes::TENANT_META_KEY), so one server
+    /// can keep each tenant's data apart (the built-in `notes` server does).
     pub async fn call_tool(
         &self,
         tool: &str,
         arguments: Map<String, Value>,
+        tenant: Option<&str>,
         events: Option<mpsc::UnboundedSender<CallEvent>>,
         timeout: Duration,
     ) -> Result<Value, CallError> {
         if !self.is_alive() {
             return Err(self.unavailable());
         }
-        let params = CallToolRequestParams::new(tool.to_string()).with_arguments(arguments);
+        let mut params = CallToolRequestParams::new(tool.to_string()).with_arguments(arguments);
+        if let Some(tenant) = tenant {
+            let mut meta = Map::new();
+            meta.insert(
+                TENANT_META_KEY.to_string(),
+                Value::String(tenant.to_string()),
+            );
+            params.meta = Some(RequestMetaObject(MetaObject(meta)));
+        }
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         let handle = self
             .peer

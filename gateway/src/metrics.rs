@@ -1,6 +1,7 @@
-//! Request, latency and token-usage counters behind `GET /api/v1/metrics`.
+//! Request, latency and token-usage counters behind `GET /api/v1/metrics`: the process's,
+//! and each tenant's, so a profile can show a tenant only its own traffic.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
@@ -9,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use connectors::api::types;
 
+use crate::auth::Tenant;
 use crate::state::AppState;
 
 const LATENCY_SAMPLES: usize = 1000;
@@ -24,38 +26,85 @@ struct Counters {
     tokens_available: u64,
 }
 
-/// Counters of this gateway process.
+impl Counters {
+    fn record(&mut self, ok: bool, latency_ms: f64) {
+        self.total += 1;
+        if ok {
+            self.success += 1;
+        } else {
+            self.failed += 1;
+        }
+        if self.latencies.len() >= LATENCY_SAMPLES {
+            self.latencies.pop_front();
+        }
+        self.latencies.push_back(latency_ms);
+    }
+
+    fn record_selection(&mut self, selected: u64, available: u64) {
+        self.selections += 1;
+        self.tokens_selected += selected;
+        self.tokens_available += available;
+    }
+}
+
+#[derive(Default)]
+struct AllCounters {
+    /// Every request of the process, authenticated or not.
+    process: Counters,
+    /// Each tenant's authenticated requests. Tenants come from the configured API keys,
+    /// so the map is bounded by the configuration.
+    tenants: HashMap<String, Counters>,
+}
+
+/// Counters of this gateway process, overall and per tenant.
 #[derive(Default)]
 pub(crate) struct Metrics {
-    counters: Mutex<Counters>,
+    counters: Mutex<AllCounters>,
+}
+
+/// Whose counters a snapshot shows.
+pub(crate) enum Scope<'a> {
+    /// Every request of the process (the original gateway's counters).
+    Process,
+    /// One tenant's requests only, so no tenant learns another's traffic.
+    Tenant(&'a str),
 }
 
 impl Metrics {
-    fn record(&self, ok: bool, latency_ms: f64) {
-        let mut c = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
-        c.total += 1;
-        if ok {
-            c.success += 1;
-        } else {
-            c.failed += 1;
-        }
-        if c.latencies.len() >= LATENCY_SAMPLES {
-            c.latencies.pop_front();
-        }
-        c.latencies.push_back(latency_ms);
+    fn lock(&self) -> std::sync::MutexGuard<'_, AllCounters> {
+        // Plain counters: a panic elsewhere cannot leave them inconsistent.
+        self.counters.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Records one selection: tokens of the chosen tools, tokens of all candidates.
-    pub fn record_selection(&self, selected: u64, available: u64) {
-        let mut c = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
-        c.selections += 1;
-        c.tokens_selected += selected;
-        c.tokens_available += available;
+    fn record(&self, tenant: Option<&str>, ok: bool, latency_ms: f64) {
+        let mut c = self.lock();
+        c.process.record(ok, latency_ms);
+        if let Some(tenant) = tenant {
+            c.tenants
+                .entry(tenant.to_string())
+                .or_default()
+                .record(ok, latency_ms);
+        }
     }
 
-    /// The wire view.
-    pub fn snapshot(&self) -> types::Metrics {
-        let c = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Records one selection by `tenant`: tokens of the chosen tools, tokens of all candidates.
+    pub fn record_selection(&self, tenant: &str, selected: u64, available: u64) {
+        let mut c = self.lock();
+        c.process.record_selection(selected, available);
+        c.tenants
+            .entry(tenant.to_string())
+            .or_default()
+            .record_selection(selected, available);
+    }
+
+    /// The wire view of `scope`'s counters (zeros for a tenant without requests yet).
+    pub fn snapshot(&self, scope: Scope<'_>) -> types::Metrics {
+        let all = self.lock();
+        let none = Counters::default();
+        let c = match scope {
+            Scope::Process => &all.process,
+            Scope::Tenant(tenant) => all.tenants.get(tenant).unwrap_or(&none),
+        };
         let mut sorted: Vec<f64> = c.latencies.iter().copied().collect();
         sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         let percentile = |p: f64| {
@@ -96,13 +145,15 @@ impl Metrics {
     }
 }
 
-/// Middleware: counts every request and its latency.
+/// Middleware: counts every request and its latency, for the process and for the tenant
+/// the authentication layer names in the response's extensions.
 pub(crate) async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = next.run(request).await;
     let ok = response.status().as_u16() < 400;
+    let tenant = response.extensions().get::<Tenant>().map(|t| t.0.as_str());
     state
         .metrics
-        .record(ok, started.elapsed().as_secs_f64() * 1000.0);
+        .record(tenant, ok, started.elapsed().as_secs_f64() * 1000.0);
     response
 }

@@ -137,6 +137,19 @@ impl Profile {
         self == Profile::Full
     }
 
+    /// Each `tools/call` names its tenant in the request `_meta` (full), so a server shared
+    /// by all tenants, such as the built-in `notes`, keeps their data apart; or the call
+    /// carries no tenant, as from the original gateway, whose servers see one caller.
+    pub(crate) fn passes_tenant_to_servers(self) -> bool {
+        self == Profile::Full
+    }
+
+    /// `GET /metrics` counts the asking tenant's requests only (full), or every request of
+    /// the process, as the original's in-memory counters do.
+    pub(crate) fn scopes_metrics_to_tenant(self) -> bool {
+        self == Profile::Full
+    }
+
     /// A missing OAuth configuration: 404 `OAUTH_CONFIG_NOT_FOUND` (full), or what the
     /// original answers (measured): its Vault lookup fails, giving 500
     /// `OAUTH_CONFIG_RETRIEVAL_ERROR` (read) or `OAUTH_CONFIG_DELETION_ERROR` (delete).

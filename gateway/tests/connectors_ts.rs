@@ -295,6 +295,7 @@ async fn a_replayed_idempotency_key_runs_the_operation_again() {
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
     assert!(second.headers.get("idempotent-replayed").is_none());
+    assert!(first.headers.get("connectors-idempotency").is_none());
     assert_eq!(
         note_count(&gw).await,
         2,

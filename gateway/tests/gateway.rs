@@ -391,7 +391,8 @@ async fn tenants_are_isolated() {
     );
     assert_eq!(cross.body["error"]["context"]["path"], "/tools/invoke");
 
-    // A's custom server and deployment are invisible / forbidden to B.
+    // A's custom server and deployment are invisible to B (the deployment answers as an
+    // unknown id: tests/tenancy.rs).
     let id = gw.deploy("a-notes", builtin_source("notes")).await;
     assert_eq!(gw.wait_deployment(&id).await["status"], "running");
     let b_servers = gw.get_as(KEY_B, "/api/v1/mcp/custom").await;
@@ -403,7 +404,8 @@ async fn tenants_are_isolated() {
     let b_dep = gw
         .get_as(KEY_B, &format!("/api/v1/mcp/deployments/{id}"))
         .await;
-    assert_eq!(b_dep.status, StatusCode::FORBIDDEN);
+    assert_eq!(b_dep.status, StatusCode::NOT_FOUND);
+    assert_eq!(b_dep.code(), "DEPLOYMENT_NOT_FOUND");
     let b_invoke = gw
         .post_as(
             KEY_B,

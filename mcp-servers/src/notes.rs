@@ -1,14 +1,20 @@
 //! The `notes` server: an in-memory note store shared by every connection to the same
 //! server value (and all of its clones) within the process.
+//!
+//! A gateway serving several tenants from one server names the tenant of each call in the
+//! request's `_meta` under [`TENANT_META_KEY`]; each tenant then has a store of its own,
+//! created on its first call, and never sees another tenant's notes. A call without that
+//! key (a single-user client) uses the server's own store, [`NotesServer::store`].
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, HashMap},
     sync::{Arc, Mutex, MutexGuard, PoisonError},
 };
 
 use rmcp::{
     Json, ServerHandler,
     handler::server::{router::tool::ToolRouter, wrapper::Parameters},
+    model::RequestMetaObject,
     tool, tool_handler, tool_router,
 };
 use schemars::JsonSchema;
@@ -22,6 +28,13 @@ pub const MAX_TITLE_CHARS: usize = 500;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Most tags per note.
 pub const MAX_TAGS: usize = 32;
+/// The request `_meta` key naming the tenant a `tools/call` is made for (a string). The
+/// `connectors/` prefix follows the MCP rule for `_meta` names; the value is trusted as
+/// given, so only a gateway that authenticated the tenant should set it.
+pub const TENANT_META_KEY: &str = "connectors/tenant";
+/// Most tenants with a store of their own in one server; a call for a further tenant is a
+/// tool error (memory stays bounded: at most this many stores of [`MAX_NOTES`] notes).
+pub const MAX_TENANTS: usize = 10_000;
 
 /// A stored note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -296,10 +309,12 @@ pub struct DeleteNoteOutput {
     pub deleted: bool,
 }
 
-/// The `notes` MCP server. Clones share one [`NoteStore`].
+/// The `notes` MCP server. Clones share one [`NoteStore`] and the tenants' stores.
 #[derive(Clone)]
 pub struct NotesServer {
     store: NoteStore,
+    /// One store per tenant named in `_meta` ([`TENANT_META_KEY`]), created on first use.
+    tenants: Arc<Mutex<HashMap<String, NoteStore>>>,
     tool_router: ToolRouter<Self>,
 }
 
@@ -328,13 +343,41 @@ impl NotesServer {
     pub fn with_store(store: NoteStore) -> Self {
         Self {
             store,
+            tenants: Arc::default(),
             tool_router: Self::tool_router(),
         }
     }
 
-    /// The store this server reads and writes.
+    /// The store of calls that name no tenant.
     pub fn store(&self) -> &NoteStore {
         &self.store
+    }
+
+    /// The store of `tenant` (created empty on first use), or `None` when
+    /// [`MAX_TENANTS`] other tenants already have one.
+    pub fn tenant_store(&self, tenant: &str) -> Option<NoteStore> {
+        // Plain data, one insert per mutation: a panic elsewhere cannot corrupt the map.
+        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(store) = tenants.get(tenant) {
+            return Some(store.clone());
+        }
+        if tenants.len() >= MAX_TENANTS {
+            return None;
+        }
+        let store = NoteStore::new();
+        tenants.insert(tenant.to_string(), store.clone());
+        Some(store)
+    }
+
+    /// The store a call reads and writes: its tenant's when `_meta` names one.
+    fn store_for(&self, meta: &RequestMetaObject) -> Result<NoteStore, String> {
+        match meta.get(TENANT_META_KEY) {
+            None => Ok(self.store.clone()),
+            Some(serde_json::Value::String(tenant)) => self.tenant_store(tenant).ok_or_else(|| {
+                format!("too many tenants ({MAX_TENANTS}); this server keeps no more stores")
+            }),
+            Some(_) => Err(format!("_meta.{TENANT_META_KEY} must be a string")),
+        }
     }
 
     #[tool(
@@ -351,8 +394,9 @@ impl NotesServer {
     async fn add_note(
         &self,
         Parameters(input): Parameters<AddNoteInput>,
+        meta: RequestMetaObject,
     ) -> Result<Json<Note>, String> {
-        self.store
+        self.store_for(&meta)?
             .add(input.title, input.body, input.tags)
             .map(Json)
     }
@@ -365,8 +409,9 @@ impl NotesServer {
     async fn get_note(
         &self,
         Parameters(input): Parameters<NoteIdInput>,
+        meta: RequestMetaObject,
     ) -> Result<Json<Note>, String> {
-        self.store
+        self.store_for(&meta)?
             .get(input.id)
             .map(Json)
             .ok_or_else(|| format!("no note with id {}", input.id))
@@ -380,8 +425,9 @@ impl NotesServer {
     async fn list_notes(
         &self,
         Parameters(input): Parameters<ListNotesInput>,
+        meta: RequestMetaObject,
     ) -> Result<Json<ListNotesOutput>, String> {
-        let notes = self.store.list(input.tag.as_deref());
+        let notes = self.store_for(&meta)?.list(input.tag.as_deref());
         Ok(Json(ListNotesOutput {
             count: notes.len(),
             notes,
@@ -397,12 +443,13 @@ impl NotesServer {
     async fn search_notes(
         &self,
         Parameters(input): Parameters<SearchNotesInput>,
+        meta: RequestMetaObject,
     ) -> Result<Json<SearchNotesOutput>, String> {
         if words(&input.query).next().is_none() {
             return Err("the query contains no words".to_string());
         }
         let limit = input.limit.unwrap_or(10).clamp(1, 100);
-        let results = self.store.search(&input.query, limit);
+        let results = self.store_for(&meta)?.search(&input.query, limit);
         Ok(Json(SearchNotesOutput {
             count: results.len(),
             results,
@@ -422,8 +469,9 @@ impl NotesServer {
     async fn delete_note(
         &self,
         Parameters(input): Parameters<NoteIdInput>,
+        meta: RequestMetaObject,
     ) -> Result<Json<DeleteNoteOutput>, String> {
-        match self.store.delete(input.id) {
+        match self.store_for(&meta)?.delete(input.id) {
             Some(note) => Ok(Json(DeleteNoteOutput {
                 id: note.id,
                 deleted: true,

@@ -14,16 +14,21 @@ use crate::envelope::ok;
 use crate::errors::{ApiError, ApiPath, ApiResult, QueryParams, page, paginate};
 use crate::state::AppState;
 
+/// The tenant's deployment `id`. Another tenant's deployment answers exactly as an unknown
+/// id (404 `DEPLOYMENT_NOT_FOUND`, same body, no owner named): a 403 would tell the
+/// caller that the id exists and whose it is.
 fn find(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Arc<Deployment>> {
-    match state.deployments.get_any(id) {
-        Some(deployment) if deployment.tenant == tenant.0 => Ok(deployment),
-        Some(deployment) => Err(ApiError::cross_tenant(&tenant.0, &deployment.tenant)),
-        None => Err(ApiError::not_found(
-            "DEPLOYMENT_NOT_FOUND",
-            format!("Deployment '{id}' not found"),
-        )
-        .with("deploymentId", id)),
-    }
+    state
+        .deployments
+        .get_any(id)
+        .filter(|deployment| deployment.tenant == tenant.0)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "DEPLOYMENT_NOT_FOUND",
+                format!("Deployment '{id}' not found"),
+            )
+            .with("deploymentId", id)
+        })
 }
 
 pub(crate) async fn list(

@@ -9,8 +9,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use connectors::api::{HealthState, ServerStatus, types};
 
+use crate::auth::Tenant;
 use crate::envelope::ok;
 use crate::errors::{ApiError, ApiResult};
+use crate::metrics::Scope;
 use crate::registry::ServerKind;
 use crate::state::AppState;
 
@@ -63,14 +65,17 @@ fn health_of(status: &ServerStatus) -> HealthState {
     }
 }
 
+/// Unauthenticated, so it states only facts shared by every tenant: the platform servers
+/// and their tools, never the tenants' custom servers (how many there are would tell one
+/// tenant about the others).
 pub(crate) async fn detailed(State(state): State<AppState>) -> Json<types::DetailedHealthResponse> {
-    let servers = state.registry.all();
-    let platform: Vec<_> = servers
-        .iter()
+    let platform: Vec<_> = state
+        .registry
+        .all()
+        .into_iter()
         .filter(|s| s.kind == ServerKind::Platform)
         .collect();
-    let custom = servers.len() - platform.len();
-    let tool_count: usize = servers.iter().map(|s| s.snapshot().tools.len()).sum();
+    let tool_count: usize = platform.iter().map(|s| s.snapshot().tools.len()).sum();
     let mut checks = vec![
         types::DependencyCheck {
             name: "registry".into(),
@@ -79,8 +84,7 @@ pub(crate) async fn detailed(State(state): State<AppState>) -> Json<types::Detai
             latency_ms: None,
             last_check: Some(Utc::now()),
             message: Some(format!(
-                "{tool_count} tools from {} servers ({} platform, {custom} custom)",
-                servers.len(),
+                "{tool_count} tools from {} platform servers",
                 platform.len()
             )),
         },
@@ -90,11 +94,11 @@ pub(crate) async fn detailed(State(state): State<AppState>) -> Json<types::Detai
             status: HealthState::Healthy,
             latency_ms: None,
             last_check: Some(Utc::now()),
-            message: Some(format!("{tool_count} tools indexed for selection")),
+            message: Some(format!("{tool_count} platform tools indexed for selection")),
         },
     ];
     let mut overall = HealthState::Healthy;
-    for server in platform {
+    for server in &platform {
         let snapshot = server.snapshot();
         let status = health_of(&snapshot.status);
         if status != HealthState::Healthy {
@@ -146,9 +150,17 @@ pub(crate) async fn ready(
     }))
 }
 
-pub(crate) async fn metrics(State(state): State<AppState>) -> Json<types::MetricsResponse> {
+pub(crate) async fn metrics(
+    State(state): State<AppState>,
+    tenant: Tenant,
+) -> Json<types::MetricsResponse> {
+    let scope = if state.config.profile.scopes_metrics_to_tenant() {
+        Scope::Tenant(&tenant.0)
+    } else {
+        Scope::Process
+    };
     ok(types::MetricsPayload {
-        metrics: state.metrics.snapshot(),
+        metrics: state.metrics.snapshot(scope),
     })
 }
 

@@ -166,6 +166,11 @@ async fn run(
         .call_tool(
             &target.tool,
             target.arguments.clone(),
+            state
+                .config
+                .profile
+                .passes_tenant_to_servers()
+                .then_some(tenant.0.as_str()),
             events,
             state.config.call_timeout(),
         )

@@ -11,7 +11,7 @@ mod tools;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::routing::{MethodRouter, get, post};
 
 use crate::errors::{ApiError, express_json_body, route_not_found};
@@ -149,7 +149,13 @@ pub(crate) fn router(state: AppState) -> Router {
         // Outside authentication and quotas: the original parses bodies first of all.
         root = root.layer(from_fn(express_json_body));
     }
-    root.layer(from_fn_with_state(state.clone(), metrics::count))
-        .layer(from_fn(envelope::request_context))
-        .with_state(state)
+    root = root
+        .layer(from_fn_with_state(state.clone(), metrics::count))
+        .layer(from_fn(envelope::request_context));
+    if profile.honours_idempotency_keys() {
+        // Outermost, so every response says it, errors and unknown routes included: a
+        // client learns that retries are safe before its first ambiguous failure.
+        root = root.layer(map_response(idempotency::honoured));
+    }
+    root.with_state(state)
 }

@@ -203,7 +203,9 @@ fn single(
             _ => tiers.tier3.push(item),
         }
     }
-    state.metrics.record_selection(used, available.max(used));
+    state
+        .metrics
+        .record_selection(&tenant.0, used, available.max(used));
     let guidance = options
         .include_guidance
         .then(|| guidance(state, &query, &chosen, &catalog));
