@@ -351,6 +351,12 @@ impl InvokeTool<'_> {
         self
     }
 
+    /// See [`crate::tools::InvokeTool::retry_ambiguous`].
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.inner = self.inner.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request.
     pub fn send(self) -> Result<ToolResult> {
         self.rt.block_on(self.inner.send())

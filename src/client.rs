@@ -9,7 +9,7 @@ use progenitor_client::ResponseValue;
 
 use crate::api;
 use crate::config::{Config, ConnectorsBuilder};
-use crate::error::{ErrorBody, Redactor, Result, from_generated};
+use crate::error::{ErrorBody, Redactor, Result, from_generated, outcome_unknown};
 use crate::offered::RouteMemory;
 use crate::retry::RetryPolicy;
 use crate::transport::{Policy, Probe, Transport};
@@ -68,6 +68,8 @@ pub struct RequestOptions {
     max_retries: Option<u32>,
     retry: Option<RetryPolicy>,
     deadline: Option<Option<Duration>>,
+    retry_ambiguous: Option<bool>,
+    max_response_bytes: Option<u64>,
 }
 
 impl RequestOptions {
@@ -103,6 +105,22 @@ impl RequestOptions {
     /// No overall bound.
     pub fn no_deadline(mut self) -> Self {
         self.deadline = Some(None);
+        self
+    }
+
+    /// Repeats keyed operations (tool invocations, deployments, removals, writes) after
+    /// failures that leave open whether they ran (a timeout, a lost connection, a cut
+    /// body, 500, 502, 504) even when the gateway is not known to honour idempotency keys.
+    /// Off by default: such a retry may run a tool twice. See [`crate::retry`].
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.retry_ambiguous = Some(retry);
+        self
+    }
+
+    /// The cap on a response body read into memory (see
+    /// [`ConnectorsBuilder::max_response_bytes`]).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 }
@@ -155,6 +173,12 @@ impl Connectors {
         if let Some(deadline) = options.deadline {
             policy.deadline = deadline;
         }
+        if let Some(retry) = options.retry_ambiguous {
+            policy.retry_ambiguous = retry;
+        }
+        if let Some(limit) = options.max_response_bytes {
+            policy.max_response_bytes = limit;
+        }
         Connectors {
             shared: self.shared.clone(),
             policy: Arc::new(policy),
@@ -178,6 +202,22 @@ impl Connectors {
     /// ```
     pub fn not_offered(&self) -> Vec<String> {
         self.shared.routes.operations()
+    }
+
+    /// Whether the gateway is known to honour `Idempotency-Key` (so that keyed operations
+    /// are retried after ambiguous failures): as declared with
+    /// [`ConnectorsBuilder::idempotency_keys_honoured`], or as learned from its responses
+    /// or its `GET /` capabilities; `None` while nothing is known. Clones share it.
+    ///
+    /// ```
+    /// let client = connectors::Connectors::builder().build()?;
+    /// assert_eq!(client.idempotency_keys_honoured(), None);
+    /// let declared = connectors::Connectors::builder().idempotency_keys_honoured(true).build()?;
+    /// assert_eq!(declared.idempotency_keys_honoured(), Some(true));
+    /// # Ok::<(), connectors::Error>(())
+    /// ```
+    pub fn idempotency_keys_honoured(&self) -> Option<bool> {
+        self.policy.keys.known()
     }
 
     /// The generated client, with this client's connection pool, authentication,
@@ -310,7 +350,10 @@ impl Call {
         match result {
             Ok(value) => Ok(value),
             Err(error) => {
-                let error = from_generated(error, &self.probe.get(), &self.redactor).await;
+                let exchange = self.probe.get();
+                let error = from_generated(error, &exchange, &self.redactor).await;
+                // A keyed operation that may have run says so, with its key.
+                let error = outcome_unknown(error, &exchange);
                 // A route the gateway lacks is not asked for again by this client.
                 self.routes.remember(&error);
                 Err(error)
@@ -320,5 +363,12 @@ impl Call {
 
     pub(crate) fn exchange(&self) -> crate::transport::Exchange {
         self.probe.get()
+    }
+
+    /// Scrubs this call's errors with `redactor` (the client's, plus a tool call's
+    /// argument values).
+    pub(crate) fn with_redactor(mut self, redactor: Redactor) -> Self {
+        self.redactor = redactor;
+        self
     }
 }

@@ -7,6 +7,7 @@
 //! | `CONNECTORS_TENANT_ID` | the API key's tenant (tool invocations need it) | none |
 //! | `CONNECTORS_TIMEOUT` | seconds one attempt may take (fractions allowed) | 60 |
 //! | `CONNECTORS_MAX_RETRIES` | retries after the first attempt | 2 |
+//! | `CONNECTORS_MAX_RESPONSE_BYTES` | the cap on a response body read into memory, in bytes | 33554432 (32 MiB) |
 //!
 //! Values set on the builder win over the environment; an empty variable counts as unset.
 //! A value that does not parse is an [`Error::Config`] that names the variable.
@@ -23,7 +24,7 @@ use crate::client::{Connectors, Shared};
 use crate::error::{Error, Redactor, Result};
 use crate::observe::{Observer, RawResponse};
 use crate::retry::RetryPolicy;
-use crate::transport::Policy;
+use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, KeyHonour, Policy};
 
 /// The gateway's documented default address.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3000";
@@ -37,6 +38,8 @@ pub const ENV_TENANT_ID: &str = "CONNECTORS_TENANT_ID";
 pub const ENV_TIMEOUT: &str = "CONNECTORS_TIMEOUT";
 /// Variable holding the number of retries.
 pub const ENV_MAX_RETRIES: &str = "CONNECTORS_MAX_RETRIES";
+/// Variable holding the cap on a response body, in bytes.
+pub const ENV_MAX_RESPONSE_BYTES: &str = "CONNECTORS_MAX_RESPONSE_BYTES";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -69,6 +72,8 @@ pub struct ConnectorsBuilder {
     deadline: Option<Duration>,
     max_retries: Option<u32>,
     retry: Option<RetryPolicy>,
+    max_response_bytes: Option<u64>,
+    idempotency_keys_honoured: Option<bool>,
     headers: Vec<(String, SecretString)>,
     query: Vec<(String, String)>,
     proxy: Option<SecretString>,
@@ -86,7 +91,18 @@ impl fmt::Debug for ConnectorsBuilder {
         let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         let env_names: Vec<&str> = self.env.keys().map(String::as_str).collect();
         f.debug_struct("ConnectorsBuilder")
-            .field("base_url", &self.base_url)
+            // A base URL with user info is refused at build time; until then it may
+            // hold a password.
+            .field(
+                "base_url",
+                &self.base_url.as_ref().map(|url| {
+                    if url.contains('@') {
+                        "<redacted>"
+                    } else {
+                        url.as_str()
+                    }
+                }),
+            )
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("tenant_id", &self.tenant_id)
             .field("timeout", &self.timeout)
@@ -108,6 +124,7 @@ impl ConnectorsBuilder {
             ENV_TENANT_ID,
             ENV_TIMEOUT,
             ENV_MAX_RETRIES,
+            ENV_MAX_RESPONSE_BYTES,
         ]
         .into_iter()
         .filter_map(|name| std::env::var(name).ok().map(|value| (name, value)));
@@ -184,6 +201,25 @@ impl ConnectorsBuilder {
     /// `CONNECTORS_MAX_RETRIES` still set the count when given.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The cap on a response body read into memory, in bytes (default 32 MiB, or
+    /// `CONNECTORS_MAX_RESPONSE_BYTES`). A longer body (success or error) is refused with
+    /// [`Error::ResponseTooLarge`] without reading the rest; event streams are read as
+    /// they arrive and not capped by it.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Declares whether the gateway honours `Idempotency-Key` (returns the first result to
+    /// a repeated keyed request instead of running it again). With `true`, keyed
+    /// operations (tool invocations, deployments, removals, writes) are retried after
+    /// ambiguous failures too; with `false` they never are, and nothing is asked of the
+    /// gateway. Unset, the client learns it from the gateway (see [`crate::retry`]).
+    pub fn idempotency_keys_honoured(mut self, honoured: bool) -> Self {
+        self.idempotency_keys_honoured = Some(honoured);
         self
     }
 
@@ -279,6 +315,12 @@ impl ConnectorsBuilder {
             deadline: config.deadline,
             default_query: self.query.clone(),
             observer: self.observer.clone(),
+            max_response_bytes: config.max_response_bytes,
+            retry_ambiguous: false,
+            keys: Arc::new(match self.idempotency_keys_honoured {
+                Some(honoured) => KeyHonour::declared(honoured),
+                None => KeyHonour::default(),
+            }),
         });
         let redactor = Redactor::new(config.api_key.as_ref().map(|k| k.expose()));
         Ok(Connectors::from_parts(
@@ -298,8 +340,23 @@ impl ConnectorsBuilder {
             (None, Some(url)) => (url.to_string(), ENV_BASE_URL),
             (None, None) => (DEFAULT_BASE_URL.to_string(), "base_url"),
         };
-        let parsed = reqwest::Url::parse(base_url.trim())
-            .map_err(|e| Error::config(setting, format!("`{base_url}` is not a URL: {e}")))?;
+        // User info (`user:password@`) is refused before any message quotes the URL, and
+        // an unparsable URL with an `@` is not quoted: it may hold a password.
+        let parsed = reqwest::Url::parse(base_url.trim()).map_err(|e| {
+            let shown = if base_url.contains('@') {
+                "the URL (not shown: it may hold a password)".to_string()
+            } else {
+                format!("`{base_url}`")
+            };
+            Error::config(setting, format!("{shown} is not a URL: {e}"))
+        })?;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::config(
+                setting,
+                "the URL holds user info (`user:password@`); give the gateway's address \
+                 alone and the credentials with the API key",
+            ));
+        }
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(Error::config(
                 setting,
@@ -387,6 +444,25 @@ impl ConnectorsBuilder {
             "stream_idle_timeout",
         )?;
         let deadline = self.deadline.map(|d| positive(d, "deadline")).transpose()?;
+        let max_response_bytes = match (self.max_response_bytes, self.env(ENV_MAX_RESPONSE_BYTES)) {
+            (Some(0), _) => {
+                return Err(Error::config(
+                    "max_response_bytes",
+                    "must be more than zero",
+                ));
+            }
+            (Some(n), _) => n,
+            (None, Some(text)) => match text.parse::<u64>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(Error::config(
+                        ENV_MAX_RESPONSE_BYTES,
+                        format!("`{text}` is not a positive whole number of bytes"),
+                    ));
+                }
+            },
+            (None, None) => DEFAULT_MAX_RESPONSE_BYTES,
+        };
         Ok(Config {
             base_url,
             api_key,
@@ -396,6 +472,7 @@ impl ConnectorsBuilder {
             stream_idle_timeout,
             deadline,
             retry,
+            max_response_bytes,
         })
     }
 }
@@ -430,6 +507,7 @@ pub struct Config {
     stream_idle_timeout: Duration,
     deadline: Option<Duration>,
     retry: RetryPolicy,
+    max_response_bytes: u64,
 }
 
 impl fmt::Debug for Config {
@@ -442,6 +520,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -480,6 +559,11 @@ impl Config {
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The cap on a response body read into memory, in bytes.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
     }
 
     fn http_client(&self, builder: &ConnectorsBuilder) -> Result<reqwest::Client> {

@@ -170,7 +170,7 @@ impl Deployment {
                 return Err(Error::Deployment {
                     deployment_id: self.id.clone(),
                     status: deployment.status,
-                    error: deployment.error,
+                    error: deployment.error.map(|e| self.client.redactor().scrub(&e)),
                     last_logs,
                 });
             }

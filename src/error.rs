@@ -133,6 +133,66 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// A keyed operation (a tool invocation, a deployment, a removal, a write) failed in a
+    /// way that leaves open whether the gateway ran it: a timeout or a connection lost
+    /// after sending, a body cut while read, or 500, 502, 504 or a 503 without
+    /// `Retry-After`. It was not repeated because the gateway is not known to honour
+    /// idempotency keys (or the retries were used up); see the table in [`crate::retry`].
+    ///
+    /// Not transient: re-sending with a *new* key could run the tool twice. Check the
+    /// effect, or re-send with the same key
+    /// ([`InvokeTool::idempotency_key`](crate::tools::InvokeTool::idempotency_key)), which a
+    /// key-honouring gateway answers with the first result.
+    ///
+    /// ```
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// use connectors::Error;
+    ///
+    /// let params = serde_json::json!({"title": "Fix"});
+    /// match client.tools().invoke("github.createIssue", params.clone()).await {
+    ///     Err(Error::OutcomeUnknown { idempotency_key: Some(key), .. }) => {
+    ///         // The same key: a gateway that honours it does not run the tool again.
+    ///         client.tools().invoke("github.createIssue", params).idempotency_key(key).await?;
+    ///     }
+    ///     other => {
+    ///         other?;
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[error(
+        "the outcome of {operation} is unknown after {attempts} attempt(s): it may have run on the gateway ({source}); {}",
+        match idempotency_key {
+            Some(key) => format!("re-send it only with the same idempotency key {key}"),
+            None => "check before re-sending it".to_string(),
+        }
+    )]
+    OutcomeUnknown {
+        /// The spec's `operationId` (`invokeTool`, `removeCustomServer`, ...).
+        operation: String,
+        /// The `Idempotency-Key` every attempt carried; re-send with it.
+        idempotency_key: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The failure of the last attempt.
+        #[source]
+        source: Box<Error>,
+    },
+    /// A response body was longer than
+    /// [`ConnectorsBuilder::max_response_bytes`](crate::ConnectorsBuilder::max_response_bytes)
+    /// (default 32 MiB); the rest was not read.
+    #[error(
+        "the {status} response is larger than the limit of {limit} bytes (at least {received_at_least} bytes); raise ConnectorsBuilder::max_response_bytes to accept it"
+    )]
+    ResponseTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The cap in bytes.
+        limit: u64,
+        /// The bytes received (or declared by `Content-Length`) when it was refused.
+        received_at_least: u64,
+    },
     /// A setting is invalid or missing; `setting` names it (the environment variable or
     /// the builder method).
     #[error("invalid configuration: {setting}: {message}")]
@@ -237,6 +297,41 @@ pub enum Error {
         status: DeploymentStatus,
         /// How long was waited.
         waited: Duration,
+    },
+    /// A stream ended before its final event: a streamed invocation without its `result`
+    /// or `error` event (the body ended, was cut, fell silent or sent an event past
+    /// [`crate::sse::MAX_EVENT_BYTES`]; `source` says which), or the gateway's event
+    /// stream in the middle of an event.
+    ///
+    /// For an invocation the tool may have run, or may still be running: the error is not
+    /// transient ([`Error::is_transient`]), as invoking the tool again may run it twice.
+    #[error(
+        "the {operation} stream{} ended early, after {events_received} event(s){}{}",
+        tool_id.as_deref().map(|t| format!(" of {t}")).unwrap_or_default(),
+        source.as_deref().map(|e| format!(" ({e})")).unwrap_or_default(),
+        if *may_have_run { ", without the tool's result or error: the tool may have run, so invoking it again may run it twice" } else { "" }
+    )]
+    StreamEnded {
+        /// The spec's `operationId` (`invokeToolStream`, `streamEvents`).
+        operation: String,
+        /// The tool of a streamed invocation.
+        tool_id: Option<String>,
+        /// The events received before the end.
+        events_received: u64,
+        /// The call may have had its effect (a tool invocation).
+        may_have_run: bool,
+        /// What ended the stream, when it did not just end: the transport error, the idle
+        /// timeout, or [`Error::EventTooLarge`].
+        #[source]
+        source: Option<Box<Error>>,
+    },
+    /// A server-sent line or event was longer than `limit` bytes
+    /// ([`crate::sse::MAX_EVENT_BYTES`]); the stream stopped there without reading the
+    /// rest.
+    #[error("a server-sent event larger than {limit} bytes; the stream was stopped")]
+    EventTooLarge {
+        /// The limit in bytes.
+        limit: usize,
     },
 }
 
@@ -347,6 +442,8 @@ impl Error {
             Error::NotOffered { .. } => "NotOffered",
             Error::Timeout { .. } => "Timeout",
             Error::Connection { .. } => "Connection",
+            Error::OutcomeUnknown { .. } => "OutcomeUnknown",
+            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
             Error::Config { .. } => "Config",
             Error::InvalidInput { .. } => "InvalidInput",
             Error::Decode { .. } => "Decode",
@@ -356,6 +453,8 @@ impl Error {
             Error::ToolInvocation { .. } => "ToolInvocation",
             Error::Deployment { .. } => "Deployment",
             Error::DeploymentTimeout { .. } => "DeploymentTimeout",
+            Error::StreamEnded { .. } => "StreamEnded",
+            Error::EventTooLarge { .. } => "EventTooLarge",
         }
     }
 
@@ -372,7 +471,9 @@ impl Error {
             | Error::ServiceUnavailable(e)
             | Error::Api(e)
             | Error::NotOffered { api: e, .. } => Some(e.as_ref()),
-            Error::ToolSelection { source, .. } => source.api_error(),
+            Error::ToolSelection { source, .. } | Error::OutcomeUnknown { source, .. } => {
+                source.api_error()
+            }
             Error::ToolInvocation {
                 source: Some(source),
                 ..
@@ -384,9 +485,10 @@ impl Error {
     /// The HTTP status of the response behind the error, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Decode { status, .. } | Error::UnexpectedResponse { status, .. } => {
-                Some(*status)
-            }
+            Error::Decode { status, .. }
+            | Error::UnexpectedResponse { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::OutcomeUnknown { source, .. } => source.status(),
             _ => self.api_error().map(|e| e.status),
         }
     }
@@ -417,10 +519,17 @@ impl Error {
     }
 
     /// Whether the failure is transient (a retry later may succeed): timeouts,
-    /// connection failures and the statuses 408, 429, 500, 502, 503 and 504.
+    /// connection failures, the statuses 408, 429, 500, 502, 503 and 504, and a stream
+    /// that ended early when nothing may have run ([`Error::StreamEnded`]).
+    ///
+    /// Never [`Error::OutcomeUnknown`] (its operation may have run: a retry with a new
+    /// key may run it twice) nor [`Error::ResponseTooLarge`].
     pub fn is_transient(&self) -> bool {
         match self {
+            Error::OutcomeUnknown { .. } | Error::ResponseTooLarge { .. } => false,
             Error::Timeout { .. } | Error::Connection { .. } => true,
+            // A tool that may have run is not retried blindly.
+            Error::StreamEnded { may_have_run, .. } => !may_have_run,
             _ => self
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),
@@ -445,9 +554,22 @@ impl Error {
 /// Convenience alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Removes the API key from text that came from outside (bodies, messages).
+/// The text that stands in for a removed secret.
+const REDACTED: &str = "<redacted>";
+
+/// The shortest API key removed from text: shorter values would redact ordinary words,
+/// and keys are 32+ characters anyway.
+const MIN_KEY_BYTES: usize = 8;
+
+/// The shortest tool argument string value removed from text: shorter ones (`"a"`,
+/// `"42"`) would shred ordinary words of a message.
+pub(crate) const MIN_ARGUMENT_CHARS: usize = 4;
+
+/// Removes secrets from text that came from outside (bodies, messages, context values,
+/// serde's messages, which quote the offending value): the API key, and for a tool call
+/// the string values of its arguments unless the caller opted in.
 #[derive(Clone, Default)]
-pub(crate) struct Redactor(Option<std::sync::Arc<str>>);
+pub(crate) struct Redactor(std::sync::Arc<Vec<String>>);
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -457,15 +579,122 @@ impl fmt::Debug for Redactor {
 
 impl Redactor {
     pub(crate) fn new(secret: Option<&str>) -> Self {
-        // Very short values would redact ordinary words; keys are 32+ characters anyway.
-        Redactor(secret.filter(|s| s.len() >= 8).map(std::sync::Arc::from))
+        Redactor::default().with(secret.filter(|s| s.len() >= MIN_KEY_BYTES))
+    }
+
+    /// This redactor, also removing the string values (at any depth) of `arguments`.
+    pub(crate) fn with_arguments(&self, arguments: &ToolArguments) -> Self {
+        let mut values = Vec::new();
+        for value in arguments.as_map().values() {
+            collect_strings(value, &mut values);
+        }
+        self.with(
+            values
+                .into_iter()
+                .filter(|v| v.chars().count() >= MIN_ARGUMENT_CHARS),
+        )
+    }
+
+    fn with<'a>(&self, secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut all = self.0.as_ref().clone();
+        for secret in secrets {
+            // A value shows as it is, JSON-escaped in a body, and Debug-escaped in serde's
+            // messages (`invalid type: string "..."`).
+            let json = serde_json::to_string(secret).unwrap_or_default();
+            let debug = format!("{secret:?}");
+            for form in [secret, unquoted(&json), unquoted(&debug)] {
+                if !form.is_empty() && !all.iter().any(|s| s == form) {
+                    all.push(form.to_string());
+                }
+            }
+        }
+        // Longest first, so that a secret holding a shorter one goes as a whole.
+        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Redactor(std::sync::Arc::new(all))
     }
 
     pub(crate) fn scrub(&self, text: &str) -> String {
-        match &self.0 {
-            Some(secret) if text.contains(&**secret) => text.replace(&**secret, "<redacted>"),
-            _ => text.to_string(),
+        let mut text = std::borrow::Cow::Borrowed(text);
+        for secret in self.0.iter() {
+            if text.contains(secret.as_str()) {
+                text = std::borrow::Cow::Owned(text.replace(secret.as_str(), REDACTED));
+            }
         }
+        text.into_owned()
+    }
+
+    /// `value` with every string (and object key) scrubbed, at any depth.
+    pub(crate) fn scrub_value(&self, value: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => Value::String(self.scrub(&s)),
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(|v| self.scrub_value(v)).collect())
+            }
+            Value::Object(map) => Value::Object(self.scrub_map(map)),
+            other => other,
+        }
+    }
+
+    /// `map` with its keys and values scrubbed, at any depth.
+    pub(crate) fn scrub_map(
+        &self,
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        if self.0.is_empty() {
+            return map;
+        }
+        map.into_iter()
+            .map(|(k, v)| (self.scrub(&k), self.scrub_value(v)))
+            .collect()
+    }
+
+    /// `error` with its message scrubbed: serde quotes the value it could not use, which
+    /// can be a secret echoed by the server. An error whose message holds no secret is
+    /// kept as it is (with its line, column and category).
+    pub(crate) fn scrub_serde(&self, error: serde_json::Error) -> serde_json::Error {
+        let text = error.to_string();
+        let scrubbed = self.scrub(&text);
+        if scrubbed == text {
+            error
+        } else {
+            <serde_json::Error as serde::de::Error>::custom(scrubbed)
+        }
+    }
+}
+
+/// `text` without its first and last character (the quotes of an escaped string).
+fn unquoted(text: &str) -> &str {
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text)
+}
+
+fn collect_strings<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// [`Error::Decode`] for `body`, with the excerpt and serde's message scrubbed.
+pub(crate) fn decode_error(
+    status: StatusCode,
+    content_type: Option<String>,
+    body: &[u8],
+    request_id: Option<String>,
+    source: serde_json::Error,
+    redactor: &Redactor,
+) -> Error {
+    Error::Decode {
+        status,
+        content_type,
+        body_excerpt: excerpt(body, redactor),
+        request_id,
+        source: redactor.scrub_serde(source),
     }
 }
 
@@ -543,13 +772,14 @@ pub(crate) async fn from_generated<E: ErrorBody>(
         G::InvalidResponsePayload(bytes, source) => {
             let status = exchange.status.unwrap_or(StatusCode::OK);
             if status.is_success() {
-                Error::Decode {
+                decode_error(
                     status,
-                    content_type: exchange.content_type.clone(),
-                    body_excerpt: excerpt(&bytes, redactor),
-                    request_id: exchange.request_id.clone(),
+                    exchange.content_type.clone(),
+                    &bytes,
+                    exchange.request_id.clone(),
                     source,
-                }
+                    redactor,
+                )
             } else {
                 Error::UnexpectedResponse {
                     status,
@@ -606,6 +836,13 @@ pub(crate) fn transport_error(mut source: reqwest::Error, exchange: &Exchange) -
         url.set_query(None);
     }
     let attempts = exchange.attempts.max(1);
+    if let Some(cause) = too_large_cause(&source) {
+        return Error::ResponseTooLarge {
+            status: cause.status,
+            limit: cause.limit,
+            received_at_least: cause.received_at_least,
+        };
+    }
     if source.is_timeout() {
         Error::Timeout {
             attempts,
@@ -614,6 +851,32 @@ pub(crate) fn transport_error(mut source: reqwest::Error, exchange: &Exchange) -
         }
     } else {
         Error::Connection { attempts, source }
+    }
+}
+
+/// The transport's refusal of a body over the cap, somewhere in `error`'s sources.
+fn too_large_cause(error: &reqwest::Error) -> Option<crate::transport::TooLarge> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = next {
+        if let Some(cause) = error.downcast_ref::<crate::transport::TooLarge>() {
+            return Some(*cause);
+        }
+        next = error.source();
+    }
+    None
+}
+
+/// [`Error::OutcomeUnknown`] around `error` when the transport found that the call's
+/// keyed operation may have run (see [`crate::retry`]).
+pub(crate) fn outcome_unknown(error: Error, exchange: &Exchange) -> Error {
+    if !exchange.outcome_unknown || matches!(error, Error::ResponseTooLarge { .. }) {
+        return error;
+    }
+    Error::OutcomeUnknown {
+        operation: exchange.operation.unwrap_or(UNKNOWN_OPERATION).to_string(),
+        idempotency_key: exchange.idempotency_key.clone(),
+        attempts: exchange.attempts.max(1),
+        source: Box::new(error),
     }
 }
 
@@ -642,20 +905,32 @@ pub(crate) fn by_status(
         ..ApiError::with_status(status)
     };
     match body {
+        // Every string of the body can echo a secret, not only the message.
         Some(types::ErrorResponse::ErrorEnvelope(envelope)) => {
-            api.code = Some(envelope.error.code);
+            api.code = Some(redactor.scrub(&envelope.error.code));
             api.message = redactor.scrub(&envelope.error.message);
-            api.kind = envelope.error.type_;
-            api.context = envelope.error.context;
+            api.kind = envelope.error.type_.map(|t| redactor.scrub(&t));
+            api.context = redactor.scrub_map(envelope.error.context);
             if let Some(id) = envelope.metadata.and_then(|m| m.request_id) {
-                api.request_id = Some(id);
+                api.request_id = Some(redactor.scrub(&id));
             }
         }
         Some(types::ErrorResponse::PlainError(plain)) => {
             api.message = redactor.scrub(plain.message.as_deref().unwrap_or(&plain.error));
-            api.kind = Some(plain.error);
-            api.field_errors = plain.errors;
-            api.limits = plain.limits;
+            api.kind = Some(redactor.scrub(&plain.error));
+            api.field_errors = plain
+                .errors
+                .into_iter()
+                .map(|e| types::FieldError {
+                    field: redactor.scrub(&e.field),
+                    message: redactor.scrub(&e.message),
+                })
+                .collect();
+            api.limits = plain.limits.map(|mut limits| {
+                limits.scope = limits.scope.map(|s| redactor.scrub(&s));
+                limits.window = limits.window.map(|w| redactor.scrub(&w));
+                limits
+            });
             if api.retry_after.is_none() {
                 api.retry_after = plain.retry_after.map(Duration::from_secs);
             }
@@ -696,5 +971,26 @@ mod tests {
         assert!(text.ends_with('…'));
         let short = excerpt(b"key sk-0123456789abcdef0123456789abcdef here", &redactor);
         assert_eq!(short, "key <redacted> here");
+    }
+
+    #[test]
+    fn argument_values_go_in_every_escaped_form_and_short_ones_stay() {
+        let arguments = ToolArguments::try_from(serde_json::json!({
+            "quoted": "pa\"ss\nwörd",
+            "nested": {"list": ["deep-secret"]},
+            "short": "abc",
+            "number": 123456,
+        }))
+        .expect("an object");
+        let redactor = Redactor::new(None).with_arguments(&arguments);
+        let body = serde_json::json!({"echo": "pa\"ss\nwörd"}).to_string();
+        assert_eq!(redactor.scrub(&body), r#"{"echo":"<redacted>"}"#);
+        let serde_error = serde_json::from_str::<u32>(r#""deep-secret""#).unwrap_err();
+        let scrubbed = redactor.scrub_serde(serde_error).to_string();
+        assert!(!scrubbed.contains("deep-secret"), "{scrubbed}");
+        assert!(scrubbed.contains("invalid type"), "{scrubbed}");
+        assert_eq!(redactor.scrub("abc 123456"), "abc 123456");
+        let debug = format!("{:?}", "pa\"ss\nwörd");
+        assert_eq!(redactor.scrub(&debug), "\"<redacted>\"");
     }
 }

@@ -1,12 +1,54 @@
 //! When a request is tried again, and how long to wait first.
 //!
-//! Only transient failures are retried: connection errors, timeouts, and the statuses
-//! 408, 429, 500, 502, 503 and 504. A server's `x-should-retry: true|false` header wins
-//! over that rule. The wait is what the server asks for (`retry-after-ms`, or
-//! `Retry-After` in seconds or as an HTTP date) when that is within
-//! [`RetryPolicy::max_retry_after`]; a longer wait is not slept through, the error is
-//! returned with its `retry_after` so the caller decides. Without a server hint the wait
-//! is exponential backoff with jitter (`min(initial * 2^n, max)`, minus up to 25 %).
+//! Only transient failures are retried: connection errors, timeouts, a body cut while
+//! being read, and the statuses 408, 429, 500, 502, 503 and 504. A server's
+//! `x-should-retry: true|false` header wins over the status rule. The wait is what the
+//! server asks for (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date) when
+//! that is within [`RetryPolicy::max_retry_after`]; a longer wait is not slept through,
+//! the error is returned with its `retry_after` so the caller decides. Without a server
+//! hint the wait is exponential backoff with jitter (`min(initial * 2^n, max)`, minus up
+//! to 25 %). Every attempt of one call carries the same `Idempotency-Key`.
+//!
+//! # Exactly once: which operations are retried after which failure
+//!
+//! Each operation's class comes from `x-connectors-retry` in `openapi.yaml`
+//! ([`crate::operations::RetryClass`]): **safe** (reads, listings, selection: repeating
+//! them changes nothing) or **keyed** (tool invocations, deployments, removals, identity
+//! and OAuth writes). A keyed operation that fails in a way that leaves open whether the
+//! gateway ran it is repeated only when the gateway is known to deduplicate by the key;
+//! otherwise the call ends with [`crate::Error::OutcomeUnknown`], which hands out the key.
+//!
+//! | failure | safe | keyed |
+//! |---|---|---|
+//! | connect error (refused, DNS, TLS handshake, connect timeout): nothing was sent | retried | retried |
+//! | 429, 408, 503 with `Retry-After`/`retry-after-ms`, any status with `x-should-retry: true`: the gateway did not start | retried | retried |
+//! | timeout after sending, connection lost after sending | retried | retried if the gateway honours keys, else `OutcomeUnknown` |
+//! | body cut while being read | retried | retried if the gateway honours keys, else `OutcomeUnknown` |
+//! | 500, 502, 504, 503 without `Retry-After` | retried | retried if the gateway honours keys, else `OutcomeUnknown` |
+//! | other 4xx, `x-should-retry: false` | not retried | not retried |
+//! | body over [`ConnectorsBuilder::max_response_bytes`](crate::ConnectorsBuilder::max_response_bytes) | not retried: [`crate::Error::ResponseTooLarge`] | same |
+//!
+//! "The gateway honours keys" is known, in this order, from:
+//! 1. [`ConnectorsBuilder::idempotency_keys_honoured`](crate::ConnectorsBuilder::idempotency_keys_honoured),
+//!    which wins over anything learned;
+//! 2. the response header `Connectors-Idempotency: honoured`, which such a gateway sends
+//!    on every response (the failing one included); learned once, shared by all clones of
+//!    the client;
+//! 3. when nothing is known at the moment of an ambiguous failure (and a retry is left),
+//!    one `GET /` (getServiceInfo) whose `data.capabilities.idempotencyKeys` is cached,
+//!    true or false. A probe that fails counts as "not honoured" for that call and is
+//!    asked again by a later one.
+//!
+//! A caller that knows better opts in per call to repeat a keyed operation blindly:
+//! [`InvokeTool::retry_ambiguous`](crate::tools::InvokeTool::retry_ambiguous) or
+//! [`RequestOptions::retry_ambiguous`](crate::RequestOptions::retry_ambiguous). When the
+//! retries of a keyed call are used up after an ambiguous failure (also on a gateway
+//! that honours keys), the error is `OutcomeUnknown` as well: re-send with its
+//! `idempotency_key` ([`InvokeTool::idempotency_key`](crate::tools::InvokeTool::idempotency_key)),
+//! never with a new key.
+//!
+//! Event streams (`invokeToolStream`, `streamEvents`) are not read into memory: the rule
+//! applies until their headers arrive; a stream cut later is the stream's error.
 
 use std::time::{Duration, SystemTime};
 
@@ -113,6 +155,12 @@ impl RetryPolicy {
         if !status_is_retryable(status, headers) {
             return Decision::Stop;
         }
+        self.wait_after(headers, retries_done, now)
+    }
+
+    /// What to do after a response whose status is retryable: wait what the server asks
+    /// for (within the cap) or the backoff, unless the retries are used up.
+    fn wait_after(&self, headers: &HeaderMap, retries_done: u32, now: SystemTime) -> Decision {
         if retries_done >= self.max_retries {
             return Decision::Stop;
         }

@@ -4,7 +4,8 @@
 //! The parser follows the WHATWG event-stream rules that matter here: `event:`, `data:`
 //! (several lines joined with `\n`), `id:`, `retry:`, comment lines starting with `:`,
 //! any of `\n`, `\r\n` and `\r` as line ends (also when split across chunks), and bytes
-//! of one character split across chunks.
+//! of one character split across chunks. Lines and events are capped at
+//! [`MAX_EVENT_BYTES`], so that a server cannot make the client buffer without end.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -16,7 +17,7 @@ use futures::stream::{self, Stream, StreamExt};
 use crate::api::prelude::*;
 use crate::api::types;
 use crate::client::Connectors;
-use crate::error::{Error, Result};
+use crate::error::{Error, Redactor, Result};
 use crate::transport::Exchange;
 
 /// One server-sent event.
@@ -33,20 +34,18 @@ pub struct SseEvent {
     pub retry: Option<u64>,
 }
 
+/// The longest line, and the longest event (its data lines together), a stream accepts:
+/// 1 MiB. Past it the stream yields [`Error::EventTooLarge`] and stops without reading
+/// (or buffering) the rest of the body.
+pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
 /// An incremental event-stream parser: feed it chunks as they arrive.
 ///
-/// ```
-/// use connectors::sse::SseParser;
-///
-/// let mut parser = SseParser::default();
-/// assert!(parser.push(b"event: progress\ndata: {\"progr").is_empty());
-/// let events = parser.push(b"ess\":50}\n\n: keep-alive\n\n");
-/// assert_eq!(events.len(), 1);
-/// assert_eq!(events[0].event, "progress");
-/// assert_eq!(events[0].data, r#"{"progress":50}"#);
-/// ```
-#[derive(Debug, Default)]
-pub struct SseParser {
+/// Private: a parser of our own (rather than `sse-stream` or `eventsource-stream`, which
+/// have no size limits and would need adapting to reqwest's body) is ~100 lines and keeps
+/// the dependency tree as it is.
+#[derive(Debug)]
+struct SseParser {
     line: Vec<u8>,
     skip_lf: bool,
     event: String,
@@ -54,12 +53,32 @@ pub struct SseParser {
     has_data: bool,
     id: Option<String>,
     retry: Option<u64>,
+    limit: usize,
+}
+
+impl Default for SseParser {
+    fn default() -> Self {
+        SseParser::with_limit(MAX_EVENT_BYTES)
+    }
 }
 
 impl SseParser {
-    /// Parses `chunk` and returns the events it completes.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
-        let mut events = Vec::new();
+    fn with_limit(limit: usize) -> Self {
+        SseParser {
+            line: Vec::new(),
+            skip_lf: false,
+            event: String::new(),
+            data: String::new(),
+            has_data: false,
+            id: None,
+            retry: None,
+            limit,
+        }
+    }
+
+    /// Parses `chunk`, adding the events it completes to `out`; a line or an event past
+    /// the limit stops parsing (the events before it stay in `out`).
+    fn push(&mut self, chunk: &[u8], out: &mut VecDeque<SseEvent>) -> Result<()> {
         for &byte in chunk {
             if self.skip_lf {
                 self.skip_lf = false;
@@ -71,24 +90,34 @@ impl SseParser {
                 b'\r' | b'\n' => {
                     self.skip_lf = byte == b'\r';
                     let line = std::mem::take(&mut self.line);
-                    if let Some(event) = self.line_done(&line) {
-                        events.push(event);
+                    if let Some(event) = self.line_done(&line)? {
+                        out.push_back(event);
                     }
                 }
-                other => self.line.push(other),
+                other => {
+                    if self.line.len() >= self.limit {
+                        return Err(Error::EventTooLarge { limit: self.limit });
+                    }
+                    self.line.push(other);
+                }
             }
         }
-        events
+        Ok(())
     }
 
-    fn line_done(&mut self, line: &[u8]) -> Option<SseEvent> {
+    /// Whether the input ended in the middle of an event (a line or data not dispatched).
+    fn mid_event(&self) -> bool {
+        !self.line.is_empty() || self.has_data
+    }
+
+    fn line_done(&mut self, line: &[u8]) -> Result<Option<SseEvent>> {
         if line.is_empty() {
-            return self.dispatch();
+            return Ok(self.dispatch());
         }
         // Decoding whole lines keeps characters split across chunks intact.
         let line = String::from_utf8_lossy(line);
         if line.starts_with(':') {
-            return None;
+            return Ok(None);
         }
         let (field, value) = match line.split_once(':') {
             Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
@@ -97,6 +126,9 @@ impl SseParser {
         match field {
             "event" => self.event = value.to_string(),
             "data" => {
+                if self.data.len() + usize::from(self.has_data) + value.len() > self.limit {
+                    return Err(Error::EventTooLarge { limit: self.limit });
+                }
                 if self.has_data {
                     self.data.push('\n');
                 }
@@ -111,7 +143,7 @@ impl SseParser {
             }
             _ => {}
         }
-        None
+        Ok(None)
     }
 
     fn dispatch(&mut self) -> Option<SseEvent> {
@@ -138,64 +170,101 @@ pub type EventStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'static>
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
 
-/// The events of a response body; a silence longer than `idle` ends it with a timeout.
-pub(crate) fn events_of(body: Body, idle: Duration, exchange: Exchange) -> EventStream<SseEvent> {
+/// The events of a response body of `operation`.
+///
+/// The stream ends with an error item, never silently, when the body is cut (the
+/// transport error), falls silent for longer than `idle` ([`Error::Timeout`]), sends a
+/// line or event past [`MAX_EVENT_BYTES`] ([`Error::EventTooLarge`]), or ends in the
+/// middle of an event ([`Error::StreamEnded`]). A clean end between events ends it.
+pub(crate) fn events_of(
+    body: Body,
+    idle: Duration,
+    exchange: Exchange,
+    operation: &'static str,
+) -> EventStream<SseEvent> {
     struct State {
         body: Body,
         parser: SseParser,
         ready: VecDeque<SseEvent>,
+        /// The error that ends the stream, yielded after the events before it.
+        failed: Option<Error>,
         done: bool,
+        received: u64,
         exchange: Exchange,
     }
     let state = State {
         body,
         parser: SseParser::default(),
         ready: VecDeque::new(),
+        failed: None,
         done: false,
+        received: 0,
         exchange,
     };
     stream::unfold(state, move |mut state| async move {
         loop {
             if let Some(event) = state.ready.pop_front() {
+                state.received += 1;
                 return Some((Ok(event), state));
+            }
+            if let Some(error) = state.failed.take() {
+                return Some((Err(error), state));
             }
             if state.done {
                 return None;
             }
+            // Whatever happens next but a chunk ends the stream.
+            state.done = true;
             match tokio::time::timeout(idle, state.body.next()).await {
                 Err(_) => {
-                    state.done = true;
-                    let error = Error::Timeout {
+                    state.failed = Some(Error::Timeout {
                         attempts: state.exchange.attempts.max(1),
                         deadline_exceeded: false,
                         source: None,
-                    };
-                    return Some((Err(error), state));
+                    });
                 }
-                Ok(None) => return None,
+                Ok(None) => {
+                    if state.parser.mid_event() {
+                        state.failed = Some(Error::StreamEnded {
+                            operation: operation.to_string(),
+                            tool_id: None,
+                            events_received: state.received,
+                            may_have_run: false,
+                            source: None,
+                        });
+                    }
+                }
                 Ok(Some(Err(error))) => {
-                    state.done = true;
-                    let error = crate::error::transport_error(error, &state.exchange);
-                    return Some((Err(error), state));
+                    state.failed = Some(crate::error::transport_error(error, &state.exchange));
                 }
-                Ok(Some(Ok(chunk))) => state.ready.extend(state.parser.push(&chunk)),
+                Ok(Some(Ok(chunk))) => {
+                    state.done = false;
+                    if let Err(error) = state.parser.push(&chunk, &mut state.ready) {
+                        // Stop reading: the rest of the body is neither read nor kept.
+                        state.done = true;
+                        state.failed = Some(error);
+                    }
+                }
             }
         }
     })
     .boxed()
 }
 
-/// Decodes the JSON data of an event.
+/// Decodes the JSON data of an event; `redactor` scrubs the error.
 pub(crate) fn data<T: serde::de::DeserializeOwned>(
     event: &SseEvent,
-    client: &Connectors,
+    redactor: &Redactor,
 ) -> Result<T> {
-    serde_json::from_str(&event.data).map_err(|source| Error::Decode {
-        status: reqwest::StatusCode::OK,
-        content_type: Some("text/event-stream".into()),
-        body_excerpt: crate::error::excerpt(event.data.as_bytes(), client.redactor()),
-        request_id: None,
-        source,
+    serde_json::from_str(&event.data).map_err(|source| {
+        crate::error::decode_error(
+            reqwest::StatusCode::OK,
+            Some("text/event-stream".into()),
+            event.data.as_bytes(),
+            None,
+            source,
+            redactor,
+        )
     })
 }
 
@@ -262,14 +331,15 @@ impl<'a> Events<'a> {
             response.into_inner().into_inner(),
             self.client.config().stream_idle_timeout(),
             call.exchange(),
+            "streamEvents",
         );
-        let client = self.client.clone();
+        let redactor = self.client.redactor().clone();
         Ok(events
             .map(move |event| {
                 let event = event?;
                 Ok(match event.event.as_str() {
-                    "deployment" => GatewayEvent::Deployment(data(&event, &client)?),
-                    "server" => GatewayEvent::Server(data(&event, &client)?),
+                    "deployment" => GatewayEvent::Deployment(data(&event, &redactor)?),
+                    "server" => GatewayEvent::Server(data(&event, &redactor)?),
                     _ => GatewayEvent::Other(event),
                 })
             })
@@ -306,7 +376,17 @@ mod tests {
 
     fn parse_in_pieces(input: &[u8], piece: usize) -> Vec<SseEvent> {
         let mut parser = SseParser::default();
-        input.chunks(piece).flat_map(|c| parser.push(c)).collect()
+        let mut events = VecDeque::new();
+        for chunk in input.chunks(piece) {
+            parser.push(chunk, &mut events).expect("within the limit");
+        }
+        events.into()
+    }
+
+    fn push(parser: &mut SseParser, chunk: &[u8]) -> Result<Vec<SseEvent>> {
+        let mut events = VecDeque::new();
+        parser.push(chunk, &mut events)?;
+        Ok(events.into())
     }
 
     #[test]
@@ -331,15 +411,37 @@ mod tests {
     }
 
     #[test]
-    fn an_event_without_data_or_an_unfinished_one_is_not_dispatched() {
+    fn an_event_without_data_or_an_unfinished_one_is_not_dispatched() -> Result<()> {
         let mut parser = SseParser::default();
-        assert!(parser.push(b"event: ping\n\n").is_empty());
-        assert!(parser.push(b"data: cut off").is_empty());
-        let events = parser.push(b"\n\n");
+        assert!(push(&mut parser, b"event: ping\n\n")?.is_empty());
+        assert!(!parser.mid_event());
+        assert!(push(&mut parser, b"data: cut off")?.is_empty());
+        assert!(parser.mid_event());
+        let events = push(&mut parser, b"\n\n")?;
         assert_eq!(events.len(), 1);
         assert_eq!(
             events[0].event, "message",
             "the event type was reset by the blank line"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn lines_and_events_past_the_limit_are_refused_after_the_events_before_them() {
+        let mut parser = SseParser::with_limit(16);
+        let mut events = VecDeque::new();
+        let long_line = b"data: a\n\ndata: 0123456789abcdef";
+        let error = parser.push(long_line, &mut events).unwrap_err();
+        assert!(matches!(error, Error::EventTooLarge { limit: 16 }));
+        assert_eq!(events.len(), 1, "the event before the long line");
+
+        let mut parser = SseParser::with_limit(16);
+        let many_lines = b"data: 0123456\ndata: 789abc\ndata: xy\n";
+        let error = parser.push(many_lines, &mut events).unwrap_err();
+        assert!(matches!(error, Error::EventTooLarge { .. }));
+        // Just within the limit: 16 bytes of data, joined.
+        let mut parser = SseParser::with_limit(16);
+        let events = push(&mut parser, b"data: 0123456\ndata: 789abcde\n\n").unwrap();
+        assert_eq!(events[0].data.len(), 16);
     }
 }

@@ -1,5 +1,6 @@
 //! Tools: semantic selection, the catalog, and invocation (single, batch, streamed).
 
+use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
@@ -11,7 +12,7 @@ use serde_json::Value;
 use crate::api::prelude::*;
 use crate::api::{ToolArguments, types};
 use crate::client::Connectors;
-use crate::error::{Error, Result};
+use crate::error::{Error, Redactor, Result};
 use crate::function_calling::ToolDefinition;
 use crate::pagination::{Page, Windowed, stream_pages};
 use crate::sse::{EventStream, data, events_of, with_timeout};
@@ -145,6 +146,7 @@ impl<'a> Tools<'a> {
                 .map_err(|e| Error::invalid("params", e.to_string())),
             idempotency_key: None,
             parameters_in_errors: false,
+            retry_ambiguous: false,
         }
     }
 
@@ -179,9 +181,12 @@ impl<'a> Tools<'a> {
     {
         let tenant = self.client.require_tenant("invoking tools")?;
         let mut invocations = Vec::new();
+        // The argument values of every call of the batch stay out of its errors.
+        let mut redactor = self.client.redactor().clone();
         for (tool_id, params) in calls {
             let params = ToolArguments::from_serialize(&params)
                 .map_err(|e| Error::invalid("params", e.to_string()))?;
+            redactor = redactor.with_arguments(&params);
             invocations.push(invoke_request(&tool_id.into(), params, &tenant)?);
         }
         if invocations.is_empty() || invocations.len() > 50 {
@@ -193,7 +198,7 @@ impl<'a> Tools<'a> {
                 ),
             ));
         }
-        let call = self.client.call();
+        let call = self.client.call().with_redactor(redactor.clone());
         let response = call
             .api
             .invoke_tools_batch()
@@ -204,11 +209,11 @@ impl<'a> Tools<'a> {
         Ok(results
             .into_iter()
             .map(|item| match (item.success, item.result, item.error) {
-                (true, Some(result), _) => Ok(ToolResult::from(result)),
+                (true, Some(result), _) => Ok(ToolResult::from(result).redacted_by(&redactor)),
                 (_, _, Some(error)) => Err(Error::ToolInvocation {
                     tool_id: item.tool_id,
-                    code: Some(error.code),
-                    message: self.client.redactor().scrub(&error.message),
+                    code: Some(redactor.scrub(&error.code)),
+                    message: redactor.scrub(&error.message),
                     parameters: None,
                     source: None,
                 }),
@@ -226,6 +231,10 @@ impl<'a> Tools<'a> {
     /// Invokes a long-running tool and streams its progress, log lines, then its result.
     /// An `error` event of the gateway ends the stream with [`Error::ToolInvocation`]; a
     /// gateway without the streaming route gives [`Error::NotOffered`] (nothing was run).
+    /// A stream that ends, breaks, falls silent or sends an event past
+    /// [`crate::sse::MAX_EVENT_BYTES`] before the result or the error ends with
+    /// [`Error::StreamEnded`] (the tool may have run). The arguments' values are scrubbed
+    /// from the errors.
     ///
     /// ```no_run
     /// use futures::StreamExt;
@@ -255,8 +264,9 @@ impl<'a> Tools<'a> {
         let params = ToolArguments::from_serialize(&params)
             .map_err(|e| Error::invalid("params", e.to_string()))?;
         let tenant = self.client.require_tenant("invoking a tool")?;
+        let redactor = self.client.redactor().with_arguments(&params);
         let body = invoke_request(tool_id, params, &tenant)?;
-        let call = self.client.call();
+        let call = self.client.call().with_redactor(redactor.clone());
         let response =
             with_timeout(self.client, call.api.invoke_tool_stream().body(body).send()).await?;
         let response = match call.finish_response(response).await {
@@ -267,35 +277,94 @@ impl<'a> Tools<'a> {
             response.into_inner().into_inner(),
             self.client.config().stream_idle_timeout(),
             call.exchange(),
+            INVOKE_STREAM,
         );
-        let client = self.client.clone();
-        let tool_id = tool_id.to_string();
-        Ok(events
-            .map(move |event| {
-                let event = event?;
-                Ok(match event.event.as_str() {
-                    "progress" => InvocationEvent::Progress(data(&event, &client)?),
-                    "log" => InvocationEvent::Log(data(&event, &client)?),
-                    "result" => {
-                        InvocationEvent::Result(ToolResult::from(data::<types::InvokeToolResult>(
-                            &event, &client,
-                        )?))
-                    }
-                    "error" => {
-                        let detail: types::ErrorDetail = data(&event, &client)?;
-                        return Err(Error::ToolInvocation {
-                            tool_id: tool_id.clone(),
-                            code: Some(detail.code),
-                            message: client.redactor().scrub(&detail.message),
-                            parameters: None,
-                            source: None,
-                        });
-                    }
-                    _ => InvocationEvent::Other(event),
-                })
-            })
-            .boxed())
+        Ok(invocation_events(events, tool_id.to_string(), redactor))
     }
+}
+
+/// The `operationId` of streamed invocation.
+const INVOKE_STREAM: &str = "invokeToolStream";
+
+/// The typed events of a streamed invocation, ending with its result, its error, or
+/// [`Error::StreamEnded`] when the stream ends (or breaks) before either.
+fn invocation_events(
+    events: EventStream<crate::sse::SseEvent>,
+    tool_id: String,
+    redactor: Redactor,
+) -> EventStream<InvocationEvent> {
+    struct State {
+        events: EventStream<crate::sse::SseEvent>,
+        tool_id: String,
+        redactor: Redactor,
+        received: u64,
+        done: bool,
+    }
+    let ended = |state: &State, source: Option<Error>| Error::StreamEnded {
+        operation: INVOKE_STREAM.to_string(),
+        tool_id: Some(state.tool_id.clone()),
+        events_received: state.received,
+        may_have_run: true,
+        source: source.map(Box::new),
+    };
+    let state = State {
+        events,
+        tool_id,
+        redactor,
+        received: 0,
+        done: false,
+    };
+    futures::stream::unfold(state, move |mut state| async move {
+        if state.done {
+            return None;
+        }
+        let item = match state.events.next().await {
+            // Every error of the event stream ends it; an end of its own (mid-event)
+            // needs no cause.
+            None | Some(Err(Error::StreamEnded { .. })) => {
+                state.done = true;
+                Err(ended(&state, None))
+            }
+            Some(Err(cause)) => {
+                state.done = true;
+                Err(ended(&state, Some(cause)))
+            }
+            Some(Ok(event)) => {
+                state.received += 1;
+                // The result or the error is the last event, whether it decodes or not.
+                state.done = matches!(event.event.as_str(), "result" | "error");
+                invocation_event(event, &state.tool_id, &state.redactor)
+            }
+        };
+        Some((item, state))
+    })
+    .boxed()
+}
+
+fn invocation_event(
+    event: crate::sse::SseEvent,
+    tool_id: &str,
+    redactor: &Redactor,
+) -> Result<InvocationEvent> {
+    Ok(match event.event.as_str() {
+        "progress" => InvocationEvent::Progress(data(&event, redactor)?),
+        "log" => InvocationEvent::Log(data(&event, redactor)?),
+        "result" => InvocationEvent::Result(
+            ToolResult::from(data::<types::InvokeToolResult>(&event, redactor)?)
+                .redacted_by(redactor),
+        ),
+        "error" => {
+            let detail: types::ErrorDetail = data(&event, redactor)?;
+            return Err(Error::ToolInvocation {
+                tool_id: tool_id.to_string(),
+                code: Some(redactor.scrub(&detail.code)),
+                message: redactor.scrub(&detail.message),
+                parameters: None,
+                source: None,
+            });
+        }
+        _ => InvocationEvent::Other(event),
+    })
 }
 
 /// An event of a streamed invocation.
@@ -368,6 +437,22 @@ fn invoke_request(
 /// Wraps a refusal that concerns the tool itself into [`Error::ToolInvocation`]; others
 /// (rate limits, permissions, transport) stay as they are.
 fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArguments>) -> Error {
+    // The tool may have run: that stays the first thing the caller sees, with the
+    // gateway's refusal (tool id, code) as its source.
+    if let Error::OutcomeUnknown {
+        operation,
+        idempotency_key,
+        attempts,
+        source,
+    } = error
+    {
+        return Error::OutcomeUnknown {
+            operation,
+            idempotency_key,
+            attempts,
+            source: Box::new(invocation_error(tool_id, *source, parameters)),
+        };
+    }
     let about_the_tool = match &error {
         Error::BadRequest(_) | Error::NotFound(_) | Error::Server(_) => true,
         Error::Authentication(e) => e.code.as_deref() == Some("OAUTH_AUTHENTICATION_FAILED"),
@@ -390,7 +475,7 @@ fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArgument
 }
 
 /// What a tool returned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ToolResult {
     /// The tool.
@@ -400,6 +485,27 @@ pub struct ToolResult {
     pub result: Value,
     /// How long the call took at the gateway, in milliseconds.
     pub latency_ms: Option<f64>,
+    /// Scrubs the errors of [`ToolResult::decode`] (the key, the call's arguments).
+    redactor: Redactor,
+}
+
+impl fmt::Debug for ToolResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToolResult")
+            .field("tool_id", &self.tool_id)
+            .field("result", &self.result)
+            .field("latency_ms", &self.latency_ms)
+            .finish()
+    }
+}
+
+/// Equal results are equal whatever their errors would hide.
+impl PartialEq for ToolResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.tool_id == other.tool_id
+            && self.result == other.result
+            && self.latency_ms == other.latency_ms
+    }
 }
 
 impl From<types::InvokeToolResult> for ToolResult {
@@ -408,7 +514,15 @@ impl From<types::InvokeToolResult> for ToolResult {
             tool_id: result.tool_id,
             result: result.result,
             latency_ms: result.performance.and_then(|p| p.latency_ms),
+            redactor: Redactor::default(),
         }
+    }
+}
+
+impl ToolResult {
+    fn redacted_by(mut self, redactor: &Redactor) -> Self {
+        self.redactor = redactor.clone();
+        self
     }
 }
 
@@ -464,18 +578,21 @@ impl ToolResult {
             return Err(Error::ToolInvocation {
                 tool_id: self.tool_id.clone(),
                 code: None,
-                message: self.text(),
+                message: self.redactor.scrub(&self.text()),
                 parameters: None,
                 source: None,
             });
         }
         let value = self.structured();
-        serde_json::from_value(value.clone()).map_err(|source| Error::Decode {
-            status: reqwest::StatusCode::OK,
-            content_type: Some("application/json".into()),
-            body_excerpt: value.to_string().chars().take(512).collect(),
-            request_id: None,
-            source,
+        serde_json::from_value(value.clone()).map_err(|source| {
+            crate::error::decode_error(
+                reqwest::StatusCode::OK,
+                Some("application/json".into()),
+                value.to_string().as_bytes(),
+                None,
+                source,
+                &self.redactor,
+            )
         })
     }
 }
@@ -837,13 +954,25 @@ pub struct InvokeTool<'a> {
     params: Result<ToolArguments>,
     idempotency_key: Option<String>,
     parameters_in_errors: bool,
+    retry_ambiguous: bool,
 }
 
 impl<'a> InvokeTool<'a> {
     /// Uses this idempotency key instead of a generated one (to make a retry of your own
-    /// count as the same call).
+    /// count as the same call): pass the `idempotency_key` of an
+    /// [`Error::OutcomeUnknown`] to re-send a call that may have run, so that a gateway
+    /// that honours keys answers with the first result instead of running the tool again.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Retries this call after failures that leave open whether the tool ran (a timeout,
+    /// a lost connection, a cut body, 500, 502, 504) even when the gateway is not known to
+    /// honour idempotency keys. Off by default, since the tool may then run twice; use it
+    /// for tools whose effect is idempotent anyway. See [`crate::retry`].
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.retry_ambiguous = retry;
         self
     }
 
@@ -859,15 +988,32 @@ impl<'a> InvokeTool<'a> {
         let params = self.params?;
         let tenant = self.client.require_tenant("invoking a tool")?;
         let kept = self.parameters_in_errors.then(|| params.clone());
+        // Opting in shows the arguments; otherwise their values are scrubbed from
+        // whatever the gateway or the tool echoes back.
+        let redactor = if self.parameters_in_errors {
+            self.client.redactor().clone()
+        } else {
+            self.client.redactor().with_arguments(&params)
+        };
         let body = invoke_request(&self.tool_id, params, &tenant)?;
-        let call = self.client.call();
+        // Only an opted-in call pays for a handle of its own.
+        let opted_in;
+        let client = if self.retry_ambiguous {
+            opted_in = self
+                .client
+                .with_options(crate::RequestOptions::new().retry_ambiguous(true));
+            &opted_in
+        } else {
+            self.client
+        };
+        let call = client.call().with_redactor(redactor.clone());
         let mut request = call.api.invoke_tool().body(body);
         if let Some(key) = self.idempotency_key {
             request = request.idempotency_key(key);
         }
         let response = request.send().await;
         match call.finish(response).await {
-            Ok(envelope) => Ok(ToolResult::from(envelope.data)),
+            Ok(envelope) => Ok(ToolResult::from(envelope.data).redacted_by(&redactor)),
             Err(error) => Err(invocation_error(&self.tool_id, error, kept)),
         }
     }

@@ -5,18 +5,27 @@
 //! the one place where cross-cutting behaviour wraps all of them: retries with backoff,
 //! the idempotency key of a POST (generated once, sent on every attempt), the attempt
 //! number, the per-attempt timeout, the overall deadline, default query parameters and
-//! the tracing spans.
+//! the tracing spans. Each operation's retry class and streaming flag come from
+//! [`crate::operations`] (generated from `openapi.yaml`); the rule is in [`crate::retry`].
+//!
+//! A non-streaming response is read to its end here, inside the retry loop, with the
+//! client's size cap, and handed to the generated decoder from memory: a body cut while
+//! being read is then a failure like a broken connection, which a safe operation retries.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::ResponseBuilderExt;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::api::Client;
 use crate::offered::RouteMemory;
+use crate::operations::{OPERATIONS, Operation, RetryClass};
 use crate::retry::{Decision, RetryPolicy};
 
 /// The header that carries the attempt number (1 for the first attempt).
@@ -25,6 +34,17 @@ pub const ATTEMPT_HEADER: &str = "x-connectors-attempt";
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// The header whose value the gateway echoes as `metadata.requestId`.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// The response header by which a gateway says it honours idempotency keys (value
+/// `honoured`, on every response).
+pub const IDEMPOTENCY_HONOURED_HEADER: &str = "connectors-idempotency";
+/// The default cap on a response body: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+const HONOURED_HEADER: HeaderName = HeaderName::from_static(IDEMPOTENCY_HONOURED_HEADER);
+/// The `GET /` answer is small; anything past this is not a service description.
+const SERVICE_INFO_LIMIT: u64 = 64 * 1024;
+/// Bounds the `GET /` capability probe when the client has no per-attempt timeout.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Per-client behaviour of the generated client, stored in it as its inner value.
 ///
@@ -49,7 +69,7 @@ pub struct Transport {
 }
 
 /// Settings that apply to every attempt of every request of one client.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Policy {
     pub(crate) retry: RetryPolicy,
     /// Bound on one attempt (not applied to event streams, whose body is open-ended).
@@ -59,6 +79,104 @@ pub(crate) struct Policy {
     pub(crate) default_query: Vec<(String, String)>,
     /// Sees the final response of every call before it is decoded.
     pub(crate) observer: Option<crate::observe::Observer>,
+    /// The cap on a response body read into memory.
+    pub(crate) max_response_bytes: u64,
+    /// Retry keyed operations after ambiguous failures even when the gateway is not known
+    /// to honour idempotency keys (the caller's explicit choice, per call).
+    pub(crate) retry_ambiguous: bool,
+    /// What is known of the gateway's handling of idempotency keys; one per client,
+    /// shared by its clones and `with_options` handles (the `Arc` is cloned, not the state).
+    pub(crate) keys: Arc<KeyHonour>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            retry: RetryPolicy::default(),
+            timeout: None,
+            deadline: None,
+            default_query: Vec::new(),
+            observer: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry_ambiguous: false,
+            keys: Arc::default(),
+        }
+    }
+}
+
+/// Whether the gateway honours `Idempotency-Key`: declared by the user, learned from the
+/// `Connectors-Idempotency: honoured` response header, or asked of `GET /` once.
+#[derive(Default)]
+pub(crate) struct KeyHonour {
+    /// 0 while unknown, else [`KEYS_HONOURED`] or [`KEYS_IGNORED`].
+    state: AtomicU8,
+    /// The user said so in the builder: nothing learned overrides it.
+    declared: bool,
+    /// Serialises the `GET /` probe so that concurrent failures ask once.
+    probing: futures::lock::Mutex<()>,
+}
+
+const KEYS_HONOURED: u8 = 1;
+const KEYS_IGNORED: u8 = 2;
+
+impl fmt::Debug for KeyHonour {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyHonour")
+            .field("honoured", &self.known())
+            .field("declared", &self.declared)
+            .finish()
+    }
+}
+
+impl KeyHonour {
+    /// The user's declaration, which wins over anything learned.
+    pub(crate) fn declared(honoured: bool) -> Self {
+        KeyHonour {
+            state: AtomicU8::new(if honoured {
+                KEYS_HONOURED
+            } else {
+                KEYS_IGNORED
+            }),
+            declared: true,
+            probing: futures::lock::Mutex::new(()),
+        }
+    }
+
+    /// `Some(true)` when the gateway is known to honour keys, `Some(false)` when known not
+    /// to, `None` when nothing was learned yet.
+    pub(crate) fn known(&self) -> Option<bool> {
+        match self.state.load(Ordering::Relaxed) {
+            KEYS_HONOURED => Some(true),
+            KEYS_IGNORED => Some(false),
+            _ => None,
+        }
+    }
+
+    fn set(&self, honoured: bool) {
+        if !self.declared {
+            let state = if honoured {
+                KEYS_HONOURED
+            } else {
+                KEYS_IGNORED
+            };
+            self.state.store(state, Ordering::Relaxed);
+        }
+    }
+
+    /// Learns from a response: a key-honouring gateway marks every response. Absence
+    /// proves nothing (a proxy may drop headers), so it never unlearns.
+    fn learn(&self, headers: &HeaderMap) {
+        if self.declared || self.state.load(Ordering::Relaxed) == KEYS_HONOURED {
+            return;
+        }
+        if headers
+            .get(&HONOURED_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("honoured"))
+        {
+            self.state.store(KEYS_HONOURED, Ordering::Relaxed);
+        }
+    }
 }
 
 impl Transport {
@@ -110,7 +228,36 @@ pub(crate) struct Exchange {
     /// The gateway's earlier refusal of this operation (404 `ROUTE_NOT_FOUND`); when set,
     /// no request was sent.
     pub(crate) remembered_refusal: Option<Box<crate::error::ApiError>>,
+    /// The idempotency key of a keyed operation, the same on every attempt.
+    pub(crate) idempotency_key: Option<String>,
+    /// A keyed operation ended with a failure after which it may have run; the facade
+    /// reports [`crate::Error::OutcomeUnknown`].
+    pub(crate) outcome_unknown: bool,
 }
+
+/// A response body past the client's cap; the source of the `reqwest::Error` the
+/// transport returns for it, which the facade turns into
+/// [`crate::Error::ResponseTooLarge`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooLarge {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) limit: u64,
+    pub(crate) received_at_least: u64,
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} response body is larger than the limit of {} bytes (at least {} bytes)",
+            self.status.as_u16(),
+            self.limit,
+            self.received_at_least
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
 
 impl Probe {
     pub(crate) fn get(&self) -> Exchange {
@@ -128,67 +275,28 @@ impl Probe {
     }
 }
 
-/// Method, path template and streaming flag of an operation, read from the spec once.
-struct Route {
-    /// The `operationId` as the spec spells it.
-    id: String,
-    path: String,
-    streaming: bool,
+/// The row of [`crate::operations`] for a generated operation.
+///
+/// Progenitor names operations in snake case (`invoke_tools_batch`, `get_oauth_config`);
+/// the table keeps the spec's camel case (`invokeToolsBatch`, `getOAuthConfig`). Both
+/// spell the same letters once underscores and case are ignored, so a scan of the 35
+/// rows with a comparison that stops at the first different letter finds it without a
+/// map, an allocation or parsing the spec at run time.
+pub(crate) fn operation(generated: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| same_name(op.id, generated))
 }
 
-/// The spec's `operationId` of a generated operation (progenitor names them in snake case).
-fn spec_operation_id(generated: &'static str) -> &'static str {
-    routes().get(generated).map_or(generated, |r| r.id.as_str())
-}
-
-fn routes() -> &'static HashMap<String, Route> {
-    static ROUTES: OnceLock<HashMap<String, Route>> = OnceLock::new();
-    ROUTES.get_or_init(|| {
-        let mut map = HashMap::new();
-        let Ok(spec) = serde_json::from_str::<serde_json::Value>(crate::api::OPENAPI_JSON) else {
-            return map;
-        };
-        let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) else {
-            return map;
-        };
-        for (path, item) in paths {
-            let Some(item) = item.as_object() else {
-                continue;
-            };
-            for op in item.values() {
-                let Some(id) = op.get("operationId").and_then(|v| v.as_str()) else {
-                    continue;
-                };
-                let streaming = op
-                    .pointer("/responses/200/content")
-                    .and_then(|c| c.as_object())
-                    .is_some_and(|c| c.contains_key("text/event-stream"));
-                map.insert(
-                    snake_case(id),
-                    Route {
-                        id: id.to_string(),
-                        path: path.clone(),
-                        streaming,
-                    },
-                );
-            }
-        }
-        map
-    })
-}
-
-/// `invokeToolsBatch` -> `invoke_tools_batch`, the way progenitor names operations.
-fn snake_case(id: &str) -> String {
-    let mut out = String::with_capacity(id.len() + 4);
-    for c in id.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
+/// `invokeToolsBatch` and `invoke_tools_batch` name the same operation.
+fn same_name(camel: &str, snake: &str) -> bool {
+    let mut left = camel.bytes().filter(|&b| b != b'_');
+    let mut right = snake.bytes().filter(|&b| b != b'_');
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+            _ => return false,
         }
     }
-    out
 }
 
 fn header_value(text: &str) -> Option<HeaderValue> {
@@ -207,7 +315,7 @@ impl ClientHooks<Transport> for Client {
         let Some(probe) = &transport.probe else {
             return Ok(());
         };
-        let operation = spec_operation_id(info.operation_id);
+        let operation = operation(info.operation_id).map_or(info.operation_id, |op| op.id);
         probe.update(|e| e.operation = Some(operation));
         let Some(refusal) = transport.memory.as_ref().and_then(|m| m.refusal(operation)) else {
             return Ok(());
@@ -229,11 +337,13 @@ impl ClientHooks<Transport> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let transport = self.inner();
-        let route = routes().get(info.operation_id);
+        let op = operation(info.operation_id);
+        let id = op.map_or(info.operation_id, |op| op.id);
         // The path template, not the concrete path: ids in paths stay out of traces.
-        let path = route.map_or_else(|| request.url().path().to_string(), |r| r.path.clone());
+        let path = op.map_or("", |op| op.path);
         let span = tracing::debug_span!(
             "connectors.request",
+            // The generated name, as the traces have always shown it.
             operation = info.operation_id,
             method = %request.method(),
             path = %path,
@@ -251,26 +361,29 @@ impl ClientHooks<Transport> for Client {
                 result
             }
             Some(policy) => {
-                prepare(&mut request, policy);
-                if let Some(probe) = &transport.probe {
-                    let id = request
-                        .headers()
-                        .get(REQUEST_ID_HEADER)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string);
-                    probe.update(|e| e.request_id = id);
-                }
-                let streaming = route.is_some_and(|r| r.streaming);
+                // An operation missing from the table (none is) counts as keyed unless
+                // its method is a read: the cautious side.
+                let keyed = op.map_or(
+                    !matches!(
+                        *request.method(),
+                        reqwest::Method::GET | reqwest::Method::HEAD
+                    ),
+                    |op| op.retry == RetryClass::Keyed,
+                );
+                let call = CallKind {
+                    keyed,
+                    streaming: op.is_some_and(|op| op.streaming),
+                };
+                prepare(&mut request, policy, keyed, transport.probe.as_ref());
                 let method = request.method().clone();
                 let (result, attempts) =
-                    attempts(self, request, policy, streaming, transport.probe.as_ref())
+                    attempts(self, request, policy, call, transport.probe.as_ref())
                         .instrument(span.clone())
                         .await;
                 match (result, &policy.observer) {
                     (Ok(response), Some(observer)) => {
-                        let id = spec_operation_id(info.operation_id);
                         observer
-                            .observe(response, id, &method, &path, attempts)
+                            .observe(response, id, &method, path, attempts)
                             .await
                     }
                     (result, _) => result,
@@ -285,9 +398,18 @@ impl ClientHooks<Transport> for Client {
     }
 }
 
+/// What the retry rule needs to know of the operation being called.
+#[derive(Debug, Clone, Copy)]
+struct CallKind {
+    /// [`RetryClass::Keyed`]: it may have side effects.
+    keyed: bool,
+    /// Its success is an event stream, which is not read into memory.
+    streaming: bool,
+}
+
 /// Adds what every attempt of the call shares: default query parameters, the request id,
-/// and for a POST the idempotency key.
-fn prepare(request: &mut reqwest::Request, policy: &Policy) {
+/// and for a POST or a keyed operation the idempotency key.
+fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, probe: Option<&Probe>) {
     if !policy.default_query.is_empty() {
         let mut pairs = request.url_mut().query_pairs_mut();
         for (name, value) in &policy.default_query {
@@ -302,7 +424,7 @@ fn prepare(request: &mut reqwest::Request, policy: &Policy) {
     }
     // Generated once per logical call and reused on every attempt, so a gateway that
     // honours it never runs a tool twice.
-    if request.method() == reqwest::Method::POST
+    if (keyed || request.method() == reqwest::Method::POST)
         && !request.headers().contains_key(IDEMPOTENCY_HEADER)
         && let Some(key) = header_value(&uuid::Uuid::new_v4().to_string())
     {
@@ -310,16 +432,101 @@ fn prepare(request: &mut reqwest::Request, policy: &Policy) {
             .headers_mut()
             .insert(HeaderName::from_static(IDEMPOTENCY_HEADER), key);
     }
+    if let Some(probe) = probe {
+        let text = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let request_id = text(REQUEST_ID_HEADER);
+        // Only a keyed call can end in `OutcomeUnknown`, which hands the key out.
+        let key = if keyed {
+            text(IDEMPOTENCY_HEADER)
+        } else {
+            None
+        };
+        probe.update(|e| {
+            e.request_id = request_id;
+            e.idempotency_key = key;
+        });
+    }
+}
+
+/// How a failed attempt ended, for the rule of [`crate::retry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// Nothing was processed: the connection was never made, or the gateway refused to
+    /// start (429, 503 with `Retry-After`, 408, or an explicit `x-should-retry: true`).
+    NotProcessed,
+    /// The request may have been processed: a timeout, the connection lost after
+    /// sending, a body cut while read, 500, 502, 504 or a 503 without `Retry-After`.
+    Ambiguous,
+}
+
+/// The class of a retryable status.
+fn status_failure(status: reqwest::StatusCode, headers: &HeaderMap) -> Failure {
+    let server_says_retry = headers
+        .get("x-should-retry")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "true");
+    let asks_to_wait =
+        || headers.contains_key("retry-after") || headers.contains_key("retry-after-ms");
+    match status.as_u16() {
+        408 | 429 => Failure::NotProcessed,
+        503 if asks_to_wait() => Failure::NotProcessed,
+        _ if server_says_retry => Failure::NotProcessed,
+        _ => Failure::Ambiguous,
+    }
+}
+
+/// The class of a failure without a response. A connect error (refused, DNS, TLS
+/// handshake, connect timeout) happens before the request is sent.
+fn error_failure(error: &reqwest::Error) -> Failure {
+    if error.is_connect() {
+        Failure::NotProcessed
+    } else {
+        Failure::Ambiguous
+    }
+}
+
+/// What one attempt leaves when it is not the final answer.
+struct Failed {
+    result: reqwest::Result<reqwest::Response>,
+    wait: Duration,
+    failure: Failure,
+    reason: &'static str,
+}
+
+/// The end of a call: its result, and whether it may have run without its outcome known.
+struct End {
+    result: reqwest::Result<reqwest::Response>,
+    unknown: bool,
+    deadline_hit: bool,
+    retry_after: Option<Duration>,
+}
+
+impl End {
+    fn new(result: reqwest::Result<reqwest::Response>, unknown: bool) -> Self {
+        End {
+            result,
+            unknown,
+            deadline_hit: false,
+            retry_after: None,
+        }
+    }
 }
 
 async fn attempts(
     client: &Client,
     mut request: reqwest::Request,
     policy: &Policy,
-    streaming: bool,
+    call: CallKind,
     probe: Option<&Probe>,
 ) -> (reqwest::Result<reqwest::Response>, u32) {
     let deadline = policy.deadline.map(|d| Instant::now() + d);
+    let max_retries = policy.retry.get_max_retries();
     let mut retries_done = 0u32;
     loop {
         let attempt = retries_done + 1;
@@ -330,7 +537,9 @@ async fn attempts(
         }
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let mut deadline_binds = false;
-        if !streaming {
+        if !call.streaming {
+            // reqwest's per-request timeout also bounds reading the body, which now
+            // happens here: no timer of our own is needed for it.
             let timeout = match (policy.timeout, remaining) {
                 (Some(t), Some(r)) => {
                     deadline_binds = r < t;
@@ -347,7 +556,7 @@ async fn attempts(
             }
         }
         // A body that cannot be cloned (a stream) is sent once.
-        let next = if retries_done < policy.retry.get_max_retries() {
+        let next = if retries_done < max_retries {
             request.try_clone()
         } else {
             None
@@ -365,85 +574,343 @@ async fn attempts(
             .execute(request)
             .instrument(attempt_span.clone())
             .await;
-        attempt_span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
         tracing::Span::current().record("attempts", attempt);
 
-        let decision = match &result {
+        let step = match result {
             Ok(response) => {
                 attempt_span.record("status", response.status().as_u16());
-                policy.retry.after_response(
-                    response.status(),
-                    response.headers(),
-                    retries_done,
-                    SystemTime::now(),
-                )
+                policy.keys.learn(response.headers());
+                let step = after_response(response, policy, call, retries_done)
+                    .instrument(attempt_span.clone())
+                    .await;
+                attempt_span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+                step
             }
             Err(error) => {
-                let decision = policy.retry.after_failure(error, retries_done);
+                attempt_span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+                let failure = error_failure(&error);
+                let unknown = call.keyed && failure == Failure::Ambiguous;
                 if error.is_timeout() && deadline_binds {
                     // The deadline, not the per-attempt timeout, ended this attempt.
-                    if let Some(probe) = probe {
-                        record(probe, &result, attempt, true);
-                    }
-                    return (result, attempt);
+                    let end = End {
+                        deadline_hit: true,
+                        ..End::new(Err(error), unknown)
+                    };
+                    return finish(end, attempt, probe);
                 }
-                decision
+                match policy.retry.after_failure(&error, retries_done) {
+                    Decision::Retry(wait) => Err(Failed {
+                        reason: if error.is_timeout() {
+                            "timeout"
+                        } else {
+                            "connection error"
+                        },
+                        result: Err(error),
+                        wait,
+                        failure,
+                    }),
+                    _ => {
+                        let unknown = unknown && crate::retry::is_transient(&error);
+                        Ok(End::new(Err(error), unknown))
+                    }
+                }
             }
+        };
+        let failed = match step {
+            Ok(end) => return finish(end, attempt, probe),
+            Err(failed) => failed,
         };
 
-        let wait = match decision {
-            Decision::Retry(wait) => wait,
-            Decision::Stop => {
-                if let Some(probe) = probe {
-                    record(probe, &result, attempt, false);
-                }
-                return (result, attempt);
-            }
-            Decision::WaitTooLong(wait) => {
-                tracing::debug!(
-                    wait_ms = wait.as_millis() as u64,
-                    "the server asks for a longer wait than the retry cap; not retrying"
-                );
-                if let Some(probe) = probe {
-                    record(probe, &result, attempt, false);
-                    probe.update(|e| e.retry_after = Some(wait));
-                }
-                return (result, attempt);
-            }
-        };
+        let ambiguous = call.keyed && failed.failure == Failure::Ambiguous;
+        if ambiguous && !may_repeat(client, policy, deadline).await {
+            tracing::info!(
+                attempt,
+                reason = failed.reason,
+                "not retrying: the operation may have run and the gateway is not known to honour idempotency keys"
+            );
+            let end = stop(failed.result, call, policy, true).await;
+            return finish(end, attempt, probe);
+        }
         let Some(again) = next else {
-            if let Some(probe) = probe {
-                record(probe, &result, attempt, false);
-            }
-            return (result, attempt);
+            let end = stop(failed.result, call, policy, ambiguous).await;
+            return finish(end, attempt, probe);
         };
         if let Some(deadline) = deadline
-            && Instant::now() + wait >= deadline
+            && Instant::now() + failed.wait >= deadline
         {
             tracing::debug!("the deadline leaves no time for another attempt");
-            if let Some(probe) = probe {
-                record(probe, &result, attempt, true);
-            }
-            return (result, attempt);
+            let mut end = stop(failed.result, call, policy, ambiguous).await;
+            end.deadline_hit = true;
+            return finish(end, attempt, probe);
         }
-        let reason = match &result {
-            Ok(response) => format!("status {}", response.status().as_u16()),
-            Err(error) if error.is_timeout() => "timeout".to_string(),
-            Err(_) => "connection error".to_string(),
-        };
         tracing::info!(
             attempt,
-            wait_ms = wait.as_millis() as u64,
-            reason = %reason,
+            wait_ms = failed.wait.as_millis() as u64,
+            reason = failed.reason,
             "retrying"
         );
-        // The failed response is dropped unread: its connection is not reused, which
+        // A failed response is dropped unread: its connection is not reused, which
         // is the safe choice after a server error.
-        drop(result);
-        tokio::time::sleep(wait).await;
+        drop(failed.result);
+        tokio::time::sleep(failed.wait).await;
         request = again;
         retries_done += 1;
     }
+}
+
+/// What a response means: the final answer (its body read, unless it is a stream), or a
+/// failure another attempt may cure.
+async fn after_response(
+    response: reqwest::Response,
+    policy: &Policy,
+    call: CallKind,
+    retries_done: u32,
+) -> Result<End, Failed> {
+    let status = response.status();
+    let decision =
+        policy
+            .retry
+            .after_response(status, response.headers(), retries_done, SystemTime::now());
+    // Retries used up after an ambiguous status of a keyed call: it may have run.
+    let ambiguous = |headers: &HeaderMap| {
+        call.keyed
+            && crate::retry::status_is_retryable(status, headers)
+            && status_failure(status, headers) == Failure::Ambiguous
+    };
+    match decision {
+        Decision::Retry(wait) => Err(Failed {
+            failure: status_failure(status, response.headers()),
+            result: Ok(response),
+            wait,
+            reason: "status",
+        }),
+        Decision::WaitTooLong(wait) => {
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "the server asks for a longer wait than the retry cap; not retrying"
+            );
+            let unknown = ambiguous(response.headers());
+            let mut end = stop(Ok(response), call, policy, unknown).await;
+            end.retry_after = Some(wait);
+            Ok(end)
+        }
+        Decision::Stop => {
+            let unknown = ambiguous(response.headers());
+            if call.streaming {
+                return Ok(End::new(Ok(response), unknown));
+            }
+            match read_capped(response, policy.max_response_bytes).await {
+                Ok(buffered) => Ok(End::new(Ok(buffered), unknown)),
+                Err(Body::TooLarge(result)) => Ok(End::new(result, false)),
+                // A body cut while read is a transient failure like a broken connection.
+                Err(Body::Cut(error)) if retries_done < policy.retry.get_max_retries() => {
+                    Err(Failed {
+                        result: Err(error),
+                        wait: policy.retry.backoff(retries_done),
+                        failure: Failure::Ambiguous,
+                        reason: "body cut",
+                    })
+                }
+                Err(Body::Cut(error)) => Ok(End::new(Err(error), call.keyed)),
+            }
+        }
+    }
+}
+
+/// Ends the call with a failed attempt's result: an error response is read (capped) so
+/// that the decoder finds the gateway's error body.
+async fn stop(
+    result: reqwest::Result<reqwest::Response>,
+    call: CallKind,
+    policy: &Policy,
+    unknown: bool,
+) -> End {
+    match result {
+        Ok(response) if !call.streaming => {
+            match read_capped(response, policy.max_response_bytes).await {
+                Ok(buffered) => End::new(Ok(buffered), unknown),
+                Err(Body::TooLarge(result)) => End::new(result, unknown),
+                Err(Body::Cut(error)) => End::new(Err(error), unknown),
+            }
+        }
+        result => End::new(result, unknown),
+    }
+}
+
+fn finish(
+    end: End,
+    attempts: u32,
+    probe: Option<&Probe>,
+) -> (reqwest::Result<reqwest::Response>, u32) {
+    if let Some(probe) = probe {
+        record(probe, &end.result, attempts, end.deadline_hit);
+        probe.update(|e| {
+            e.outcome_unknown = end.unknown;
+            if end.retry_after.is_some() {
+                e.retry_after = end.retry_after;
+            }
+        });
+    }
+    (end.result, attempts)
+}
+
+/// Whether a keyed operation may be sent again after an ambiguous failure: the caller
+/// opted in, or the gateway honours idempotency keys (declared, learned, or asked).
+async fn may_repeat(client: &Client, policy: &Policy, deadline: Option<Instant>) -> bool {
+    if policy.retry_ambiguous {
+        return true;
+    }
+    if let Some(known) = policy.keys.known() {
+        return known;
+    }
+    // One probe at a time: a call that waited finds the answer of the one before.
+    let _guard = policy.keys.probing.lock().await;
+    if let Some(known) = policy.keys.known() {
+        return known;
+    }
+    match ask_capabilities(client, policy, deadline).await {
+        Some(honoured) => {
+            policy.keys.set(honoured);
+            policy.keys.known().unwrap_or(honoured)
+        }
+        // A failed probe proves nothing; this call does not retry, a later one may ask.
+        None => false,
+    }
+}
+
+/// `GET /` (getServiceInfo): `Some(data.capabilities.idempotencyKeys == true)` when the
+/// gateway answered, `None` when the probe failed.
+async fn ask_capabilities(
+    client: &Client,
+    policy: &Policy,
+    deadline: Option<Instant>,
+) -> Option<bool> {
+    let mut url = reqwest::Url::parse(&format!("{}/", client.baseurl())).ok()?;
+    if !policy.default_query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in &policy.default_query {
+            pairs.append_pair(name, value);
+        }
+    }
+    let mut timeout = policy.timeout.unwrap_or(PROBE_TIMEOUT);
+    if let Some(deadline) = deadline {
+        timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
+    }
+    tracing::debug!("asking GET / whether the gateway honours idempotency keys");
+    let response = match client.client().get(url).timeout(timeout).send().await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::debug!(error = %error, "the capability probe failed");
+            return None;
+        }
+    };
+    let status = response.status();
+    policy.keys.learn(response.headers());
+    if policy.keys.known() == Some(true) {
+        return Some(true);
+    }
+    if !status.is_success() {
+        // An answer that is not the service description: the gateway does not advertise
+        // the capability. A transient status proves nothing either way.
+        let transient = matches!(status.as_u16(), 408 | 429) || status.is_server_error();
+        return (!transient).then_some(false);
+    }
+    let body = read_capped(response, SERVICE_INFO_LIMIT).await.ok()?;
+    let body = body.bytes().await.ok()?;
+    let info = serde_json::from_slice::<serde_json::Value>(&body).ok();
+    Some(
+        info.and_then(|v| v.pointer("/data/capabilities/idempotencyKeys")?.as_bool())
+            .unwrap_or(false),
+    )
+}
+
+/// Why a body was not read into memory.
+enum Body {
+    /// It was cut (or timed out) while read.
+    Cut(reqwest::Error),
+    /// It is longer than the cap: the result to end the call with (an error whose
+    /// source is a [`TooLarge`]).
+    TooLarge(reqwest::Result<reqwest::Response>),
+}
+
+/// Reads `response`'s body, at most `limit` bytes, and gives the response back with the
+/// body in memory, so that the generated decoder reads it from there.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> Result<reqwest::Response, Body> {
+    let status = response.status();
+    let too_large = |received_at_least| TooLarge {
+        status,
+        limit,
+        received_at_least,
+    };
+    // A declared length over the cap is refused before a byte is read.
+    let declared = response.content_length();
+    if let Some(length) = declared
+        && length > limit
+    {
+        return Err(Body::TooLarge(too_large_error(too_large(length)).await));
+    }
+    let version = response.version();
+    let url = response.url().clone();
+    let headers = std::mem::take(response.headers_mut());
+    // The usual body arrives in one chunk: it is kept as is, without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut received = 0u64;
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(error) => return Err(Body::Cut(error)),
+        };
+        received = received.saturating_add(chunk.len() as u64);
+        if received > limit {
+            return Err(Body::TooLarge(too_large_error(too_large(received)).await));
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            Some(previous) => {
+                let hint = declared.unwrap_or(0).min(limit) as usize;
+                joined.reserve(hint.max(previous.len() + chunk.len()));
+                joined.extend_from_slice(&previous);
+                joined.extend_from_slice(&chunk);
+            }
+            None => joined.extend_from_slice(&chunk),
+        }
+    }
+    let body = first.unwrap_or_else(|| Bytes::from(joined));
+    // The response keeps its URL (errors name it); without one reqwest would parse a
+    // placeholder URL for every response. The builder is the only way to attach it.
+    let mut parts = match http::Response::builder().url(url).body(()) {
+        Ok(carrier) => carrier.into_parts().0,
+        // Nothing was set that the builder could refuse; still, never panic.
+        Err(_) => http::Response::new(()).into_parts().0,
+    };
+    parts.status = status;
+    parts.version = version;
+    parts.headers = headers;
+    let rebuilt = http::Response::from_parts(parts, body);
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// The failed result for a body over the cap: a `reqwest::Error` whose source is `cause`
+/// (`exec` can only fail with a `reqwest::Error`, and reqwest makes one of a failing
+/// body). Off the hot path: only a refused body gets here.
+async fn too_large_error(cause: TooLarge) -> reqwest::Result<reqwest::Response> {
+    let status = cause.status;
+    let body = reqwest::Body::wrap_stream(futures::stream::once(async move {
+        Err::<Bytes, TooLarge>(cause)
+    }));
+    let failing = reqwest::Response::from(http::Response::new(body));
+    // Reading a body whose only item is an error fails; the `Ok` arm cannot happen and
+    // gives an empty response of the status rather than a panic.
+    failing.bytes().await.map(|_| {
+        let mut empty = http::Response::new(Bytes::new());
+        *empty.status_mut() = status;
+        reqwest::Response::from(empty)
+    })
 }
 
 fn record(
@@ -480,27 +947,73 @@ fn record(
 mod tests {
     use super::*;
 
+    /// Progenitor's name of an operation: snake case, with a run of capitals as one word
+    /// (`getOAuthConfig` -> `get_oauth_config`).
+    fn progenitor_name(id: &str) -> String {
+        let mut out = String::new();
+        let chars: Vec<char> = id.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if c.is_ascii_uppercase() && !prev_upper {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
     #[test]
-    fn every_operation_of_the_spec_has_a_route() {
-        let routes = routes();
-        assert_eq!(routes.len(), 35);
+    fn every_generated_name_finds_its_own_row_of_the_table() {
+        for op in OPERATIONS {
+            let name = progenitor_name(op.id);
+            assert_eq!(operation(&name).map(|o| o.id), Some(op.id), "{name}");
+        }
         assert_eq!(
-            routes["invoke_tools_batch"].path,
-            "/api/v1/tools/invoke/batch"
+            operation("invoke_tools_batch").map(|o| o.path),
+            Some("/api/v1/tools/invoke/batch")
         );
         assert_eq!(
-            routes["get_oauth_config"].path,
-            "/api/v1/tenants/{tenantId}/integrations/{integration}/oauth-config"
+            operation("get_oauth_config").map(|o| o.path),
+            Some("/api/v1/tenants/{tenantId}/integrations/{integration}/oauth-config")
         );
-        let streaming: Vec<&str> = {
-            let mut v: Vec<&str> = routes
-                .iter()
-                .filter(|(_, r)| r.streaming)
-                .map(|(k, _)| k.as_str())
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(streaming, ["invoke_tool_stream", "stream_events"]);
+        assert_eq!(
+            operation("invoke_tool").map(|o| o.retry),
+            Some(RetryClass::Keyed)
+        );
+        assert_eq!(
+            operation("select_tools").map(|o| o.retry),
+            Some(RetryClass::Safe)
+        );
+        assert!(operation("invoke_tool_x").is_none());
+        assert!(operation("invoke_too").is_none());
+    }
+
+    #[test]
+    fn which_failures_prove_nothing_was_processed() {
+        let none = HeaderMap::new();
+        let mut waits = HeaderMap::new();
+        waits.insert("retry-after", HeaderValue::from_static("1"));
+        let code = |c| reqwest::StatusCode::from_u16(c).unwrap_or_default();
+        assert_eq!(status_failure(code(429), &none), Failure::NotProcessed);
+        assert_eq!(status_failure(code(408), &none), Failure::NotProcessed);
+        assert_eq!(status_failure(code(503), &waits), Failure::NotProcessed);
+        for c in [500, 502, 503, 504] {
+            assert_eq!(status_failure(code(c), &none), Failure::Ambiguous, "{c}");
+        }
+    }
+
+    #[test]
+    fn a_declared_answer_is_not_overridden_by_what_is_learned() {
+        let mut honoured = HeaderMap::new();
+        honoured.insert(HONOURED_HEADER, HeaderValue::from_static("honoured"));
+        let learned = KeyHonour::default();
+        assert_eq!(learned.known(), None);
+        learned.learn(&HeaderMap::new());
+        assert_eq!(learned.known(), None, "absence proves nothing");
+        learned.learn(&honoured);
+        assert_eq!(learned.known(), Some(true));
+        let declared = KeyHonour::declared(false);
+        declared.learn(&honoured);
+        assert_eq!(declared.known(), Some(false));
     }
 }

@@ -330,6 +330,12 @@ async fn invocation_errors_carry_the_tool_and_only_opted_in_parameters() {
         .invoke("notes.add_note", json!({"token": "s3cr3t-value"}))
         .await
         .unwrap_err();
+    // A 502 leaves open whether the tool ran (tests/facade_exactly_once.rs): the
+    // invocation error is the source of `OutcomeUnknown`.
+    let error = match error {
+        Error::OutcomeUnknown { source, .. } => *source,
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    };
     match &error {
         Error::ToolInvocation {
             tool_id,
@@ -349,7 +355,10 @@ async fn invocation_errors_carry_the_tool_and_only_opted_in_parameters() {
         .parameters_in_errors(true)
         .await
         .unwrap_err();
-    let Error::ToolInvocation { parameters, .. } = &error else {
+    let Error::OutcomeUnknown { source, .. } = &error else {
+        panic!("{error:?}")
+    };
+    let Error::ToolInvocation { parameters, .. } = source.as_ref() else {
         panic!("{error:?}")
     };
     assert_eq!(

@@ -58,7 +58,8 @@ async fn a_post_is_retried_with_one_idempotency_key_and_counted_attempts() {
         &server,
         "POST",
         "/api/v1/tools/invoke",
-        ResponseTemplate::new(503),
+        // With Retry-After the gateway says it did not start: a keyed call may retry.
+        ResponseTemplate::new(503).insert_header("Retry-After", "0"),
         2,
         invoke_ok(),
     )

@@ -217,3 +217,146 @@ async fn event_data_that_is_not_json_is_a_decode_error() {
         matches!(&events[0], Err(Error::Decode { body_excerpt, .. }) if body_excerpt == "{oops")
     );
 }
+
+/// Serves one request with `response` written as it is (status line, headers and body),
+/// then closes the connection: a body cut wherever `response` ends.
+async fn raw_server(response: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buffer[..n]);
+        }
+        socket.write_all(&response).await.unwrap();
+        socket.flush().await.unwrap();
+    });
+    address
+}
+
+/// A chunked response whose one chunk is `body`, without the final chunk.
+fn cut_chunked(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// A response framed by the end of the connection, whose body is `body`.
+fn until_close(body: &str) -> Vec<u8> {
+    format!("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n{body}")
+        .into_bytes()
+}
+
+async fn invoke_all(address: &str) -> Vec<Result<InvocationEvent, Error>> {
+    client(address)
+        .tools()
+        .invoke_stream("math.count_primes", serde_json::json!({"limit": 10}))
+        .await
+        .unwrap()
+        .collect()
+        .await
+}
+
+fn assert_ended_without_result(events: &[Result<InvocationEvent, Error>], received: usize) {
+    assert_eq!(events.len(), received + 1, "{events:?}");
+    assert!(events[..received].iter().all(Result::is_ok), "{events:?}");
+    match events.last() {
+        Some(Err(error)) => {
+            assert_eq!(error.kind(), "StreamEnded", "{error:?}");
+            assert!(
+                !error.is_transient(),
+                "the tool may have run: not transient"
+            );
+            let shown = error.to_string();
+            assert!(shown.contains("may have run"), "{shown}");
+            assert!(shown.contains(&format!("{received} event")), "{shown}");
+        }
+        other => panic!("expected StreamEnded, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_streamed_invocation_that_ends_without_its_result_ends_with_an_error() {
+    let progress = "event: progress\ndata: {\"progress\":1}\n\n";
+    // A clean end after an event.
+    let (address, _server) = chunked_server(vec![progress.as_bytes().to_vec()], false).await;
+    assert_ended_without_result(&invoke_all(&address).await, 1);
+    // An empty body.
+    let (address, _server) = chunked_server(Vec::new(), false).await;
+    assert_ended_without_result(&invoke_all(&address).await, 0);
+    // Cut mid-line, in a chunked body and in one framed by the connection's end.
+    let cut = format!("{progress}event: result\ndata: {{\"toolId\":\"math.co");
+    let address = raw_server(cut_chunked(&cut)).await;
+    assert_ended_without_result(&invoke_all(&address).await, 1);
+    let address = raw_server(until_close(&cut)).await;
+    assert_ended_without_result(&invoke_all(&address).await, 1);
+}
+
+#[tokio::test]
+async fn a_cut_event_stream_ends_with_an_error_not_a_clean_end() {
+    let deployment = "event: deployment\ndata: {\"deploymentId\":\"dep-1\",\"name\":\"n\",\"status\":\"running\"}\n\n";
+    let cut = format!("{deployment}event: server\ndata: {{\"name\":");
+    for response in [cut_chunked(&cut), until_close(&cut)] {
+        let address = raw_server(response).await;
+        let events: Vec<_> = client(&address)
+            .events()
+            .subscribe()
+            .await
+            .unwrap()
+            .collect()
+            .await;
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(matches!(events[0], Ok(GatewayEvent::Deployment(_))));
+        assert!(events[1].is_err(), "{:?}", events[1]);
+    }
+}
+
+#[tokio::test]
+async fn a_line_past_the_cap_stops_the_stream_without_waiting_for_its_end() {
+    // One line longer than the cap, then silence: the stream must not wait (and buffer)
+    // for the rest of the line, nor end with the idle timeout.
+    let long = format!("data: {}", "x".repeat(connectors::sse::MAX_EVENT_BYTES + 1));
+    let pieces = split(&long, &[long.len() / 2]);
+    let (address, _server) = chunked_server(pieces, true).await;
+    let events: Vec<_> = client(&address)
+        .events()
+        .subscribe()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 1);
+    match &events[0] {
+        Err(error) => assert_eq!(error.kind(), "EventTooLarge", "{error:?}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_event_past_the_cap_of_many_short_lines_stops_the_stream() {
+    let line = format!("data: {}\n", "y".repeat(1000));
+    let lines = connectors::sse::MAX_EVENT_BYTES / 1000 + 2;
+    let body = format!(
+        "event: progress\ndata: {{\"progress\":1}}\n\n{}",
+        line.repeat(lines)
+    );
+    let (address, _server) = chunked_server(vec![body.into_bytes()], true).await;
+    let events = invoke_all(&address).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(matches!(events[0], Ok(InvocationEvent::Progress(_))));
+    match &events[1] {
+        Err(error @ Error::StreamEnded { .. }) => {
+            let cause = std::error::Error::source(error).expect("the cause");
+            assert!(cause.to_string().contains("larger than"), "{cause}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,660 @@
+//! Exactly once: which failures the transport retries for safe and for keyed operations
+//! (`x-connectors-retry` in openapi.yaml), how it learns whether the gateway honours
+//! idempotency keys, and the cap on response bodies. Against real local servers: wiremock,
+//! and a small scripted HTTP/1.1 server for bodies cut in the middle. Assertions are on
+//! request counts, headers and values, never on durations.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{KEY, TENANT, ok};
+use connectors::{Connectors, ConnectorsBuilder, Error, RetryPolicy};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const INVOKE: &str = "/api/v1/tools/invoke";
+const LIST: &str = "/api/v1/tools/list";
+/// A tool argument value: a secret that must not show in any error.
+const ARGUMENT: &str = "s3cr3t-argument-value";
+
+fn invoke_body() -> Value {
+    ok(json!({
+        "toolId": "math.evaluate", "result": {"content": [{"type": "text", "text": "14"}]},
+        "performance": {"latency_ms": 3}
+    }))
+}
+
+fn list_body() -> Value {
+    ok(json!({"tools": [], "pagination": {"total": 0, "limit": 100, "offset": 0}}))
+}
+
+fn service_info(idempotency_keys: Option<bool>) -> Value {
+    let mut data = json!({"name": "MCP Gateway", "version": "1.0.0", "status": "operational"});
+    if let Some(honoured) = idempotency_keys {
+        data["capabilities"] = json!({"idempotencyKeys": honoured});
+    }
+    ok(data)
+}
+
+/// A client of `uri` with millisecond backoff and two retries.
+fn builder_of(uri: &str) -> ConnectorsBuilder {
+    Connectors::builder()
+        .base_url(uri)
+        .api_key(KEY)
+        .tenant_id(TENANT)
+        .max_retries(2)
+        .retry_policy(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(2)),
+        )
+}
+
+fn client_of(uri: &str) -> Connectors {
+    builder_of(uri).build().expect("client")
+}
+
+async fn invoke(client: &Connectors) -> connectors::Result<connectors::tools::ToolResult> {
+    client
+        .tools()
+        .invoke("math.evaluate", json!({"expression": ARGUMENT}))
+        .await
+}
+
+// ------------------------------------------------------------ a scripted HTTP server
+
+/// One request as the scripted server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path: String,
+    headers: HashMap<String, String>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
+/// How the scripted server answers one request.
+enum Reply {
+    /// The whole answer, with a `Content-Length`.
+    Full(u16, Vec<(&'static str, &'static str)>, Value),
+    /// Headers announcing the whole body, then half of it, then the connection closes.
+    Cut(u16, Vec<(&'static str, &'static str)>, Value),
+    /// No `Content-Length`: the body is `size` bytes sent until the connection closes.
+    Unsized(u16, usize),
+}
+
+type Script = Arc<dyn Fn(&Seen, usize) -> Reply + Send + Sync>;
+
+/// An HTTP/1.1 server on 127.0.0.1 that answers each request by `script(request, n)`,
+/// `n` counting the earlier requests to the same path, one request per connection.
+struct Scripted {
+    uri: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Scripted {
+    async fn start(script: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let uri = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let script: Script = Arc::new(script);
+        let log = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, log.clone(), script.clone()));
+            }
+        });
+        Scripted { uri, seen }
+    }
+
+    fn requests(&self, path: &str) -> Vec<Seen> {
+        let seen = self.seen.lock().unwrap();
+        seen.iter().filter(|s| s.path == path).cloned().collect()
+    }
+}
+
+async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: Script) {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next().unwrap_or_default().split(' ');
+    let method = request_line.next().unwrap_or_default().to_string();
+    let target = request_line.next().unwrap_or_default();
+    let path = target.split('?').next().unwrap_or_default().to_string();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    while buffer.len() < head_end + length {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let request = Seen {
+        method,
+        path,
+        headers,
+    };
+    let index = {
+        let mut seen = seen.lock().unwrap();
+        let index = seen.iter().filter(|s| s.path == request.path).count();
+        seen.push(request.clone());
+        index
+    };
+    let head = |status: u16, extra: &[(&str, &str)], length: Option<usize>| {
+        let mut text = format!(
+            "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\nconnection: close\r\n"
+        );
+        if let Some(length) = length {
+            text.push_str(&format!("content-length: {length}\r\n"));
+        }
+        for (name, value) in extra {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        text.push_str("\r\n");
+        text.into_bytes()
+    };
+    let mut out = Vec::new();
+    match script(&request, index) {
+        Reply::Full(status, extra, body) => {
+            let body = body.to_string();
+            out.extend(head(status, &extra, Some(body.len())));
+            out.extend_from_slice(body.as_bytes());
+        }
+        Reply::Cut(status, extra, body) => {
+            let body = body.to_string();
+            out.extend(head(status, &extra, Some(body.len())));
+            out.extend_from_slice(&body.as_bytes()[..body.len() / 2]);
+        }
+        Reply::Unsized(status, size) => {
+            out.extend(head(status, &[], None));
+            out.extend(std::iter::repeat_n(b' ', size));
+        }
+    }
+    let _ = stream.write_all(&out).await;
+    let _ = stream.flush().await;
+    let _ = stream.shutdown().await;
+}
+
+fn keys(requests: &[Seen]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| r.header("idempotency-key").expect("a key").to_string())
+        .collect()
+}
+
+fn assert_secret_free(error: &Error) {
+    for text in [format!("{error}"), format!("{error:?}")] {
+        assert!(!text.contains(KEY), "{text}");
+        assert!(!text.contains(ARGUMENT), "{text}");
+    }
+}
+
+// ------------------------------------------------------------ safe operations
+
+#[tokio::test]
+async fn a_body_cut_while_read_is_retried_for_a_safe_read() {
+    let server = Scripted::start(|seen, n| match (seen.path.as_str(), n) {
+        (LIST, 0) => Reply::Cut(200, vec![], list_body()),
+        _ => Reply::Full(200, vec![], list_body()),
+    })
+    .await;
+    let page = client_of(&server.uri)
+        .tools()
+        .list()
+        .await
+        .expect("the retry succeeds");
+    assert!(page.items.is_empty());
+    let requests = server.requests(LIST);
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].header("x-connectors-attempt"), Some("2"));
+    assert!(
+        server.requests("/").is_empty(),
+        "a safe read needs no probe"
+    );
+}
+
+// ------------------------------------------------------------ keyed operations
+
+#[tokio::test]
+async fn a_cut_invocation_on_a_gateway_without_the_capability_is_outcome_unknown_once() {
+    let server = Scripted::start(|seen, _| match seen.path.as_str() {
+        INVOKE => Reply::Cut(200, vec![], invoke_body()),
+        _ => Reply::Full(200, vec![], service_info(None)),
+    })
+    .await;
+    let error = invoke(&client_of(&server.uri)).await.unwrap_err();
+    let requests = server.requests(INVOKE);
+    assert_eq!(requests.len(), 1, "not retried: the tool may have run");
+    let sent_key = keys(&requests).remove(0);
+    match &error {
+        Error::OutcomeUnknown {
+            operation,
+            idempotency_key,
+            attempts,
+            source,
+        } => {
+            assert_eq!(operation, "invokeTool");
+            assert_eq!(idempotency_key.as_deref(), Some(sent_key.as_str()));
+            assert_eq!(*attempts, 1);
+            assert_eq!(source.kind(), "Connection");
+        }
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    }
+    assert!(!error.is_transient());
+    assert_eq!(error.kind(), "OutcomeUnknown");
+    let text = error.to_string();
+    assert!(text.contains("may have run"), "{text}");
+    assert!(
+        text.contains(&sent_key),
+        "says which key to re-send with: {text}"
+    );
+    assert_secret_free(&error);
+    assert_eq!(server.requests("/").len(), 1, "asked GET / once");
+}
+
+#[tokio::test]
+async fn a_gateway_that_says_it_honours_keys_gets_the_retry_with_the_same_key() {
+    let honoured = || vec![("connectors-idempotency", "honoured")];
+    let server = Scripted::start(move |seen, n| match (seen.path.as_str(), n) {
+        (INVOKE, 0) => Reply::Cut(200, honoured(), invoke_body()),
+        (INVOKE, _) => Reply::Full(200, honoured(), invoke_body()),
+        _ => Reply::Full(500, vec![], json!({})),
+    })
+    .await;
+    let client = client_of(&server.uri);
+    let result = invoke(&client).await.expect("retried");
+    assert_eq!(result.text(), "14");
+    let requests = server.requests(INVOKE);
+    assert_eq!(requests.len(), 2);
+    let keys = keys(&requests);
+    assert_eq!(keys[0], keys[1], "the same key on the retry");
+    assert!(
+        server.requests("/").is_empty(),
+        "the header said it: no probe"
+    );
+    assert_eq!(client.idempotency_keys_honoured(), Some(true));
+}
+
+#[tokio::test]
+async fn the_get_root_capability_allows_the_retry_and_is_asked_once_per_client() {
+    let server = Scripted::start(|seen, n| match (seen.path.as_str(), n % 2) {
+        (INVOKE, 0) => Reply::Cut(200, vec![], invoke_body()),
+        (INVOKE, _) => Reply::Full(200, vec![], invoke_body()),
+        _ => Reply::Full(200, vec![], service_info(Some(true))),
+    })
+    .await;
+    let client = client_of(&server.uri);
+    invoke(&client).await.expect("retried after the probe");
+    // A clone shares what was learned: its cut call is retried without asking again.
+    invoke(&client.clone()).await.expect("retried");
+    let requests = server.requests(INVOKE);
+    assert_eq!(requests.len(), 4);
+    let keys = keys(&requests);
+    assert_eq!(keys[0], keys[1]);
+    assert_eq!(keys[2], keys[3]);
+    assert_ne!(keys[0], keys[2], "two logical calls, two keys");
+    let probes = server.requests("/");
+    assert_eq!(probes.len(), 1, "GET / at most once per client");
+    assert_eq!(probes[0].method, "GET");
+}
+
+#[tokio::test]
+async fn a_500_on_a_keyed_call_to_a_gateway_that_ignores_keys_is_outcome_unknown_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(500).set_body_json(common::err("INTERNAL", "boom")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(service_info(Some(false))))
+        .mount(&server)
+        .await;
+    let client = client_of(&server.uri());
+    let error = client
+        .tools()
+        .invoke("math.evaluate", json!({"expression": ARGUMENT}))
+        .idempotency_key("caller-key-1")
+        .await
+        .unwrap_err();
+    match &error {
+        Error::OutcomeUnknown {
+            idempotency_key,
+            attempts,
+            source,
+            ..
+        } => {
+            assert_eq!(idempotency_key.as_deref(), Some("caller-key-1"));
+            assert_eq!(*attempts, 1);
+            assert_eq!(source.status().map(|s| s.as_u16()), Some(500));
+        }
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    }
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(error.code(), Some("INTERNAL"));
+    assert!(!error.is_transient());
+    assert_secret_free(&error);
+    // A second call learns nothing new and asks nothing again.
+    invoke(&client).await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(count(INVOKE), 2, "one attempt per call");
+    assert_eq!(count("/"), 1, "the answer `false` is cached");
+    assert_eq!(client.idempotency_keys_honoured(), Some(false));
+}
+
+#[tokio::test]
+async fn a_timeout_after_sending_a_keyed_call_is_outcome_unknown() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(invoke_body())
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(service_info(None)))
+        .mount(&server)
+        .await;
+    let client = builder_of(&server.uri())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = invoke(&client).await.unwrap_err();
+    match &error {
+        Error::OutcomeUnknown { source, .. } => assert_eq!(source.kind(), "Timeout"),
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    }
+    let requests = server.received_requests().await.unwrap();
+    let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(count(INVOKE), 1);
+}
+
+#[tokio::test]
+async fn failures_that_prove_nothing_ran_are_retried_for_keyed_calls() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after-ms", "1"))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(200).set_body_json(invoke_body()))
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    invoke(&client_of(&server.uri()))
+        .await
+        .expect("503 with Retry-After, then 429, then the answer");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3, "no GET / needed: {requests:?}");
+
+    // Connection refused: nothing was sent, so the keyed call is retried.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let error = invoke(&client_of(&format!("http://127.0.0.1:{port}")))
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Connection { attempts, .. } => assert_eq!(*attempts, 3),
+        other => panic!("expected a connection error after 3 attempts, got {other:?}"),
+    }
+    assert!(error.is_transient(), "nothing ran: re-sending is safe");
+}
+
+#[tokio::test]
+async fn a_503_without_retry_after_on_a_keyed_call_is_ambiguous() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    // No GET / route: the gateway answers 404, which says it advertises nothing.
+    let error = invoke(&client_of(&server.uri())).await.unwrap_err();
+    assert_eq!(error.kind(), "OutcomeUnknown", "{error:?}");
+    let requests = server.received_requests().await.unwrap();
+    let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(count(INVOKE), 1);
+    assert_eq!(count("/"), 1);
+}
+
+#[tokio::test]
+async fn an_opt_in_retries_an_ambiguous_failure_blindly_with_the_same_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(200).set_body_json(invoke_body()))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = client_of(&server.uri());
+    client
+        .tools()
+        .invoke("math.evaluate", json!({}))
+        .retry_ambiguous(true)
+        .await
+        .expect("retried as asked");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2, "no probe when the caller opted in");
+    let key = |i: usize| requests[i].headers.get("idempotency-key").cloned();
+    assert!(key(0).is_some());
+    assert_eq!(key(0), key(1));
+    assert_eq!(client.idempotency_keys_honoured(), None, "nothing learned");
+
+    // The same through `RequestOptions`, for any keyed operation.
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"name": "notes"}))))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    client_of(&server.uri())
+        .with_options(connectors::RequestOptions::new().retry_ambiguous(true))
+        .mcp()
+        .remove("notes")
+        .await
+        .expect("retried as asked");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_declaration_in_the_builder_wins_and_nothing_is_asked() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(ResponseTemplate::new(200).set_body_json(invoke_body()))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let honoured = builder_of(&server.uri())
+        .idempotency_keys_honoured(true)
+        .build()
+        .unwrap();
+    invoke(&honoured).await.expect("retried: declared honoured");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(500).insert_header("Connectors-Idempotency", "honoured"),
+        )
+        .mount(&server)
+        .await;
+    let ignored = builder_of(&server.uri())
+        .idempotency_keys_honoured(false)
+        .build()
+        .unwrap();
+    let error = invoke(&ignored).await.unwrap_err();
+    assert_eq!(error.kind(), "OutcomeUnknown");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(ignored.idempotency_keys_honoured(), Some(false));
+}
+
+#[tokio::test]
+async fn used_up_retries_on_a_gateway_that_honours_keys_still_hand_out_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(
+            ResponseTemplate::new(504).insert_header("connectors-idempotency", "honoured"),
+        )
+        .mount(&server)
+        .await;
+    let error = invoke(&client_of(&server.uri())).await.unwrap_err();
+    match &error {
+        Error::OutcomeUnknown {
+            attempts,
+            idempotency_key,
+            ..
+        } => {
+            assert_eq!(*attempts, 3);
+            assert!(idempotency_key.is_some());
+        }
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    }
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+}
+
+// ------------------------------------------------------------ body caps
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_a_typed_error_and_not_retried() {
+    // Declared by Content-Length: refused before reading.
+    let server = MockServer::start().await;
+    let big = ok(
+        json!({"tools": [], "pagination": {"total": 0, "limit": 100, "offset": 0},
+        "padding": "x".repeat(4096)}),
+    );
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(ResponseTemplate::new(200).set_body_json(big))
+        .mount(&server)
+        .await;
+    let client = builder_of(&server.uri())
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    assert_eq!(client.config().max_response_bytes(), 1024);
+    let error = client.tools().list().await.unwrap_err();
+    match &error {
+        Error::ResponseTooLarge {
+            limit,
+            received_at_least,
+            status,
+        } => {
+            assert_eq!(*limit, 1024);
+            assert!(*received_at_least > 1024);
+            assert_eq!(status.as_u16(), 200);
+        }
+        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    }
+    assert!(!error.is_transient());
+    assert_eq!(error.kind(), "ResponseTooLarge");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // Without a length (read until the connection closes): stopped past the cap. An
+    // error body is capped too.
+    let server = Scripted::start(|seen, _| match seen.path.as_str() {
+        LIST => Reply::Unsized(200, 64 * 1024),
+        _ => Reply::Unsized(400, 64 * 1024),
+    })
+    .await;
+    let client = builder_of(&server.uri)
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let error = client.tools().list().await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 1024, .. }),
+        "{error:?}"
+    );
+    let error = client.health().check().await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 1024, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.requests(LIST).len(), 1);
+}
+
+#[tokio::test]
+async fn the_cap_comes_from_the_environment_and_a_bad_value_is_refused() {
+    let client = Connectors::builder()
+        .with_env_vars([("CONNECTORS_MAX_RESPONSE_BYTES", "2048")])
+        .build()
+        .unwrap();
+    assert_eq!(client.config().max_response_bytes(), 2048);
+    let default = Connectors::builder().build().unwrap();
+    assert_eq!(default.config().max_response_bytes(), 32 * 1024 * 1024);
+    let error = Connectors::builder()
+        .with_env_vars([("CONNECTORS_MAX_RESPONSE_BYTES", "lots")])
+        .build()
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("CONNECTORS_MAX_RESPONSE_BYTES"),
+        "{error}"
+    );
+}
