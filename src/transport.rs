@@ -528,6 +528,9 @@ async fn attempts(
     let deadline = policy.deadline.map(|d| Instant::now() + d);
     let max_retries = policy.retry.get_max_retries();
     let mut retries_done = 0u32;
+    // Whether an earlier attempt of a keyed call failed after the request may have been
+    // processed: then no later failure can prove that it did not run.
+    let mut may_have_run = false;
     loop {
         let attempt = retries_done + 1;
         if let Some(value) = header_value(&attempt.to_string()) {
@@ -596,7 +599,7 @@ async fn attempts(
                         deadline_hit: true,
                         ..End::new(Err(error), unknown)
                     };
-                    return finish(end, attempt, probe);
+                    return finish(settle(end, may_have_run), attempt, probe);
                 }
                 match policy.retry.after_failure(&error, retries_done) {
                     Decision::Retry(wait) => Err(Failed {
@@ -617,11 +620,12 @@ async fn attempts(
             }
         };
         let failed = match step {
-            Ok(end) => return finish(end, attempt, probe),
+            Ok(end) => return finish(settle(end, may_have_run), attempt, probe),
             Err(failed) => failed,
         };
 
         let ambiguous = call.keyed && failed.failure == Failure::Ambiguous;
+        may_have_run |= ambiguous;
         if ambiguous && !may_repeat(client, policy, deadline).await {
             tracing::info!(
                 attempt,
@@ -629,11 +633,11 @@ async fn attempts(
                 "not retrying: the operation may have run and the gateway is not known to honour idempotency keys"
             );
             let end = stop(failed.result, call, policy, true).await;
-            return finish(end, attempt, probe);
+            return finish(settle(end, may_have_run), attempt, probe);
         }
         let Some(again) = next else {
             let end = stop(failed.result, call, policy, ambiguous).await;
-            return finish(end, attempt, probe);
+            return finish(settle(end, may_have_run), attempt, probe);
         };
         if let Some(deadline) = deadline
             && Instant::now() + failed.wait >= deadline
@@ -641,7 +645,7 @@ async fn attempts(
             tracing::debug!("the deadline leaves no time for another attempt");
             let mut end = stop(failed.result, call, policy, ambiguous).await;
             end.deadline_hit = true;
-            return finish(end, attempt, probe);
+            return finish(settle(end, may_have_run), attempt, probe);
         }
         tracing::info!(
             attempt,
@@ -735,6 +739,26 @@ async fn stop(
         }
         result => End::new(result, unknown),
     }
+}
+
+/// A call that ends in a failure that proves nothing (429, 408, a 5xx, a transport
+/// error) after an earlier attempt may have run: its outcome is unknown, whatever the
+/// last attempt met. A success or another 4xx is the gateway's definite answer (a
+/// gateway that honours keys replays a finished run and holds back a running one).
+fn settle(mut end: End, may_have_run: bool) -> End {
+    if may_have_run {
+        let inconclusive = match &end.result {
+            Err(_) => true,
+            Ok(response) => {
+                let status = response.status();
+                status.is_server_error()
+                    || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+                    || status == reqwest::StatusCode::REQUEST_TIMEOUT
+            }
+        };
+        end.unknown |= inconclusive;
+    }
+    end
 }
 
 fn finish(

@@ -579,6 +579,44 @@ async fn used_up_retries_on_a_gateway_that_honours_keys_still_hand_out_the_key()
     assert_eq!(requests.len(), 3);
 }
 
+#[tokio::test]
+async fn a_rate_limit_after_an_attempt_that_may_have_run_is_still_outcome_unknown() {
+    // Found by the 10,000-call fault run: the first attempt may have run (a 502), every
+    // retry met a 429; reporting RateLimited would invite a retry with a new key.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(
+            ResponseTemplate::new(502).insert_header("connectors-idempotency", "honoured"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(INVOKE))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "0")
+                .set_body_json(json!({"error": "Rate Limit Exceeded", "retryAfter": 0})),
+        )
+        .mount(&server)
+        .await;
+    let error = invoke(&client_of(&server.uri())).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::OutcomeUnknown {
+                attempts: 3,
+                idempotency_key: Some(_),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(!error.is_transient());
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
 // ------------------------------------------------------------ body caps
 
 #[tokio::test]

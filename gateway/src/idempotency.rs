@@ -510,6 +510,29 @@ mod tests {
         }
     }
 
+    /// Not a check but a measurement, run by hand: what one new keyed request costs the
+    /// store (lookup, then storing its response) with 10 and with 1,000,000 keys held
+    /// (the store is then full, so each request also evicts the oldest); the small store
+    /// grows by the 2,000 measured requests.
+    /// `cargo test --workspace --all-features --release --lib store_cost -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a measurement, run by hand"]
+    fn store_cost_with_10_and_1m_keys_held() {
+        const ROUNDS: usize = 2_000;
+        for held in [10, MAX_ENTRIES] {
+            let store = Arc::new(IdempotencyStore::new(Duration::from_secs(3600)));
+            for i in 0..held {
+                run_ticket(&store, &format!("held-{i}"), 1).finish(Some(stored("x")));
+            }
+            let started = Instant::now();
+            for i in 0..ROUNDS {
+                run_ticket(&store, &format!("new-{i}"), 1).finish(Some(stored("x")));
+            }
+            let per_request = started.elapsed().as_nanos() as f64 / ROUNDS as f64;
+            println!("{held:>9} keys held: {per_request:.0} ns per new keyed request");
+        }
+    }
+
     #[test]
     fn stores_replays_and_refuses_another_body() {
         let store = Arc::new(IdempotencyStore::new(Duration::from_secs(60)));
