@@ -187,9 +187,36 @@ async fn all_cases(client: &Connectors, guard: &Guard, cases: &mut Cases) -> Res
 
     heading("Calls that did not get an answer");
 
+    // A server that accepts connections and never answers: a read that times out.
+    let silent = silent_server().await?;
+    let waiting = Connectors::builder()
+        .base_url(format!("http://{silent}"))
+        .timeout(Duration::from_millis(200))
+        .max_retries(1)
+        .build()?;
+    let checked = waiting.health().check().await;
+    cases.check(
+        "Timeout",
+        "a 200 ms timeout on a server that never answers",
+        checked,
+        |e| match e {
+            Error::Timeout {
+                attempts,
+                deadline_exceeded,
+                ..
+            } => Some(format!(
+                "attempts: {attempts}, deadline exceeded: {deadline_exceeded}, transient: {}",
+                e.is_transient()
+            )),
+            _ => None,
+        },
+    );
+
     let has_math = client.tools().get("math.evaluate").await.is_ok();
     if has_math {
-        // A slow call (a prime count) with a very short per-call timeout, no retries.
+        // A tool call that outlives its timeout may still run on the gateway: the client
+        // does not say "timeout" (which invites a retry with a new key) but hands out the
+        // key to re-send with.
         let impatient = client.with_options(
             RequestOptions::new()
                 .timeout(Duration::from_millis(20))
@@ -200,23 +227,24 @@ async fn all_cases(client: &Connectors, guard: &Guard, cases: &mut Cases) -> Res
             .invoke("math.count_primes", json!({"n": 50_000_000}))
             .await;
         cases.check(
-            "Timeout",
+            "OutcomeUnknown",
             "a 20 ms timeout on a long prime count",
             counted,
             |e| match e {
-                Error::Timeout {
+                Error::OutcomeUnknown {
+                    idempotency_key,
                     attempts,
-                    deadline_exceeded,
                     ..
                 } => Some(format!(
-                    "attempts: {attempts}, deadline exceeded: {deadline_exceeded}, transient: {}",
+                    "attempts: {attempts}, re-send with key {}, transient: {}",
+                    idempotency_key.as_deref().unwrap_or("?"),
                     e.is_transient()
                 )),
                 _ => None,
             },
         );
     } else {
-        cases.skip("Timeout", "the gateway has no math server");
+        cases.skip("OutcomeUnknown", "the gateway has no math server");
     }
 
     // A port nobody listens on (bound, then released).
@@ -372,6 +400,21 @@ fn key_of(guard: &Guard) -> Vec<(String, String)> {
 }
 
 /// Serves a small HTML page: 200 for `/health`, 404 for everything else.
+/// A local server that accepts connections, reads the request and never answers.
+async fn silent_server() -> std::io::Result<std::net::SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut sink = vec![0; 8192];
+                while matches!(socket.read(&mut sink).await, Ok(n) if n > 0) {}
+            });
+        }
+    });
+    Ok(address)
+}
+
 async fn html_server() -> std::io::Result<std::net::SocketAddr> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
