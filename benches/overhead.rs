@@ -39,13 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(7);
     let calls: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
 
-    let unlimited = RateLimitConfig {
-        window_seconds: 60,
-        select: u64::MAX / 2,
-        invoke: u64::MAX / 2,
-        list: u64::MAX / 2,
-        default: u64::MAX / 2,
-    };
+    let unlimited = RateLimitConfig::unlimited();
     let gateway = Gateway::builder().rate_limits(unlimited).spawn().await?;
     let clients = clients(gateway.url(), gateway.api_key(), gateway.tenant_id())?;
 

@@ -45,13 +45,7 @@ impl Run {
     pub async fn invoke_through_faults(self) -> (Vec<Ending>, FaultProxy) {
         let seed = self.seed;
         // The gateway's own quotas stay out of the way: the faults are the proxy's.
-        let unlimited = RateLimitConfig {
-            window_seconds: 60,
-            select: u64::MAX / 2,
-            invoke: u64::MAX / 2,
-            list: u64::MAX / 2,
-            default: u64::MAX / 2,
-        };
+        let unlimited = RateLimitConfig::unlimited();
         let gateway = Gateway::builder()
             .api_key(KEY, TENANT)
             .profile(self.profile)
