@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use connectors::Error;
 use connectors::api::types;
-use connectors::sse::{EventStream, GatewayEvent};
+use connectors::events::{EventStream, GatewayEvent};
 use connectors::tools::InvocationEvent;
 use futures::StreamExt;
 use serde::Serialize;
