@@ -33,7 +33,6 @@ const _: () = {
 #[cfg(feature = "blocking")]
 const _: () = {
     send_sync::<crate::blocking::Connectors>();
-    send_sync::<crate::blocking::Deployment>();
 };
 
 /// The futures of every area and the streams they hand out are `Send`.
@@ -63,18 +62,20 @@ fn futures_and_streams_are_send(client: &Connectors) {
         )
         .into_future(),
     );
-    let server = mcp.get("notes");
+    let server = mcp.server("notes");
     send(&server.info());
     send(&server.tools());
     send(&server.health());
     send(&server.call("add_note", json!({})));
 
-    let deployment = client.deployments().get("dep-1");
+    let deployment = client.deployments().deployment("dep-1");
     send(&deployment.status());
     send(&deployment.logs());
     send(&deployment.events());
     send(&deployment.wait_until_ready(Duration::from_secs(1)));
-    send(&client.deployments().list(None, None, None));
+    send(&client.deployments().get("dep-1"));
+    send(&client.deployments().list().into_future());
+    send(&client.deployments().list().stream());
 
     let health = client.health();
     send(&health.check());
@@ -82,8 +83,8 @@ fn futures_and_streams_are_send(client: &Connectors) {
     send(&health.ready());
 
     let identities = client.identities();
-    send(&identities.list(None, None, None));
-    send(&identities.stream(None));
+    send(&identities.list().into_future());
+    send(&identities.list().stream());
     send(&identities.get("id"));
 
     send(&client.events().subscribe());

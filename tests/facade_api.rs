@@ -185,7 +185,7 @@ async fn invoke_fills_in_the_integration_and_the_tenant() {
     assert!(!result.is_error());
 
     // The same call through a server handle, by tool name.
-    let handle = client.mcp().get("github");
+    let handle = client.mcp().server("github");
     let result = handle
         .call("createPullRequest", json!({"repo": "o/r", "title": "t"}))
         .await
@@ -323,7 +323,7 @@ async fn server_handles_list_tools_and_health() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let math = client.mcp().get("math");
+    let math = client.mcp().server("math");
     let tools = math.tools().await.unwrap();
     assert_eq!(tools[0].tool_id, "math.evaluate");
     assert_eq!(
@@ -415,7 +415,7 @@ async fn a_failed_deployment_reports_its_error_and_last_log_lines() {
         .await;
     let error = client(&server)
         .deployments()
-        .get("dep-2")
+        .deployment("dep-2")
         .wait_until_ready(Duration::from_secs(5))
         .await
         .unwrap_err();
@@ -446,7 +446,7 @@ async fn waiting_ends_with_a_distinct_timeout_error() {
         .await;
     let error = client(&server)
         .deployments()
-        .get("dep-3")
+        .deployment("dep-3")
         .poll_interval(Duration::from_millis(5))
         .wait_until_ready(Duration::from_millis(30))
         .await
@@ -487,6 +487,8 @@ async fn health_check_and_readiness() {
 #[cfg(feature = "blocking")]
 #[test]
 fn the_blocking_client_makes_the_same_calls() {
+    use connectors::blocking::prelude::*;
+
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(MockServer::start());
     rt.block_on(
@@ -506,12 +508,13 @@ fn the_blocking_client_makes_the_same_calls() {
             .mount(&server),
     );
     let client = connectors::blocking::Connectors::build(common::builder(&server)).unwrap();
-    let selection = client.tools().select("q").max_tools(3).send().unwrap();
+    let selection = client.tools().select("q").max_tools(3).wait().unwrap();
     assert_eq!(selection.tool_ids(), ["a.one"]);
     let all: Vec<_> = client
         .tools()
         .list()
-        .iter()
+        .stream()
+        .wait_iter()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(all.len(), 1);
@@ -525,7 +528,13 @@ fn the_blocking_client_makes_the_same_calls() {
             ))
             .mount(&server),
     );
-    let events: Vec<_> = client.events().subscribe().unwrap().collect();
+    let events: Vec<_> = client
+        .events()
+        .subscribe()
+        .wait()
+        .unwrap()
+        .wait_iter()
+        .collect();
     assert_eq!(events.len(), 1, "{events:?}");
     assert!(events[0].is_ok(), "{events:?}");
 
@@ -540,6 +549,6 @@ fn the_blocking_client_makes_the_same_calls() {
             }))))
             .mount(&server),
     );
-    let integrations = client.tenants().integrations().unwrap();
+    let integrations = client.tenants().integrations().wait().unwrap();
     assert_eq!(integrations.integrations, ["github"]);
 }
