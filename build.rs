@@ -189,23 +189,32 @@ fn operation_table(spec: &serde_yaml_ng::Value) -> String {
     format!("&[\n{rows}]\n")
 }
 
-/// Bounds of schemas whose generated type is hand-written (so typify's checks do not
-/// apply to them), as constants for the facade and the gateway to check.
+/// Bounds that the generated types do not check (their type is hand-written, or typify
+/// gets the integer without its bounds), as constants for the facade and the gateway.
 fn limits(spec: &serde_json::Value) -> Result<String, String> {
-    /// (schema, keyword, constant)
-    const LIMITS: &[(&str, &str, &str)] = &[(
-        "OAuthClientSecret",
-        "minLength",
-        "OAUTH_CLIENT_SECRET_MIN_LENGTH",
-    )];
+    /// (schema, under `/components/`, keyword, constant, its type: the generated field's)
+    #[rustfmt::skip] // a table, one row a line
+    const LIMITS: &[(&str, &str, &str, &str)] = &[
+        ("schemas/OAuthClientSecret", "minLength", "OAUTH_CLIENT_SECRET_MIN_LENGTH", "usize"),
+        // typify gets `minimum: 0` (see allow_zero_in_integers), so the facade checks these.
+        ("parameters/Limit/schema", "minimum", "PAGE_SIZE_MIN", "u64"),
+        ("parameters/Limit/schema", "maximum", "PAGE_SIZE_MAX", "u64"),
+        ("schemas/SelectOptions/properties/maxTools", "minimum", "MAX_TOOLS_MIN", "i64"),
+        ("schemas/SelectOptions/properties/maxTools", "maximum", "MAX_TOOLS_MAX", "i64"),
+        ("schemas/SelectOptions/properties/tokenBudget", "minimum", "TOKEN_BUDGET_MIN", "i64"),
+        ("schemas/SelectOptions/properties/tokenBudget", "maximum", "TOKEN_BUDGET_MAX", "i64"),
+        ("schemas/SelectOptions/properties/allowedCategories", "maxItems", "CATEGORIES_MAX", "usize"),
+        ("schemas/BatchInvokeRequest/properties/invocations", "minItems", "BATCH_MIN", "usize"),
+        ("schemas/BatchInvokeRequest/properties/invocations", "maxItems", "BATCH_MAX", "usize"),
+    ];
     let mut code = String::new();
-    for (schema, keyword, constant) in LIMITS {
+    for (schema, keyword, constant, type_) in LIMITS {
         let value = spec
-            .pointer(&format!("/components/schemas/{schema}/{keyword}"))
+            .pointer(&format!("/components/{schema}/{keyword}"))
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| format!("  schema `{schema}` needs an integer `{keyword}`"))?;
         code.push_str(&format!(
-            "/// `{keyword}` of the `{schema}` schema.\npub const {constant}: usize = {value};\n"
+            "/// `{keyword}` of the `{schema}` schema.\npub const {constant}: {type_} = {value};\n"
         ));
     }
     Ok(code)

@@ -50,7 +50,7 @@ async fn basics(client: &Connectors) -> Result<(), BoxError> {
     println!(
         "per attempt: {:?}, retries: {}",
         config.timeout(),
-        config.retry_policy().get_max_retries()
+        config.retry_policy().max_retries
     );
     // A bad setting is an error of `build()`, naming it.
     let refused = Connectors::builder().base_url("localhost:3000").build();

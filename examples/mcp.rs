@@ -137,7 +137,7 @@ async fn mcp(client: &Connectors, guard: &Guard) -> Result<(), BoxError> {
     let removed = client.mcp().remove(SERVER).await;
     used?;
     println!("{}", removed?.message.unwrap_or_else(|| "removed".into()));
-    match client.mcp().get(SERVER).info().await {
+    match client.mcp().server(SERVER).info().await {
         Err(Error::NotFound(_)) => println!("{SERVER} is gone"),
         Ok(info) => return Err(format!("{SERVER} is still there ({})", info.status).into()),
         Err(e) => return Err(e.into()),
@@ -169,7 +169,7 @@ async fn use_server(client: &Connectors, deployment: &Deployment) -> Result<(), 
     );
 
     heading("Its logs (the last 10 lines)");
-    for line in support::offered(deployment.logs_tail(Some(10)).await)?.unwrap_or_default() {
+    for line in support::offered(deployment.logs_tail(10).await)?.unwrap_or_default() {
         println!(
             "  {} {}",
             line.timestamp.format("%H:%M:%S%.3f"),
@@ -178,7 +178,7 @@ async fn use_server(client: &Connectors, deployment: &Deployment) -> Result<(), 
     }
 
     heading("The server and its tools");
-    let server = client.mcp().get(SERVER);
+    let server = client.mcp().server(SERVER);
     let info = server.info().await?;
     let health = match support::offered(server.health().await)? {
         Some(health) => format!(

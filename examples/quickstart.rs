@@ -192,7 +192,7 @@ async fn use_deployed_server(
     }
 
     heading("6. Call a tool of the deployed server");
-    let server = client.mcp().get(SERVER);
+    let server = client.mcp().server(SERVER);
     let tools = server.tools().await?;
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
     println!("its tools: {}", names.join(", "));

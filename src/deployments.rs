@@ -3,11 +3,12 @@
 use std::time::{Duration, Instant};
 
 use crate::api::prelude::*;
-use crate::api::{DeploymentStatus, types};
+use crate::api::{DeploymentStatus, builder, types};
 use crate::client::Connectors;
 use crate::error::{Error, Result};
-use crate::pagination::Page;
-use crate::sse::{EventStream, GatewayEvent};
+use crate::events::{EventStream, GatewayEvent};
+use crate::pagination::{Listing, Page, Paged, set};
+use crate::tools::BoxFuture;
 
 /// How often [`Deployment::wait_until_ready`] asks for the status by default.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
@@ -28,7 +29,7 @@ impl<'a> Deployments<'a> {
     }
 
     /// A handle on the deployment `id`; no request is made until it is used.
-    pub fn get(&self, id: impl Into<String>) -> Deployment {
+    pub fn deployment(&self, id: impl Into<String>) -> Deployment {
         Deployment {
             client: self.client.clone(),
             id: id.into(),
@@ -38,28 +39,55 @@ impl<'a> Deployments<'a> {
         }
     }
 
-    /// One page of the tenant's deployments, newest first. Nothing answers for it on a
-    /// gateway without the route (the original one): [`Error::NotOffered`].
-    pub async fn list(
-        &self,
-        status: Option<DeploymentStatus>,
-        limit: Option<u64>,
+    /// The status and progress of the deployment `id` (as [`Deployment::status`]).
+    pub async fn get(&self, id: impl Into<String>) -> Result<types::Deployment> {
+        self.deployment(id).status().await
+    }
+
+    /// Lists the tenant's deployments, newest first: await it for one page, or call
+    /// [`stream`](Listing::stream) for all of them. Nothing answers for it on a gateway
+    /// without the route (the original one): [`Error::NotOffered`].
+    ///
+    /// ```no_run
+    /// use connectors::api::DeploymentStatus;
+    ///
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let failed = client.deployments().list().status(DeploymentStatus::Failed).page_size(20).await?;
+    /// for deployment in failed {
+    ///     println!("{} {:?}", deployment.deployment_id, deployment.error);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListDeployments<'a> {
+        Listing::new(self.client, self.client.facade_api().list_deployments())
+    }
+}
+
+/// A listing of deployments; see [`Deployments::list`].
+pub type ListDeployments<'a> = Listing<'a, builder::ListDeployments<'a>>;
+
+impl<'a> ListDeployments<'a> {
+    /// Only deployments in this status.
+    pub fn status(self, status: DeploymentStatus) -> Self {
+        self.filter(|r| r.status(status))
+    }
+}
+
+impl<'a> Paged<'a> for builder::ListDeployments<'a> {
+    type Item = types::Deployment;
+
+    fn page(
+        self,
+        client: &'a Connectors,
         offset: Option<u64>,
-    ) -> Result<Page<types::Deployment>> {
-        let call = self.client.call();
-        let mut request = call.api.list_deployments();
-        if let Some(status) = status {
-            request = request.status(status);
-        }
-        if let Some(limit) = limit {
-            request = request.limit(limit);
-        }
-        if let Some(offset) = offset {
-            request = request.offset(offset);
-        }
-        let response = request.send().await;
-        let page = call.finish(response).await?.data;
-        Ok(Page::new(page.deployments, page.pagination))
+        limit: Option<u64>,
+    ) -> BoxFuture<'a, Page<Self::Item>> {
+        let request = set(set(self, offset, Self::offset), limit, Self::limit);
+        Box::pin(async move {
+            let page = client.send(|_| request.send()).await?.data;
+            Ok(Page::new(page.deployments, page.pagination))
+        })
     }
 }
 
@@ -112,31 +140,35 @@ impl Deployment {
 
     /// The current status and progress.
     pub async fn status(&self) -> Result<types::Deployment> {
-        let call = self.client.call();
-        let response = call
-            .api
-            .get_deployment()
-            .deployment_id(&self.id)
-            .send()
-            .await;
-        Ok(call.finish(response).await?.data)
+        let id = &self.id;
+        Ok(self
+            .client
+            .send(|api| api.get_deployment().deployment_id(id).send())
+            .await?
+            .data)
     }
 
     /// The deployment's log lines, oldest first (the gateway keeps the newest 200 by default).
     /// Nothing answers for them on a gateway without the route: [`Error::NotOffered`].
     pub async fn logs(&self) -> Result<Vec<types::LogLine>> {
-        self.logs_tail(None).await
+        self.logs_of(None).await
     }
 
     /// At most the newest `limit` log lines, oldest first.
-    pub async fn logs_tail(&self, limit: Option<u64>) -> Result<Vec<types::LogLine>> {
-        let call = self.client.call();
-        let mut request = call.api.get_deployment_logs().deployment_id(&self.id);
-        if let Some(limit) = limit {
-            request = request.limit(limit);
-        }
-        let response = request.send().await;
-        Ok(call.finish(response).await?.data.logs)
+    pub async fn logs_tail(&self, limit: u64) -> Result<Vec<types::LogLine>> {
+        self.logs_of(Some(limit)).await
+    }
+
+    async fn logs_of(&self, limit: Option<u64>) -> Result<Vec<types::LogLine>> {
+        let id = &self.id;
+        let logs = self.client.send(|api| {
+            let mut request = api.get_deployment_logs().deployment_id(id);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            request.send()
+        });
+        Ok(logs.await?.data.logs)
     }
 
     /// The deployment's events as they happen ([`Error::NotOffered`] on a gateway without
@@ -160,7 +192,7 @@ impl Deployment {
                 return Ok(deployment);
             }
             if deployment.status.is_terminal() {
-                let last_logs = match self.logs_tail(Some(LAST_LOG_LINES)).await {
+                let last_logs = match self.logs_tail(LAST_LOG_LINES).await {
                     Ok(lines) => lines
                         .into_iter()
                         .map(|l| self.client.redactor().scrub(&l.message))

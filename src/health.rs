@@ -30,18 +30,18 @@ impl<'a> Health<'a> {
 
     /// Whether the gateway process is alive (`GET /health`).
     pub async fn check(&self) -> Result<types::Health> {
-        let call = self.client.call();
-        let response = call.api.get_health().send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(self.client.send(|api| api.get_health().send()).await?.data)
     }
 
     /// The status of each dependency: registry, index, every MCP server.
     /// Nothing answers for it on a gateway without the route (the original one):
     /// [`crate::Error::NotOffered`].
     pub async fn detailed(&self) -> Result<types::DetailedHealth> {
-        let call = self.client.call();
-        let response = call.api.get_detailed_health().send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(self
+            .client
+            .send(|api| api.get_detailed_health().send())
+            .await?
+            .data)
     }
 
     /// Readiness to serve traffic; not ready is [`crate::Error::ServiceUnavailable`].
@@ -52,22 +52,25 @@ impl<'a> Health<'a> {
         let once = self
             .client
             .with_options(crate::RequestOptions::new().max_retries(0));
-        let call = once.call();
-        let response = call.api.get_readiness().send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(once.send(|api| api.get_readiness().send()).await?.data)
     }
 
     /// The service's name, version and entry points (`GET /`).
     pub async fn info(&self) -> Result<types::ServiceInfo> {
-        let call = self.client.call();
-        let response = call.api.get_service_info().send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(self
+            .client
+            .send(|api| api.get_service_info().send())
+            .await?
+            .data)
     }
 
     /// Request, latency and token-usage counters.
     pub async fn metrics(&self) -> Result<types::Metrics> {
-        let call = self.client.call();
-        let response = call.api.get_metrics().send().await;
-        Ok(call.finish(response).await?.data.metrics)
+        Ok(self
+            .client
+            .send(|api| api.get_metrics().send())
+            .await?
+            .data
+            .metrics)
     }
 }

@@ -1,11 +1,11 @@
 //! Identities of the tenant: users, agents, groups and organizations.
 
 use crate::api::prelude::*;
-use crate::api::{IdentityType, types};
+use crate::api::{IdentityType, builder, types};
 use crate::client::Connectors;
 use crate::error::{Error, Result};
-use crate::pagination::{DEFAULT_PAGE_SIZE, Page, all_items};
-use crate::tools::ItemStream;
+use crate::pagination::{Listing, Page, Paged, set};
+use crate::tools::BoxFuture;
 
 /// The identities area of the API; see [`Connectors::identities`].
 ///
@@ -14,11 +14,12 @@ use crate::tools::ItemStream;
 ///
 /// ```no_run
 /// use connectors::api::{IdentityType, types};
+/// use futures::TryStreamExt;
 ///
 /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
 /// let bot = client.identities().create(IdentityType::Agent, "release-bot").await?;
-/// let page = client.identities().list(Some(IdentityType::Agent), None, None).await?;
-/// println!("{} agents", page.total);
+/// let agents: Vec<_> = client.identities().list().kind(IdentityType::Agent).stream().try_collect().await?;
+/// println!("{} agents", agents.len());
 /// client
 ///     .identities()
 ///     .update(&bot.id, types::UpdateIdentityRequest { description: Some("Opens release PRs".into()), ..Default::default() })
@@ -37,29 +38,19 @@ impl<'a> Identities<'a> {
         Identities { client }
     }
 
-    /// One page of identities, optionally of one type.
-    pub async fn list(
-        &self,
-        kind: Option<IdentityType>,
-        limit: Option<u64>,
-        offset: Option<u64>,
-    ) -> Result<Page<types::Identity>> {
-        identity_page(self.client, kind, limit, offset).await
-    }
-
-    /// Every identity (optionally of one type), across pages.
-    pub fn stream(&self, kind: Option<IdentityType>) -> ItemStream<types::Identity> {
-        let client = self.client.clone();
-        Box::pin(all_items(0, DEFAULT_PAGE_SIZE, move |offset, limit| {
-            let client = client.clone();
-            let kind = kind.clone();
-            async move { identity_page(&client, kind, Some(limit), Some(offset)).await }
-        }))
+    /// Lists the tenant's identities: await it for one page, or call
+    /// [`stream`](Listing::stream) for all of them.
+    pub fn list(&self) -> ListIdentities<'a> {
+        Listing::new(self.client, self.client.facade_api().list_identities())
     }
 
     /// Creates an identity with a type and a name.
-    pub async fn create(&self, kind: IdentityType, name: &str) -> Result<types::Identity> {
-        let name = types::CreateIdentityRequestName::try_from(name.to_string())
+    pub async fn create(
+        &self,
+        kind: IdentityType,
+        name: impl Into<String>,
+    ) -> Result<types::Identity> {
+        let name = types::CreateIdentityRequestName::try_from(name.into())
             .map_err(|e| Error::invalid("name", e.to_string()))?;
         self.create_with(types::CreateIdentityRequest {
             type_: kind,
@@ -77,61 +68,70 @@ impl<'a> Identities<'a> {
         &self,
         request: types::CreateIdentityRequest,
     ) -> Result<types::Identity> {
-        let call = self.client.call();
-        let response = call.api.create_identity().body(request).send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(self
+            .client
+            .send(|api| api.create_identity().body(request).send())
+            .await?
+            .data)
     }
 
     /// One identity.
-    pub async fn get(&self, id: &str) -> Result<types::Identity> {
-        let call = self.client.call();
-        let response = call.api.get_identity().identity_id(id).send().await;
-        Ok(call.finish(response).await?.data)
+    pub async fn get(&self, id: impl Into<String>) -> Result<types::Identity> {
+        let id = id.into();
+        Ok(self
+            .client
+            .send(|api| api.get_identity().identity_id(id).send())
+            .await?
+            .data)
     }
 
     /// Changes an identity's name, email, description, members or metadata.
     pub async fn update(
         &self,
-        id: &str,
+        id: impl Into<String>,
         changes: types::UpdateIdentityRequest,
     ) -> Result<types::Identity> {
-        let call = self.client.call();
-        let response = call
-            .api
-            .update_identity()
-            .identity_id(id)
-            .body(changes)
-            .send()
-            .await;
-        Ok(call.finish(response).await?.data)
+        let (client, id) = (self.client, id.into());
+        Ok(client
+            .send(|api| api.update_identity().identity_id(id).body(changes).send())
+            .await?
+            .data)
     }
 
     /// Deletes an identity.
-    pub async fn delete(&self, id: &str) -> Result<types::DeletedIdentity> {
-        let call = self.client.call();
-        let response = call.api.delete_identity().identity_id(id).send().await;
-        Ok(call.finish(response).await?.data)
+    pub async fn delete(&self, id: impl Into<String>) -> Result<types::DeletedIdentity> {
+        let id = id.into();
+        Ok(self
+            .client
+            .send(|api| api.delete_identity().identity_id(id).send())
+            .await?
+            .data)
     }
 }
 
-async fn identity_page(
-    client: &Connectors,
-    kind: Option<IdentityType>,
-    limit: Option<u64>,
-    offset: Option<u64>,
-) -> Result<Page<types::Identity>> {
-    let call = client.call();
-    let mut request = call.api.list_identities();
-    if let Some(kind) = kind {
-        request = request.type_(kind);
+/// A listing of identities; see [`Identities::list`].
+pub type ListIdentities<'a> = Listing<'a, builder::ListIdentities<'a>>;
+
+impl<'a> ListIdentities<'a> {
+    /// Only identities of this type.
+    pub fn kind(self, kind: IdentityType) -> Self {
+        self.filter(|r| r.type_(kind))
     }
-    if let Some(limit) = limit {
-        request = request.limit(limit);
+}
+
+impl<'a> Paged<'a> for builder::ListIdentities<'a> {
+    type Item = types::Identity;
+
+    fn page(
+        self,
+        client: &'a Connectors,
+        offset: Option<u64>,
+        limit: Option<u64>,
+    ) -> BoxFuture<'a, Page<Self::Item>> {
+        let request = set(set(self, offset, Self::offset), limit, Self::limit);
+        Box::pin(async move {
+            let page = client.send(|_| request.send()).await?.data;
+            Ok(Page::new(page.identities, page.pagination))
+        })
     }
-    if let Some(offset) = offset {
-        request = request.offset(offset);
-    }
-    let response = request.send().await;
-    let page = call.finish(response).await?.data;
-    Ok(Page::new(page.identities, page.pagination))
 }

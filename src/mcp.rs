@@ -5,13 +5,13 @@ use std::future::IntoFuture;
 use serde::Serialize;
 
 use crate::api::prelude::*;
-use crate::api::{SecretStringMap, ServerStatus, ServerType, types};
+use crate::api::{SecretStringMap, ServerStatus, ServerType, builder, types};
 use crate::client::Connectors;
 use crate::deployments::Deployment;
 use crate::error::{Error, Result};
 use crate::offered;
-use crate::pagination::{DEFAULT_PAGE_SIZE, Page, Windowed, stream_pages};
-use crate::tools::{BoxFuture, InvokeTool, ItemStream};
+use crate::pagination::{DEFAULT_PAGE_SIZE, Listing, Page, Paged, set};
+use crate::tools::{BoxFuture, InvokeTool};
 
 /// The MCP area of the API; see [`Connectors::mcp`].
 #[derive(Debug, Clone, Copy)]
@@ -25,7 +25,7 @@ impl<'a> Mcp<'a> {
     }
 
     /// Lists the platform and custom MCP servers: await it for one page, or call
-    /// [`ListServers::stream`] for all of them.
+    /// [`stream`](Listing::stream) for all of them.
     ///
     /// A gateway without `GET /mcp/servers` (the original one) is answered from its
     /// custom servers (`GET /mcp/custom`) and its catalog (`GET /tools/list`): each
@@ -43,17 +43,23 @@ impl<'a> Mcp<'a> {
     /// # }
     /// ```
     pub fn list(&self) -> ListServers<'a> {
-        ListServers {
-            client: self.client,
-            filters: ServerFilters::default(),
-        }
+        let request = ServersRequest {
+            request: self.client.facade_api().list_servers(),
+            kind: None,
+            category: None,
+            status: None,
+        };
+        Listing::new(self.client, request)
     }
 
     /// The custom servers the tenant deployed (the original gateway's listing).
     pub async fn custom(&self) -> Result<Vec<types::CustomServer>> {
-        let call = self.client.call();
-        let response = call.api.list_custom_servers().send().await;
-        Ok(call.finish(response).await?.data.servers)
+        Ok(self
+            .client
+            .send(|api| api.list_custom_servers().send())
+            .await?
+            .data
+            .servers)
     }
 
     /// A handle on the server `name`; no request is made until it is used.
@@ -62,7 +68,7 @@ impl<'a> Mcp<'a> {
     /// use serde_json::json;
     ///
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
-    /// let github = client.mcp().get("github");
+    /// let github = client.mcp().server("github");
     /// for tool in github.tools().await? {
     ///     println!("{}: {}", tool.name, tool.description.unwrap_or_default());
     /// }
@@ -72,7 +78,7 @@ impl<'a> Mcp<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl Into<String>) -> Server {
+    pub fn server(&self, name: impl Into<String>) -> Server {
         Server {
             client: self.client.clone(),
             name: name.into(),
@@ -112,18 +118,22 @@ impl<'a> Mcp<'a> {
     }
 
     /// Removes a custom server and stops it.
-    pub async fn remove(&self, name: &str) -> Result<types::RemovedServer> {
+    pub async fn remove(&self, name: impl Into<String>) -> Result<types::RemovedServer> {
+        let name = &name.into();
         non_empty("name", name)?;
-        let call = self.client.call();
-        let response = call.api.remove_custom_server().name(name).send().await;
-        Ok(call.finish(response).await?.data)
+        let removed = self
+            .client
+            .send(|api| api.remove_custom_server().name(name).send());
+        Ok(removed.await?.data)
     }
 
     /// Health of the gateway's deployment service.
     pub async fn health(&self) -> Result<types::McpServiceHealth> {
-        let call = self.client.call();
-        let response = call.api.get_mcp_health().send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(self
+            .client
+            .send(|api| api.get_mcp_health().send())
+            .await?
+            .data)
     }
 }
 
@@ -156,9 +166,11 @@ impl Server {
     pub async fn info(&self) -> Result<types::McpServer> {
         non_empty("name", &self.name)?;
         let listed = async {
-            let call = self.client.call();
-            let response = call.api.get_server().name(&self.name).send().await;
-            Ok(call.finish(response).await?.data)
+            Ok(self
+                .client
+                .send(|api| api.get_server().name(&self.name).send())
+                .await?
+                .data)
         };
         offered::or_fallback(
             &self.client,
@@ -179,9 +191,12 @@ impl Server {
     pub async fn tools(&self) -> Result<Vec<types::McpTool>> {
         non_empty("name", &self.name)?;
         let listed = async {
-            let call = self.client.call();
-            let response = call.api.list_server_tools().name(&self.name).send().await;
-            Ok(call.finish(response).await?.data.tools)
+            Ok(self
+                .client
+                .send(|api| api.list_server_tools().name(&self.name).send())
+                .await?
+                .data
+                .tools)
         };
         offered::or_fallback(&self.client, offered::FROM_CATALOG, listed, || {
             offered::server_tools(&self.client, &self.name)
@@ -193,19 +208,22 @@ impl Server {
     /// Nothing answers for it on a gateway without the route: [`Error::NotOffered`].
     pub async fn health(&self) -> Result<types::ServerHealth> {
         non_empty("name", &self.name)?;
-        let call = self.client.call();
-        let response = call.api.get_server_health().name(&self.name).send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(self
+            .client
+            .send(|api| api.get_server_health().name(&self.name).send())
+            .await?
+            .data)
     }
 
     /// Calls one of the server's tools: `tool` is its name (`createPullRequest`) or its
     /// full id (`github.createPullRequest`).
-    pub fn call(&self, tool: &str, params: impl Serialize) -> InvokeTool<'_> {
+    pub fn call(&self, tool: impl Into<String>, params: impl Serialize) -> InvokeTool<'_> {
+        let tool = tool.into();
         let prefix = format!("{}.", self.name);
         let tool_id = if tool.starts_with(&prefix) {
-            tool.to_string()
+            tool
         } else {
-            format!("{prefix}{tool}")
+            prefix + &tool
         };
         self.client.tools().invoke(tool_id, params)
     }
@@ -224,40 +242,17 @@ impl Server {
 /// # let _ = (github, http, stdio, docker);
 /// ```
 #[derive(Debug, Clone)]
-pub struct Source(SourceKind);
-
-#[derive(Debug, Clone)]
-enum SourceKind {
-    Ready(types::McpSource),
-    Github {
-        url: String,
-        branch: Option<String>,
-        token: Option<crate::api::SecretString>,
-    },
-    Stdio {
-        command: String,
-        args: Vec<String>,
-        env: SecretStringMap,
-    },
-    Http {
-        url: String,
-        headers: SecretStringMap,
-    },
-    Docker {
-        image: String,
-        env: SecretStringMap,
-        port: Option<u16>,
-    },
-}
+pub struct Source(std::result::Result<types::McpSource, String>);
 
 impl Source {
     /// Clone a repository and run the MCP server it contains.
     pub fn github(url: impl Into<String>) -> Self {
-        Source(SourceKind::Github {
-            url: url.into(),
+        let source = url.into().try_into().map(|url| types::McpSource::Github {
+            url,
             branch: None,
-            token: None,
-        })
+            auth: None,
+        });
+        Source::checked(source)
     }
 
     /// Start a local process that speaks MCP over stdin/stdout.
@@ -266,33 +261,45 @@ impl Source {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Source(SourceKind::Stdio {
-            command: command.into(),
-            args: args.into_iter().map(Into::into).collect(),
-            env: SecretStringMap::new(),
-        })
+        let args = args.into_iter().map(Into::into).collect();
+        let source = (command.into().try_into()).map(|command| types::McpSource::Stdio {
+            command,
+            args,
+            env: None,
+        });
+        Source::checked(source)
     }
 
     /// Connect to an MCP server over streamable HTTP.
     pub fn http(url: impl Into<String>) -> Self {
-        Source(SourceKind::Http {
-            url: url.into(),
-            headers: SecretStringMap::new(),
-        })
+        let source =
+            (url.into().try_into()).map(|url| types::McpSource::Http { url, headers: None });
+        Source::checked(source)
     }
 
     /// Run a container image that serves MCP.
     pub fn docker(image: impl Into<String>) -> Self {
-        Source(SourceKind::Docker {
-            image: image.into(),
-            env: SecretStringMap::new(),
-            port: None,
-        })
+        let source = image
+            .into()
+            .try_into()
+            .map(|image| types::McpSource::Docker {
+                image,
+                env: None,
+                port: None,
+            });
+        Source::checked(source)
+    }
+
+    /// A source whose refused part is reported when the server is added.
+    fn checked(
+        source: std::result::Result<types::McpSource, types::error::ConversionError>,
+    ) -> Self {
+        Source(source.map_err(|e| e.to_string()))
     }
 
     /// The branch to clone (GitHub sources).
     pub fn branch(mut self, name: impl Into<String>) -> Self {
-        if let SourceKind::Github { branch, .. } = &mut self.0 {
+        if let Ok(types::McpSource::Github { branch, .. }) = &mut self.0 {
             *branch = Some(name.into());
         }
         self
@@ -300,8 +307,12 @@ impl Source {
 
     /// A token for a private repository (GitHub sources); never printed.
     pub fn token(mut self, value: impl Into<crate::api::SecretString>) -> Self {
-        if let SourceKind::Github { token, .. } = &mut self.0 {
-            *token = Some(value.into());
+        if let Ok(types::McpSource::Github { auth, .. }) = &mut self.0 {
+            let type_ = types::GithubAuthType::Token;
+            *auth = Some(types::GithubAuth {
+                token: value.into(),
+                type_,
+            });
         }
         self
     }
@@ -312,8 +323,10 @@ impl Source {
         name: impl Into<String>,
         value: impl Into<crate::api::SecretString>,
     ) -> Self {
-        if let SourceKind::Stdio { env, .. } | SourceKind::Docker { env, .. } = &mut self.0 {
-            env.insert(name, value);
+        use types::McpSource::{Docker, Stdio};
+        if let Ok(Stdio { env, .. } | Docker { env, .. }) = &mut self.0 {
+            env.get_or_insert_with(SecretStringMap::new)
+                .insert(name, value);
         }
         self
     }
@@ -324,54 +337,26 @@ impl Source {
         name: impl Into<String>,
         value: impl Into<crate::api::SecretString>,
     ) -> Self {
-        if let SourceKind::Http { headers, .. } = &mut self.0 {
-            headers.insert(name, value);
+        if let Ok(types::McpSource::Http { headers, .. }) = &mut self.0 {
+            headers
+                .get_or_insert_with(SecretStringMap::new)
+                .insert(name, value);
         }
         self
     }
 
     /// The port the container serves on (Docker sources).
     pub fn port(mut self, number: u16) -> Self {
-        if let SourceKind::Docker { port, .. } = &mut self.0 {
+        if let Ok(types::McpSource::Docker { port, .. }) = &mut self.0 {
             *port = Some(number);
         }
         self
-    }
-
-    fn into_wire(self) -> Result<types::McpSource> {
-        let invalid = |e: types::error::ConversionError| Error::invalid("source", e.to_string());
-        let some_map = |m: SecretStringMap| (!m.is_empty()).then_some(m);
-        Ok(match self.0 {
-            SourceKind::Ready(source) => source,
-            SourceKind::Github { url, branch, token } => types::McpSource::Github {
-                url: url.try_into().map_err(invalid)?,
-                branch,
-                auth: token.map(|token| types::GithubAuth {
-                    token,
-                    type_: types::GithubAuthType::Token,
-                }),
-            },
-            SourceKind::Stdio { command, args, env } => types::McpSource::Stdio {
-                command: command.try_into().map_err(invalid)?,
-                args,
-                env: some_map(env),
-            },
-            SourceKind::Http { url, headers } => types::McpSource::Http {
-                url: url.try_into().map_err(invalid)?,
-                headers: some_map(headers),
-            },
-            SourceKind::Docker { image, env, port } => types::McpSource::Docker {
-                image: image.try_into().map_err(invalid)?,
-                env: some_map(env),
-                port,
-            },
-        })
     }
 }
 
 impl From<types::McpSource> for Source {
     fn from(source: types::McpSource) -> Self {
-        Source(SourceKind::Ready(source))
+        Source(Ok(source))
     }
 }
 
@@ -405,21 +390,24 @@ impl<'a> AddServer<'a> {
             ));
         }
         non_empty("category", &self.category)?;
-        let body =
-            types::AddMcpServerRequest {
-                name: self.name.clone().try_into().map_err(
-                    |e: types::error::ConversionError| Error::invalid("name", e.to_string()),
-                )?,
-                category: self.category.clone().try_into().map_err(
-                    |e: types::error::ConversionError| Error::invalid("category", e.to_string()),
-                )?,
-                source: self.source.into_wire()?,
-                description: self.description,
-                tenant_id: None,
-            };
-        let call = self.client.call();
-        let response = call.api.add_mcp_server().body(body).send().await;
-        let accepted = call.finish(response).await?.data;
+        let invalid =
+            |field| move |e: types::error::ConversionError| Error::invalid(field, e.to_string());
+        let body = types::AddMcpServerRequest {
+            name: self.name.clone().try_into().map_err(invalid("name"))?,
+            category: self
+                .category
+                .clone()
+                .try_into()
+                .map_err(invalid("category"))?,
+            source: self.source.0.map_err(|e| Error::invalid("source", e))?,
+            description: self.description,
+            tenant_id: None,
+        };
+        let accepted = self
+            .client
+            .send(|api| api.add_mcp_server().body(body).send())
+            .await?
+            .data;
         Ok(Deployment::accepted(
             self.client.clone(),
             Some(self.name),
@@ -437,154 +425,90 @@ impl<'a> IntoFuture for AddServer<'a> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct ServerFilters {
-    type_: Option<ServerType>,
+/// A listing of MCP servers; see [`Mcp::list`].
+pub type ListServers<'a> = Listing<'a, ServersRequest<'a>>;
+
+/// The request of `GET /mcp/servers`, with its filters kept once more for a gateway
+/// without the route, whose listing the facade assembles and filters itself.
+#[derive(Debug, Clone)]
+pub struct ServersRequest<'a> {
+    request: builder::ListServers<'a>,
+    kind: Option<ServerType>,
     category: Option<String>,
     status: Option<ServerStatus>,
-    limit: Option<u64>,
-    offset: Option<u64>,
-}
-
-impl ServerFilters {
-    /// Whether `server` passes the filters (for a listing the facade assembles).
-    fn admits(&self, server: &types::McpServer) -> bool {
-        self.type_.as_ref().is_none_or(|t| *t == server.type_)
-            && self
-                .category
-                .as_ref()
-                .is_none_or(|c| server.category.as_ref() == Some(c))
-            && self.status.as_ref().is_none_or(|s| *s == server.status)
-    }
-}
-
-impl Windowed for ServerFilters {
-    fn window(&self) -> (Option<u64>, Option<u64>) {
-        (self.offset, self.limit)
-    }
-
-    fn set_window(&mut self, offset: u64, limit: u64) {
-        self.offset = Some(offset);
-        self.limit = Some(limit);
-    }
-}
-
-/// A server listing; await it for one page or call [`ListServers::stream`].
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug, Clone)]
-pub struct ListServers<'a> {
-    client: &'a Connectors,
-    filters: ServerFilters,
 }
 
 impl<'a> ListServers<'a> {
     /// Only platform or only custom servers.
-    pub fn server_type(mut self, kind: ServerType) -> Self {
-        self.filters.type_ = Some(kind);
-        self
+    pub fn kind(self, kind: ServerType) -> Self {
+        self.filter(|mut r| {
+            r.request = r.request.type_(kind.clone());
+            r.kind = Some(kind);
+            r
+        })
     }
 
     /// Only servers of this category.
-    pub fn category(mut self, category: impl Into<String>) -> Self {
-        self.filters.category = Some(category.into());
-        self
+    pub fn category(self, category: impl Into<String>) -> Self {
+        let category = category.into();
+        self.filter(|mut r| {
+            r.request = r.request.category(category.clone());
+            r.category = Some(category);
+            r
+        })
     }
 
     /// Only servers in this status.
-    pub fn status(mut self, status: ServerStatus) -> Self {
-        self.filters.status = Some(status);
-        self
-    }
-
-    /// Servers per page (1 to 1000; default 100).
-    pub fn page_size(mut self, size: u64) -> Self {
-        self.filters.limit = Some(size);
-        self
-    }
-
-    /// Servers to skip.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.filters.offset = Some(offset);
-        self
-    }
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<types::McpServer>> {
-        server_page(self.client, &self.filters).await
-    }
-
-    /// Every server matching the filters, across pages (on a gateway without
-    /// `GET /mcp/servers`, each page is cut from the listing [`Mcp::list`] describes).
-    pub fn stream(self) -> ItemStream<types::McpServer> {
-        stream_pages(self.client, self.filters, |client, filters| async move {
-            server_page(&client, &filters).await
+    pub fn status(self, status: ServerStatus) -> Self {
+        self.filter(|mut r| {
+            r.request = r.request.status(status.clone());
+            r.status = Some(status);
+            r
         })
     }
 }
 
-async fn server_page(
-    client: &Connectors,
-    filters: &ServerFilters,
-) -> Result<Page<types::McpServer>> {
-    offered::or_fallback(
-        client,
-        offered::FROM_CUSTOM_AND_CATALOG,
-        listed_server_page(client, filters),
-        || assembled_server_page(client, filters),
-    )
-    .await
+impl ServersRequest<'_> {
+    /// Whether `server` passes the filters (for the listing the facade assembles).
+    fn admits(&self, server: &types::McpServer) -> bool {
+        self.kind.as_ref().is_none_or(|k| *k == server.type_)
+            && (self.category.as_ref()).is_none_or(|c| server.category.as_ref() == Some(c))
+            && self.status.as_ref().is_none_or(|s| *s == server.status)
+    }
 }
 
-/// A page of `GET /mcp/servers`.
-async fn listed_server_page(
-    client: &Connectors,
-    filters: &ServerFilters,
-) -> Result<Page<types::McpServer>> {
-    let call = client.call();
-    let mut request = call.api.list_servers();
-    if let Some(v) = &filters.type_ {
-        request = request.type_(v.clone());
-    }
-    if let Some(v) = &filters.category {
-        request = request.category(v.clone());
-    }
-    if let Some(v) = &filters.status {
-        request = request.status(v.clone());
-    }
-    if let Some(v) = filters.limit {
-        request = request.limit(v);
-    }
-    if let Some(v) = filters.offset {
-        request = request.offset(v);
-    }
-    let response = request.send().await;
-    let page = call.finish(response).await?.data;
-    Ok(Page::new(page.servers, page.pagination))
-}
+impl<'a> Paged<'a> for ServersRequest<'a> {
+    type Item = types::McpServer;
 
-/// A page cut from the servers the gateway's own routes describe.
-async fn assembled_server_page(
-    client: &Connectors,
-    filters: &ServerFilters,
-) -> Result<Page<types::McpServer>> {
-    let servers = offered::servers(client)
-        .await?
-        .into_iter()
-        .filter(|s| filters.admits(s))
-        .collect();
-    let (offset, limit) = filters.window();
-    Ok(Page::cut(
-        servers,
-        offset.unwrap_or(0),
-        limit.unwrap_or(DEFAULT_PAGE_SIZE),
-    ))
-}
-
-impl<'a> IntoFuture for ListServers<'a> {
-    type Output = Result<Page<types::McpServer>>;
-    type IntoFuture = BoxFuture<'a, Page<types::McpServer>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    /// A page of `GET /mcp/servers`; without the route, one cut from the servers the
+    /// gateway's own routes describe.
+    fn page(
+        self,
+        client: &'a Connectors,
+        offset: Option<u64>,
+        limit: Option<u64>,
+    ) -> BoxFuture<'a, Page<Self::Item>> {
+        let request = self.request.clone();
+        let request = set(
+            set(request, offset, builder::ListServers::offset),
+            limit,
+            builder::ListServers::limit,
+        );
+        let listed = async move {
+            let page = client.send(|_| request.send()).await?.data;
+            Ok(Page::new(page.servers, page.pagination))
+        };
+        let assembled = move || async move {
+            let servers = offered::servers(client).await?;
+            let servers = servers.into_iter().filter(|s| self.admits(s)).collect();
+            let (offset, limit) = (offset.unwrap_or(0), limit.unwrap_or(DEFAULT_PAGE_SIZE));
+            Ok(Page::cut(servers, offset, limit))
+        };
+        Box::pin(offered::or_fallback(
+            client,
+            offered::FROM_CUSTOM_AND_CATALOG,
+            listed,
+            assembled,
+        ))
     }
 }

@@ -8,11 +8,14 @@
 //! another offset than the one asked for, or the same items as for the page before) ends
 //! the stream with [`Error::Paging`] instead of an endless repetition.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
+use crate::client::Connectors;
 use crate::error::{Error, Result};
+use crate::tools::BoxFuture;
 
 /// The page size used when none is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
@@ -142,17 +145,16 @@ impl<T: Clone + PartialEq> Cursor<T> {
     }
 }
 
+/// A stream of the items of all pages of a listing; it borrows the client.
+pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'a>>;
+
 /// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`, by
 /// the rule of the module docs.
-pub(crate) fn all_items<T, F, Fut>(
-    offset: u64,
-    limit: u64,
-    fetch: F,
-) -> impl Stream<Item = Result<T>> + Send + 'static
+fn all_items<'a, T, F, Fut>(offset: u64, limit: u64, fetch: F) -> ItemStream<'a, T>
 where
-    T: Clone + PartialEq + Send + 'static,
-    F: Fn(u64, u64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    T: Clone + PartialEq + Send + 'a,
+    F: Fn(u64, u64) -> Fut + Send + Sync + 'a,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'a,
 {
     let fetch = std::sync::Arc::new(fetch);
     let start = Cursor {
@@ -175,34 +177,118 @@ where
     .boxed()
 }
 
-/// Listing filters that carry the page window (`offset`, `limit`).
-pub(crate) trait Windowed: Clone + Send + Sync + 'static {
-    /// The window asked for: `(offset, limit)`.
-    fn window(&self) -> (Option<u64>, Option<u64>);
-    /// Moves the window to one page.
-    fn set_window(&mut self, offset: u64, limit: u64);
+/// A listing operation's request of the generated client, with its filters set: what a
+/// [`Listing`] sends once per page. Implemented by the facade for its listings.
+pub trait Paged<'a>: Clone + Send + Sync + 'a {
+    /// What the listing lists.
+    type Item: Clone + PartialEq + Send + 'a;
+
+    /// Sends the request for one page (`None`: the gateway's default).
+    fn page(
+        self,
+        client: &'a Connectors,
+        offset: Option<u64>,
+        limit: Option<u64>,
+    ) -> BoxFuture<'a, Page<Self::Item>>;
 }
 
-/// Every item of a filtered listing from its offset on, one `fetch` per page.
-pub(crate) fn stream_pages<W, T, F, Fut>(
-    client: &crate::Connectors,
-    filters: W,
-    fetch: F,
-) -> crate::tools::ItemStream<T>
-where
-    W: Windowed,
-    T: Clone + PartialEq + Send + 'static,
-    F: Fn(crate::Connectors, W) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
-{
-    let client = client.clone();
-    let (start, limit) = filters.window();
-    let (start, limit) = (start.unwrap_or(0), limit.unwrap_or(DEFAULT_PAGE_SIZE));
-    Box::pin(all_items(start, limit, move |offset, limit| {
-        let mut filters = filters.clone();
-        filters.set_window(offset, limit);
-        fetch(client.clone(), filters)
-    }))
+/// Sets `value`, if any, with one of a generated builder's setters.
+pub(crate) fn set<R>(request: R, value: Option<u64>, setter: fn(R, u64) -> R) -> R {
+    match value {
+        Some(value) => setter(request, value),
+        None => request,
+    }
+}
+
+/// A listing (tools, servers, deployments, identities): the area's filters, then
+/// [`page_size`](Self::page_size) and [`offset`](Self::offset); await it (or call
+/// [`send`](Self::send)) for one page, or call [`stream`](Self::stream) for every item.
+///
+/// The filters are the operation's own: each sets the generated request held inside.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug, Clone)]
+pub struct Listing<'a, R> {
+    client: &'a Connectors,
+    request: R,
+    page_size: Option<u64>,
+    offset: Option<u64>,
+}
+
+impl<'a, R: Paged<'a>> Listing<'a, R> {
+    pub(crate) fn new(client: &'a Connectors, request: R) -> Self {
+        Listing {
+            client,
+            request,
+            page_size: None,
+            offset: None,
+        }
+    }
+
+    /// Sets a filter on the generated request.
+    pub(crate) fn filter(mut self, set: impl FnOnce(R) -> R) -> Self {
+        self.request = set(self.request);
+        self
+    }
+
+    /// Items per page (1 to 1000; the gateway's default is 100).
+    pub fn page_size(mut self, size: u64) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+
+    /// Items to skip before the (first) page.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Checks the page size, then sends the request for one page.
+    pub async fn send(self) -> Result<Page<R::Item>> {
+        checked(self.page_size)?;
+        self.request
+            .page(self.client, self.offset, self.page_size)
+            .await
+    }
+
+    /// Every item matching the filters, across pages, from the offset on; pages are asked
+    /// for as the stream is read.
+    ///
+    /// The next page is asked for while the last one was full, whatever
+    /// `pagination.total` says; a gateway that ignores the offset ends the stream with
+    /// [`Error::Paging`]. See [`crate::pagination`].
+    pub fn stream(self) -> ItemStream<'a, R::Item> {
+        let Listing {
+            client,
+            request,
+            page_size,
+            offset,
+        } = self;
+        if let Err(error) = checked(page_size) {
+            return stream::once(async { Err(error) }).boxed();
+        }
+        let limit = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        all_items(offset.unwrap_or(0), limit, move |offset, limit| {
+            request.clone().page(client, Some(offset), Some(limit))
+        })
+    }
+}
+
+/// A page size within the spec's bounds.
+fn checked(page_size: Option<u64>) -> Result<()> {
+    use crate::api::limits::{PAGE_SIZE_MAX, PAGE_SIZE_MIN};
+    match page_size {
+        Some(size) => crate::tools::within("page_size", size, PAGE_SIZE_MIN..=PAGE_SIZE_MAX),
+        None => Ok(()),
+    }
+}
+
+impl<'a, R: Paged<'a>> IntoFuture for Listing<'a, R> {
+    type Output = Result<Page<R::Item>>;
+    type IntoFuture = BoxFuture<'a, Page<R::Item>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 #[cfg(test)]

@@ -68,14 +68,11 @@ impl<'a> Tenants<'a> {
     /// The integrations the tenant has an OAuth configuration for.
     pub async fn integrations(&self) -> Result<types::TenantIntegrations> {
         let tenant = self.tenant_id("listing integrations")?;
-        let call = self.client.call();
-        let response = call
-            .api
-            .list_tenant_integrations()
-            .tenant_id(tenant)
-            .send()
-            .await;
-        Ok(call.finish(response).await?.data)
+        let client = self.client;
+        Ok(client
+            .send(|api| api.list_tenant_integrations().tenant_id(tenant).send())
+            .await?
+            .data)
     }
 
     /// The OAuth configuration of one integration (`github`, `slack`, ...).
@@ -88,9 +85,11 @@ impl<'a> Tenants<'a> {
 
     /// Health of the gateway's OAuth configuration service (its secret store).
     pub async fn oauth_health(&self) -> Result<types::OAuthServiceHealth> {
-        let call = self.client.call();
-        let response = call.api.get_oauth_config_health().send().await;
-        Ok(call.finish(response).await?.data)
+        Ok(self
+            .client
+            .send(|api| api.get_oauth_config_health().send())
+            .await?
+            .data)
     }
 }
 
@@ -119,15 +118,16 @@ impl OAuthConfig<'_> {
     /// The stored configuration, without its client secret.
     pub async fn get(&self) -> Result<types::OAuthConfigView> {
         let (tenant, integration) = self.target("reading an OAuth configuration")?;
-        let call = self.tenants.client.call();
-        let response = call
-            .api
-            .get_oauth_config()
-            .tenant_id(tenant)
-            .integration(integration)
-            .send()
-            .await;
-        Ok(call.finish(response).await?.data)
+        let client = self.tenants.client;
+        Ok(client
+            .send(|api| {
+                api.get_oauth_config()
+                    .tenant_id(tenant)
+                    .integration(integration)
+                    .send()
+            })
+            .await?
+            .data)
     }
 
     /// Creates or replaces the configuration.
@@ -143,29 +143,31 @@ impl OAuthConfig<'_> {
                 format!("the gateway needs at least {min} characters"),
             ));
         }
-        let call = self.tenants.client.call();
-        let response = call
-            .api
-            .create_oauth_config()
-            .tenant_id(tenant)
-            .integration(integration)
-            .body(config)
-            .send()
-            .await;
-        Ok(call.finish(response).await?.data)
+        let client = self.tenants.client;
+        Ok(client
+            .send(|api| {
+                api.create_oauth_config()
+                    .tenant_id(tenant)
+                    .integration(integration)
+                    .body(config)
+                    .send()
+            })
+            .await?
+            .data)
     }
 
     /// Deletes the configuration.
     pub async fn delete(&self) -> Result<types::OAuthConfigChange> {
         let (tenant, integration) = self.target("deleting an OAuth configuration")?;
-        let call = self.tenants.client.call();
-        let response = call
-            .api
-            .delete_oauth_config()
-            .tenant_id(tenant)
-            .integration(integration)
-            .send()
-            .await;
-        Ok(call.finish(response).await?.data)
+        let client = self.tenants.client;
+        Ok(client
+            .send(|api| {
+                api.delete_oauth_config()
+                    .tenant_id(tenant)
+                    .integration(integration)
+                    .send()
+            })
+            .await?
+            .data)
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::ops::RangeInclusive;
 use std::pin::Pin;
 
 use futures::StreamExt;
@@ -10,18 +11,17 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::api::prelude::*;
-use crate::api::{ToolArguments, types};
+use crate::api::{ToolArguments, builder, types};
 use crate::client::Connectors;
 use crate::error::{Error, Redactor, Result};
+use crate::events::{EventStream, data, events_of, with_timeout};
 use crate::function_calling::ToolDefinition;
-use crate::pagination::{Page, Windowed, stream_pages};
-use crate::sse::{EventStream, data, events_of, with_timeout};
+use crate::offered;
+pub use crate::pagination::ItemStream;
+use crate::pagination::{Listing, Page, Paged, set};
 
 /// A boxed future, as the request builders' `IntoFuture` returns it.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
-
-/// A stream of the items of all pages of a listing.
-pub type ItemStream<T> = EventStream<T>;
 
 /// The tools area of the API; see [`Connectors::tools`].
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +66,7 @@ impl<'a> Tools<'a> {
     }
 
     /// Lists the tool catalog: await it for one page, or call
-    /// [`ListTools::stream`] for every tool across pages.
+    /// [`stream`](Listing::stream) for every tool across pages.
     ///
     /// ```no_run
     /// use futures::TryStreamExt;
@@ -81,10 +81,7 @@ impl<'a> Tools<'a> {
     /// # }
     /// ```
     pub fn list(&self) -> ListTools<'a> {
-        ListTools {
-            client: self.client,
-            filters: ToolFilters::default(),
-        }
+        Listing::new(self.client, self.client.facade_api().list_tools())
     }
 
     /// One tool with its full schema.
@@ -92,33 +89,41 @@ impl<'a> Tools<'a> {
     /// A gateway without `GET /tools/{toolId}` (the original one) is answered from its
     /// catalog (`GET /tools/list`, the pages of the tool's server); a tool not in it is
     /// [`Error::NotFound`] (`TOOL_NOT_FOUND`), as the route would have said.
-    pub async fn get(&self, tool_id: &str) -> Result<types::ToolSelection> {
+    pub async fn get(&self, tool_id: impl Into<String>) -> Result<types::ToolSelection> {
+        let tool_id = &tool_id.into();
         split_tool_id(tool_id)?;
         let listed = async {
-            let call = self.client.call();
-            let response = call.api.get_tool().tool_id(tool_id).send().await;
-            Ok(call.finish(response).await?.data)
+            Ok(self
+                .client
+                .send(|api| api.get_tool().tool_id(tool_id).send())
+                .await?
+                .data)
         };
-        crate::offered::or_fallback(self.client, crate::offered::FROM_CATALOG, listed, || {
-            crate::offered::catalog_tool(self.client, tool_id)
+        offered::or_fallback(self.client, offered::FROM_CATALOG, listed, || {
+            offered::catalog_tool(self.client, tool_id)
         })
         .await
     }
 
     /// Tools related to `tool_id` in the gateway's relation graph, strongest first.
     /// Nothing answers for it on a gateway without the route: [`Error::NotOffered`].
-    pub async fn related(&self, tool_id: &str) -> Result<Vec<types::RelatedTool>> {
+    pub async fn related(&self, tool_id: impl Into<String>) -> Result<Vec<types::RelatedTool>> {
+        let tool_id = &tool_id.into();
         split_tool_id(tool_id)?;
-        let call = self.client.call();
-        let response = call.api.list_related_tools().tool_id(tool_id).send().await;
-        Ok(call.finish(response).await?.data.related)
+        let related = self
+            .client
+            .send(|api| api.list_related_tools().tool_id(tool_id).send());
+        Ok(related.await?.data.related)
     }
 
     /// The tool categories with their tool counts.
     pub async fn categories(&self) -> Result<Vec<types::Category>> {
-        let call = self.client.call();
-        let response = call.api.list_categories().send().await;
-        Ok(call.finish(response).await?.data.categories)
+        Ok(self
+            .client
+            .send(|api| api.list_categories().send())
+            .await?
+            .data
+            .categories)
     }
 
     /// Invokes a tool with `params` (anything that serializes to a JSON object).
@@ -142,8 +147,7 @@ impl<'a> Tools<'a> {
         InvokeTool {
             client: self.client,
             tool_id: tool_id.into(),
-            params: ToolArguments::from_serialize(&params)
-                .map_err(|e| Error::invalid("params", e.to_string())),
+            params: arguments(params),
             idempotency_key: None,
             parameters_in_errors: false,
             retry_ambiguous: false,
@@ -184,46 +188,34 @@ impl<'a> Tools<'a> {
         // The argument values of every call of the batch stay out of its errors.
         let mut redactor = self.client.redactor().clone();
         for (tool_id, params) in calls {
-            let params = ToolArguments::from_serialize(&params)
-                .map_err(|e| Error::invalid("params", e.to_string()))?;
+            let params = arguments(params)?;
             redactor = redactor.with_arguments(&params);
             invocations.push(invoke_request(&tool_id.into(), params, &tenant)?);
         }
-        if invocations.is_empty() || invocations.len() > 50 {
-            return Err(Error::invalid(
-                "calls",
-                format!(
-                    "a batch holds 1 to 50 invocations, not {}",
-                    invocations.len()
-                ),
-            ));
+        let bounds = crate::api::limits::BATCH_MIN..=crate::api::limits::BATCH_MAX;
+        if !bounds.contains(&invocations.len()) {
+            let (min, max, n) = (bounds.start(), bounds.end(), invocations.len());
+            let message = format!("a batch holds {min} to {max} invocations, not {n}");
+            return Err(Error::invalid("calls", message));
         }
-        let call = self.client.call().with_redactor(redactor.clone());
-        let response = call
-            .api
-            .invoke_tools_batch()
-            .body(types::BatchInvokeRequest { invocations })
-            .send()
+        let body = types::BatchInvokeRequest { invocations };
+        let (response, _) = self
+            .client
+            .exchange(Some(&redactor), |api| {
+                api.invoke_tools_batch().body(body).send()
+            })
             .await;
-        let results = call.finish(response).await?.data.results;
+        let results = response?.into_inner().data.results;
         Ok(results
             .into_iter()
             .map(|item| match (item.success, item.result, item.error) {
                 (true, Some(result), _) => Ok(ToolResult::from(result).redacted_by(&redactor)),
-                (_, _, Some(error)) => Err(Error::ToolInvocation {
-                    tool_id: item.tool_id,
-                    code: Some(redactor.scrub(&error.code)),
-                    message: redactor.scrub(&error.message),
-                    parameters: None,
-                    source: None,
-                }),
-                (_, _, None) => Err(Error::ToolInvocation {
-                    tool_id: item.tool_id,
-                    code: None,
-                    message: "the gateway reported neither a result nor an error".into(),
-                    parameters: None,
-                    source: None,
-                }),
+                (_, _, Some(error)) => Err(reported(item.tool_id, &error, &redactor)),
+                (_, _, None) => Err(tool_error(
+                    item.tool_id,
+                    None,
+                    "the gateway reported neither a result nor an error".into(),
+                )),
             })
             .collect())
     }
@@ -232,7 +224,7 @@ impl<'a> Tools<'a> {
     /// An `error` event of the gateway ends the stream with [`Error::ToolInvocation`]; a
     /// gateway without the streaming route gives [`Error::NotOffered`] (nothing was run).
     /// A stream that ends, breaks, falls silent or sends an event past
-    /// [`crate::sse::MAX_EVENT_BYTES`] before the result or the error ends with
+    /// [`crate::events::MAX_EVENT_BYTES`] before the result or the error ends with
     /// [`Error::StreamEnded`] (the tool may have run). The arguments' values are scrubbed
     /// from the errors.
     ///
@@ -258,28 +250,26 @@ impl<'a> Tools<'a> {
     /// ```
     pub async fn invoke_stream(
         &self,
-        tool_id: &str,
+        tool_id: impl Into<String>,
         params: impl Serialize,
     ) -> Result<EventStream<InvocationEvent>> {
-        let params = ToolArguments::from_serialize(&params)
-            .map_err(|e| Error::invalid("params", e.to_string()))?;
+        let tool_id = &tool_id.into();
+        let params = arguments(params)?;
         let tenant = self.client.require_tenant("invoking a tool")?;
         let redactor = self.client.redactor().with_arguments(&params);
         let body = invoke_request(tool_id, params, &tenant)?;
-        let call = self.client.call().with_redactor(redactor.clone());
-        let response =
-            with_timeout(self.client, call.api.invoke_tool_stream().body(body).send()).await?;
-        let response = match call.finish_response(response).await {
-            Ok(response) => response,
-            Err(error) => return Err(invocation_error(tool_id, error, None)),
-        };
+        let opened = self.client.exchange(Some(&redactor), |api| {
+            api.invoke_tool_stream().body(body).send()
+        });
+        let (response, exchange) = with_timeout(self.client, opened).await?;
+        let response = response.map_err(|error| invocation_error(tool_id, error, None))?;
         let events = events_of(
             response.into_inner().into_inner(),
             self.client.config().stream_idle_timeout(),
-            call.exchange(),
+            exchange,
             INVOKE_STREAM,
         );
-        Ok(invocation_events(events, tool_id.to_string(), redactor))
+        Ok(invocation_events(events, tool_id.clone(), redactor))
     }
 }
 
@@ -289,12 +279,12 @@ const INVOKE_STREAM: &str = "invokeToolStream";
 /// The typed events of a streamed invocation, ending with its result, its error, or
 /// [`Error::StreamEnded`] when the stream ends (or breaks) before either.
 fn invocation_events(
-    events: EventStream<crate::sse::SseEvent>,
+    events: EventStream<crate::events::SseEvent>,
     tool_id: String,
     redactor: Redactor,
 ) -> EventStream<InvocationEvent> {
     struct State {
-        events: EventStream<crate::sse::SseEvent>,
+        events: EventStream<crate::events::SseEvent>,
         tool_id: String,
         redactor: Redactor,
         received: u64,
@@ -342,7 +332,7 @@ fn invocation_events(
 }
 
 fn invocation_event(
-    event: crate::sse::SseEvent,
+    event: crate::events::SseEvent,
     tool_id: &str,
     redactor: &Redactor,
 ) -> Result<InvocationEvent> {
@@ -354,14 +344,11 @@ fn invocation_event(
                 .redacted_by(redactor),
         ),
         "error" => {
-            let detail: types::ErrorDetail = data(&event, redactor)?;
-            return Err(Error::ToolInvocation {
-                tool_id: tool_id.to_string(),
-                code: Some(redactor.scrub(&detail.code)),
-                message: redactor.scrub(&detail.message),
-                parameters: None,
-                source: None,
-            });
+            return Err(reported(
+                tool_id.to_string(),
+                &data(&event, redactor)?,
+                redactor,
+            ));
         }
         _ => InvocationEvent::Other(event),
     })
@@ -378,7 +365,7 @@ pub enum InvocationEvent {
     /// The tool's result; the last event.
     Result(ToolResult),
     /// An event type this version of the SDK does not know, kept as sent.
-    Other(crate::sse::SseEvent),
+    Other(crate::events::SseEvent),
 }
 
 /// Splits `<integration>.<tool>` into its parts, checking both.
@@ -432,6 +419,41 @@ fn invoke_request(
         .parameters(Some(params))
         .try_into()
         .map_err(|e: types::error::ConversionError| Error::invalid("tool_id", e.to_string()))
+}
+
+/// `value` of `field` within the spec's bounds.
+pub(crate) fn within<T>(field: &str, value: T, bounds: RangeInclusive<T>) -> Result<()>
+where
+    T: PartialOrd + fmt::Display,
+{
+    if bounds.contains(&value) {
+        return Ok(());
+    }
+    let (min, max) = bounds.into_inner();
+    let message = format!("{value} is not between {min} and {max}");
+    Err(Error::invalid(field, message))
+}
+
+/// A tool's arguments: anything that serializes to a JSON object.
+fn arguments(params: impl Serialize) -> Result<ToolArguments> {
+    ToolArguments::from_serialize(&params).map_err(|e| Error::invalid("params", e.to_string()))
+}
+
+/// A failure the tool itself reported.
+fn tool_error(tool_id: String, code: Option<String>, message: String) -> Error {
+    Error::ToolInvocation {
+        tool_id,
+        code,
+        message,
+        parameters: None,
+        source: None,
+    }
+}
+
+/// The failure of one call that the gateway reported in a batch or a stream, scrubbed.
+fn reported(tool_id: String, error: &types::ErrorDetail, redactor: &Redactor) -> Error {
+    let message = redactor.scrub(&error.message);
+    tool_error(tool_id, Some(redactor.scrub(&error.code)), message)
 }
 
 /// Wraps a refusal that concerns the tool itself into [`Error::ToolInvocation`]; others
@@ -524,9 +546,7 @@ impl ToolResult {
         self.redactor = redactor.clone();
         self
     }
-}
 
-impl ToolResult {
     /// Whether the tool reported a failure (MCP `isError: true`).
     pub fn is_error(&self) -> bool {
         self.result.get("isError").and_then(Value::as_bool) == Some(true)
@@ -575,13 +595,8 @@ impl ToolResult {
     /// [`Error::ToolInvocation`].
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
         if self.is_error() {
-            return Err(Error::ToolInvocation {
-                tool_id: self.tool_id.clone(),
-                code: None,
-                message: self.redactor.scrub(&self.text()),
-                parameters: None,
-                source: None,
-            });
+            let message = self.redactor.scrub(&self.text());
+            return Err(tool_error(self.tool_id.clone(), None, message));
         }
         let value = self.structured();
         serde_json::from_value(value.clone()).map_err(|source| {
@@ -655,15 +670,13 @@ impl<'a> SelectTools<'a> {
     /// Checks the arguments, then sends the request.
     pub async fn send(self) -> Result<Selection> {
         let request = self.validate()?;
-        let call = self.client.call();
-        let response = call
-            .api
-            .select_tools()
-            .body(types::SelectToolsRequest::SingleSelectRequest(request))
-            .send()
+        let body = types::SelectToolsRequest::SingleSelectRequest(request);
+        let (response, exchange) = self
+            .client
+            .exchange(None, |api| api.select_tools().body(body).send())
             .await;
-        let result = match call.finish(response).await {
-            Ok(envelope) => envelope.data,
+        let result = match response {
+            Ok(envelope) => envelope.into_inner().data,
             Err(error @ (Error::BadRequest(_) | Error::NotFound(_))) => {
                 // Telling what exists is the useful answer to a refused selection.
                 let available_categories = match self.client.tools().categories().await {
@@ -684,12 +697,13 @@ impl<'a> SelectTools<'a> {
                 status: reqwest::StatusCode::OK,
                 content_type: Some("application/json".into()),
                 body_excerpt: "a batch selection result for a single query".into(),
-                request_id: call.exchange().request_id,
+                request_id: exchange.request_id,
             }),
         }
     }
 
     fn validate(&self) -> Result<types::SingleSelectRequest> {
+        use crate::api::limits::*;
         let query = self.query.trim();
         if query.is_empty() {
             return Err(Error::invalid("query", "the query is empty"));
@@ -700,24 +714,15 @@ impl<'a> SelectTools<'a> {
                 "the query is longer than 1000 characters",
             ));
         }
-        if let Some(max) = self.options.max_tools
-            && !(1..=100).contains(&max)
-        {
-            return Err(Error::invalid(
-                "max_tools",
-                format!("{max} is not between 1 and 100"),
-            ));
+        if let Some(max) = self.options.max_tools {
+            within("max_tools", max, MAX_TOOLS_MIN..=MAX_TOOLS_MAX)?;
         }
-        if let Some(budget) = self.options.token_budget
-            && !(100..=100_000).contains(&budget)
-        {
-            return Err(Error::invalid(
-                "token_budget",
-                format!("{budget} is not between 100 and 100000"),
-            ));
+        if let Some(budget) = self.options.token_budget {
+            within("token_budget", budget, TOKEN_BUDGET_MIN..=TOKEN_BUDGET_MAX)?;
         }
-        if self.categories.len() > 20 {
-            return Err(Error::invalid("categories", "at most 20 categories"));
+        if self.categories.len() > CATEGORIES_MAX {
+            let message = format!("at most {CATEGORIES_MAX} categories");
+            return Err(Error::invalid("categories", message));
         }
         let mut options = self.options.clone();
         options.allowed_categories = self
@@ -825,123 +830,40 @@ impl Selection {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct ToolFilters {
-    category: Option<String>,
-    server: Option<String>,
-    search: Option<String>,
-    limit: Option<u64>,
-    offset: Option<u64>,
-}
-
-impl Windowed for ToolFilters {
-    fn window(&self) -> (Option<u64>, Option<u64>) {
-        (self.offset, self.limit)
-    }
-
-    fn set_window(&mut self, offset: u64, limit: u64) {
-        self.offset = Some(offset);
-        self.limit = Some(limit);
-    }
-}
-
-/// A catalog listing; await it for one page or call [`ListTools::stream`].
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug, Clone)]
-pub struct ListTools<'a> {
-    client: &'a Connectors,
-    filters: ToolFilters,
-}
+/// A listing of the tool catalog; see [`Tools::list`].
+pub type ListTools<'a> = Listing<'a, builder::ListTools<'a>>;
 
 impl<'a> ListTools<'a> {
     /// Only tools of this category.
-    pub fn category(mut self, category: impl Into<String>) -> Self {
-        self.filters.category = Some(category.into());
-        self
+    pub fn category(self, category: impl Into<String>) -> Self {
+        self.filter(|r| r.category(category.into()))
     }
 
     /// Only tools of this MCP server (the gateway calls it `integration`).
-    pub fn server(mut self, server: impl Into<String>) -> Self {
-        self.filters.server = Some(server.into());
-        self
+    pub fn server(self, server: impl Into<String>) -> Self {
+        self.filter(|r| r.integration(server.into()))
     }
 
     /// Only tools whose name or description contains this text.
-    pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.filters.search = Some(text.into());
-        self
+    pub fn search(self, text: impl Into<String>) -> Self {
+        self.filter(|r| r.search(text.into()))
     }
+}
 
-    /// Tools per page (1 to 1000; default 100).
-    pub fn page_size(mut self, size: u64) -> Self {
-        self.filters.limit = Some(size);
-        self
-    }
+impl<'a> Paged<'a> for builder::ListTools<'a> {
+    type Item = types::ToolSelection;
 
-    /// Tools to skip.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.filters.offset = Some(offset);
-        self
-    }
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<types::ToolSelection>> {
-        list_page(self.client, &self.filters).await
-    }
-
-    /// Every tool matching the filters, across pages, from the offset on.
-    ///
-    /// The next page is asked for while the last one was full, whatever
-    /// `pagination.total` says (the original gateway reports the page's length there);
-    /// a gateway that ignores the offset ends the stream with [`Error::Paging`]. See
-    /// [`crate::pagination`].
-    pub fn stream(self) -> ItemStream<types::ToolSelection> {
-        stream_pages(self.client, self.filters, |client, filters| async move {
-            list_page(&client, &filters).await
+    fn page(
+        self,
+        client: &'a Connectors,
+        offset: Option<u64>,
+        limit: Option<u64>,
+    ) -> BoxFuture<'a, Page<Self::Item>> {
+        let request = set(set(self, offset, Self::offset), limit, Self::limit);
+        Box::pin(async move {
+            let page = client.send(|_| request.send()).await?.data;
+            Ok(Page::new(page.tools, page.pagination))
         })
-    }
-}
-
-async fn list_page(
-    client: &Connectors,
-    filters: &ToolFilters,
-) -> Result<Page<types::ToolSelection>> {
-    if let Some(limit) = filters.limit
-        && !(1..=1000).contains(&limit)
-    {
-        return Err(Error::invalid(
-            "page_size",
-            format!("{limit} is not between 1 and 1000"),
-        ));
-    }
-    let call = client.call();
-    let mut request = call.api.list_tools();
-    if let Some(v) = &filters.category {
-        request = request.category(v.clone());
-    }
-    if let Some(v) = &filters.server {
-        request = request.integration(v.clone());
-    }
-    if let Some(v) = &filters.search {
-        request = request.search(v.clone());
-    }
-    if let Some(v) = filters.limit {
-        request = request.limit(v);
-    }
-    if let Some(v) = filters.offset {
-        request = request.offset(v);
-    }
-    let response = request.send().await;
-    let page = call.finish(response).await?.data;
-    Ok(Page::new(page.tools, page.pagination))
-}
-
-impl<'a> IntoFuture for ListTools<'a> {
-    type Output = Result<Page<types::ToolSelection>>;
-    type IntoFuture = BoxFuture<'a, Page<types::ToolSelection>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 
@@ -1006,14 +928,18 @@ impl<'a> InvokeTool<'a> {
         } else {
             self.client
         };
-        let call = client.call().with_redactor(redactor.clone());
-        let mut request = call.api.invoke_tool().body(body);
-        if let Some(key) = self.idempotency_key {
-            request = request.idempotency_key(key);
-        }
-        let response = request.send().await;
-        match call.finish(response).await {
-            Ok(envelope) => Ok(ToolResult::from(envelope.data).redacted_by(&redactor)),
+        let key = self.idempotency_key;
+        let (response, _) = client
+            .exchange(Some(&redactor), |api| {
+                let mut request = api.invoke_tool().body(body);
+                if let Some(key) = key {
+                    request = request.idempotency_key(key);
+                }
+                request.send()
+            })
+            .await;
+        match response {
+            Ok(envelope) => Ok(ToolResult::from(envelope.into_inner().data).redacted_by(&redactor)),
             Err(error) => Err(invocation_error(&self.tool_id, error, kept)),
         }
     }

@@ -167,10 +167,10 @@ async fn call(client: &Connectors, verb: &str, route: &str) -> Result<(), Error>
             .await
             .map(drop),
         ("GET", ["api", "v1", "mcp", "deployments", id]) => {
-            client.deployments().get(*id).status().await.map(drop)
+            client.deployments().get(*id).await.map(drop)
         }
         ("DELETE", ["api", "v1", "mcp", "custom", name]) => {
-            client.mcp().remove(name).await.map(drop)
+            client.mcp().remove(*name).await.map(drop)
         }
         other => panic!("no facade call for {other:?}"),
     }

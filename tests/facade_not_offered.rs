@@ -220,7 +220,7 @@ async fn a_missing_route_is_not_offered_and_a_missing_resource_is_not_found() {
     // A real route's 404 is about the resource.
     let error = client
         .deployments()
-        .get("dep-nope")
+        .deployment("dep-nope")
         .status()
         .await
         .unwrap_err();
@@ -233,25 +233,19 @@ async fn calls_without_a_fallback(client: &Connectors) -> Vec<(&'static str, Err
     fn failed<T: std::fmt::Debug>(result: Result<T, Error>) -> Error {
         result.expect_err("not offered")
     }
-    let deployment = client.deployments().get("dep-1");
+    let deployment = client.deployments().deployment("dep-1");
     let identities = client.identities();
     let tools = client.tools();
-    let first_identity = identities.stream(None).next().await.expect("an item");
+    let first_identity = identities.list().stream().next().await.expect("an item");
     vec![
         ("getDeploymentLogs", failed(deployment.logs().await)),
-        (
-            "listDeployments",
-            failed(client.deployments().list(None, None, None).await),
-        ),
+        ("listDeployments", failed(client.deployments().list().await)),
         ("streamEvents", failed(deployment.events().await.map(drop))),
         (
             "streamEvents",
             failed(client.events().subscribe().await.map(drop)),
         ),
-        (
-            "listIdentities",
-            failed(identities.list(None, None, None).await),
-        ),
+        ("listIdentities", failed(identities.list().await)),
         ("listIdentities", failed(first_identity)),
         ("getIdentity", failed(identities.get("id-1").await)),
         (
@@ -290,7 +284,7 @@ async fn calls_without_a_fallback(client: &Connectors) -> Vec<(&'static str, Err
         ),
         (
             "getServerHealth",
-            failed(client.mcp().get("github").health().await),
+            failed(client.mcp().server("github").health().await),
         ),
     ]
 }
@@ -373,7 +367,7 @@ async fn servers_are_listed_from_the_custom_servers_and_the_catalog() {
     };
     let list = || client.mcp().list();
     assert_eq!(
-        only(list().server_type(ServerType::Custom).await.unwrap()),
+        only(list().kind(ServerType::Custom).await.unwrap()),
         ["my-http-mcp"]
     );
     assert_eq!(only(list().category("docs").await.unwrap()), ["notion"]);
@@ -403,7 +397,7 @@ async fn a_servers_tools_and_info_come_from_the_catalog() {
     let client = client(&server);
     let mcp = client.mcp();
 
-    let tools = mcp.get("github").tools().await.unwrap();
+    let tools = mcp.server("github").tools().await.unwrap();
     let ids: Vec<&str> = tools.iter().map(|t| t.tool_id.as_str()).collect();
     assert_eq!(ids, ["github.createPullRequest", "github.listBranches"]);
     assert_eq!(tools[0].name, "createPullRequest");
@@ -414,23 +408,23 @@ async fn a_servers_tools_and_info_come_from_the_catalog() {
     assert_eq!(tools[0].input_schema["required"], json!(["repo", "title"]));
     assert!(tools[1].input_schema.is_empty(), "no schema in the catalog");
     // Another server: the operation is remembered, not the path.
-    let custom = mcp.get("my-http-mcp").tools().await.unwrap();
+    let custom = mcp.server("my-http-mcp").tools().await.unwrap();
     assert_eq!(custom[0].tool_id, "my-http-mcp.fetch");
-    let error = mcp.get("nosuch").tools().await.unwrap_err();
+    let error = mcp.server("nosuch").tools().await.unwrap_err();
     assert!(matches!(error, Error::NotFound(_)), "{error:?}");
     assert_eq!(error.code(), Some("SERVER_NOT_FOUND"));
 
-    let notion = mcp.get("notion").info().await.unwrap();
+    let notion = mcp.server("notion").info().await.unwrap();
     assert_eq!(
         (notion.type_, notion.category.as_deref(), notion.tool_count),
         (ServerType::Platform, Some("docs"), Some(1))
     );
-    let deployed = mcp.get("my-http-mcp").info().await.unwrap();
+    let deployed = mcp.server("my-http-mcp").info().await.unwrap();
     assert_eq!(
         (deployed.type_, deployed.status),
         (ServerType::Custom, ServerStatus::Running)
     );
-    let error = mcp.get("nosuch").info().await.unwrap_err();
+    let error = mcp.server("nosuch").info().await.unwrap_err();
     assert!(matches!(error, Error::NotFound(_)), "{error:?}");
     assert_eq!(error.code(), Some("SERVER_NOT_FOUND"));
 
@@ -499,7 +493,7 @@ async fn the_recorded_empty_catalog_still_lists_the_custom_server() {
     assert!(
         client
             .mcp()
-            .get("my-http-mcp")
+            .server("my-http-mcp")
             .tools()
             .await
             .unwrap()

@@ -54,7 +54,7 @@ async fn the_observer_sees_the_raw_body_and_the_decoder_still_gets_it() {
         .await;
     let (client, seen) = recording(&server);
 
-    let health = client.mcp().get("github").health().await.unwrap();
+    let health = client.mcp().server("github").health().await.unwrap();
     assert_eq!(health.name, "github");
 
     let seen = seen.lock().unwrap().clone();

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use common::{client, ok, tool};
 use connectors::Error;
+use connectors::api::{DeploymentStatus, IdentityType, ServerType};
 use connectors::pagination::PagingProblem;
 use futures::{Stream, StreamExt};
 use serde_json::{Value, json};
@@ -164,9 +165,97 @@ async fn every_listing_stream_pages_the_same_way() {
         })
         .mount(&server)
         .await;
-    let items = drain(client(&server).mcp().list().page_size(2).stream()).await;
+    let deployments: Vec<Value> = (1..=3)
+        .map(|i| json!({"deploymentId": format!("dep-{i}"), "status": "failed"}))
+        .collect();
+    let identities: Vec<Value> = (1..=3)
+        .map(|i| json!({"id": format!("id-{i}"), "type": "AGENT", "name": format!("bot-{i}")}))
+        .collect();
+    for (route, key, items) in [
+        ("/api/v1/mcp/deployments", "deployments", deployments),
+        ("/api/v1/identities", "identities", identities),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(Listing {
+                key,
+                items,
+                paging: Paging::TotalIsPageLength,
+            })
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let items = drain(
+        client
+            .mcp()
+            .list()
+            .kind(ServerType::Platform)
+            .page_size(2)
+            .stream(),
+    )
+    .await;
     let names: Vec<String> = items.into_iter().map(|s| s.unwrap().name).collect();
     assert_eq!(names, ["s1", "s2", "s3"]);
+    let failed = client.deployments().list().status(DeploymentStatus::Failed);
+    let items = drain(failed.page_size(2).stream()).await;
+    let ids: Vec<String> = items
+        .into_iter()
+        .map(|d| d.unwrap().deployment_id)
+        .collect();
+    assert_eq!(ids, ["dep-1", "dep-2", "dep-3"]);
+    let agents = client.identities().list().kind(IdentityType::Agent);
+    let items = drain(agents.page_size(2).stream()).await;
+    let ids: Vec<String> = items.into_iter().map(|i| i.unwrap().id).collect();
+    assert_eq!(ids, ["id-1", "id-2", "id-3"]);
+
+    // Each page carried the listing's filter, as the generated request's own parameter.
+    let requests = server.received_requests().await.unwrap_or_default();
+    let filter_of = |route: &str, name: &str| -> Vec<String> {
+        requests
+            .iter()
+            .filter(|r| r.url.path() == route)
+            .map(|r| {
+                let pairs: HashMap<_, _> = r.url.query_pairs().into_owned().collect();
+                pairs.get(name).cloned().unwrap_or_default()
+            })
+            .collect()
+    };
+    assert_eq!(filter_of("/api/v1/mcp/servers", "type"), ["platform"; 2]);
+    assert_eq!(
+        filter_of("/api/v1/mcp/deployments", "status"),
+        ["failed"; 2]
+    );
+    assert_eq!(filter_of("/api/v1/identities", "type"), ["AGENT"; 2]);
+}
+
+#[tokio::test]
+async fn every_listing_refuses_a_page_size_outside_the_spec_before_sending() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    for size in [0, 1001] {
+        let refusals = [
+            client.tools().list().page_size(size).await.map(drop),
+            client.mcp().list().page_size(size).await.map(drop),
+            client.deployments().list().page_size(size).await.map(drop),
+            client.identities().list().page_size(size).await.map(drop),
+            drain(client.tools().list().page_size(size).stream())
+                .await
+                .remove(0)
+                .map(drop),
+        ];
+        for refused in refusals {
+            match refused {
+                Err(Error::InvalidInput { field, message }) => {
+                    assert_eq!(field, "page_size");
+                    assert_eq!(message, format!("{size} is not between 1 and 1000"));
+                }
+                other => panic!("expected InvalidInput, got {other:?}"),
+            }
+        }
+    }
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(sent.is_empty(), "nothing was sent: {sent:?}");
 }
 
 #[tokio::test]

@@ -24,7 +24,7 @@ pub(crate) async fn run(suite: &mut Suite) {
         .discover(
             "listIdentities",
             Expect::Success,
-            identities.list(None, Some(20), None),
+            identities.list().page_size(20).send(),
         )
         .await;
     let name = suite.resource_name();

@@ -79,7 +79,7 @@ pub(crate) async fn run(suite: &mut Suite) {
         Some(name) => (name, Expect::Success),
         None => (suite.absent(""), Expect::Refused),
     };
-    let handle = client.mcp().get(server.as_str());
+    let handle = client.mcp().server(server.as_str());
     suite.run("getServer", expect, handle.info()).await;
     let tools = suite.run("listServerTools", expect, handle.tools()).await;
     suite.run("getServerHealth", expect, handle.health()).await;
@@ -163,7 +163,7 @@ async fn deployments(suite: &mut Suite, deployed: Option<&Deployed>) {
         .discover(
             "listDeployments",
             Expect::Success,
-            client.deployments().list(None, Some(20), None),
+            client.deployments().list().page_size(20).send(),
         )
         .await;
     let existing = page.and_then(|p| p.items.into_iter().next().map(|d| d.deployment_id));
@@ -172,7 +172,7 @@ async fn deployments(suite: &mut Suite, deployed: Option<&Deployed>) {
         (None, Some(id)) => (id, Expect::Success),
         (None, None) => (suite.absent("dep-"), Expect::Refused),
     };
-    let deployment = client.deployments().get(id);
+    let deployment = client.deployments().deployment(id);
     if deployed.is_none() {
         suite
             .run("getDeployment", expect, deployment.status())
