@@ -1,205 +1,241 @@
-//! What the client costs over raw reqwest, measured as ratios in one run.
+//! What the facade costs over raw reqwest: throughput and client CPU per request, as
+//! ratios measured in one run.
 //!
 //! ```text
-//! cargo bench --bench overhead                 # 7 rounds of 500 calls per client and operation
-//! cargo bench --bench overhead -- 11 2000      # rounds, calls per round
+//! cargo bench --bench overhead                 # 7 rounds of 2,000 calls per client, case
+//! cargo bench --bench overhead -- 11 4000      # rounds, calls per round
 //! ```
 //!
-//! Each operation is called against the reference gateway, started in this process on a
-//! loopback port, by three clients sharing nothing but the server: raw `reqwest` (send,
-//! read the body, parse it into a `serde_json::Value`), the generated client with the
-//! plain transport, and the facade with its defaults (retry policy, request id,
-//! idempotency key, error mapping, tracing spans). Rounds alternate between the clients so
-//! that a noisy neighbour slows all three alike; the table shows the median time per call
-//! and its ratio to raw reqwest. The server's own work is part of every number, so the
-//! ratios say what a caller pays end to end, not the client's cost in isolation.
+//! Two servers, each in a child process of this program (so that the CPU time this
+//! process uses is the clients' alone):
+//! - `fixed`: answers every call with a body recorded from the reference gateway once,
+//!   and does no other work, so that the clients' own cost is what differs;
+//! - `gateway`: the reference gateway itself, rate limits off, as a caller meets it.
+//!
+//! For each server, operation (`GET /health`, `POST /tools/select`, `POST /tools/invoke`)
+//! and number in flight (1, and 64 tasks at once), raw `reqwest` (send, read the body,
+//! parse it into a `serde_json::Value`, with the same per-request timeout the facade sets)
+//! and the facade with its defaults (retry policy, request id, idempotency key, typed
+//! decoding, error mapping, tracing spans) take turns, round by round, so that a noisy
+//! neighbour slows both alike. The table shows the medians of requests per second and of
+//! client CPU per request, and the medians of the per-round ratios facade/raw.
 
 use std::future::Future;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connectors::Connectors;
-use connectors::api::prelude::*;
-use connectors::api::{Client, Transport, types};
 use connectors_gateway::{Gateway, RateLimitConfig};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
 const QUERY: &str = "evaluate an arithmetic expression";
+const TOOL: &str = "math.evaluate";
+/// The facade's default per-attempt timeout, given to raw reqwest too.
+const TIMEOUT: Duration = Duration::from_secs(30);
+const IN_FLIGHT: [usize; 2] = [1, 64];
 
-struct Clients {
-    raw: reqwest::Client,
-    generated: Client,
-    facade: Connectors,
-    base: String,
+type Bench = Result<(), Box<dyn std::error::Error>>;
+
+fn main() -> Bench {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    match args.first().map(String::as_str) {
+        Some("--serve-gateway") => runtime.block_on(serve_gateway()),
+        Some("--serve-fixed") => runtime.block_on(serve_fixed(&args[1..])),
+        // For a profiler: one client alone against the fixed server, no table.
+        Some("--only") => runtime.block_on(only(args.get(1).map(String::as_str), 20_000)),
+        _ => {
+            let mut numbers = args.iter().filter(|a| !a.starts_with("--"));
+            let rounds: usize = numbers.next().map(|a| a.parse()).transpose()?.unwrap_or(7);
+            let calls: usize = numbers
+                .next()
+                .map(|a| a.parse())
+                .transpose()?
+                .unwrap_or(2000);
+            runtime.block_on(measure(rounds, calls))
+        }
+    }
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
-    let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(7);
-    let calls: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
+/// A server in a child process of this program, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    key: String,
+    tenant: String,
+}
 
-    let unlimited = RateLimitConfig::unlimited();
-    let gateway = Gateway::builder().rate_limits(unlimited).spawn().await?;
-    let clients = clients(gateway.url(), gateway.api_key(), gateway.tenant_id())?;
+impl Server {
+    fn start(args: &[&str]) -> Result<Self, Box<dyn std::error::Error>> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let mut words = line.split_whitespace();
+        let (Some("READY"), Some(url), Some(key), Some(tenant)) =
+            (words.next(), words.next(), words.next(), words.next())
+        else {
+            return Err(format!("the server did not start: {line:?}").into());
+        };
+        Ok(Server {
+            url: url.to_string(),
+            key: key.to_string(),
+            tenant: tenant.to_string(),
+            child,
+        })
+    }
+}
 
-    println!(
-        "{rounds} rounds x {calls} calls per client and operation, against the reference gateway at {}\n",
-        gateway.url()
-    );
-    println!(
-        "{:<24} {:>12} {:>12} {:>12} {:>10} {:>10}",
-        "operation", "raw µs", "generated µs", "facade µs", "gen/raw", "facade/raw"
-    );
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Closing its stdin stops it; kill is the fallback.
+        drop(self.child.stdin.take());
+        if self.child.wait().is_err() {
+            let _ = self.child.kill();
+        }
+    }
+}
 
-    bench(
-        "GET /health",
-        rounds,
-        calls,
-        &clients,
-        Ops {
-            raw: |c: &Clients| {
-                let request = c.raw.get(format!("{}/health", c.base));
-                async move { raw_json(request).await }
-            },
-            generated: |c: &Clients| {
-                let generated = c.generated.clone();
-                async move {
-                    let result = generated.get_health().send().await;
-                    result.map(|_| ()).map_err(|e| e.to_string())
-                }
-            },
-            facade: |c: &Clients| {
-                let facade = c.facade.clone();
-                async move {
-                    facade
-                        .health()
-                        .check()
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-            },
-        },
-    )
-    .await;
+/// Announces the server and serves until the parent closes stdin.
+fn announce_and_wait(url: &str, key: &str, tenant: &str) {
+    println!("READY {url} {key} {tenant}");
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
 
-    bench(
-        "GET /api/v1/tools/list",
-        rounds,
-        calls,
-        &clients,
-        Ops {
-            raw: |c: &Clients| {
-                let request = c.raw.get(format!("{}/api/v1/tools/list?limit=100", c.base));
-                async move { raw_json(request).await }
-            },
-            generated: |c: &Clients| {
-                let generated = c.generated.clone();
-                async move {
-                    let result = generated.list_tools().limit(100).send().await;
-                    result.map(|_| ()).map_err(|e| e.to_string())
-                }
-            },
-            facade: |c: &Clients| {
-                let facade = c.facade.clone();
-                async move {
-                    facade
-                        .tools()
-                        .list()
-                        .page_size(100)
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-            },
-        },
-    )
-    .await;
-
-    bench(
-        "POST /api/v1/tools/select",
-        rounds,
-        calls,
-        &clients,
-        Ops {
-            raw: |c: &Clients| {
-                let request = c
-                    .raw
-                    .post(format!("{}/api/v1/tools/select", c.base))
-                    .json(&json!({"query": QUERY, "options": {"maxTools": 5}}));
-                async move { raw_json(request).await }
-            },
-            generated: |c: &Clients| {
-                let body = types::SingleSelectRequest::builder().query(QUERY).options(
-                    types::SelectOptions {
-                        max_tools: Some(5),
-                        ..Default::default()
-                    },
-                );
-                let generated = c.generated.clone();
-                async move {
-                    let body =
-                        types::SingleSelectRequest::try_from(body).map_err(|e| e.to_string())?;
-                    generated
-                        .select_tools()
-                        .body(types::SelectToolsRequest::from(body))
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-            },
-            facade: |c: &Clients| {
-                let facade = c.facade.clone();
-                async move {
-                    facade
-                        .tools()
-                        .select(QUERY)
-                        .max_tools(5)
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-            },
-        },
-    )
-    .await;
-
+async fn serve_gateway() -> Bench {
+    let gateway = Gateway::builder()
+        .rate_limits(RateLimitConfig::unlimited())
+        .spawn()
+        .await?;
+    let (url, key, tenant) = (gateway.url(), gateway.api_key(), gateway.tenant_id());
+    let (url, key, tenant) = (url.to_string(), key.to_string(), tenant.to_string());
+    tokio::task::spawn_blocking(move || announce_and_wait(&url, &key, &tenant)).await?;
     gateway.shutdown().await;
     Ok(())
 }
 
-fn clients(base: &str, key: &str, tenant: &str) -> Result<Clients, Box<dyn std::error::Error>> {
+/// One recorded answer: status, content type and body.
+#[derive(Clone)]
+struct Recorded {
+    content_type: HeaderValue,
+    honoured: Option<HeaderValue>,
+    body: bytes::Bytes,
+}
+
+/// Records the three answers from the gateway at `args[0]` (key `args[1]`), then serves
+/// them from memory on a port of its own.
+async fn serve_fixed(args: &[String]) -> Bench {
+    let [url, key, tenant] = args else {
+        return Err("usage: --serve-fixed URL KEY TENANT".into());
+    };
+    let raw = raw_client(key)?;
+    let mut recorded = Vec::new();
+    for (method, path) in [
+        ("GET", "/health"),
+        ("POST", "/api/v1/tools/select"),
+        ("POST", "/api/v1/tools/invoke"),
+    ] {
+        let response = raw_request(&raw, url, path, tenant)
+            .send()
+            .await?
+            .error_for_status()?;
+        let header = |name: &str| response.headers().get(name).cloned();
+        let content_type = header("content-type").ok_or("no content type")?;
+        let honoured = header("connectors-idempotency");
+        recorded.push((
+            method,
+            path,
+            Recorded {
+                content_type,
+                honoured,
+                body: response.bytes().await?,
+            },
+        ));
+    }
+    let recorded = Arc::new(recorded);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let recorded = recorded.clone();
+        async move {
+            let found = recorded.iter().find(|(method, path, _)| {
+                request.method().as_str() == *method && request.uri().path() == *path
+            });
+            let mut response = axum::response::Response::default();
+            match found {
+                Some((_, _, answer)) => {
+                    response
+                        .headers_mut()
+                        .insert(CONTENT_TYPE, answer.content_type.clone());
+                    if let Some(honoured) = &answer.honoured {
+                        response
+                            .headers_mut()
+                            .insert("connectors-idempotency", honoured.clone());
+                    }
+                    *response.body_mut() = axum::body::Body::from(answer.body.clone());
+                }
+                None => *response.status_mut() = reqwest::StatusCode::NOT_FOUND,
+            }
+            response
+        }
+    });
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let (url, key, tenant) = (format!("http://{address}"), key.clone(), tenant.clone());
+    tokio::task::spawn_blocking(move || announce_and_wait(&url, &key, &tenant)).await?;
+    server.abort();
+    Ok(())
+}
+
+fn raw_client(key: &str) -> Result<reqwest::Client, Box<dyn std::error::Error>> {
     let mut headers = HeaderMap::new();
     let mut auth = HeaderValue::from_str(&format!("Bearer {key}"))?;
     auth.set_sensitive(true);
     headers.insert(AUTHORIZATION, auth);
-    let raw = reqwest::Client::builder()
-        .default_headers(headers.clone())
-        .build()?;
-    let generated = Client::new_with_client(
-        base,
-        reqwest::Client::builder()
-            .default_headers(headers)
-            .build()?,
-        Transport::default(),
-    );
-    let facade = Connectors::builder()
-        .base_url(base)
-        .api_key(key)
-        .tenant_id(tenant)
-        .build()?;
-    Ok(Clients {
-        raw,
-        generated,
-        facade,
-        base: base.to_string(),
-    })
+    Ok(reqwest::Client::builder()
+        .default_headers(headers)
+        .timeout(TIMEOUT)
+        .build()?)
 }
 
-async fn raw_json(request: reqwest::RequestBuilder) -> Result<(), String> {
-    let response = request.send().await.map_err(|e| e.to_string())?;
+/// The raw request of each measured operation.
+fn raw_request(
+    raw: &reqwest::Client,
+    base: &str,
+    path: &str,
+    tenant: &str,
+) -> reqwest::RequestBuilder {
+    match path {
+        "/health" => raw.get(format!("{base}/health")),
+        "/api/v1/tools/select" => raw
+            .post(format!("{base}{path}"))
+            .json(&json!({"query": QUERY, "options": {"maxTools": 5}})),
+        _ => raw
+            .post(format!("{base}{path}"))
+            .json(&json!({"toolId": TOOL, "integration": "math", "tenantId": tenant, "parameters": {"expression": "2 * (3 + 4)"}})),
+    }
+}
+
+async fn raw_call(
+    raw: reqwest::Client,
+    base: Arc<str>,
+    tenant: Arc<str>,
+    path: &'static str,
+) -> Result<(), String> {
+    let response = raw_request(&raw, &base, path, &tenant)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     let status = response.status();
     let body = response.bytes().await.map_err(|e| e.to_string())?;
     if !status.is_success() {
@@ -210,74 +246,208 @@ async fn raw_json(request: reqwest::RequestBuilder) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// One operation as each client calls it.
-struct Ops<R, G, F> {
-    raw: R,
-    generated: G,
-    facade: F,
+async fn facade_call(facade: Connectors, path: &'static str) -> Result<(), String> {
+    let result = match path {
+        "/health" => facade.health().check().await.map(|_| ()),
+        "/api/v1/tools/select" => facade.tools().select(QUERY).max_tools(5).await.map(|_| ()),
+        _ => facade
+            .tools()
+            .invoke(TOOL, json!({"expression": "2 * (3 + 4)"}))
+            .await
+            .map(|_| ()),
+    };
+    result.map_err(|e| e.to_string())
 }
 
-async fn bench<R, RF, G, GF, F, FF>(
-    name: &str,
-    rounds: usize,
-    calls: usize,
-    clients: &Clients,
-    ops: Ops<R, G, F>,
-) where
-    R: Fn(&Clients) -> RF,
-    RF: Future<Output = Result<(), String>>,
-    G: Fn(&Clients) -> GF,
-    GF: Future<Output = Result<(), String>>,
-    F: Fn(&Clients) -> FF,
-    FF: Future<Output = Result<(), String>>,
-{
-    // Warm the connection pools and the server's caches.
-    for _ in 0..20 {
-        for result in [
-            (ops.raw)(clients).await,
-            (ops.generated)(clients).await,
-            (ops.facade)(clients).await,
-        ] {
-            if let Err(e) = result {
-                println!("{name:<24} failed: {e}");
-                return;
+async fn only(client: Option<&str>, calls: usize) -> Bench {
+    let gateway = Server::start(&["--serve-gateway"])?;
+    let fixed = Server::start(&["--serve-fixed", &gateway.url, &gateway.key, &gateway.tenant])?;
+    let raw = raw_client(&fixed.key)?;
+    let facade = Connectors::builder()
+        .base_url(&fixed.url)
+        .api_key(fixed.key.as_str())
+        .tenant_id(&fixed.tenant)
+        .build()?;
+    let (base, tenant): (Arc<str>, Arc<str>) =
+        (fixed.url.as_str().into(), fixed.tenant.as_str().into());
+    for path in ["/health", "/api/v1/tools/select", "/api/v1/tools/invoke"] {
+        for _ in 0..calls {
+            match client {
+                Some("raw") => raw_call(raw.clone(), base.clone(), tenant.clone(), path).await?,
+                _ => facade_call(facade.clone(), path).await?,
             }
         }
     }
-    let mut times = [Vec::new(), Vec::new(), Vec::new()];
-    for _ in 0..rounds {
-        times[0].push(per_call(calls, || (ops.raw)(clients)).await);
-        times[1].push(per_call(calls, || (ops.generated)(clients)).await);
-        times[2].push(per_call(calls, || (ops.facade)(clients)).await);
-    }
-    let [raw, generated, facade] = times.map(median);
-    let micros = |d: Duration| d.as_secs_f64() * 1e6;
-    println!(
-        "{name:<24} {:>12.1} {:>12.1} {:>12.1} {:>10.2} {:>10.2}",
-        micros(raw),
-        micros(generated),
-        micros(facade),
-        generated.as_secs_f64() / raw.as_secs_f64(),
-        facade.as_secs_f64() / raw.as_secs_f64(),
-    );
+    Ok(())
 }
 
-async fn per_call<C, Fut>(calls: usize, call: C) -> Duration
-where
-    C: Fn() -> Fut,
-    Fut: Future<Output = Result<(), String>>,
-{
-    let started = Instant::now();
-    for _ in 0..calls {
-        // A failure here would make a client look fast; stop loudly instead.
-        if let Err(e) = call().await {
-            panic!("a call failed during measurement: {e}");
+async fn measure(rounds: usize, calls: usize) -> Bench {
+    let gateway = Server::start(&["--serve-gateway"])?;
+    let fixed = Server::start(&["--serve-fixed", &gateway.url, &gateway.key, &gateway.tenant])?;
+    println!(
+        "{rounds} rounds x {calls} calls per client and case; servers in child processes; {} CPUs\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "{:<8} {:<22} {:>3} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}",
+        "server",
+        "operation",
+        "in",
+        "raw rps",
+        "facade rps",
+        "rps f/r",
+        "raw cpu",
+        "fac. cpu",
+        "cpu f/r"
+    );
+    for server in [&fixed, &gateway] {
+        let name = if std::ptr::eq(server, &fixed) {
+            "fixed"
+        } else {
+            "gateway"
+        };
+        let raw = raw_client(&server.key)?;
+        let facade = Connectors::builder()
+            .base_url(&server.url)
+            .api_key(server.key.as_str())
+            .tenant_id(&server.tenant)
+            .build()?;
+        let base: Arc<str> = Arc::from(server.url.as_str());
+        let tenant: Arc<str> = Arc::from(server.tenant.as_str());
+        for path in ["/health", "/api/v1/tools/select", "/api/v1/tools/invoke"] {
+            for in_flight in IN_FLIGHT {
+                let raw_op = {
+                    let (raw, base, tenant) = (raw.clone(), base.clone(), tenant.clone());
+                    move || raw_call(raw.clone(), base.clone(), tenant.clone(), path)
+                };
+                let facade_op = {
+                    let facade = facade.clone();
+                    move || facade_call(facade.clone(), path)
+                };
+                let row = compare(rounds, calls, in_flight, raw_op, facade_op).await?;
+                let method = if path == "/health" { "GET" } else { "POST" };
+                let operation = format!("{method} {}", path.trim_start_matches("/api/v1"));
+                println!(
+                    "{name:<8} {operation:<22} {in_flight:>3} {:>10.0} {:>10.0} {:>8.3} {:>7.1}µs {:>7.1}µs {:>8.3}",
+                    row.raw.rps,
+                    row.facade.rps,
+                    row.rps_ratio,
+                    row.raw.cpu_us,
+                    row.facade.cpu_us,
+                    row.cpu_ratio
+                );
+            }
         }
     }
-    started.elapsed() / calls as u32
+    drop(fixed);
+    drop(gateway);
+    Ok(())
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
+/// Medians over the rounds of one client.
+#[derive(Debug, Clone, Copy)]
+struct Figures {
+    rps: f64,
+    cpu_us: f64,
+}
+
+struct Row {
+    raw: Figures,
+    facade: Figures,
+    rps_ratio: f64,
+    cpu_ratio: f64,
+}
+
+async fn compare<R, RF, F, FF>(
+    rounds: usize,
+    calls: usize,
+    in_flight: usize,
+    raw: R,
+    facade: F,
+) -> Result<Row, Box<dyn std::error::Error>>
+where
+    R: Fn() -> RF + Clone + Send + Sync + 'static,
+    RF: Future<Output = Result<(), String>> + Send + 'static,
+    F: Fn() -> FF + Clone + Send + Sync + 'static,
+    FF: Future<Output = Result<(), String>> + Send + 'static,
+{
+    // Warm the connection pools and the server's caches.
+    round(calls / 10 + in_flight, in_flight, raw.clone()).await?;
+    round(calls / 10 + in_flight, in_flight, facade.clone()).await?;
+    let (mut raws, mut facades) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        raws.push(round(calls, in_flight, raw.clone()).await?);
+        facades.push(round(calls, in_flight, facade.clone()).await?);
+    }
+    let pick = |all: &[Figures], f: fn(&Figures) -> f64| median(all.iter().map(f).collect());
+    let ratio = |f: fn(&Figures) -> f64| {
+        median(
+            raws.iter()
+                .zip(&facades)
+                .map(|(r, a)| f(a) / f(r))
+                .collect(),
+        )
+    };
+    Ok(Row {
+        raw: Figures {
+            rps: pick(&raws, |f| f.rps),
+            cpu_us: pick(&raws, |f| f.cpu_us),
+        },
+        facade: Figures {
+            rps: pick(&facades, |f| f.rps),
+            cpu_us: pick(&facades, |f| f.cpu_us),
+        },
+        rps_ratio: ratio(|f| f.rps),
+        cpu_ratio: ratio(|f| f.cpu_us),
+    })
+}
+
+/// `calls` calls by `in_flight` tasks at once: requests per second and CPU per request.
+async fn round<C, Fut>(calls: usize, in_flight: usize, call: C) -> Result<Figures, String>
+where
+    C: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
+    let per_task = calls.div_ceil(in_flight);
+    let cpu = cpu_time();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                for _ in 0..per_task {
+                    call().await?;
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        // A failure would make a client look fast; stop loudly instead.
+        task.await.map_err(|e| e.to_string())??;
+    }
+    let wall = started.elapsed();
+    let cpu = cpu_time() - cpu;
+    let done = (per_task * in_flight) as f64;
+    Ok(Figures {
+        rps: done / wall.as_secs_f64(),
+        cpu_us: cpu.as_secs_f64() * 1e6 / done,
+    })
+}
+
+/// The CPU time of this process, all threads together.
+fn cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for the call to fill in.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
 }

@@ -38,11 +38,16 @@ pub use crate::open_enum::{
 pub use crate::secret::{SecretString, SecretStringMap, ToolArguments};
 pub use crate::transport::Transport;
 
-/// Bounds that `openapi.yaml` sets on values whose type here is hand-written (secrets),
-/// read from the spec at build time; the facade checks them before sending.
+/// Bounds that `openapi.yaml` sets and the generated types do not check (secrets, page
+/// sizes, selection options, batch sizes), read from the spec at build time; the facade
+/// checks them before sending.
 pub mod limits {
     include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 }
 
-/// `openapi.yaml`, the contract this module was generated from, as JSON.
+/// `openapi.yaml`, the contract this module was generated from, as JSON (151 KB; feature
+/// `openapi-json`, for programs that validate against the spec, such as the contract
+/// runner).
+#[cfg(feature = "openapi-json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi-json")))]
 pub const OPENAPI_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));

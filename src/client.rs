@@ -2,6 +2,7 @@
 //! options, and the entry points of the ergonomic API.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use crate::config::{Config, ConnectorsBuilder};
 use crate::error::{ErrorBody, Redactor, Result, from_generated, outcome_unknown};
 use crate::offered::RouteMemory;
 use crate::retry::RetryPolicy;
-use crate::transport::{Policy, Probe, Transport};
+use crate::transport::{Exchange, Policy, Transport};
 
 /// A client of the Connectors gateway.
 ///
@@ -37,7 +38,30 @@ use crate::transport::{Policy, Probe, Transport};
 #[derive(Clone)]
 pub struct Connectors {
     shared: Arc<Shared>,
+    handle: Arc<Handle>,
+}
+
+/// What one client or options handle (see [`Connectors::with_options`]) holds: its policy
+/// and the generated clients built once with it, so that a call builds nothing.
+struct Handle {
     policy: Arc<Policy>,
+    /// The facade's own calls: they record what they meet and skip refused operations.
+    facade: api::Client,
+    /// [`Connectors::api`]: sends whatever it is asked to.
+    raw: api::Client,
+}
+
+impl Handle {
+    fn new(shared: &Shared, policy: Arc<Policy>) -> Arc<Self> {
+        let build = |transport| {
+            api::Client::new_with_client(shared.config.base_url(), shared.http.clone(), transport)
+        };
+        Arc::new(Handle {
+            facade: build(Transport::for_facade(policy.clone(), shared.routes.clone())),
+            raw: build(Transport::from_policy(policy.clone())),
+            policy,
+        })
+    }
 }
 
 /// What all clones share.
@@ -53,9 +77,9 @@ impl fmt::Debug for Connectors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Connectors")
             .field("config", &self.shared.config)
-            .field("timeout", &self.policy.timeout)
-            .field("deadline", &self.policy.deadline)
-            .field("max_retries", &self.policy.retry.get_max_retries())
+            .field("timeout", &self.handle.policy.timeout)
+            .field("deadline", &self.handle.policy.deadline)
+            .field("max_retries", &self.handle.policy.retry.max_retries)
             .finish()
     }
 }
@@ -145,7 +169,8 @@ impl Connectors {
     }
 
     pub(crate) fn from_parts(shared: Arc<Shared>, policy: Arc<Policy>) -> Self {
-        Connectors { shared, policy }
+        let handle = Handle::new(&shared, policy);
+        Connectors { shared, handle }
     }
 
     /// A handle whose calls use `options`; it shares this client's connection pool.
@@ -160,9 +185,9 @@ impl Connectors {
     /// # Ok::<(), connectors::Error>(())
     /// ```
     pub fn with_options(&self, options: RequestOptions) -> Self {
-        let mut policy = (*self.policy).clone();
+        let mut policy = (*self.handle.policy).clone();
         if let Some(retry) = options.retry {
-            policy.retry = retry.max_retries(policy.retry.get_max_retries());
+            policy.retry = retry.max_retries(policy.retry.max_retries);
         }
         if let Some(n) = options.max_retries {
             policy.retry = policy.retry.max_retries(n);
@@ -180,8 +205,8 @@ impl Connectors {
             policy.max_response_bytes = limit;
         }
         Connectors {
+            handle: Handle::new(&self.shared, Arc::new(policy)),
             shared: self.shared.clone(),
-            policy: Arc::new(policy),
         }
     }
 
@@ -217,7 +242,7 @@ impl Connectors {
     /// # Ok::<(), connectors::Error>(())
     /// ```
     pub fn idempotency_keys_honoured(&self) -> Option<bool> {
-        self.policy.keys.known()
+        self.handle.policy.keys.known()
     }
 
     /// The generated client, with this client's connection pool, authentication,
@@ -240,12 +265,8 @@ impl Connectors {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn api(&self) -> api::Client {
-        api::Client::new_with_client(
-            self.config().base_url(),
-            self.shared.http.clone(),
-            Transport::from_policy(self.policy.clone()),
-        )
+    pub fn api(&self) -> &api::Client {
+        &self.handle.raw
     }
 
     /// Tool selection, the catalog and invocation.
@@ -279,25 +300,54 @@ impl Connectors {
     }
 
     /// The gateway's event stream (deployment progress, server status changes).
-    pub fn events(&self) -> crate::sse::Events<'_> {
-        crate::sse::Events::new(self)
+    pub fn events(&self) -> crate::events::Events<'_> {
+        crate::events::Events::new(self)
     }
 
-    /// A generated client for one call, with a probe that sees its final response.
-    pub(crate) fn call(&self) -> Call {
-        let probe = Probe::default();
-        let transport = Transport::from_policy(self.policy.clone())
-            .probed(probe.clone(), self.shared.routes.clone());
-        Call {
-            api: api::Client::new_with_client(
-                self.config().base_url(),
-                self.shared.http.clone(),
-                transport,
-            ),
-            probe,
-            redactor: self.shared.redactor.clone(),
-            routes: self.shared.routes.clone(),
-        }
+        /// Sends one operation of the generated client as a facade call: the facade's error
+    /// for a failure, the response's data for a success.
+    pub(crate) async fn send<'a, T, E, Fut>(&'a self, op: impl FnOnce(&'a api::Client) -> Fut) -> Result<T>
+    where
+        E: ErrorBody,
+        Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let (result, _) = self.exchange(None, op).await;
+        result.map(ResponseValue::into_inner)
+    }
+
+    /// Like [`Self::send`], keeping the response (a stream's body) and what the exchange
+    /// met (its request id); errors are scrubbed with `redactor` when given (the client's
+    /// secrets plus a tool call's argument values).
+    pub(crate) async fn exchange<'a, T, E, Fut>(
+        &'a self,
+        redactor: Option<&Redactor>,
+        op: impl FnOnce(&'a api::Client) -> Fut,
+    ) -> (Result<ResponseValue<T>>, Exchange)
+    where
+        E: ErrorBody,
+        Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let (result, exchange) = crate::transport::record_call(op(&self.handle.facade)).await;
+        let result = match result {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                let redactor = redactor.unwrap_or(&self.shared.redactor);
+                // Boxed: only a failure pays for reading and mapping an error body.
+                let error = Box::pin(from_generated(error, &exchange, redactor)).await;
+                // A keyed operation that may have run says so, with its key.
+                let error = outcome_unknown(error, &exchange);
+                // A route the gateway lacks is not asked for again by this client.
+                self.shared.routes.remember(&error);
+                Err(error)
+            }
+        };
+        (result, exchange)
+    }
+
+    /// The generated client of the facade's calls, for a request built ahead of its
+    /// [`Self::send`] (a listing's, sent once per page).
+    pub(crate) fn facade_api(&self) -> &api::Client {
+        &self.handle.facade
     }
 
     pub(crate) fn route_memory(&self) -> &RouteMemory {
@@ -309,7 +359,7 @@ impl Connectors {
     }
 
     pub(crate) fn policy(&self) -> &Policy {
-        &self.policy
+        &self.handle.policy
     }
 
     /// The tenant id for request bodies that need it; `what` says which call.
@@ -322,53 +372,5 @@ impl Connectors {
                 ),
             )
         })
-    }
-}
-
-/// One call of the facade through the generated client.
-pub(crate) struct Call {
-    pub(crate) api: api::Client,
-    probe: Probe,
-    redactor: Redactor,
-    routes: Arc<RouteMemory>,
-}
-
-impl Call {
-    /// The response value, or the facade's error for what went wrong.
-    pub(crate) async fn finish<T, E: ErrorBody>(
-        &self,
-        result: std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>,
-    ) -> Result<T> {
-        Ok(self.finish_response(result).await?.into_inner())
-    }
-
-    /// Like [`Self::finish`], keeping the response (for streams).
-    pub(crate) async fn finish_response<T, E: ErrorBody>(
-        &self,
-        result: std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>,
-    ) -> Result<ResponseValue<T>> {
-        match result {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                let exchange = self.probe.get();
-                let error = from_generated(error, &exchange, &self.redactor).await;
-                // A keyed operation that may have run says so, with its key.
-                let error = outcome_unknown(error, &exchange);
-                // A route the gateway lacks is not asked for again by this client.
-                self.routes.remember(&error);
-                Err(error)
-            }
-        }
-    }
-
-    pub(crate) fn exchange(&self) -> crate::transport::Exchange {
-        self.probe.get()
-    }
-
-    /// Scrubs this call's errors with `redactor` (the client's, plus a tool call's
-    /// argument values).
-    pub(crate) fn with_redactor(mut self, redactor: Redactor) -> Self {
-        self.redactor = redactor;
-        self
     }
 }

@@ -428,7 +428,7 @@ impl ConnectorsBuilder {
             }
             (None, None) => {}
         }
-        if retry.get_max_retries() > 100 {
+        if retry.max_retries > 100 {
             return Err(Error::config(
                 "max_retries",
                 "more than 100 retries is a mistake",

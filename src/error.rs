@@ -27,6 +27,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -83,8 +84,8 @@ pub enum Error {
     /// | call | missing route | answered from |
     /// |---|---|---|
     /// | [`mcp().list()`](crate::mcp::Mcp::list), its `stream()` | `GET /mcp/servers` | `GET /mcp/custom` plus the catalog `GET /tools/list`, grouped by the server part of the tool ids |
-    /// | [`mcp().get(name).info()`](crate::mcp::Server::info) | `GET /mcp/servers/{name}` | the same listing; a name in neither is [`Error::NotFound`] |
-    /// | [`mcp().get(name).tools()`](crate::mcp::Server::tools) | `GET /mcp/servers/{name}/tools` | the catalog, filtered by the server part of the tool ids; a name in neither is [`Error::NotFound`] |
+    /// | [`mcp().server(name).info()`](crate::mcp::Server::info) | `GET /mcp/servers/{name}` | the same listing; a name in neither is [`Error::NotFound`] |
+    /// | [`mcp().server(name).tools()`](crate::mcp::Server::tools) | `GET /mcp/servers/{name}/tools` | the catalog, filtered by the server part of the tool ids; a name in neither is [`Error::NotFound`] |
     /// | [`tools().get(id)`](crate::tools::Tools::get) | `GET /tools/{toolId}` | the catalog; a tool not in it is [`Error::NotFound`] |
     ///
     /// Nothing else can answer for deployment logs, the deployments list, events,
@@ -300,7 +301,7 @@ pub enum Error {
     },
     /// A stream ended before its final event: a streamed invocation without its `result`
     /// or `error` event (the body ended, was cut, fell silent or sent an event past
-    /// [`crate::sse::MAX_EVENT_BYTES`]; `source` says which), or the gateway's event
+    /// [`crate::events::MAX_EVENT_BYTES`]; `source` says which), or the gateway's event
     /// stream in the middle of an event.
     ///
     /// For an invocation the tool may have run, or may still be running: the error is not
@@ -326,7 +327,7 @@ pub enum Error {
         source: Option<Box<Error>>,
     },
     /// A server-sent line or event was longer than `limit` bytes
-    /// ([`crate::sse::MAX_EVENT_BYTES`]); the stream stopped there without reading the
+    /// ([`crate::events::MAX_EVENT_BYTES`]); the stream stopped there without reading the
     /// rest.
     #[error("a server-sent event larger than {limit} bytes; the stream was stopped")]
     EventTooLarge {
@@ -347,7 +348,7 @@ pub struct ApiError {
     pub message: String,
     /// The gateway's error class (`AuthenticationError`, ...), or the `error` string of a
     /// body without an envelope (`Rate Limit Exceeded`, `Validation failed`).
-    pub kind: Option<String>,
+    pub error_type: Option<String>,
     /// Details, e.g. `field` or `authenticatedTenantId`.
     pub context: serde_json::Map<String, serde_json::Value>,
     /// Invalid fields, from bodies that list them.
@@ -370,7 +371,7 @@ impl ApiError {
                 .canonical_reason()
                 .unwrap_or("error status")
                 .to_string(),
-            kind: None,
+            error_type: None,
             context: serde_json::Map::new(),
             field_errors: Vec::new(),
             request_id: None,
@@ -568,8 +569,17 @@ pub(crate) const MIN_ARGUMENT_CHARS: usize = 4;
 /// Removes secrets from text that came from outside (bodies, messages, context values,
 /// serde's messages, which quote the offending value): the API key, and for a tool call
 /// the string values of its arguments unless the caller opted in.
+///
+/// A tool call's redactor is made for every call but used only when the call fails, so
+/// it keeps the argument values as they are; the forms to look for (escaped, quoted) are
+/// worked out when there is text to scrub.
 #[derive(Clone, Default)]
-pub(crate) struct Redactor(std::sync::Arc<Vec<String>>);
+pub(crate) struct Redactor {
+    /// The client's secrets, in every form, longest first.
+    secrets: Arc<Vec<String>>,
+    /// A tool call's argument values, as given.
+    arguments: Arc<Vec<String>>,
+}
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -579,7 +589,10 @@ impl fmt::Debug for Redactor {
 
 impl Redactor {
     pub(crate) fn new(secret: Option<&str>) -> Self {
-        Redactor::default().with(secret.filter(|s| s.len() >= MIN_KEY_BYTES))
+        Redactor {
+            secrets: Arc::new(forms(secret.filter(|s| s.len() >= MIN_KEY_BYTES))),
+            arguments: Arc::default(),
+        }
     }
 
     /// This redactor, also removing the string values (at any depth) of `arguments`.
@@ -588,34 +601,34 @@ impl Redactor {
         for value in arguments.as_map().values() {
             collect_strings(value, &mut values);
         }
-        self.with(
-            values
-                .into_iter()
-                .filter(|v| v.chars().count() >= MIN_ARGUMENT_CHARS),
-        )
+        let values = values
+            .into_iter()
+            .filter(|v| v.chars().count() >= MIN_ARGUMENT_CHARS)
+            .map(str::to_string)
+            .collect();
+        Redactor {
+            secrets: self.secrets.clone(),
+            arguments: Arc::new(values),
+        }
     }
 
-    fn with<'a>(&self, secrets: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut all = self.0.as_ref().clone();
-        for secret in secrets {
-            // A value shows as it is, JSON-escaped in a body, and Debug-escaped in serde's
-            // messages (`invalid type: string "..."`).
-            let json = serde_json::to_string(secret).unwrap_or_default();
-            let debug = format!("{secret:?}");
-            for form in [secret, unquoted(&json), unquoted(&debug)] {
-                if !form.is_empty() && !all.iter().any(|s| s == form) {
-                    all.push(form.to_string());
-                }
-            }
-        }
-        // Longest first, so that a secret holding a shorter one goes as a whole.
-        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        Redactor(std::sync::Arc::new(all))
+    pub(crate) fn is_empty(&self) -> bool {
+        self.secrets.is_empty() && self.arguments.is_empty()
     }
 
     pub(crate) fn scrub(&self, text: &str) -> String {
         let mut text = std::borrow::Cow::Borrowed(text);
-        for secret in self.0.iter() {
+        let arguments;
+        let all: &[String] = if self.arguments.is_empty() {
+            &self.secrets
+        } else {
+            let mut both = forms(self.arguments.iter().map(String::as_str));
+            both.extend(self.secrets.iter().cloned());
+            both.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            arguments = both;
+            &arguments
+        };
+        for secret in all {
             if text.contains(secret.as_str()) {
                 text = std::borrow::Cow::Owned(text.replace(secret.as_str(), REDACTED));
             }
@@ -641,7 +654,7 @@ impl Redactor {
         &self,
         map: serde_json::Map<String, serde_json::Value>,
     ) -> serde_json::Map<String, serde_json::Value> {
-        if self.0.is_empty() {
+        if self.is_empty() {
             return map;
         }
         map.into_iter()
@@ -661,6 +674,24 @@ impl Redactor {
             <serde_json::Error as serde::de::Error>::custom(scrubbed)
         }
     }
+}
+
+/// Each secret as it shows: as it is, JSON-escaped in a body, and Debug-escaped in
+/// serde's messages (`invalid type: string "..."`); longest first, so that a secret
+/// holding a shorter one goes as a whole.
+fn forms<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    for secret in secrets {
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        let debug = format!("{secret:?}");
+        for form in [secret, unquoted(&json), unquoted(&debug)] {
+            if !form.is_empty() && !all.iter().any(|s| s == form) {
+                all.push(form.to_string());
+            }
+        }
+    }
+    all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    all
 }
 
 /// `text` without its first and last character (the quotes of an escaped string).
@@ -909,7 +940,7 @@ pub(crate) fn by_status(
         Some(types::ErrorResponse::ErrorEnvelope(envelope)) => {
             api.code = Some(redactor.scrub(&envelope.error.code));
             api.message = redactor.scrub(&envelope.error.message);
-            api.kind = envelope.error.type_.map(|t| redactor.scrub(&t));
+            api.error_type = envelope.error.type_.map(|t| redactor.scrub(&t));
             api.context = redactor.scrub_map(envelope.error.context);
             if let Some(id) = envelope.metadata.and_then(|m| m.request_id) {
                 api.request_id = Some(redactor.scrub(&id));
@@ -917,7 +948,7 @@ pub(crate) fn by_status(
         }
         Some(types::ErrorResponse::PlainError(plain)) => {
             api.message = redactor.scrub(plain.message.as_deref().unwrap_or(&plain.error));
-            api.kind = Some(redactor.scrub(&plain.error));
+            api.error_type = Some(redactor.scrub(&plain.error));
             api.field_errors = plain
                 .errors
                 .into_iter()

@@ -51,7 +51,7 @@
 //!   per operation, for anything the facade does not wrap;
 //! - the facade over it: [`Connectors`], configured from the environment or a
 //!   [`ConnectorsBuilder`], with retries, one [`Error`] type and the calls people use:
-//!   [`tools`], [`mcp`], [`deployments`], [`health`], [`identities`], [`tenants`], [`sse`].
+//!   [`tools`], [`mcp`], [`deployments`], [`health`], [`identities`], [`tenants`], [`events`].
 //!
 //! Every request of both layers goes through one place (the generated client's
 //! `ClientHooks::exec`, in the transport), which retries transient failures with backoff
@@ -80,7 +80,7 @@
 //! | `http2` | yes | HTTP/2 over TLS |
 //! | `system-proxy` | yes | the operating system's proxy settings (macOS, Windows); `HTTP_PROXY` and friends are read without it |
 //! | `socks` | no | `socks5://` and `socks4://` proxies ([`ConnectorsBuilder::proxy`]) |
-//! | `blocking` | no | [`blocking::Connectors`]: the same calls without an async runtime |
+//! | `blocking` | no | [`blocking`]: `.wait()` and `.wait_iter()` for every call and stream, without an async runtime |
 //!
 //! For a build without the default TLS stack:
 //! `connectors = { version = "0.1", default-features = false, features = ["rustls-ring", "http2"] }`.
@@ -97,6 +97,7 @@ mod client;
 pub mod config;
 pub mod deployments;
 pub mod error;
+pub mod events;
 pub mod function_calling;
 pub mod health;
 pub mod identities;
@@ -108,7 +109,6 @@ pub mod operations;
 pub mod pagination;
 pub mod retry;
 mod secret;
-pub mod sse;
 mod static_checks;
 pub mod tenants;
 pub mod tools;

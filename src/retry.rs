@@ -65,17 +65,22 @@ use reqwest::header::HeaderMap;
 ///     .max_retries(3)
 ///     .initial_backoff(Duration::from_millis(200))
 ///     .max_backoff(Duration::from_secs(5));
-/// assert_eq!(policy.get_max_retries(), 3);
+/// assert_eq!(policy.max_retries, 3);
 /// // The first retry waits at most the initial backoff, at least 75 % of it.
 /// let wait = policy.backoff(0);
 /// assert!(wait <= Duration::from_millis(200) && wait >= Duration::from_millis(150));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    max_retries: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
-    max_retry_after: Duration,
+    /// Retries after the first attempt (0 sends each request once).
+    pub max_retries: u32,
+    /// The wait before the first retry when the server gives no hint.
+    pub initial_backoff: Duration,
+    /// The longest wait of the exponential backoff.
+    pub max_backoff: Duration,
+    /// The longest server-requested wait that is slept through.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -120,16 +125,6 @@ impl RetryPolicy {
     pub fn max_retry_after(mut self, wait: Duration) -> Self {
         self.max_retry_after = wait;
         self
-    }
-
-    /// Retries after the first attempt.
-    pub fn get_max_retries(&self) -> u32 {
-        self.max_retries
-    }
-
-    /// The cap on server-requested waits.
-    pub fn get_max_retry_after(&self) -> Duration {
-        self.max_retry_after
     }
 
     /// The backoff before retry number `retry` (0 for the first retry) when the server

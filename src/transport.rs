@@ -14,7 +14,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -197,21 +197,39 @@ impl Transport {
         }
     }
 
-    /// The same transport for one facade call: it reports what its request met into
-    /// `probe`, and does not send operations that `memory` knows the gateway lacks.
-    pub(crate) fn probed(&self, probe: Probe, memory: Arc<RouteMemory>) -> Self {
+    /// The transport of the facade's calls: it reports what each request met to the call
+    /// (see [`record_call`]), and does not send operations that `memory` knows the
+    /// gateway lacks.
+    pub(crate) fn for_facade(policy: Arc<Policy>, memory: Arc<RouteMemory>) -> Self {
         Transport {
-            policy: self.policy.clone(),
-            probe: Some(probe),
+            policy: Some(policy),
+            probe: Some(Probe),
             memory: Some(memory),
         }
     }
 }
 
-/// What the last exchange of one call looked like, for the facade's error mapping:
-/// progenitor drops the status of a response whose body does not decode.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Probe(Arc<Mutex<Exchange>>);
+tokio::task_local! {
+    /// What the request of the facade call being polled met. Per call, not per client:
+    /// the generated client (and its transport) is shared by all calls of a handle.
+    static CALL: std::cell::RefCell<Exchange>;
+}
+
+/// Runs one facade call, and gives back what its request met with its result.
+pub(crate) async fn record_call<T>(call: impl std::future::Future<Output = T>) -> (T, Exchange) {
+    let recorded = async {
+        let output = call.await;
+        let exchange = CALL.with(|exchange| exchange.take());
+        (output, exchange)
+    };
+    CALL.scope(std::cell::RefCell::default(), recorded).await
+}
+
+/// Where the transport reports what the last exchange of a facade call looked like, for
+/// the facade's error mapping (progenitor drops the status of a response whose body does
+/// not decode): the call's task-local [`Exchange`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Probe;
 
 /// The final response (or failure) of one call.
 #[derive(Debug, Clone, Default)]
@@ -260,18 +278,9 @@ impl fmt::Display for TooLarge {
 impl std::error::Error for TooLarge {}
 
 impl Probe {
-    pub(crate) fn get(&self) -> Exchange {
-        match self.0.lock() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
+    /// Outside a facade call (there is none to report to) this does nothing.
     fn update(&self, f: impl FnOnce(&mut Exchange)) {
-        match self.0.lock() {
-            Ok(mut guard) => f(&mut guard),
-            Err(poisoned) => f(&mut poisoned.into_inner()),
-        }
+        let _ = CALL.try_with(|exchange| f(&mut exchange.borrow_mut()));
     }
 }
 
@@ -301,6 +310,19 @@ fn same_name(camel: &str, snake: &str) -> bool {
 
 fn header_value(text: &str) -> Option<HeaderValue> {
     HeaderValue::from_str(text).ok()
+}
+
+/// A random (version 4) UUID as a header value, for request ids and idempotency keys.
+///
+/// From the thread's fast generator rather than the kernel's: 122 random bits keep keys
+/// unique, and they need not be secret (a gateway scopes keys to the caller's tenant).
+/// The kernel's generator costs a system call per id, two per call.
+fn random_id() -> HeaderValue {
+    let uuid = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let text = uuid.hyphenated().encode_lower(&mut text);
+    // A hyphenated UUID is visible ASCII, which a header value always takes.
+    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("invalid-id"))
 }
 
 impl ClientHooks<Transport> for Client {
@@ -376,10 +398,17 @@ impl ClientHooks<Transport> for Client {
                 };
                 prepare(&mut request, policy, keyed, transport.probe.as_ref());
                 let method = request.method().clone();
-                let (result, attempts) =
-                    attempts(self, request, policy, call, transport.probe.as_ref())
-                        .instrument(span.clone())
-                        .await;
+                // On the heap: the attempts' state (reqwest's futures, the body read, the
+                // capability probe) is kilobytes, which every layer of the call above would
+                // otherwise move along as it is built and polled.
+                let attempts = Box::pin(attempts(
+                    self,
+                    request,
+                    policy,
+                    call,
+                    transport.probe.as_ref(),
+                ));
+                let (result, attempts) = attempts.instrument(span.clone()).await;
                 match (result, &policy.observer) {
                     (Ok(response), Some(observer)) => {
                         observer
@@ -417,20 +446,14 @@ fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, probe: 
         }
     }
     let headers = request.headers_mut();
-    if !headers.contains_key(REQUEST_ID_HEADER)
-        && let Some(id) = header_value(&uuid::Uuid::new_v4().to_string())
-    {
-        headers.insert(HeaderName::from_static(REQUEST_ID_HEADER), id);
+    if !headers.contains_key(REQUEST_ID_HEADER) {
+        headers.insert(HeaderName::from_static(REQUEST_ID_HEADER), random_id());
     }
     // Generated once per logical call and reused on every attempt, so a gateway that
-    // honours it never runs a tool twice.
-    if (keyed || request.method() == reqwest::Method::POST)
-        && !request.headers().contains_key(IDEMPOTENCY_HEADER)
-        && let Some(key) = header_value(&uuid::Uuid::new_v4().to_string())
-    {
-        request
-            .headers_mut()
-            .insert(HeaderName::from_static(IDEMPOTENCY_HEADER), key);
+    // honours it never runs a tool twice. A safe operation (a read, or a POST such as
+    // `selectTools` that changes nothing) has nothing to deduplicate.
+    if keyed && !headers.contains_key(IDEMPOTENCY_HEADER) {
+        headers.insert(HeaderName::from_static(IDEMPOTENCY_HEADER), random_id());
     }
     if let Some(probe) = probe {
         let text = |name: &str| {
@@ -526,7 +549,7 @@ async fn attempts(
     probe: Option<&Probe>,
 ) -> (reqwest::Result<reqwest::Response>, u32) {
     let deadline = policy.deadline.map(|d| Instant::now() + d);
-    let max_retries = policy.retry.get_max_retries();
+    let max_retries = policy.retry.max_retries;
     let mut retries_done = 0u32;
     // Whether an earlier attempt of a keyed call failed after the request may have been
     // processed: then no later failure can prove that it did not run.
@@ -707,7 +730,7 @@ async fn after_response(
                 Ok(buffered) => Ok(End::new(Ok(buffered), unknown)),
                 Err(Body::TooLarge(result)) => Ok(End::new(result, false)),
                 // A body cut while read is a transient failure like a broken connection.
-                Err(Body::Cut(error)) if retries_done < policy.retry.get_max_retries() => {
+                Err(Body::Cut(error)) if retries_done < policy.retry.max_retries => {
                     Err(Failed {
                         result: Err(error),
                         wait: policy.retry.backoff(retries_done),
@@ -792,7 +815,8 @@ async fn may_repeat(client: &Client, policy: &Policy, deadline: Option<Instant>)
     if let Some(known) = policy.keys.known() {
         return known;
     }
-    match ask_capabilities(client, policy, deadline).await {
+    // Boxed: a second request's state, rarely needed, kept out of every call's future.
+    match Box::pin(ask_capabilities(client, policy, deadline)).await {
         Some(honoured) => {
             policy.keys.set(honoured);
             policy.keys.known().unwrap_or(honoured)

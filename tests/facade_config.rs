@@ -35,7 +35,7 @@ fn defaults_without_any_setting() {
     assert!(!config.has_api_key());
     assert_eq!(config.tenant_id(), None);
     assert_eq!(config.timeout(), Duration::from_secs(60));
-    assert_eq!(config.retry_policy().get_max_retries(), 2);
+    assert_eq!(config.retry_policy().max_retries, 2);
 }
 
 #[test]
@@ -54,7 +54,7 @@ fn the_environment_sets_every_value() {
     assert!(config.has_api_key());
     assert_eq!(config.tenant_id(), Some("tenant-a"));
     assert_eq!(config.timeout(), Duration::from_millis(2500));
-    assert_eq!(config.retry_policy().get_max_retries(), 4);
+    assert_eq!(config.retry_policy().max_retries, 4);
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn explicit_values_win_over_the_environment() {
     assert_eq!(config.base_url(), "http://127.0.0.1:9999");
     assert_eq!(config.tenant_id(), Some("tenant-b"));
     assert_eq!(config.timeout(), Duration::from_secs(5));
-    assert_eq!(config.retry_policy().get_max_retries(), 0);
+    assert_eq!(config.retry_policy().max_retries, 0);
 }
 
 #[test]
@@ -224,7 +224,7 @@ async fn traces_show_each_request_but_never_the_key() {
 
     // #[tokio::test] runs on this thread, so the thread-local subscriber sees everything.
     let client = common::client(&server);
-    let error = client.mcp().get("github").health().await.unwrap_err();
+    let error = client.mcp().server("github").health().await.unwrap_err();
     tracing::info!(error = %error, debug = ?error, "the caller logs the error");
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
