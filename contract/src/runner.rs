@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use connectors::config::{ENV_API_KEY, ENV_BASE_URL};
@@ -13,8 +14,12 @@ use crate::ResponseSchemas;
 use crate::operations::find as operation;
 use crate::recorder::Recorder;
 use crate::report::Report;
+use crate::reproduce::Secrets;
 use crate::scenarios;
-use crate::suite::Suite;
+use crate::suite::{Replay, Suite};
+use crate::wire::Wire;
+
+pub use crate::output::ReportFormat;
 
 /// Variable that allows writes against a gateway given by address (`1`, `true`, `yes`).
 pub const ENV_ALLOW_WRITES: &str = "CONNECTORS_CONTRACT_ALLOW_WRITES";
@@ -41,6 +46,11 @@ pub struct Options {
     pub deploy_command: Option<Vec<String>>,
     /// How long to listen to the event stream when the run deploys nothing.
     pub events_wait: Duration,
+    /// Reports to write besides the table (the binary writes them; see [`Report::write`]).
+    pub reports: Vec<(ReportFormat, PathBuf)>,
+    /// The seed of every name and value the run generates; random when `None` (the
+    /// report says which was used).
+    pub seed: Option<u64>,
 }
 
 impl Default for Options {
@@ -52,6 +62,8 @@ impl Default for Options {
             only: None,
             deploy_command: None,
             events_wait: Duration::from_secs(2),
+            reports: Vec::new(),
+            seed: None,
         }
     }
 }
@@ -66,6 +78,8 @@ impl fmt::Debug for Options {
             .field("only", &self.only)
             .field("deploy_command", &self.deploy_command)
             .field("events_wait", &self.events_wait)
+            .field("reports", &self.reports)
+            .field("seed", &self.seed)
             .finish()
     }
 }
@@ -165,12 +179,26 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         }
     };
     // The facade's errors never contain the API key.
-    let client = builder
+    let direct = builder
+        .clone()
         .build()
         .map_err(|e| StartError::Config(e.to_string()))?;
-    check_settings(&client)?;
-    reachable(&client).await?;
+    check_settings(&direct)?;
+    reachable(&direct).await?;
+    // Every request of the run goes through the recording proxy, for its reproducer.
+    let base = direct.config().base_url().to_string();
+    let wire = Wire::start(&base).await.map_err(StartError::Config)?;
+    let client = builder
+        .base_url(wire.url())
+        .build()
+        .map_err(|e| StartError::Config(e.to_string()))?;
     recorder.drain();
+    let replay = Replay {
+        log: wire.log().clone(),
+        base: wire.base().to_string(),
+        secrets: Secrets::default().key(secret.as_deref(), "CONNECTORS_API_KEY"),
+    };
+    let seed = options.seed.unwrap_or_else(|| fastrand::u64(..));
 
     let mut suite = Suite::new(
         client,
@@ -181,9 +209,12 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         secret,
         deploy_command(&options),
         options.events_wait,
+        replay,
+        seed,
     );
     scenarios::run_all(&mut suite).await;
     let report = suite.into_report(target);
+    drop(wire);
     if let Some(gateway) = gateway {
         gateway.shutdown().await;
     }
