@@ -65,6 +65,7 @@ writes are allowed.",
     override_usage = "connectors-contract [--url URL] [--allow-writes] [--only OP[,OP...]]
                            [--deploy-command \"PROGRAM ARGS...\"] [--events-wait SECONDS]
                            [--report junit=PATH] [--report json=PATH] [--seed N]
+                           [--second-key KEY]
        connectors-contract lint SPEC
        connectors-contract diff OLD NEW [--format text|json] [--fail-on breaking|warning]
        connectors-contract mcp-server <text|math|notes>",
@@ -107,6 +108,12 @@ struct Cli {
     /// printed at the end so a run can be repeated)
     #[arg(long, value_name = "N", verbatim_doc_comment)]
     seed: Option<u64>,
+    /// Another tenant's API key (or CONNECTORS_CONTRACT_SECOND_API_KEY):
+    /// every route that takes an id or a tenant is tried with it against
+    /// the first tenant's resources, and must be refused. Prefer the
+    /// variable: a command line is visible to other users
+    #[arg(long, value_name = "KEY", verbatim_doc_comment)]
+    second_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +206,9 @@ impl Cli {
         options.reports.extend(self.report);
         if self.seed.is_some() {
             options.seed = self.seed;
+        }
+        if self.second_key.is_some() {
+            options.second_key = self.second_key;
         }
         Command::Run(options)
     }

@@ -28,6 +28,8 @@ pub enum Expect {
     SuccessOrRefused,
     /// Either a success or this status (503 from a health check that is not ready).
     SuccessOr(u16),
+    /// Exactly this error status (401 for a key the gateway does not know).
+    Status(u16),
 }
 
 impl Expect {
@@ -38,6 +40,7 @@ impl Expect {
             Expect::Refused => "is refused with a declared status".into(),
             Expect::SuccessOrRefused => "succeeds or is refused with a declared status".into(),
             Expect::SuccessOr(status) => format!("succeeds or answers {status}"),
+            Expect::Status(status) => format!("answers {status}"),
         }
     }
 
@@ -57,9 +60,13 @@ impl Expect {
             (Expect::Success | Expect::SuccessOrRefused | Expect::SuccessOr(_), Ok(_)) => None,
             (Expect::Refused, Ok(_)) => Some("expected a refusal, got a success".to_string()),
             (Expect::Refused | Expect::SuccessOrRefused, Err(e)) if refusal(e) => None,
-            (Expect::SuccessOr(want), Err(e)) if e.status().map(|s| s.as_u16()) == Some(want) => {
+            (Expect::SuccessOr(want) | Expect::Status(want), Err(e))
+                if e.status().map(|s| s.as_u16()) == Some(want) =>
+            {
                 None
             }
+            (Expect::Status(want), Ok(_)) => Some(format!("expected {want}, got a success")),
+            (Expect::Status(want), Err(e)) => Some(format!("expected {want}, got: {e}")),
             (Expect::Success, Err(e)) => Some(format!("expected a success, got: {e}")),
             (Expect::Refused, Err(e)) => Some(format!(
                 "expected a refusal with a status the spec declares, got: {e}"

@@ -71,8 +71,8 @@ pub(crate) struct Suite {
     tallies: BTreeMap<&'static str, Tally>,
     created: Vec<Created>,
     cleanup_failures: Vec<String>,
-    /// Removed from every message (the API key).
-    secret: Option<String>,
+    /// Removed from every message (the API keys).
+    secrets: Vec<String>,
     /// Makes the names of what the run creates, and of what cannot exist, unique.
     suffix: String,
     /// The program and arguments of the MCP server the run deploys.
@@ -81,14 +81,17 @@ pub(crate) struct Suite {
     pub events_wait: Duration,
     replay: Replay,
     seed: u64,
-    /// Generates every name and value of the run, from [`Self::seed`].
-    pub rng: fastrand::Rng,
     /// The check being run: operation and index of its [`Check`].
     current: Option<(String, usize)>,
     /// The name of the next check (else its expectation's).
     next_name: Option<String>,
     /// The tenant isolation checks, when a second tenant's client is given.
     pub tenancy: Option<Tenancy>,
+    /// The second tenant's client (its key, the first tenant's id), for the isolation
+    /// checks.
+    pub second: Option<Connectors>,
+    /// A client with a key no gateway knows, for the 401 checks.
+    pub unknown_key: Option<Connectors>,
 }
 
 impl Suite {
@@ -99,12 +102,13 @@ impl Suite {
         schemas: ResponseSchemas,
         writes: bool,
         only: Option<BTreeSet<String>>,
-        secret: Option<String>,
+        secrets: Vec<String>,
         deploy_command: Result<(String, Vec<String>), String>,
         events_wait: Duration,
         replay: Replay,
         seed: u64,
     ) -> Self {
+        // Every name the run generates derives from the seed.
         let mut rng = fastrand::Rng::with_seed(seed);
         let tallies = OPERATIONS
             .iter()
@@ -119,16 +123,17 @@ impl Suite {
             tallies,
             created: Vec::new(),
             cleanup_failures: Vec::new(),
-            secret: secret.filter(|s| !s.is_empty()),
+            secrets: secrets.into_iter().filter(|s| !s.is_empty()).collect(),
             suffix: format!("{:08x}", rng.u32(..)),
             deploy_command,
             events_wait,
             replay,
             seed,
-            rng,
             current: None,
             next_name: None,
             tenancy: None,
+            second: None,
+            unknown_key: None,
         }
     }
 
@@ -145,6 +150,11 @@ impl Suite {
     /// The schemas responses are checked against.
     pub fn schemas(&self) -> &ResponseSchemas {
         &self.schemas
+    }
+
+    /// Whether the run may change state on the gateway.
+    pub fn writes(&self) -> bool {
+        self.writes
     }
 
     /// Whether `op` is part of this run (`--only`).
@@ -284,6 +294,60 @@ impl Suite {
         }
         self.current = None;
         result
+    }
+
+    /// A tenant isolation check: `call`, made with the second tenant's key against the
+    /// first tenant's resource, must be refused as the spec declares (a missing resource,
+    /// or a refusal); a route the gateway does not offer passes.
+    pub async fn isolation<T>(
+        &mut self,
+        op: &str,
+        name: &str,
+        call: impl Future<Output = Result<T, Error>>,
+    ) {
+        let earlier = self.recorder.drain();
+        self.absorb(&earlier);
+        let started = Instant::now();
+        let result = call.await;
+        let elapsed = started.elapsed();
+        let responses = self.recorder.drain();
+        let own = responses
+            .iter()
+            .rev()
+            .find(|r| r.operation_id == op)
+            .cloned();
+        self.absorb(&responses);
+        let exchange = own.as_ref().and_then(|r| r.exchange);
+        let not_offered = own.as_ref().is_some_and(Observed::is_route_not_found)
+            || result.as_ref().err().is_some_and(judge::is_route_not_found);
+        let schemas = &self.schemas;
+        let why = if not_offered {
+            None
+        } else if own.is_none() {
+            Some("no response of this operation was observed".to_string())
+        } else {
+            Expect::Refused
+                .mismatch(&result, |status| schemas.declares(op, status))
+                .map(|why| format!("the second tenant was not refused: {why}"))
+        };
+        let mut check = Check {
+            name: name.to_string(),
+            status: own.as_ref().map(|r| r.status),
+            elapsed,
+            request_id: self.request_id(exchange),
+            failures: Vec::new(),
+        };
+        if let Some(why) = why {
+            check.failures.push(Failure {
+                kind: FailureKind::Expectation,
+                message: self.scrub(&why),
+                reproducer: exchange.and_then(|n| self.reproducer(n)),
+            });
+        }
+        self.tenancy
+            .get_or_insert_with(Tenancy::default)
+            .checks
+            .push((op.to_string(), check));
     }
 
     /// Names the next check (else it is named after what it expects).
@@ -457,10 +521,13 @@ impl Suite {
     }
 
     fn scrub(&self, text: &str) -> String {
-        match &self.secret {
-            Some(secret) if text.contains(secret.as_str()) => text.replace(secret, "<redacted>"),
-            _ => text.to_string(),
+        let mut text = text.to_string();
+        for secret in &self.secrets {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "<redacted>");
+            }
         }
+        text
     }
 
     /// The report: the selected operations in spec order.
