@@ -17,7 +17,7 @@ fn metadata() -> Value {
 }
 
 /// Every route answers 404 ROUTE_NOT_FOUND but `/health` (its uptime is not a number)
-/// and `/api/v1/tools/categories` (500, which the spec does not declare for it).
+/// and `/api/v1/categories` (500, which the spec does not declare for it).
 async fn drifting_gateway() -> (MockServer, Value, Value) {
     let server = MockServer::start().await;
     let missing = json!({
@@ -42,7 +42,7 @@ async fn drifting_gateway() -> (MockServer, Value, Value) {
         .await;
     let broken = json!({"oops": true});
     Mock::given(method("GET"))
-        .and(path("/api/v1/tools/categories"))
+        .and(path("/api/v1/categories"))
         .respond_with(ResponseTemplate::new(418).set_body_json(broken.clone()))
         .mount(&server)
         .await;
@@ -278,7 +278,7 @@ async fn a_run_against_the_reference_gateway_has_coverage_and_passing_reports() 
         ("getTool", "404"),
         ("listTools", "401"),
         ("createIdentity", "400"),
-        ("addMcpServer", "409"),
+        ("createIdentity", "409"),
     ] {
         let exercised = coverage(id);
         assert!(
