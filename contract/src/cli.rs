@@ -254,6 +254,8 @@ fn seconds(value: &str) -> Result<Duration, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use clap::CommandFactory;
     use clap::error::ErrorKind;
 
@@ -303,6 +305,64 @@ mod tests {
         assert_eq!(error(&["mcp-server"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(error(&["--help"]), ErrorKind::DisplayHelp);
         assert_eq!(error(&["-h"]), ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn reports_seed_second_key_and_the_spec_commands() {
+        let options = run(&[
+            "--report",
+            "junit=out/j.xml",
+            "--report=json=r.json",
+            "--seed",
+            "42",
+            "--second-key",
+            "ck_other",
+        ]);
+        assert_eq!(
+            options.reports,
+            vec![
+                (ReportFormat::Junit, PathBuf::from("out/j.xml")),
+                (ReportFormat::Json, PathBuf::from("r.json")),
+            ]
+        );
+        assert_eq!(options.seed, Some(42));
+        assert_eq!(options.second_key.as_deref(), Some("ck_other"));
+        for bad in ["xml=a", "junit=", "junit"] {
+            assert_eq!(
+                error(&["--report", bad]),
+                ErrorKind::ValueValidation,
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse(["lint", "openapi.yaml"], Options::default()),
+            Ok(Command::Lint(path)) if path == Path::new("openapi.yaml")
+        ));
+        let Ok(Command::Diff(diff)) = parse(
+            [
+                "diff",
+                "a.yaml",
+                "b.yaml",
+                "--format",
+                "json",
+                "--fail-on",
+                "warning",
+            ],
+            Options::default(),
+        ) else {
+            panic!("diff");
+        };
+        assert_eq!(diff.old, PathBuf::from("a.yaml"));
+        assert!(diff.json);
+        assert_eq!(diff.fail_on, Some(Severity::Warning));
+        assert_eq!(
+            error(&["diff", "a.yaml"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            error(&["diff", "a", "b", "--fail-on", "addition"]),
+            ErrorKind::InvalidValue
+        );
     }
 
     #[test]

@@ -75,7 +75,11 @@ fn only_change(new: &Value) -> (Severity, String, String) {
     let found = diff(&base(), new);
     assert_eq!(found.changes.len(), 1, "{found}");
     let change = &found.changes[0];
-    (change.severity, change.kind.to_string(), change.location.clone())
+    (
+        change.severity,
+        change.kind.to_string(),
+        change.location.clone(),
+    )
 }
 
 fn tool() -> &'static str {
@@ -95,7 +99,10 @@ fn each_breaking_change_is_found() {
         (
             "operation-removed",
             changed(|s| {
-                s["paths"].as_object_mut().unwrap().remove("/tools/{toolId}");
+                s["paths"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("/tools/{toolId}");
             }),
         ),
         (
@@ -121,12 +128,15 @@ fn each_breaking_change_is_found() {
         ),
         (
             "parameter-became-required",
-            changed(|s| s["paths"]["/tools/{toolId}"]["get"]["parameters"][1]["required"] = json!(true)),
+            changed(|s| {
+                s["paths"]["/tools/{toolId}"]["get"]["parameters"][1]["required"] = json!(true)
+            }),
         ),
         (
             "required-field-added",
             changed(|s| {
-                let body = &mut s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+                let body = &mut s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]
+                    ["schema"];
                 body["properties"]["team"] = json!({"type": "string"});
                 body["required"] = json!(["name", "team"]);
             }),
@@ -134,8 +144,8 @@ fn each_breaking_change_is_found() {
         (
             "field-became-required",
             changed(|s| {
-                s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]["required"] =
-                    json!(["name", "email"])
+                s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+                    ["required"] = json!(["name", "email"])
             }),
         ),
         (
@@ -153,12 +163,15 @@ fn each_breaking_change_is_found() {
         ),
         (
             "type-changed",
-            changed(|s| s.pointer_mut(tool()).unwrap()["properties"]["size"] = json!({"type": "string"})),
+            changed(|s| {
+                s.pointer_mut(tool()).unwrap()["properties"]["size"] = json!({"type": "string"})
+            }),
         ),
         (
             "type-changed",
             changed(|s| {
-                s.pointer_mut(tool()).unwrap()["properties"]["tags"]["items"] = json!({"type": "integer"})
+                s.pointer_mut(tool()).unwrap()["properties"]["tags"]["items"] =
+                    json!({"type": "integer"})
             }),
         ),
         (
@@ -170,8 +183,8 @@ fn each_breaking_change_is_found() {
         (
             "enum-value-removed",
             changed(|s| {
-                s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["kind"]["enum"] =
-                    json!(["USER"])
+                s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+                    ["properties"]["kind"]["enum"] = json!(["USER"])
             }),
         ),
         (
@@ -186,7 +199,11 @@ fn each_breaking_change_is_found() {
     ];
     for (kind, new) in cases {
         let (severity, found, location) = only_change(&new);
-        assert_eq!((severity, found.as_str()), (Severity::Breaking, kind), "{location}");
+        assert_eq!(
+            (severity, found.as_str()),
+            (Severity::Breaking, kind),
+            "{location}"
+        );
         assert!(diff(&base(), &new).fails(Severity::Breaking));
     }
 }
@@ -205,7 +222,9 @@ fn warnings_and_additions_are_told_apart() {
         (
             Severity::Warning,
             "field-deprecated",
-            changed(|s| s.pointer_mut(tool()).unwrap()["properties"]["size"]["deprecated"] = json!(true)),
+            changed(|s| {
+                s.pointer_mut(tool()).unwrap()["properties"]["size"]["deprecated"] = json!(true)
+            }),
         ),
         (
             Severity::Warning,
@@ -216,14 +235,16 @@ fn warnings_and_additions_are_told_apart() {
             Severity::Addition,
             "enum-value-added",
             changed(|s| {
-                s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["kind"]["enum"] =
-                    json!(["USER", "AGENT", "GROUP"])
+                s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+                    ["properties"]["kind"]["enum"] = json!(["USER", "AGENT", "GROUP"])
             }),
         ),
         (
             Severity::Addition,
             "field-added",
-            changed(|s| s.pointer_mut(tool()).unwrap()["properties"]["owner"] = json!({"type": "string"})),
+            changed(|s| {
+                s.pointer_mut(tool()).unwrap()["properties"]["owner"] = json!({"type": "string"})
+            }),
         ),
         (
             Severity::Addition,
@@ -239,23 +260,31 @@ fn warnings_and_additions_are_told_apart() {
             Severity::Addition,
             "status-added",
             changed(|s| {
-                s["paths"]["/tools/{toolId}"]["get"]["responses"]["429"] = json!({"description": "slow down"})
+                s["paths"]["/tools/{toolId}"]["get"]["responses"]["429"] =
+                    json!({"description": "slow down"})
             }),
         ),
         (
             Severity::Addition,
             "operation-added",
-            changed(|s| {
-                s["paths"]["/tools"] = json!({"get": {"operationId": "listTools", "responses": {"200": {"description": "ok"}}}})
-            }),
+            changed(
+                |s| s["paths"]["/tools"] = json!({"get": {"operationId": "listTools", "responses": {"200": {"description": "ok"}}}}),
+            ),
         ),
     ];
     for (severity, kind, new) in cases {
         let (found_severity, found, location) = only_change(&new);
-        assert_eq!((found_severity, found.as_str()), (severity, kind), "{location}");
+        assert_eq!(
+            (found_severity, found.as_str()),
+            (severity, kind),
+            "{location}"
+        );
         let result = diff(&base(), &new);
         assert!(!result.fails(Severity::Breaking), "{result}");
-        assert_eq!(result.fails(Severity::Warning), severity == Severity::Warning);
+        assert_eq!(
+            result.fails(Severity::Warning),
+            severity == Severity::Warning
+        );
     }
 }
 
@@ -312,7 +341,9 @@ fn fail_on_sets_the_exit_status_and_json_is_the_same_diff() {
     let warning = write(
         &dir,
         "warning.json",
-        &changed(|s| s.pointer_mut(tool()).unwrap()["properties"]["size"]["deprecated"] = json!(true)),
+        &changed(|s| {
+            s.pointer_mut(tool()).unwrap()["properties"]["size"]["deprecated"] = json!(true)
+        }),
     );
     let breaking = write(
         &dir,
@@ -320,20 +351,46 @@ fn fail_on_sets_the_exit_status_and_json_is_the_same_diff() {
         &changed(|s| s.pointer_mut(tool()).unwrap()["required"] = json!(["id"])),
     );
     let status = |args: &[&Path], extra: &[&str]| {
-        let output = binary().arg("diff").args(args).args(extra).output().unwrap();
-        (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned())
+        let output = binary()
+            .arg("diff")
+            .args(args)
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
     };
     assert_eq!(status(&[&old, &breaking], &[]).0, Some(0));
     let (code, text) = status(&[&old, &breaking], &["--fail-on", "breaking"]);
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("breaking  schema Tool (response) /status: no longer required"), "{text}");
-    assert!(text.ends_with("1 breaking, 0 warning(s), 0 addition(s)\n"), "{text}");
-    assert_eq!(status(&[&old, &warning], &["--fail-on", "breaking"]).0, Some(0));
-    assert_eq!(status(&[&old, &warning], &["--fail-on", "warning"]).0, Some(1));
-    assert_eq!(status(&[&old, &breaking], &["--fail-on", "warning"]).0, Some(1));
+    assert!(
+        text.contains("breaking  schema Tool (response) /status: no longer required"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 breaking, 0 warning(s), 0 addition(s)\n"),
+        "{text}"
+    );
+    assert_eq!(
+        status(&[&old, &warning], &["--fail-on", "breaking"]).0,
+        Some(0)
+    );
+    assert_eq!(
+        status(&[&old, &warning], &["--fail-on", "warning"]).0,
+        Some(1)
+    );
+    assert_eq!(
+        status(&[&old, &breaking], &["--fail-on", "warning"]).0,
+        Some(1)
+    );
     assert_eq!(status(&[&old, &old], &["--fail-on", "warning"]).0, Some(0));
 
-    let (code, text) = status(&[&old, &breaking], &["--format", "json", "--fail-on=breaking"]);
+    let (code, text) = status(
+        &[&old, &breaking],
+        &["--format", "json", "--fail-on=breaking"],
+    );
     assert_eq!(code, Some(1));
     let parsed: Value = serde_json::from_str(&text).expect("JSON");
     assert_eq!(parsed["breaking"], 1);
@@ -376,7 +433,11 @@ fn lint_reports_every_problem_at_once() {
     }
 
     std::fs::write(dir.join("broken.yaml"), "openapi: [unclosed").unwrap();
-    let output = binary().arg("lint").arg(dir.join("broken.yaml")).output().unwrap();
+    let output = binary()
+        .arg("lint")
+        .arg(dir.join("broken.yaml"))
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -420,17 +481,32 @@ fn the_history_of_openapi_yaml_diffs_cleanly() {
     let mut changed_pairs = 0;
     for pair in versions.windows(2) {
         let ((old_rev, old), (new_rev, new)) = (&pair[0], &pair[1]);
-        assert!(diff(old, old).changes.is_empty(), "{old_rev} against itself");
+        assert!(
+            diff(old, old).changes.is_empty(),
+            "{old_rev} against itself"
+        );
         let forward = diff(old, new);
         let backward = diff(new, old);
         // An addition one way is a removal the other: the severities mirror.
-        let added = forward.of(Severity::Addition).filter(|c| c.kind == "operation-added").count();
-        let removed = backward.of(Severity::Breaking).filter(|c| c.kind == "operation-removed").count();
-        assert_eq!(added, removed, "{old_rev}..{new_rev}\n{forward}\n--\n{backward}");
+        let added = forward
+            .of(Severity::Addition)
+            .filter(|c| c.kind == "operation-added")
+            .count();
+        let removed = backward
+            .of(Severity::Breaking)
+            .filter(|c| c.kind == "operation-removed")
+            .count();
+        assert_eq!(
+            added, removed,
+            "{old_rev}..{new_rev}\n{forward}\n--\n{backward}"
+        );
         if !forward.changes.is_empty() {
             changed_pairs += 1;
         }
-        eprintln!("{old_rev}..{new_rev}: {} breaking, {} warning(s), {} addition(s)", forward.breaking, forward.warnings, forward.additions);
+        eprintln!(
+            "{old_rev}..{new_rev}: {} breaking, {} warning(s), {} addition(s)",
+            forward.breaking, forward.warnings, forward.additions
+        );
     }
     assert!(changed_pairs > 0, "the spec changed over its history");
     // The oldest version against the current one: everything added since is additive

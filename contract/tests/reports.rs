@@ -294,3 +294,67 @@ async fn a_run_against_the_reference_gateway_has_coverage_and_passing_reports() 
     assert!(fraction > 0.0 && fraction <= 1.0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_429_is_waited_out_as_the_gateway_says_and_reported() {
+    let (server, _, _) = drifting_gateway().await;
+    let healthy = json!({
+        "success": true,
+        "data": {"status": "healthy", "uptime": 1.5},
+        "metadata": metadata(),
+    });
+    let slow_down = json!({
+        "error": "Too Many Requests",
+        "message": "slow down",
+        "retryAfter": 1,
+        "limits": {"scope": "global", "limit": 1, "window": "1 minute", "remaining": 0, "resetAt": "2026-11-21T00:00:01.000Z"}
+    });
+    // Mounted after the drifted /health, so tried first: one 429, then a healthy answer.
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(healthy))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_json(slow_down),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let options = connectors_contract::runner::Options {
+        url: Some(server.uri()),
+        settings: vec![
+            ("CONNECTORS_API_KEY".into(), API_KEY.into()),
+            ("CONNECTORS_TENANT_ID".into(), "tenant-a".into()),
+        ],
+        only: Some(vec!["getHealth".into()]),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let report = connectors_contract::runner::run(options)
+        .await
+        .expect("the runner starts");
+    let text = report.to_string();
+    assert_eq!(
+        report.operation("getHealth").map(|o| &o.outcome),
+        Some(&connectors_contract::Outcome::Passed),
+        "{text}"
+    );
+    assert_eq!(report.rate_limits.responses, 1, "{text}");
+    assert_eq!(report.rate_limits.requested_wait_seconds, 1.0, "{text}");
+    assert!(
+        text.contains("rate limited: 1 answers 429, 1.0 s of waiting asked for"),
+        "{text}"
+    );
+    // The wait was the gateway's, not skipped.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "{text}"
+    );
+}
