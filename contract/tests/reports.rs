@@ -298,9 +298,9 @@ async fn a_run_against_the_reference_gateway_has_coverage_and_passing_reports() 
 #[tokio::test]
 async fn a_429_is_waited_out_as_the_gateway_says_and_reported() {
     let (server, _, _) = drifting_gateway().await;
-    let healthy = json!({
+    let categories = json!({
         "success": true,
-        "data": {"status": "healthy", "uptime": 1.5},
+        "data": {"categories": [{"name": "code", "description": "Source code", "toolCount": 1}]},
         "metadata": metadata(),
     });
     let slow_down = json!({
@@ -309,15 +309,15 @@ async fn a_429_is_waited_out_as_the_gateway_says_and_reported() {
         "retryAfter": 1,
         "limits": {"scope": "global", "limit": 1, "window": "1 minute", "remaining": 0, "resetAt": "2026-11-21T00:00:01.000Z"}
     });
-    // Mounted after the drifted /health, so tried first: one 429, then a healthy answer.
+    // One 429, then the categories (mounted after the drifting ones, so tried first).
     Mock::given(method("GET"))
-        .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(healthy))
+        .and(path("/api/v1/categories"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(categories))
         .with_priority(2)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/health"))
+        .and(path("/api/v1/categories"))
         .respond_with(
             ResponseTemplate::new(429)
                 .insert_header("retry-after", "1")
@@ -333,7 +333,7 @@ async fn a_429_is_waited_out_as_the_gateway_says_and_reported() {
             ("CONNECTORS_API_KEY".into(), API_KEY.into()),
             ("CONNECTORS_TENANT_ID".into(), "tenant-a".into()),
         ],
-        only: Some(vec!["getHealth".into()]),
+        only: Some(vec!["listCategories".into()]),
         ..Default::default()
     };
     let started = std::time::Instant::now();
@@ -342,7 +342,7 @@ async fn a_429_is_waited_out_as_the_gateway_says_and_reported() {
         .expect("the runner starts");
     let text = report.to_string();
     assert_eq!(
-        report.operation("getHealth").map(|o| &o.outcome),
+        report.operation("listCategories").map(|o| &o.outcome),
         Some(&connectors_contract::Outcome::Passed),
         "{text}"
     );
