@@ -1,6 +1,6 @@
 //! Generates the typed client from `openapi.yaml` with progenitor on every build.
 //!
-//! The spec is checked first (`build/preflight.rs`) so that a document progenitor cannot
+//! The spec is checked first (`connectors-spec-lint`, the `spec-lint/` crate) so that a document progenitor cannot
 //! take fails with the operation and the reason, not with a panic inside the generator.
 //! Output: `$OUT_DIR/connectors_api.rs` (included by `src/api.rs`) and
 //! `$OUT_DIR/openapi.json` (the same spec as JSON, for runtime use).
@@ -11,8 +11,7 @@ use std::process::ExitCode;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
-#[path = "build/preflight.rs"]
-mod preflight;
+use connectors_spec_lint as preflight;
 
 const SPEC: &str = "openapi.yaml";
 
@@ -39,7 +38,6 @@ const PLAIN_STRINGS: &[&str] = &["ToolId"];
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
-    println!("cargo:rerun-if-changed=build/preflight.rs");
     match generate(Path::new(SPEC)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -124,7 +122,7 @@ fn generate(spec_path: &Path) -> Result<(), String> {
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("(no message)");
             return Err(format!(
-                "  progenitor panicked: {what}\n  (no preflight check covers this case yet; add one to build/preflight.rs)"
+                "  progenitor panicked: {what}\n  (no preflight check covers this case yet; add one to spec-lint/src/lib.rs)"
             ));
         }
     };

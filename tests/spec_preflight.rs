@@ -1,9 +1,8 @@
-//! The build-time checks of openapi.yaml (`build/preflight.rs`): the real spec passes,
+//! The build-time checks of openapi.yaml (`connectors-spec-lint`): the real spec passes,
 //! and each limit of progenitor that would otherwise panic inside the generator is
 //! reported with the operation and the reason.
 
-#[path = "../build/preflight.rs"]
-mod preflight;
+use connectors_spec_lint as preflight;
 
 use serde_json::{Value, json};
 

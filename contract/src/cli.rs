@@ -4,11 +4,13 @@
 //! prints every option.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
-use crate::runner::Options;
+use crate::diff::Severity;
+use crate::runner::{Options, ReportFormat};
 
 /// What the command line asks for.
 #[derive(Debug, Clone)]
@@ -17,6 +19,23 @@ pub enum Command {
     Run(Options),
     /// Serve a built-in MCP server over stdin/stdout.
     McpServer(String),
+    /// Check a spec against what the SDK's generator can take.
+    Lint(PathBuf),
+    /// Compare two versions of a spec.
+    Diff(DiffCommand),
+}
+
+/// `connectors-contract diff OLD NEW`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffCommand {
+    /// The spec a client was written against.
+    pub old: PathBuf,
+    /// The new version.
+    pub new: PathBuf,
+    /// Print JSON instead of text.
+    pub json: bool,
+    /// Exit 1 when a change is at least this severe.
+    pub fail_on: Option<Severity>,
 }
 
 /// Parses the arguments (without the program name) over `base` (the environment's options).
@@ -45,6 +64,10 @@ every operation runs. Against a gateway given by address, the run is read-only u
 writes are allowed.",
     override_usage = "connectors-contract [--url URL] [--allow-writes] [--only OP[,OP...]]
                            [--deploy-command \"PROGRAM ARGS...\"] [--events-wait SECONDS]
+                           [--report junit=PATH] [--report json=PATH] [--seed N]
+                           [--second-key KEY]
+       connectors-contract lint SPEC
+       connectors-contract diff OLD NEW [--format text|json] [--fail-on breaking|warning]
        connectors-contract mcp-server <text|math|notes>",
     after_help = "ENVIRONMENT: CONNECTORS_API_KEY and CONNECTORS_TENANT_ID (required with a gateway address),
 CONNECTORS_BASE_URL, CONNECTORS_TIMEOUT, CONNECTORS_MAX_RETRIES; CONNECTORS_LOG (a tracing
@@ -76,10 +99,48 @@ struct Cli {
     /// How long to listen to the event stream (default 2)
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     events_wait: Option<Duration>,
+    /// Also write the results as JUnit XML (junit=PATH) or as JSON
+    /// (json=PATH, schema: connectors-contract's report.schema.json);
+    /// repeatable
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = report_target, action = ArgAction::Append, verbatim_doc_comment)]
+    report: Vec<(ReportFormat, PathBuf)>,
+    /// Fixes every name and value the run generates (default: random,
+    /// printed at the end so a run can be repeated)
+    #[arg(long, value_name = "N", verbatim_doc_comment)]
+    seed: Option<u64>,
+    /// Another tenant's API key (or CONNECTORS_CONTRACT_SECOND_API_KEY):
+    /// every route that takes an id or a tenant is tried with it against
+    /// the first tenant's resources, and must be refused. Prefer the
+    /// variable: a command line is visible to other users
+    #[arg(long, value_name = "KEY", verbatim_doc_comment)]
+    second_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Subcommands {
+    /// Check a spec against what the connectors SDK's generator (progenitor) can take;
+    /// every problem at once. Exit 0 clean, 1 problems, 2 unreadable
+    Lint {
+        /// The OpenAPI document (YAML or JSON)
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+    },
+    /// List what NEW changes for a client of OLD: breaking changes, warnings, additions.
+    /// Exit 0, or 1 when --fail-on is met, 2 when a spec is unreadable
+    Diff {
+        /// The spec clients were written against
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The new version
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Exit 1 when a change is this severe or worse
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<FailOn>,
+    },
     /// Serve a built-in MCP server over stdio (what the run deploys)
     McpServer {
         /// The server: text, math or notes
@@ -88,10 +149,40 @@ enum Subcommands {
     },
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Warning,
+}
+
 impl Cli {
     fn into_command(self, base: Options) -> Command {
-        if let Some(Subcommands::McpServer { name }) = self.command {
-            return Command::McpServer(name);
+        match self.command {
+            Some(Subcommands::McpServer { name }) => return Command::McpServer(name),
+            Some(Subcommands::Lint { spec }) => return Command::Lint(spec),
+            Some(Subcommands::Diff {
+                old,
+                new,
+                format,
+                fail_on,
+            }) => {
+                return Command::Diff(DiffCommand {
+                    old,
+                    new,
+                    json: matches!(format, DiffFormat::Json),
+                    fail_on: fail_on.map(|f| match f {
+                        FailOn::Breaking => Severity::Breaking,
+                        FailOn::Warning => Severity::Warning,
+                    }),
+                });
+            }
+            None => {}
         }
         let mut options = base;
         if let Some(url) = self.url {
@@ -112,6 +203,13 @@ impl Cli {
         if let Some(wait) = self.events_wait {
             options.events_wait = wait;
         }
+        options.reports.extend(self.report);
+        if self.seed.is_some() {
+            options.seed = self.seed;
+        }
+        if self.second_key.is_some() {
+            options.second_key = self.second_key;
+        }
         Command::Run(options)
     }
 }
@@ -122,6 +220,26 @@ fn non_empty_command(value: &str) -> Result<String, String> {
         Some(_) => Ok(value.to_string()),
         None => Err("the command is empty".into()),
     }
+}
+
+/// `--report`: `junit=PATH` or `json=PATH`.
+fn report_target(value: &str) -> Result<(ReportFormat, PathBuf), String> {
+    let (format, path) = value
+        .split_once('=')
+        .ok_or_else(|| "expected junit=PATH or json=PATH".to_string())?;
+    let format = match format.trim() {
+        "junit" => ReportFormat::Junit,
+        "json" => ReportFormat::Json,
+        other => {
+            return Err(format!(
+                "unknown report format `{other}`: use junit or json"
+            ));
+        }
+    };
+    if path.trim().is_empty() {
+        return Err("the report needs a path".into());
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 /// `--events-wait`: seconds, 0 to 3600.
@@ -136,6 +254,8 @@ fn seconds(value: &str) -> Result<Duration, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use clap::CommandFactory;
     use clap::error::ErrorKind;
 
@@ -185,6 +305,64 @@ mod tests {
         assert_eq!(error(&["mcp-server"]), ErrorKind::MissingRequiredArgument);
         assert_eq!(error(&["--help"]), ErrorKind::DisplayHelp);
         assert_eq!(error(&["-h"]), ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn reports_seed_second_key_and_the_spec_commands() {
+        let options = run(&[
+            "--report",
+            "junit=out/j.xml",
+            "--report=json=r.json",
+            "--seed",
+            "42",
+            "--second-key",
+            "ck_other",
+        ]);
+        assert_eq!(
+            options.reports,
+            vec![
+                (ReportFormat::Junit, PathBuf::from("out/j.xml")),
+                (ReportFormat::Json, PathBuf::from("r.json")),
+            ]
+        );
+        assert_eq!(options.seed, Some(42));
+        assert_eq!(options.second_key.as_deref(), Some("ck_other"));
+        for bad in ["xml=a", "junit=", "junit"] {
+            assert_eq!(
+                error(&["--report", bad]),
+                ErrorKind::ValueValidation,
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse(["lint", "openapi.yaml"], Options::default()),
+            Ok(Command::Lint(path)) if path == Path::new("openapi.yaml")
+        ));
+        let Ok(Command::Diff(diff)) = parse(
+            [
+                "diff",
+                "a.yaml",
+                "b.yaml",
+                "--format",
+                "json",
+                "--fail-on",
+                "warning",
+            ],
+            Options::default(),
+        ) else {
+            panic!("diff");
+        };
+        assert_eq!(diff.old, PathBuf::from("a.yaml"));
+        assert!(diff.json);
+        assert_eq!(diff.fail_on, Some(Severity::Warning));
+        assert_eq!(
+            error(&["diff", "a.yaml"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            error(&["diff", "a", "b", "--fail-on", "addition"]),
+            ErrorKind::InvalidValue
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ use connectors::Error;
 use serde_json::Value;
 
 use crate::recorder::{Observed, ROUTE_NOT_FOUND};
+use crate::report::FailureKind;
 use crate::{ResponseSchemas, SchemaError, Violation};
 
 /// Violations shown per response; the rest are counted.
@@ -27,9 +28,22 @@ pub enum Expect {
     SuccessOrRefused,
     /// Either a success or this status (503 from a health check that is not ready).
     SuccessOr(u16),
+    /// Exactly this error status (401 for a key the gateway does not know).
+    Status(u16),
 }
 
 impl Expect {
+    /// The name of a check that expects this.
+    pub fn describe(self) -> String {
+        match self {
+            Expect::Success => "succeeds".into(),
+            Expect::Refused => "is refused with a declared status".into(),
+            Expect::SuccessOrRefused => "succeeds or is refused with a declared status".into(),
+            Expect::SuccessOr(status) => format!("succeeds or answers {status}"),
+            Expect::Status(status) => format!("answers {status}"),
+        }
+    }
+
     /// Why `result` is not what was expected, or `None` when it is; `declared` says
     /// whether the spec declares a status for the operation.
     pub fn mismatch<T>(
@@ -46,9 +60,13 @@ impl Expect {
             (Expect::Success | Expect::SuccessOrRefused | Expect::SuccessOr(_), Ok(_)) => None,
             (Expect::Refused, Ok(_)) => Some("expected a refusal, got a success".to_string()),
             (Expect::Refused | Expect::SuccessOrRefused, Err(e)) if refusal(e) => None,
-            (Expect::SuccessOr(want), Err(e)) if e.status().map(|s| s.as_u16()) == Some(want) => {
+            (Expect::SuccessOr(want) | Expect::Status(want), Err(e))
+                if e.status().map(|s| s.as_u16()) == Some(want) =>
+            {
                 None
             }
+            (Expect::Status(want), Ok(_)) => Some(format!("expected {want}, got a success")),
+            (Expect::Status(want), Err(e)) => Some(format!("expected {want}, got: {e}")),
             (Expect::Success, Err(e)) => Some(format!("expected a success, got: {e}")),
             (Expect::Refused, Err(e)) => Some(format!(
                 "expected a refusal with a status the spec declares, got: {e}"
@@ -69,7 +87,39 @@ pub fn is_route_not_found(error: &Error) -> bool {
 }
 
 /// What is wrong with `response` according to the spec (empty when it conforms).
+#[cfg(test)]
 pub fn problems(schemas: &ResponseSchemas, response: &Observed) -> Vec<String> {
+    classified(schemas, response)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// [`problems`], each with its kind: a schema violation or another problem.
+pub fn classified(schemas: &ResponseSchemas, response: &Observed) -> Vec<(FailureKind, String)> {
+    let mut schema_lines = Vec::new();
+    let all = unclassified(schemas, response, &mut |violations, status| {
+        let lines = describe_violations(&format!("status {status}: "), violations);
+        schema_lines.extend(lines.iter().cloned());
+        lines
+    });
+    all.into_iter()
+        .map(|text| {
+            let kind = if schema_lines.contains(&text) {
+                FailureKind::Schema
+            } else {
+                FailureKind::Other
+            };
+            (kind, text)
+        })
+        .collect()
+}
+
+fn unclassified(
+    schemas: &ResponseSchemas,
+    response: &Observed,
+    describe: &mut dyn FnMut(&[Violation], u16) -> Vec<String>,
+) -> Vec<String> {
     let op = &response.operation_id;
     let status = response.status;
     if response.body.is_none() {
@@ -94,7 +144,7 @@ pub fn problems(schemas: &ResponseSchemas, response: &Observed) -> Vec<String> {
     };
     match schemas.validate(op, status, &body) {
         Ok(violations) if violations.is_empty() => Vec::new(),
-        Ok(violations) => describe_violations(&format!("status {status}: "), &violations),
+        Ok(violations) => describe(&violations, status),
         Err(SchemaError::UndeclaredStatus { .. }) => vec![undeclared(status, response)],
         Err(SchemaError::NotJson { .. }) => vec![format!(
             "status {status}: the spec declares an event stream, got {}",
@@ -159,6 +209,7 @@ mod tests {
             status,
             content_type: Some("application/json".into()),
             body: Some(body.as_bytes().to_vec()),
+            exchange: None,
         }
     }
 

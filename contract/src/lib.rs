@@ -26,16 +26,20 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod diff;
 mod judge;
 /// The operations of the spec: the table `connectors` generates from it.
 pub use connectors::operations;
+pub mod output;
 mod recorder;
 pub mod report;
+mod reproduce;
 pub mod runner;
 mod scenarios;
 mod schemas;
 mod streams;
 mod suite;
+mod wire;
 
 pub use report::{OperationReport, Outcome, Report};
 pub use schemas::{ResponseSchemas, Route, SchemaError, Violation};

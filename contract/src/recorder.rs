@@ -17,6 +17,8 @@ pub struct Observed {
     pub content_type: Option<String>,
     /// The body; `None` for an event stream.
     pub body: Option<Vec<u8>>,
+    /// The number of its request in the recording proxy's log ([`crate::wire`]).
+    pub exchange: Option<usize>,
 }
 
 impl std::fmt::Debug for Observed {
@@ -82,6 +84,11 @@ impl Recorder {
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string),
                 body: response.body().map(<[u8]>::to_vec),
+                exchange: response
+                    .headers()
+                    .get(crate::wire::EXCHANGE_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok()),
             };
             // A poisoned lock only means another thread panicked while pushing; the
             // list itself is still usable.

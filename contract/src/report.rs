@@ -1,8 +1,12 @@
 //! The result of a run: one outcome per operation, printed as an aligned table with a
-//! summary line.
+//! summary line, and written as JUnit XML or JSON for a CI system
+//! ([`Report::write`]; the JSON's schema is `report.schema.json` in this crate).
 
 use std::fmt;
+use std::path::Path;
 use std::time::Duration;
+
+pub use crate::output::ReportFormat;
 
 /// How one operation fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,10 +48,111 @@ pub struct OperationReport {
     pub status: Option<u16>,
     /// Time spent in its checked calls.
     pub elapsed: Option<Duration>,
+    /// The request id (`X-Request-Id`) of its last checked call.
+    pub request_id: Option<String>,
+    /// Every check of the operation, in the order run.
+    pub checks: Vec<Check>,
+    /// Which of its declared statuses the run met.
+    pub coverage: StatusCoverage,
+}
+
+/// One check of an operation: a call and what was expected of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// What was expected, e.g. `succeeds` or `401 with a bad key`.
+    pub name: String,
+    /// The status of its response, if it got one.
+    pub status: Option<u16>,
+    /// How long the call took.
+    pub elapsed: Duration,
+    /// The request id of its request.
+    pub request_id: Option<String>,
+    /// Why it failed; empty when it passed.
+    pub failures: Vec<Failure>,
+}
+
+impl Check {
+    /// Whether it passed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// What kind of problem a [`Failure`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The call did not end as expected (a success where a refusal was due, ...).
+    Expectation,
+    /// A response body breaks the schema the spec declares for its status.
+    Schema,
+    /// Anything else the check found (an undeclared status, a broken event stream).
+    Other,
+}
+
+impl FailureKind {
+    /// `expectation`, `schema` or `other`.
+    pub fn label(self) -> &'static str {
+        match self {
+            FailureKind::Expectation => "expectation",
+            FailureKind::Schema => "schema",
+            FailureKind::Other => "other",
+        }
+    }
+}
+
+/// One reason a check failed, with the request to replay it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Its kind.
+    pub kind: FailureKind,
+    /// The reason (for a schema violation: the status, the JSON pointer and the rule).
+    pub message: String,
+    /// The request that met it, as a `curl` command line with the API key and secrets
+    /// as `$CONNECTORS_...` variables.
+    pub reproducer: Option<String>,
+}
+
+/// Per operation: its declared response statuses the run met, those it did not, and
+/// statuses it met that the spec does not declare.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusCoverage {
+    /// Every declared response key (`200`, `4XX`, `default`).
+    pub declared: Vec<String>,
+    /// The declared keys some response met.
+    pub exercised: Vec<String>,
+    /// The declared keys no response met.
+    pub missed: Vec<String>,
+    /// Statuses met that the spec does not declare.
+    pub undeclared: Vec<u16>,
+}
+
+/// The tenant isolation checks (`--second-key`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tenancy {
+    /// One check per route tried with the second tenant's key against the first
+    /// tenant's resources; the name says which.
+    pub checks: Vec<(String, Check)>,
+}
+
+impl Tenancy {
+    /// How many checks failed.
+    pub fn failed(&self) -> usize {
+        self.checks.iter().filter(|(_, c)| !c.passed()).count()
+    }
+}
+
+/// 429 answers met during the run, each waited out as the gateway asked (within the
+/// client's budget) before the call was tried again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RateLimits {
+    /// How many 429 answers arrived.
+    pub responses: usize,
+    /// The waits they asked for (`Retry-After`), added up, in seconds.
+    pub requested_wait_seconds: f64,
 }
 
 /// The result of a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// What was tested (the gateway's address and how it was chosen).
     pub target: String,
@@ -57,6 +162,12 @@ pub struct Report {
     pub operations: Vec<OperationReport>,
     /// What could not be cleaned up at the end (server, identity, OAuth configuration).
     pub cleanup_failures: Vec<String>,
+    /// The seed of every generated name and value (`--seed` repeats the run).
+    pub seed: u64,
+    /// The tenant isolation checks, when a second tenant's key was given.
+    pub tenancy: Option<Tenancy>,
+    /// The 429 answers met.
+    pub rate_limits: RateLimits,
 }
 
 impl Report {
@@ -75,9 +186,52 @@ impl Report {
             .count()
     }
 
-    /// Whether anything failed, cleanups included.
+    /// Whether anything failed, cleanups and tenant isolation included.
     pub fn has_failures(&self) -> bool {
-        self.count("failed") > 0 || !self.cleanup_failures.is_empty()
+        self.count("failed") > 0
+            || !self.cleanup_failures.is_empty()
+            || self.tenancy.as_ref().is_some_and(|t| t.failed() > 0)
+    }
+
+    /// Declared response keys met, and declared in all, over the operations run.
+    pub fn status_coverage(&self) -> (usize, usize) {
+        self.operations.iter().fold((0, 0), |(met, all), op| {
+            (
+                met + op.coverage.exercised.len(),
+                all + op.coverage.declared.len(),
+            )
+        })
+    }
+
+    /// `status coverage: 61/120 declared statuses exercised (50.8%), 0 undeclared met`.
+    pub fn coverage_summary(&self) -> String {
+        let (met, all) = self.status_coverage();
+        let undeclared: usize = self
+            .operations
+            .iter()
+            .map(|o| o.coverage.undeclared.len())
+            .sum();
+        let percent = if all == 0 {
+            100.0
+        } else {
+            met as f64 * 100.0 / all as f64
+        };
+        format!(
+            "status coverage: {met}/{all} declared statuses exercised ({percent:.1}%), {undeclared} undeclared met"
+        )
+    }
+
+    /// Writes the report as `format` to `path`, creating its directory.
+    pub fn write(&self, format: ReportFormat, path: &Path) -> std::io::Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let text = match format {
+            ReportFormat::Junit => crate::output::junit(self),
+            ReportFormat::Json => serde_json::to_string_pretty(&crate::output::json(self))
+                .map_err(std::io::Error::other)?,
+        };
+        std::fs::write(path, text)
     }
 
     /// The process exit status for this report: 0 without failures, 1 with.
@@ -138,12 +292,85 @@ impl fmt::Display for Report {
                 for reason in reasons {
                     writeln!(f, "{:method_w$}    - {reason}", "")?;
                 }
+                let mut shown = Vec::new();
+                for failure in op.checks.iter().flat_map(|c| &c.failures) {
+                    if let Some(line) = &failure.reproducer
+                        && !shown.contains(&line)
+                    {
+                        writeln!(f, "{:method_w$}      reproduce: {line}", "")?;
+                        shown.push(line);
+                    }
+                }
             }
         }
         for failure in &self.cleanup_failures {
             writeln!(f, "cleanup failed: {failure}")?;
         }
         writeln!(f)?;
+        writeln!(
+            f,
+            "Status coverage (declared statuses met / declared; missed; undeclared met):"
+        )?;
+        for op in &self.operations {
+            let c = &op.coverage;
+            let mut line = format!(
+                "  {:<id_w$}  {}/{}",
+                op.operation_id,
+                c.exercised.len(),
+                c.declared.len()
+            );
+            if !c.missed.is_empty() {
+                line.push_str(&format!("  missed {}", c.missed.join(" ")));
+            }
+            if !c.undeclared.is_empty() {
+                let shown: Vec<String> = c.undeclared.iter().map(u16::to_string).collect();
+                line.push_str(&format!("  UNDECLARED {}", shown.join(" ")));
+            }
+            writeln!(f, "{line}")?;
+        }
+        if let Some(tenancy) = &self.tenancy {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "Tenant isolation (the second tenant's key against the first tenant's resources):"
+            )?;
+            for (operation, check) in &tenancy.checks {
+                let outcome = if check.passed() { "passed" } else { "FAILED" };
+                let status = check
+                    .status
+                    .map_or_else(|| "-".to_string(), |s| s.to_string());
+                writeln!(
+                    f,
+                    "  {outcome:<6}  {status:>3}  {operation}: {}",
+                    check.name
+                )?;
+                for failure in &check.failures {
+                    writeln!(f, "            - {}", failure.message)?;
+                    if let Some(line) = &failure.reproducer {
+                        writeln!(f, "              reproduce: {line}")?;
+                    }
+                }
+            }
+            writeln!(
+                f,
+                "tenant isolation: {} checks, {} failed",
+                tenancy.checks.len(),
+                tenancy.failed()
+            )?;
+        }
+        if self.rate_limits.responses > 0 {
+            writeln!(
+                f,
+                "rate limited: {} answers 429, {:.1} s of waiting asked for",
+                self.rate_limits.responses, self.rate_limits.requested_wait_seconds
+            )?;
+        }
+        writeln!(f, "{}", self.coverage_summary())?;
+        writeln!(
+            f,
+            "seed: {} (--seed {} repeats every generated name)",
+            self.seed, self.seed
+        )?;
         write!(f, "{}", self.summary())
     }
 }
@@ -165,6 +392,9 @@ mod tests {
                     outcome: Outcome::Failed(vec!["status 200: /data/uptime: bad".into()]),
                     status: Some(200),
                     elapsed: Some(Duration::from_millis(3)),
+                    request_id: None,
+                    checks: Vec::new(),
+                    coverage: StatusCoverage::default(),
                 },
                 OperationReport {
                     method: "DELETE".into(),
@@ -173,9 +403,15 @@ mod tests {
                     outcome: Outcome::SkippedReadOnly,
                     status: None,
                     elapsed: None,
+                    request_id: None,
+                    checks: Vec::new(),
+                    coverage: StatusCoverage::default(),
                 },
             ],
             cleanup_failures: Vec::new(),
+            seed: 7,
+            tenancy: None,
+            rate_limits: RateLimits::default(),
         };
         let text = report.to_string();
         let lines: Vec<&str> = text.lines().collect();

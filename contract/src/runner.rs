@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use connectors::config::{ENV_API_KEY, ENV_BASE_URL};
@@ -13,11 +14,17 @@ use crate::ResponseSchemas;
 use crate::operations::find as operation;
 use crate::recorder::Recorder;
 use crate::report::Report;
+use crate::reproduce::Secrets;
 use crate::scenarios;
-use crate::suite::Suite;
+use crate::suite::{Replay, Suite};
+use crate::wire::Wire;
+
+pub use crate::output::ReportFormat;
 
 /// Variable that allows writes against a gateway given by address (`1`, `true`, `yes`).
 pub const ENV_ALLOW_WRITES: &str = "CONNECTORS_CONTRACT_ALLOW_WRITES";
+/// Variable holding another tenant's API key, for the tenant isolation checks.
+pub const ENV_SECOND_API_KEY: &str = "CONNECTORS_CONTRACT_SECOND_API_KEY";
 
 /// What to run against which gateway. `Debug` shows the names of the settings, not their
 /// values (one is the API key).
@@ -41,6 +48,15 @@ pub struct Options {
     pub deploy_command: Option<Vec<String>>,
     /// How long to listen to the event stream when the run deploys nothing.
     pub events_wait: Duration,
+    /// Reports to write besides the table (the binary writes them; see [`Report::write`]).
+    pub reports: Vec<(ReportFormat, PathBuf)>,
+    /// The seed of every name and value the run generates; random when `None` (the
+    /// report says which was used).
+    pub seed: Option<u64>,
+    /// Another tenant's API key (default: [`ENV_SECOND_API_KEY`]): with it, the routes
+    /// that take an id or a tenant are tried as that tenant against the first tenant's
+    /// resources. The in-process reference gateway gets a second tenant of its own.
+    pub second_key: Option<String>,
 }
 
 impl Default for Options {
@@ -52,6 +68,9 @@ impl Default for Options {
             only: None,
             deploy_command: None,
             events_wait: Duration::from_secs(2),
+            reports: Vec::new(),
+            seed: None,
+            second_key: None,
         }
     }
 }
@@ -66,6 +85,9 @@ impl fmt::Debug for Options {
             .field("only", &self.only)
             .field("deploy_command", &self.deploy_command)
             .field("events_wait", &self.events_wait)
+            .field("reports", &self.reports)
+            .field("seed", &self.seed)
+            .field("second_key", &self.second_key.as_ref().map(|_| "<set>"))
             .finish()
     }
 }
@@ -84,9 +106,15 @@ impl Options {
                     "1" | "true" | "yes"
                 )
         });
+        let second_key = settings
+            .iter()
+            .rev()
+            .find(|(name, value)| name == ENV_SECOND_API_KEY && !value.trim().is_empty())
+            .map(|(_, value)| value.trim().to_string());
         Options {
             settings,
             allow_writes,
+            second_key,
             ..Options::default()
         }
     }
@@ -138,6 +166,7 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
             .setting(ENV_BASE_URL)
             .map(|url| (url.to_string(), ENV_BASE_URL))
     });
+    let mut second_key = options.second_key.clone();
     let (builder, gateway, target, writes, secret) = match address {
         Some((url, from)) => {
             let target = format!("{} (from {from})", url.trim());
@@ -151,7 +180,19 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
             )
         }
         None => {
+            // Two tenants, so that isolation is checked too; the keys are random (not
+            // from the seed: nothing about the run depends on them).
+            let key = |tag: &str| {
+                format!(
+                    "ck_contract_{tag}_{:016x}{:016x}",
+                    fastrand::u64(..),
+                    fastrand::u64(..)
+                )
+            };
+            let second = second_key.get_or_insert_with(|| key("b")).clone();
             let gateway = Gateway::builder()
+                .api_key(key("a"), "tenant-contract-a")
+                .api_key(second, "tenant-contract-b")
                 .spawn()
                 .await
                 .map_err(|e| StartError::Gateway(e.to_string()))?;
@@ -165,12 +206,51 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         }
     };
     // The facade's errors never contain the API key.
-    let client = builder
+    let direct = builder
+        .clone()
         .build()
         .map_err(|e| StartError::Config(e.to_string()))?;
-    check_settings(&client)?;
-    reachable(&client).await?;
+    check_settings(&direct)?;
+    reachable(&direct).await?;
+    // Every request of the run goes through the recording proxy, for its reproducer.
+    let base = direct.config().base_url().to_string();
+    let wire = Wire::start(&base).await.map_err(StartError::Config)?;
+    let builder = builder.base_url(wire.url());
+    let client = builder
+        .clone()
+        .build()
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    let seed = options.seed.unwrap_or_else(|| fastrand::u64(..));
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed);
+    let unknown = format!(
+        "ck_contract_unknown_{:016x}{:016x}",
+        rng.u64(..),
+        rng.u64(..)
+    );
+    let unknown_key = builder
+        .clone()
+        .api_key(unknown)
+        .build()
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    let second_key = second_key.filter(|k| !k.trim().is_empty());
+    let second = match &second_key {
+        Some(key) => Some(
+            builder
+                .clone()
+                .api_key(key.trim())
+                .build()
+                .map_err(|e| StartError::Config(format!("--second-key: {e}")))?,
+        ),
+        None => None,
+    };
     recorder.drain();
+    let replay = Replay {
+        log: wire.log().clone(),
+        base: wire.base().to_string(),
+        secrets: Secrets::default()
+            .key(secret.as_deref(), "CONNECTORS_API_KEY")
+            .key(second_key.as_deref(), "CONNECTORS_SECOND_API_KEY"),
+    };
 
     let mut suite = Suite::new(
         client,
@@ -178,12 +258,17 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         schemas,
         writes,
         only,
-        secret,
+        secret.into_iter().chain(second_key).collect(),
         deploy_command(&options),
         options.events_wait,
+        replay,
+        seed,
     );
+    suite.unknown_key = Some(unknown_key);
+    suite.second = second;
     scenarios::run_all(&mut suite).await;
     let report = suite.into_report(target);
+    drop(wire);
     if let Some(gateway) = gateway {
         gateway.shutdown().await;
     }

@@ -188,6 +188,51 @@ impl ResponseSchemas {
             .map(|(_, r)| r)
     }
 
+    /// The spec the schemas come from, as JSON.
+    pub fn spec(&self) -> &Value {
+        &self.spec
+    }
+
+    /// The response keys `operation_id` declares (`"200"`, `"4XX"`, `"default"`), sorted.
+    pub fn declared_statuses(&self, operation_id: &str) -> Vec<String> {
+        self.responses
+            .get(operation_id)
+            .map(|declared| declared.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The response key under which `status` is declared for `operation_id`: its code,
+    /// else its range, else `default` (the order of [`Self::validate`]).
+    pub fn declared_key(&self, operation_id: &str, status: u16) -> Option<String> {
+        let declared = self.responses.get(operation_id)?;
+        [
+            status.to_string(),
+            format!("{}XX", status / 100),
+            "default".to_string(),
+        ]
+        .into_iter()
+        .find(|key| declared.contains_key(key))
+    }
+
+    /// The JSON schema of the request body of `operation_id`, if it has one.
+    pub fn request_schema(&self, operation_id: &str) -> Option<&Value> {
+        let route = self
+            .routes
+            .iter()
+            .find(|r| r.operation_id == operation_id)?;
+        let op = self
+            .spec
+            .get("paths")?
+            .get(&route.template)?
+            .get(route.method.to_lowercase())?;
+        let body = resolve(&self.spec, op.get("requestBody")?)?;
+        body.get("content")?
+            .as_object()?
+            .iter()
+            .find(|(media, _)| media.starts_with("application/json"))
+            .and_then(|(_, m)| m.get("schema"))
+    }
+
     /// Whether the spec declares a response for `status` (its code, its range or
     /// `default`) under `operation_id`.
     pub fn declares(&self, operation_id: &str, status: u16) -> bool {

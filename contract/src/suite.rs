@@ -10,8 +10,16 @@ use connectors::{Connectors, Error};
 use crate::ResponseSchemas;
 use crate::judge::{self, Expect};
 use crate::operations::OPERATIONS;
-use crate::recorder::Recorder;
-use crate::report::{OperationReport, Outcome, Report};
+use crate::recorder::{Observed, Recorder};
+use crate::report::{
+    Check, Failure, FailureKind, OperationReport, Outcome, RateLimits, Report, StatusCoverage,
+    Tenancy,
+};
+use crate::reproduce::{self, Secrets};
+use crate::wire::Log;
+
+/// The name of the check that holds problems of responses met outside any check.
+const OUTSIDE_CHECKS: &str = "responses of unchecked calls conform to the spec";
 
 /// What one operation has shown so far.
 #[derive(Debug, Default)]
@@ -22,6 +30,23 @@ struct Tally {
     problems: Vec<String>,
     status: Option<u16>,
     elapsed: Duration,
+    request_id: Option<String>,
+    checks: Vec<Check>,
+    /// Every status its responses had (404 `ROUTE_NOT_FOUND` aside).
+    seen: BTreeSet<u16>,
+    /// The proxy's number of its latest request.
+    last_exchange: Option<usize>,
+}
+
+/// What the runner needs to turn a request into a reproducer.
+#[derive(Clone)]
+pub(crate) struct Replay {
+    /// The recording proxy's log.
+    pub log: Log,
+    /// The gateway's base URL.
+    pub base: String,
+    /// The keys the reproducers replace with variables.
+    pub secrets: Secrets,
 }
 
 /// Something the run created on the gateway.
@@ -46,14 +71,27 @@ pub(crate) struct Suite {
     tallies: BTreeMap<&'static str, Tally>,
     created: Vec<Created>,
     cleanup_failures: Vec<String>,
-    /// Removed from every message (the API key).
-    secret: Option<String>,
+    /// Removed from every message (the API keys).
+    secrets: Vec<String>,
     /// Makes the names of what the run creates, and of what cannot exist, unique.
     suffix: String,
     /// The program and arguments of the MCP server the run deploys.
     pub deploy_command: Result<(String, Vec<String>), String>,
     /// How long to listen to the event stream when nothing is being deployed.
     pub events_wait: Duration,
+    replay: Replay,
+    seed: u64,
+    /// The check being run: operation and index of its [`Check`].
+    current: Option<(String, usize)>,
+    /// The name of the next check (else its expectation's).
+    next_name: Option<String>,
+    /// The tenant isolation checks, when a second tenant's client is given.
+    pub tenancy: Option<Tenancy>,
+    /// The second tenant's client (its key, the first tenant's id), for the isolation
+    /// checks.
+    pub second: Option<Connectors>,
+    /// A client with a key no gateway knows, for the 401 checks.
+    pub unknown_key: Option<Connectors>,
 }
 
 impl Suite {
@@ -64,10 +102,14 @@ impl Suite {
         schemas: ResponseSchemas,
         writes: bool,
         only: Option<BTreeSet<String>>,
-        secret: Option<String>,
+        secrets: Vec<String>,
         deploy_command: Result<(String, Vec<String>), String>,
         events_wait: Duration,
+        replay: Replay,
+        seed: u64,
     ) -> Self {
+        // Every name the run generates derives from the seed.
+        let mut rng = fastrand::Rng::with_seed(seed);
         let tallies = OPERATIONS
             .iter()
             .map(|op| (op.id, Tally::default()))
@@ -81,10 +123,17 @@ impl Suite {
             tallies,
             created: Vec::new(),
             cleanup_failures: Vec::new(),
-            secret: secret.filter(|s| !s.is_empty()),
-            suffix: format!("{:08x}", fastrand::u32(..)),
+            secrets: secrets.into_iter().filter(|s| !s.is_empty()).collect(),
+            suffix: format!("{:08x}", rng.u32(..)),
             deploy_command,
             events_wait,
+            replay,
+            seed,
+            current: None,
+            next_name: None,
+            tenancy: None,
+            second: None,
+            unknown_key: None,
         }
     }
 
@@ -101,6 +150,11 @@ impl Suite {
     /// The schemas responses are checked against.
     pub fn schemas(&self) -> &ResponseSchemas {
         &self.schemas
+    }
+
+    /// Whether the run may change state on the gateway.
+    pub fn writes(&self) -> bool {
+        self.writes
     }
 
     /// Whether `op` is part of this run (`--only`).
@@ -162,6 +216,29 @@ impl Suite {
         // Responses of earlier, unchecked calls are still judged, not mixed into this one.
         let earlier = self.recorder.drain();
         self.absorb(&earlier);
+        let name = self.next_name.take().unwrap_or_else(|| expect.describe());
+        if self.selected(op)
+            && let Some(tally) = self.tallies.get_mut(op)
+        {
+            let taken = tally
+                .checks
+                .iter()
+                .filter(|c| c.name == name || c.name.starts_with(&format!("{name} (#")))
+                .count();
+            let name = if taken == 0 {
+                name
+            } else {
+                format!("{name} (#{})", taken + 1)
+            };
+            tally.checks.push(Check {
+                name,
+                status: None,
+                elapsed: Duration::ZERO,
+                request_id: None,
+                failures: Vec::new(),
+            });
+            self.current = Some((op.to_string(), tally.checks.len() - 1));
+        }
         let started = Instant::now();
         let result = call.await;
         let elapsed = started.elapsed();
@@ -181,6 +258,17 @@ impl Suite {
         if !self.selected(op) {
             return result;
         }
+        let request_id = own.as_ref().and_then(|r| self.request_id(r.exchange));
+        if let Some((_, index)) = self.current.clone()
+            && let Some(check) = self
+                .tallies
+                .get_mut(op)
+                .and_then(|t| t.checks.get_mut(index))
+        {
+            check.status = own.as_ref().map(|r| r.status);
+            check.elapsed = elapsed;
+            check.request_id = request_id.clone();
+        }
         let schemas = &self.schemas;
         let problem = if not_offered {
             None
@@ -196,23 +284,144 @@ impl Suite {
             tally.elapsed += elapsed;
             if let Some(own) = &own {
                 tally.status = Some(own.status);
+                tally.request_id = request_id;
             }
             tally.not_offered |= not_offered;
         }
         if let Some(why) = problem {
-            self.fail(op, why);
+            let exchange = own.as_ref().and_then(|r| r.exchange);
+            self.record(op, FailureKind::Expectation, why, exchange);
         }
+        self.current = None;
         result
     }
 
-    /// Records a failure reason for `op`.
-    pub fn fail(&mut self, op: &str, why: String) {
-        let why = self.scrub(&why);
-        if let Some(tally) = self.tallies.get_mut(op)
-            && !tally.problems.contains(&why)
-        {
-            tally.problems.push(why);
+    /// A tenant isolation check: `call`, made with the second tenant's key against the
+    /// first tenant's resource, must be refused as the spec declares (a missing resource,
+    /// or a refusal); a route the gateway does not offer passes.
+    pub async fn isolation<T>(
+        &mut self,
+        op: &str,
+        name: &str,
+        call: impl Future<Output = Result<T, Error>>,
+    ) {
+        let earlier = self.recorder.drain();
+        self.absorb(&earlier);
+        let started = Instant::now();
+        let result = call.await;
+        let elapsed = started.elapsed();
+        let responses = self.recorder.drain();
+        let own = responses
+            .iter()
+            .rev()
+            .find(|r| r.operation_id == op)
+            .cloned();
+        self.absorb(&responses);
+        let exchange = own.as_ref().and_then(|r| r.exchange);
+        let not_offered = own.as_ref().is_some_and(Observed::is_route_not_found)
+            || result.as_ref().err().is_some_and(judge::is_route_not_found);
+        let schemas = &self.schemas;
+        let why = if not_offered {
+            None
+        } else if own.is_none() {
+            Some("no response of this operation was observed".to_string())
+        } else {
+            Expect::Refused
+                .mismatch(&result, |status| schemas.declares(op, status))
+                .map(|why| format!("the second tenant was not refused: {why}"))
+        };
+        let mut check = Check {
+            name: name.to_string(),
+            status: own.as_ref().map(|r| r.status),
+            elapsed,
+            request_id: self.request_id(exchange),
+            failures: Vec::new(),
+        };
+        if let Some(why) = why {
+            check.failures.push(Failure {
+                kind: FailureKind::Expectation,
+                message: self.scrub(&why),
+                reproducer: exchange.and_then(|n| self.reproducer(n)),
+            });
         }
+        self.tenancy
+            .get_or_insert_with(Tenancy::default)
+            .checks
+            .push((op.to_string(), check));
+    }
+
+    /// Names the next check (else it is named after what it expects).
+    pub fn name_next(&mut self, name: impl Into<String>) {
+        self.next_name = Some(name.into());
+    }
+
+    /// Records a failure reason for `op`, with its latest request as the reproducer.
+    pub fn fail(&mut self, op: &str, why: String) {
+        let exchange = self.tallies.get(op).and_then(|t| t.last_exchange);
+        self.record(op, FailureKind::Other, why, exchange);
+    }
+
+    /// Records a failure of `op`: under the check being run when it is one of `op`'s,
+    /// else under [`OUTSIDE_CHECKS`].
+    fn record(&mut self, op: &str, kind: FailureKind, why: String, exchange: Option<usize>) {
+        let message = self.scrub(&why);
+        let reproducer = exchange.and_then(|n| self.reproducer(n));
+        let current = self
+            .current
+            .as_ref()
+            .filter(|(o, _)| o == op)
+            .map(|(_, i)| *i);
+        let Some(tally) = self.tallies.get_mut(op) else {
+            return;
+        };
+        if !tally.problems.contains(&message) {
+            tally.problems.push(message.clone());
+        }
+        let index = match current {
+            Some(index) => index,
+            None => match tally.checks.iter().position(|c| c.name == OUTSIDE_CHECKS) {
+                Some(index) => index,
+                None => {
+                    tally.checks.push(Check {
+                        name: OUTSIDE_CHECKS.into(),
+                        status: None,
+                        elapsed: Duration::ZERO,
+                        request_id: None,
+                        failures: Vec::new(),
+                    });
+                    tally.checks.len() - 1
+                }
+            },
+        };
+        if let Some(check) = tally.checks.get_mut(index)
+            && !check.failures.iter().any(|f| f.message == message)
+        {
+            check.failures.push(Failure {
+                kind,
+                message,
+                reproducer,
+            });
+        }
+    }
+
+    /// The request id the client sent with exchange `n`.
+    fn request_id(&self, n: Option<usize>) -> Option<String> {
+        let exchange = self.replay.log.get(n?)?;
+        exchange
+            .header(connectors::REQUEST_ID_HEADER)
+            .map(str::to_string)
+    }
+
+    /// Exchange `n` as a `curl` command line.
+    pub(crate) fn reproducer(&self, n: usize) -> Option<String> {
+        let exchange = self.replay.log.get(n)?;
+        let path = exchange.path(&self.replay.base);
+        let schema = self
+            .schemas
+            .route_for(&exchange.method, path)
+            .and_then(|route| self.schemas.request_schema(&route.operation_id));
+        let line = reproduce::curl(&exchange, self.schemas.spec(), schema, &self.replay.secrets);
+        Some(self.scrub(&line))
     }
 
     /// Adds time spent on `op` outside [`Self::check`] (reading a stream).
@@ -223,14 +432,44 @@ impl Suite {
     }
 
     /// Judges responses against the spec, each under its own operation.
-    fn absorb(&mut self, responses: &[crate::recorder::Observed]) {
+    fn absorb(&mut self, responses: &[Observed]) {
         for response in responses {
             if !self.selected(&response.operation_id) || response.is_route_not_found() {
                 continue;
             }
-            for problem in judge::problems(&self.schemas, response) {
-                self.fail(&response.operation_id.clone(), problem);
+            if let Some(tally) = self.tallies.get_mut(response.operation_id.as_str()) {
+                tally.seen.insert(response.status);
+                tally.last_exchange = response.exchange.or(tally.last_exchange);
             }
+            for (kind, problem) in judge::classified(&self.schemas, response) {
+                self.record(&response.operation_id, kind, problem, response.exchange);
+            }
+        }
+    }
+
+    /// Per operation, which declared statuses its responses met.
+    fn coverage(&self, op: &str, seen: &BTreeSet<u16>) -> StatusCoverage {
+        let declared = self.schemas.declared_statuses(op);
+        let mut exercised = BTreeSet::new();
+        let mut undeclared = Vec::new();
+        for status in seen {
+            match self.schemas.declared_key(op, *status) {
+                Some(key) => {
+                    exercised.insert(key);
+                }
+                None => undeclared.push(*status),
+            }
+        }
+        let missed = declared
+            .iter()
+            .filter(|k| !exercised.contains(*k))
+            .cloned()
+            .collect();
+        StatusCoverage {
+            declared,
+            exercised: exercised.into_iter().collect(),
+            missed,
+            undeclared,
         }
     }
 
@@ -282,10 +521,13 @@ impl Suite {
     }
 
     fn scrub(&self, text: &str) -> String {
-        match &self.secret {
-            Some(secret) if text.contains(secret.as_str()) => text.replace(secret, "<redacted>"),
-            _ => text.to_string(),
+        let mut text = text.to_string();
+        for secret in &self.secrets {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "<redacted>");
+            }
         }
+        text
     }
 
     /// The report: the selected operations in spec order.
@@ -312,6 +554,7 @@ impl Suite {
                     Outcome::Failed(vec!["the runner did not get to call it".into()])
                 };
                 let ran = tally.exercised;
+                let coverage = self.coverage(op.id, &tally.seen);
                 OperationReport {
                     method: op.method.to_string(),
                     path: op.path.to_string(),
@@ -319,14 +562,27 @@ impl Suite {
                     outcome,
                     status: tally.status,
                     elapsed: ran.then_some(tally.elapsed),
+                    request_id: tally.request_id,
+                    checks: tally.checks,
+                    coverage,
                 }
             })
             .collect();
+        let mut rate_limits = RateLimits::default();
+        for exchange in self.replay.log.all() {
+            if exchange.status == Some(429) {
+                rate_limits.responses += 1;
+                rate_limits.requested_wait_seconds += exchange.retry_after.unwrap_or(0.0);
+            }
+        }
         Report {
             target,
             writes_allowed: self.writes,
             operations,
             cleanup_failures: self.cleanup_failures,
+            seed: self.seed,
+            tenancy: self.tenancy,
+            rate_limits,
         }
     }
 }

@@ -6,17 +6,22 @@ pub(crate) mod health;
 pub(crate) mod identities;
 pub(crate) mod invoke;
 pub(crate) mod mcp;
+pub(crate) mod refusals;
+pub(crate) mod tenancy;
 pub(crate) mod tenants;
 pub(crate) mod tools;
 
 use crate::suite::Suite;
 
-/// Runs every area, then removes what the run created.
+/// Runs every area, the refusals and the tenant isolation checks, then removes what
+/// the run created.
 pub(crate) async fn run_all(suite: &mut Suite) {
     health::run(suite).await;
     tools::run(suite).await;
     mcp::run(suite).await;
     tenants::run(suite).await;
     identities::run(suite).await;
+    refusals::run(suite).await;
+    tenancy::run(suite).await;
     suite.clean_up().await;
 }

@@ -1,8 +1,16 @@
-//! Checks openapi.yaml against the limits of progenitor 0.15 before the generator runs.
+//! Checks an OpenAPI document against the limits of progenitor 0.15 before the generator
+//! runs: the preflight of the `connectors` build script, and of `connectors-contract lint`.
 //!
 //! Progenitor reports some spec problems as `assert!`/`todo!` panics from deep inside
 //! its code generator. Each check here mirrors one of those limits, so that a spec it
-//! cannot take fails the build with the operation and the reason instead.
+//! cannot take fails the build with the operation and the reason instead, and a spec
+//! author sees every problem at once without building.
+//!
+//! ```
+//! let spec = "openapi: 3.1.0\npaths: {}\n";
+//! let problems = connectors_spec_lint::lint(spec).expect("YAML");
+//! assert_eq!(problems[0].location, "openapi");
+//! ```
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -35,6 +43,17 @@ const BODY_TYPES: [&str; 5] = [
     "text/plain",
     "text/x-markdown",
 ];
+
+/// Parses an OpenAPI document (YAML, of which JSON is a subset) into the JSON value that
+/// [`check`] takes; the error says why it is not valid YAML.
+pub fn parse(text: &str) -> Result<Value, String> {
+    serde_yaml_ng::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+/// Parses `text` ([`parse`]) and runs every check ([`check`]) over it.
+pub fn lint(text: &str) -> Result<Vec<Problem>, String> {
+    parse(text).map(|spec| check(&spec))
+}
 
 /// Runs every check over the spec (as parsed into JSON) and returns all problems found.
 pub fn check(spec: &Value) -> Vec<Problem> {
