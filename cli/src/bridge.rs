@@ -109,7 +109,7 @@ impl Bridge {
             follow_events,
             state: Arc::default(),
         };
-        if let Some(exposed) = bridge.resolve_static().await? {
+        if let Some(exposed) = bridge.resolve_static(true).await? {
             bridge.lock().exposed = exposed;
         }
         Ok(bridge)
@@ -131,14 +131,19 @@ impl Bridge {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The static modes' tools; `None` in dynamic mode.
-    async fn resolve_static(&self) -> Result<Option<Vec<Exposed>>, Error> {
+    /// The static modes' tools; `None` in dynamic mode. Unless `strict`, a listed tool
+    /// that is gone (its server removed) drops out instead of failing.
+    async fn resolve_static(&self, strict: bool) -> Result<Option<Vec<Exposed>>, Error> {
         let selected = match self.mode.as_ref() {
             Mode::Dynamic => return Ok(None),
             Mode::Tools(ids) => {
                 let mut tools = Vec::with_capacity(ids.len());
                 for id in ids {
-                    tools.push(self.client.tools().get(id).await?);
+                    match self.client.tools().get(id).await {
+                        Ok(tool) => tools.push(tool),
+                        Err(Error::NotFound(_)) if !strict => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 tools
             }
@@ -163,7 +168,7 @@ impl Bridge {
     /// Re-reads the exposed tools after a gateway event; true when the list changed.
     async fn refresh(&self) -> bool {
         let before = snapshot(&self.lock().exposed);
-        match self.resolve_static().await {
+        match self.resolve_static(false).await {
             Ok(Some(exposed)) => self.lock().exposed = exposed,
             Ok(None) => {
                 // Dynamic: keep the found tools that still exist, with their new schemas.
