@@ -1,5 +1,5 @@
 //! Exit codes, one per kind of failure, so scripts can branch without parsing messages.
-//! The README's table is this module's; a test checks the codes it lists.
+//! The README's table lists them; a test below keeps the two equal.
 
 use std::process::ExitCode;
 
@@ -132,5 +132,42 @@ pub fn describe(error: &Error) -> String {
             "not offered: this gateway has no {operation} operation (it answered 404 ROUTE_NOT_FOUND)"
         ),
         _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table lists each code once, in order, and no other.
+    #[test]
+    fn the_readme_lists_every_exit_code() {
+        let readme = include_str!("../README.md");
+        let (_, table) = readme
+            .split_once("### Exit codes")
+            .expect("the exit code table");
+        let listed: Vec<u8> = table
+            .lines()
+            .skip_while(|l| !l.starts_with("| 0 "))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.split('|').nth(1)?.trim().parse().ok())
+            .collect();
+        let codes = [
+            OK,
+            OTHER,
+            USAGE,
+            CONFIG,
+            UNREACHABLE,
+            AUTH,
+            NOT_FOUND,
+            NOT_OFFERED,
+            RATE_LIMITED,
+            TOOL_ERROR,
+            OUTCOME_UNKNOWN,
+            DEPLOYMENT,
+            GATEWAY,
+            CONFLICT,
+        ];
+        assert_eq!(listed, codes);
     }
 }
