@@ -113,7 +113,7 @@ pub enum ToolsCommand {
         #[arg(long)]
         stream: bool,
         /// Re-send with this idempotency key (as an OutcomeUnknown error printed it).
-        #[arg(long, value_name = "KEY")]
+        #[arg(long, value_name = "KEY", conflicts_with = "stream")]
         idempotency_key: Option<String>,
     },
 }

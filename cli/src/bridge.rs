@@ -43,6 +43,8 @@ pub const CALL_TOOL: &str = "call_tool";
 pub const MCP_PATH: &str = "/mcp";
 /// The longest tool name MCP hosts accept (the spec's recommendation; Cursor enforces it).
 const MAX_NAME: usize = 64;
+/// The pause before following the gateway's events again after their stream ended.
+const RESUBSCRIBE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Which tools the host sees.
 #[derive(Debug, Clone)]
@@ -384,34 +386,62 @@ impl Bridge {
         if !self.follow_events {
             return;
         }
+        // The task holds the state weakly, so that the connection's end drops it and the
+        // state's guard ends the task.
         let weak = Arc::downgrade(&self.state);
-        let template = self.clone();
+        let template = Bridge {
+            state: Arc::default(),
+            ..self.clone()
+        };
         let task = tokio::spawn(async move {
-            let Ok(mut events) = template.client.events().subscribe().await else {
-                return;
-            };
-            while let Some(event) = events.next().await {
-                let relevant = match event {
-                    Ok(GatewayEvent::Deployment(d)) => d.status.is_terminal(),
-                    Ok(GatewayEvent::Server(_)) => true,
-                    Ok(_) => false,
-                    Err(_) => return,
-                };
-                let Some(state) = weak.upgrade() else { return };
-                let bridge = Bridge {
-                    state,
-                    ..template.clone()
-                };
-                if relevant
-                    && bridge.refresh().await
-                    && peer.notify_tool_list_changed().await.is_err()
-                {
-                    return;
+            let mut first = true;
+            loop {
+                match template.client.events().subscribe().await {
+                    Ok(mut events) => {
+                        // Events may have been missed while the stream was down.
+                        if !first && !refresh_and_notify(&weak, &template, &peer).await {
+                            return;
+                        }
+                        while let Some(event) = events.next().await {
+                            let relevant = match event {
+                                Ok(GatewayEvent::Deployment(d)) => d.status.is_terminal(),
+                                Ok(GatewayEvent::Server(_)) => true,
+                                Ok(_) => false,
+                                Err(_) => break,
+                            };
+                            if relevant && !refresh_and_notify(&weak, &template, &peer).await {
+                                return;
+                            }
+                        }
+                    }
+                    // No event stream on this gateway: the list stays as it is.
+                    Err(Error::NotOffered { .. }) => return,
+                    Err(_) => {}
                 }
+                // The stream ended (an idle timeout, a restart): subscribe again shortly.
+                first = false;
+                tokio::time::sleep(RESUBSCRIBE_AFTER).await;
             }
         });
         self.lock().events = Some(AbortOnDrop(task.abort_handle()));
     }
+}
+
+/// Refreshes the connection's tools and tells the host when they changed; false when
+/// the connection is gone (stop following).
+async fn refresh_and_notify(
+    state: &std::sync::Weak<Mutex<State>>,
+    template: &Bridge,
+    peer: &Peer<RoleServer>,
+) -> bool {
+    let Some(state) = state.upgrade() else {
+        return false;
+    };
+    let bridge = Bridge {
+        state,
+        ..template.clone()
+    };
+    !(bridge.refresh().await && peer.notify_tool_list_changed().await.is_err())
 }
 
 impl ServerHandler for Bridge {

@@ -97,8 +97,14 @@ async fn serve_mcp(client: Connectors, serve: ServeArgs) -> commands::Outcome {
         }
         bridge::Mode::Dynamic
     };
-    if max_tools == Some(0) {
-        return Err(Failure::usage("--max-tools must be at least 1"));
+    match (&mode, max_tools) {
+        (_, Some(0)) => return Err(Failure::usage("--max-tools must be at least 1")),
+        (bridge::Mode::Dynamic, Some(1 | 2)) => {
+            return Err(Failure::usage(
+                "--max-tools must be at least 3 in dynamic mode: find_tools and call_tool count, and one found tool",
+            ));
+        }
+        _ => {}
     }
     let bridge = bridge::Bridge::new(client, mode, max_tools, !serve.no_events).await?;
     let served = match serve.http {
