@@ -102,6 +102,20 @@ pub enum ToolsCommand {
         /// The tool id (`server.tool`).
         id: String,
     },
+    /// The tool categories with their tool counts.
+    Categories,
+    /// Tools related to a tool in the gateway's relation graph, strongest first.
+    Related {
+        /// The tool id (`server.tool`).
+        id: String,
+    },
+    /// Invokes several tools in one request: a JSON array of `{"toolId": ID, "args": {...}}`,
+    /// `@FILE` or `-`. Each call succeeds or fails on its own, in order.
+    Batch {
+        /// The calls.
+        #[arg(long, value_name = "JSON|@FILE|-")]
+        calls: String,
+    },
     /// Invokes a tool.
     Invoke {
         /// The tool id (`server.tool`).
@@ -140,6 +154,13 @@ pub struct SelectFilters {
 pub enum McpCommand {
     /// The MCP servers of the gateway.
     List,
+    /// One server: what the gateway knows about it, and its health.
+    Info {
+        /// The server's name.
+        name: String,
+    },
+    /// The health of the gateway's MCP service.
+    Health,
     /// The tools of one server, with their input schemas.
     Tools {
         /// The server's name.
@@ -180,6 +201,13 @@ pub struct AddServer {
     /// A Docker image to run.
     #[arg(long, value_name = "IMAGE")]
     pub docker: Option<String>,
+    /// An environment variable of a stdio or Docker server, `KEY=VALUE` (repeat it); the
+    /// value is never printed.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// A header sent to an HTTP server, `NAME=VALUE` (repeat it); the value is never printed.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub header: Vec<String>,
     /// Wait until the deployment is ready (progress on stderr).
     #[arg(long)]
     pub wait: bool,

@@ -125,6 +125,42 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
             }
             Ok(())
         }
+        ToolsCommand::Categories => {
+            let categories = client.tools().categories().await?;
+            if json {
+                print_json(&json!({"items": categories}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["CATEGORY", "TOOLS", "DESCRIPTION"]);
+            for c in &categories {
+                table.row(vec![
+                    c.name.clone(),
+                    opt(c.tool_count),
+                    opt(c.description.as_deref()),
+                ]);
+            }
+            table.print();
+            Ok(())
+        }
+        ToolsCommand::Related { id } => {
+            let related = client.tools().related(&id).await?;
+            if json {
+                print_json(&json!({"items": related}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["TOOL", "RELATION", "WEIGHT", "REASON"]);
+            for r in &related {
+                table.row(vec![
+                    r.tool_id.clone(),
+                    r.relation.to_string(),
+                    format!("{:.2}", r.weight),
+                    opt(r.reason.as_deref()),
+                ]);
+            }
+            table.print();
+            Ok(())
+        }
+        ToolsCommand::Batch { calls } => batch(client, &calls, json).await,
         ToolsCommand::Get { id } => {
             let tool = client.tools().get(&id).await?;
             if json {
@@ -179,6 +215,68 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
             Ok(())
         }
     }
+}
+
+/// `tools batch`: one line (or one JSON item) per call, in order; exit 9 when one failed.
+async fn batch(client: &Connectors, calls: &str, json: bool) -> Outcome {
+    let calls = read_json_arg(calls).map_err(|e| Failure::usage(format!("--calls: {e}")))?;
+    let Value::Array(items) = calls else {
+        return Err(Failure::usage(
+            "--calls: a JSON array of {\"toolId\", \"args\"} objects",
+        ));
+    };
+    let mut parsed = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let tool_id = item
+            .get("toolId")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let args = item.get("args").cloned().unwrap_or_else(|| json!({}));
+        match tool_id {
+            Some(tool_id) if args.is_object() => parsed.push((tool_id, args)),
+            _ => {
+                return Err(Failure::usage(format!(
+                    "--calls: item {i} needs a \"toolId\" string and an \"args\" object"
+                )));
+            }
+        }
+    }
+    let ids: Vec<String> = parsed.iter().map(|(id, _)| id.clone()).collect();
+    let results = client.tools().invoke_batch(parsed).await?;
+    let mut failed = 0;
+    let mut docs = Vec::new();
+    let mut table = Table::new(&["TOOL", "OK", "RESULT"]);
+    for (id, result) in ids.iter().zip(results) {
+        match result {
+            Ok(done) => {
+                failed += usize::from(done.is_error());
+                table.row(vec![
+                    id.clone(),
+                    (!done.is_error()).to_string(),
+                    done.text(),
+                ]);
+                docs.push(json!({"toolId": done.tool_id, "ok": !done.is_error(), "result": done.result, "latencyMs": done.latency_ms}));
+            }
+            Err(e) => {
+                failed += 1;
+                table.row(vec![id.clone(), "false".into(), e.to_string()]);
+                docs.push(json!({"toolId": id, "ok": false, "error": {"kind": e.kind(), "message": e.to_string()}}));
+            }
+        }
+    }
+    if json {
+        print_json(&json!({"items": docs}));
+    } else {
+        table.print();
+    }
+    if failed > 0 {
+        return Err(Failure {
+            code: crate::exit::TOOL_ERROR,
+            kind: "ToolError".into(),
+            message: format!("{failed} of {} call(s) failed", ids.len()),
+        });
+    }
+    Ok(())
 }
 
 async fn select(client: &Connectors, query: &str, filters: &SelectFilters, json: bool) -> Outcome {
@@ -329,6 +427,51 @@ pub async fn mcp(client: &Connectors, command: McpCommand, json: bool) -> Outcom
             table.print();
             Ok(())
         }
+        McpCommand::Info { name } => {
+            let server = client.mcp().get(name);
+            let info = server.info().await?;
+            // A gateway without the health route still has the server's facts.
+            let health = match server.health().await {
+                Ok(health) => Some(health),
+                Err(Error::NotOffered { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            if json {
+                print_json(&json!({"server": info, "health": health}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["FIELD", "VALUE"]);
+            table.row(vec!["name".into(), info.name.clone()]);
+            table.row(vec!["type".into(), info.type_.to_string()]);
+            table.row(vec!["status".into(), info.status.to_string()]);
+            table.row(vec!["tools".into(), opt(info.tool_count)]);
+            table.row(vec!["category".into(), opt(info.category.as_deref())]);
+            table.row(vec!["transport".into(), opt(info.transport.as_deref())]);
+            table.row(vec![
+                "health".into(),
+                opt(health.as_ref().map(|h| h.status.to_string())),
+            ]);
+            table.row(vec![
+                "latency_ms".into(),
+                opt(health
+                    .as_ref()
+                    .and_then(|h| h.latency_ms)
+                    .map(|l| format!("{l:.1}"))),
+            ]);
+            table.print();
+            Ok(())
+        }
+        McpCommand::Health => {
+            let health = client.mcp().health().await?;
+            if json {
+                print_json(&health);
+            } else {
+                let mut table = Table::new(&["SERVICE", "STATUS"]);
+                table.row(vec![opt(health.service.as_deref()), health.status.clone()]);
+                table.print();
+            }
+            Ok(())
+        }
         McpCommand::Tools { name } => {
             let tools = client.mcp().get(name).tools().await?;
             if json {
@@ -384,6 +527,8 @@ async fn add_server(client: &Connectors, add: AddServer, json: bool) -> Outcome 
             "one of --stdio, --http, --github or --docker is needed",
         ));
     };
+    let source = with_pairs(source, &add.env, "--env", Source::env)?;
+    let source = with_pairs(source, &add.header, "--header", Source::header)?;
     let mut request = client.mcp().add(add.name.clone(), source, add.category);
     if let Some(description) = add.description {
         request = request.description(description);
@@ -407,6 +552,24 @@ async fn add_server(client: &Connectors, add: AddServer, json: bool) -> Outcome 
         return Ok(());
     }
     wait(&deployment, add.timeout, json).await
+}
+
+/// Applies `KEY=VALUE` pairs; a malformed one is named by its key only (values may be secret).
+fn with_pairs(
+    mut source: Source,
+    pairs: &[String],
+    flag: &str,
+    apply: fn(Source, String, String) -> Source,
+) -> Result<Source, Failure> {
+    for pair in pairs {
+        match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                source = apply(source, key.to_string(), value.to_string());
+            }
+            _ => return Err(Failure::usage(format!("{flag} takes KEY=VALUE"))),
+        }
+    }
+    Ok(source)
 }
 
 /// Waits for a deployment with a spinner that shows its status.

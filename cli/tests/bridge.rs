@@ -180,7 +180,11 @@ async fn static_selection_and_a_wrong_tool_id() {
     assert_eq!(out.status.code(), Some(6));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.missing"));
     // A cap that leaves no room beside the meta-tools is refused.
-    let out = serve_command(&gw, &["--max-tools", "2"]).stdin(Stdio::null()).output().await.unwrap();
+    let out = serve_command(&gw, &["--max-tools", "2"])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 3"));
     gw.shutdown().await;

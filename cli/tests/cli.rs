@@ -531,3 +531,81 @@ async fn shell_completions() {
     );
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn categories_related_server_info_health_and_batch() {
+    let gw = gateway().await;
+    let cats = json_ok(&run(&gw, &["tools", "categories", "--json"]).await);
+    assert!(
+        cats["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "math"),
+        "{cats}"
+    );
+    let related = json_ok(&run(&gw, &["tools", "related", "math.evaluate", "--json"]).await);
+    assert!(
+        related["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["toolId"].is_string()),
+        "{related}"
+    );
+    let info = json_ok(&run(&gw, &["mcp", "info", "math", "--json"]).await);
+    assert_eq!(info["server"]["name"], "math");
+    assert!(info["health"]["status"].is_string(), "{info}");
+    let health = json_ok(&run(&gw, &["mcp", "health", "--json"]).await);
+    assert!(health["status"].is_string(), "{health}");
+
+    let calls = json!([
+        {"toolId": "math.evaluate", "args": {"expression": "1+2"}},
+        {"toolId": "nope.missing"}
+    ]);
+    let out = run(
+        &gw,
+        &["tools", "batch", "--calls", &calls.to_string(), "--json"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["items"][0]["ok"], true);
+    assert_eq!(
+        doc["items"][0]["result"]["structuredContent"]["result"], 3.0,
+        "{doc}"
+    );
+    assert_eq!(doc["items"][1]["ok"], false);
+    assert_eq!(doc["items"][1]["error"]["kind"], "ToolInvocation");
+    let out = run(
+        &gw,
+        &[
+            "tools",
+            "batch",
+            "--calls",
+            r#"{"toolId": "math.evaluate"}"#,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+
+    // A malformed --env names the flag, never the text (a value may be a secret).
+    let out = run(
+        &gw,
+        &[
+            "mcp",
+            "add",
+            "x",
+            "--category",
+            "c",
+            "--env",
+            "TOKEN:s3cret",
+            "--stdio",
+            "true",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--env takes KEY=VALUE") && !stderr(&out).contains("s3cret"));
+    gw.shutdown().await;
+}
