@@ -320,12 +320,24 @@ impl Bridge {
         arguments: Value,
         context: &RequestContext<RoleServer>,
     ) -> CallToolResult {
-        let outcome = match context.meta.get_progress_token() {
-            Some(token) => {
-                self.invoke_streamed(tool_id, arguments, token, &context.peer)
-                    .await
+        let call = async {
+            match context.meta.get_progress_token() {
+                Some(token) => {
+                    self.invoke_streamed(tool_id, arguments, token, &context.peer)
+                        .await
+                }
+                None => self.client.tools().invoke(tool_id, arguments).await,
             }
-            None => self.client.tools().invoke(tool_id, arguments).await,
+        };
+        // The host cancelled the request (notifications/cancelled): stop waiting, and say
+        // that the tool may have run, since the gateway may have started it.
+        let outcome = tokio::select! {
+            outcome = call => outcome,
+            () = context.ct.cancelled() => {
+                return failure(&format!(
+                    "cancelled by the host while {tool_id} was running; it may have run on the gateway"
+                ));
+            }
         };
         match outcome {
             Ok(result) => to_mcp_result(&result),
