@@ -609,3 +609,32 @@ async fn categories_related_server_info_health_and_batch() {
     assert!(stderr(&out).contains("--env takes KEY=VALUE") && !stderr(&out).contains("s3cret"));
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invocation_that_may_have_run_is_outcome_unknown() {
+    let gw = gateway().await;
+    // One attempt that times out after the request was sent: the tool may be running.
+    let mut command = common::command(
+        &gw,
+        &[
+            "tools",
+            "invoke",
+            "math.count_primes",
+            "--args",
+            r#"{"n": 50000000}"#,
+        ],
+    );
+    command
+        .env("CONNECTORS_TIMEOUT", "0.05")
+        .env("CONNECTORS_MAX_RETRIES", "0");
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("outcome of invokeTool is unknown") && err.contains("same idempotency key"),
+        "{err}"
+    );
+    gw.shutdown().await;
+}
