@@ -411,3 +411,35 @@ async fn a_gateway_that_goes_away_gives_an_error_result() {
     assert!(message.contains("gateway"), "{message}");
     s.client.cancel().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_without_streams_or_events_still_serves() {
+    // The original gateway's routes only: no streamed invocation, no event stream.
+    let gw = connectors_gateway::Gateway::builder()
+        .profile(connectors_gateway::Profile::ConnectorsTs)
+        .spawn()
+        .await
+        .unwrap();
+    for transport in BOTH {
+        let mut s = connect(&gw, transport, &[]).await;
+        let found = call(
+            &s.client,
+            "find_tools",
+            json!({"query": "evaluate an arithmetic expression", "max_tools": 1}),
+        )
+        .await;
+        assert_ne!(found.is_error, Some(true), "{found:?}");
+        list_changed(&mut s.seen).await;
+        // The host's progress token asks for a stream the gateway lacks: a plain call answers.
+        let result = call(
+            &s.client,
+            "math__evaluate",
+            json!({"expression": "2*(3+4)"}),
+        )
+        .await;
+        assert_ne!(result.is_error, Some(true), "{transport:?}: {result:?}");
+        assert!(text(&result).contains("14"), "{}", text(&result));
+        s.client.cancel().await.unwrap();
+    }
+    gw.shutdown().await;
+}
