@@ -1,0 +1,730 @@
+//! `connectors mcp serve`: the gateway as one MCP server for any MCP host.
+//!
+//! * Static mode (`--tools` or `--select`) exposes exactly the chosen tools, with their
+//!   input schemas, under MCP-safe names that map back to tool ids.
+//! * Dynamic mode (the default) exposes two meta-tools: `find_tools` selects through the
+//!   gateway and adds the chosen tools to this connection's list (announced with
+//!   `notifications/tools/list_changed`), and `call_tool` calls any tool by id, for hosts
+//!   that do not refresh their list. `--max-tools` caps what the host sees: the least
+//!   recently used found tools drop out.
+//!
+//! Every call goes through the SDK (its retries and exactly-once rules); a failure is a
+//! tool result with `isError: true` and the SDK's message, which never holds secrets.
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use connectors::api::types::ToolSelection;
+use connectors::events::GatewayEvent;
+use connectors::tools::{InvocationEvent, ToolResult};
+use connectors::{Connectors, Error};
+use futures::StreamExt;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ProgressToken,
+    ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::{NotificationContext, RequestContext};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::{ErrorData, Peer, RoleServer, ServerHandler, ServiceExt};
+use serde_json::{Value, json};
+
+use crate::args::SelectFilters;
+use crate::commands::select_request;
+use crate::exit::describe;
+
+/// The meta-tool that selects tools and adds them to the connection's list.
+pub const FIND_TOOLS: &str = "find_tools";
+/// The meta-tool that calls any tool by id.
+pub const CALL_TOOL: &str = "call_tool";
+/// The path of the MCP endpoint with `--http`.
+pub const MCP_PATH: &str = "/mcp";
+/// The longest tool name MCP hosts accept (the spec's recommendation; Cursor enforces it).
+const MAX_NAME: usize = 64;
+/// The pause before following the gateway's events again after their stream ended.
+const RESUBSCRIBE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Which tools the host sees.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// Exactly these tool ids.
+    Tools(Vec<String>),
+    /// The tools the gateway selects for a query.
+    Select {
+        /// The query.
+        query: String,
+        /// Its filters (max tools, token budget).
+        filters: SelectFilters,
+    },
+    /// Meta-tools; found tools are added per connection.
+    Dynamic,
+}
+
+/// A gateway tool as the host sees it.
+#[derive(Debug, Clone)]
+struct Exposed {
+    tool_id: String,
+    tool: Tool,
+}
+
+/// What one connection sees: its tools, most recently used last.
+#[derive(Debug, Default)]
+struct State {
+    exposed: Vec<Exposed>,
+    events: Option<AbortOnDrop>,
+}
+
+/// Ends the connection's event follower with the connection.
+#[derive(Debug)]
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The MCP server; one value per connection (a clone of a template with a fresh state).
+#[derive(Clone)]
+pub struct Bridge {
+    client: Connectors,
+    mode: Arc<Mode>,
+    max_tools: Option<usize>,
+    follow_events: bool,
+    state: Arc<Mutex<State>>,
+}
+
+impl Bridge {
+    /// A bridge; static modes resolve their tools now, so a wrong id fails at start.
+    pub async fn new(
+        client: Connectors,
+        mode: Mode,
+        max_tools: Option<usize>,
+        follow_events: bool,
+    ) -> Result<Self, Error> {
+        let bridge = Bridge {
+            client,
+            mode: Arc::new(mode),
+            max_tools,
+            follow_events,
+            state: Arc::default(),
+        };
+        if let Some(exposed) = bridge.resolve_static(true).await? {
+            bridge.lock().exposed = exposed;
+        }
+        Ok(bridge)
+    }
+
+    /// A bridge for a new connection: the same tools to start with, its own state.
+    fn fresh(&self) -> Self {
+        let exposed = self.lock().exposed.clone();
+        Bridge {
+            state: Arc::new(Mutex::new(State {
+                exposed,
+                ..State::default()
+            })),
+            ..self.clone()
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The static modes' tools; `None` in dynamic mode. Unless `strict`, a listed tool
+    /// that is gone (its server removed) drops out instead of failing.
+    async fn resolve_static(&self, strict: bool) -> Result<Option<Vec<Exposed>>, Error> {
+        let selected = match self.mode.as_ref() {
+            Mode::Dynamic => return Ok(None),
+            Mode::Tools(ids) => {
+                let mut tools = Vec::with_capacity(ids.len());
+                for id in ids {
+                    match self.client.tools().get(id).await {
+                        Ok(tool) => tools.push(tool),
+                        Err(Error::NotFound(_)) if !strict => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                tools
+            }
+            Mode::Select { query, filters } => {
+                select_request(&self.client, query, filters)
+                    .include_schemas(true)
+                    .send()
+                    .await?
+                    .tools
+            }
+        };
+        let mut exposed = Vec::new();
+        for tool in &selected {
+            insert(&mut exposed, tool, None);
+        }
+        if let Some(max) = self.max_tools {
+            exposed.truncate(max);
+        }
+        Ok(Some(exposed))
+    }
+
+    /// Re-reads the exposed tools after a gateway event; true when the list changed.
+    async fn refresh(&self) -> bool {
+        let before = snapshot(&self.lock().exposed);
+        match self.resolve_static(false).await {
+            Ok(Some(exposed)) => self.lock().exposed = exposed,
+            Ok(None) => {
+                // Dynamic: keep the found tools that still exist, with their new schemas.
+                let ids: Vec<String> = self
+                    .lock()
+                    .exposed
+                    .iter()
+                    .map(|e| e.tool_id.clone())
+                    .collect();
+                let mut fresh = HashMap::new();
+                for id in ids {
+                    match self.client.tools().get(&id).await {
+                        Ok(tool) => fresh.insert(id, Some(tool)),
+                        Err(Error::NotFound(_)) => fresh.insert(id, None),
+                        // Unknown now (the gateway is busy or down): keep the list; a call
+                        // says why.
+                        Err(_) => return false,
+                    };
+                }
+                let mut state = self.lock();
+                // Tools found meanwhile (not in `fresh`) stay as they are.
+                state.exposed = std::mem::take(&mut state.exposed)
+                    .into_iter()
+                    .filter_map(|e| match fresh.get(&e.tool_id) {
+                        Some(Some(tool)) => Some(Exposed {
+                            tool: to_mcp_tool(&e.tool.name, tool),
+                            tool_id: e.tool_id,
+                        }),
+                        Some(None) => None,
+                        None => Some(e),
+                    })
+                    .collect();
+            }
+            // A failed refresh keeps the tools; their calls report the gateway's answer.
+            Err(_) => return false,
+        }
+        before != snapshot(&self.lock().exposed)
+    }
+
+    fn meta_tools() -> Vec<Tool> {
+        let find = schema(json!({
+            "type": "object",
+            "properties": {
+                "query": {"type": "string", "description": "What the tools are for, in words."},
+                "max_tools": {"type": "integer", "minimum": 1, "maximum": 100, "description": "At most this many tools."},
+                "token_budget": {"type": "integer", "minimum": 100, "maximum": 100000, "description": "Tokens the tool definitions may cost."}
+            },
+            "required": ["query"]
+        }));
+        let call = schema(json!({
+            "type": "object",
+            "properties": {
+                "tool_id": {"type": "string", "description": "The tool id, `server.tool`, as find_tools lists it."},
+                "arguments": {"type": "object", "description": "The tool's arguments."}
+            },
+            "required": ["tool_id"]
+        }));
+        vec![
+            Tool::new(
+                FIND_TOOLS,
+                "Find the gateway's tools for a task: selects the best-fitting tools and adds them to this server's tool list. Returns their names, ids and descriptions.",
+                find,
+            ),
+            Tool::new(
+                CALL_TOOL,
+                "Call any gateway tool by its id (`server.tool`, as find_tools returns it) with its arguments.",
+                call,
+            ),
+        ]
+    }
+
+    /// `find_tools`: select, add to the list (least recently used drop out), notify.
+    async fn find_tools(&self, args: &JsonObject, peer: &Peer<RoleServer>) -> CallToolResult {
+        let Some(query) = args.get("query").and_then(Value::as_str) else {
+            return failure("find_tools needs a `query` string");
+        };
+        let mut filters = SelectFilters::default();
+        for (key, slot) in [
+            ("max_tools", &mut filters.max_tools),
+            ("token_budget", &mut filters.token_budget),
+        ] {
+            match args.get(key) {
+                None | Some(Value::Null) => {}
+                Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) => *slot = Some(n),
+                    None => {
+                        return failure(&format!("find_tools: `{key}` must be a positive integer"));
+                    }
+                },
+            }
+        }
+        // Never more than the host can take beside the two meta-tools.
+        let room = self.max_tools.map(|max| max.saturating_sub(2).max(1));
+        if let Some(room) = room {
+            let room = u32::try_from(room).unwrap_or(u32::MAX);
+            filters.max_tools = Some(filters.max_tools.map_or(room, |n| n.min(room)));
+        }
+        let selection = match select_request(&self.client, query, &filters)
+            .include_schemas(true)
+            .send()
+            .await
+        {
+            Ok(selection) => selection,
+            Err(e) => return error_result(&e),
+        };
+        let (added, changed) = {
+            let mut state = self.lock();
+            let before = names(&state.exposed);
+            let mut added = Vec::new();
+            for tool in &selection.tools {
+                added.push(insert(&mut state.exposed, tool, room));
+            }
+            let changed = before != names(&state.exposed);
+            (added, changed)
+        };
+        if changed {
+            // A host that ignores the notification can still use call_tool.
+            let _ = peer.notify_tool_list_changed().await;
+        }
+        let listed: Vec<Value> = selection
+            .tools
+            .iter()
+            .zip(&added)
+            .map(|(tool, name)| {
+                json!({"name": name, "tool_id": tool.tool_id, "score": tool.score, "description": tool.description})
+            })
+            .collect();
+        let mut text = format!(
+            "{} tool(s) for {query:?}, now in this server's tool list (or call them with call_tool and their tool_id):\n",
+            listed.len()
+        );
+        for (tool, name) in selection.tools.iter().zip(&added) {
+            text.push_str(&format!(
+                "- {name} (tool_id {}): {}\n",
+                tool.tool_id, tool.description
+            ));
+        }
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        result.structured_content = Some(json!({"tools": listed}));
+        result
+    }
+
+    /// Calls a gateway tool; progress is forwarded when the host sent a progress token.
+    async fn invoke(
+        &self,
+        tool_id: &str,
+        arguments: Value,
+        context: &RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            match context.meta.get_progress_token() {
+                Some(token) => {
+                    self.invoke_streamed(tool_id, arguments, token, &context.peer)
+                        .await
+                }
+                None => self.client.tools().invoke(tool_id, arguments).await,
+            }
+        };
+        // The host cancelled the request (notifications/cancelled): stop waiting, and say
+        // that the tool may have run, since the gateway may have started it.
+        let outcome = tokio::select! {
+            outcome = call => outcome,
+            () = context.ct.cancelled() => {
+                return failure(&format!(
+                    "cancelled by the host while {tool_id} was running; it may have run on the gateway"
+                ));
+            }
+        };
+        match outcome {
+            Ok(result) => to_mcp_result(&result),
+            Err(e) => error_result(&e),
+        }
+    }
+
+    async fn invoke_streamed(
+        &self,
+        tool_id: &str,
+        arguments: Value,
+        token: ProgressToken,
+        peer: &Peer<RoleServer>,
+    ) -> Result<ToolResult, Error> {
+        let mut events = match self
+            .client
+            .tools()
+            .invoke_stream(tool_id, arguments.clone())
+            .await
+        {
+            Ok(events) => events,
+            // Nothing ran (the SDK refuses before sending); a plain call has no progress.
+            Err(Error::NotOffered { .. }) => {
+                return self.client.tools().invoke(tool_id, arguments).await;
+            }
+            Err(e) => return Err(e),
+        };
+        while let Some(event) = events.next().await {
+            match event? {
+                InvocationEvent::Progress(p) => {
+                    let mut param = ProgressNotificationParam::new(token.clone(), p.progress);
+                    if let Some(total) = p.total {
+                        param = param.with_total(total);
+                    }
+                    if let Some(message) = p.message {
+                        param = param.with_message(message);
+                    }
+                    // A host that went away does not stop the call: its result still counts.
+                    let _ = peer.notify_progress(param).await;
+                }
+                InvocationEvent::Result(result) => return Ok(result),
+                _ => {}
+            }
+        }
+        // The SDK ends the stream with the result or an error; this is its contract.
+        Err(Error::StreamEnded {
+            operation: "invokeToolStream".into(),
+            tool_id: Some(tool_id.to_string()),
+            events_received: 0,
+            may_have_run: true,
+            source: None,
+        })
+    }
+
+    /// Follows the gateway's events and refreshes the exposed tools on each one that can
+    /// change them; a gateway without events (NotOffered) keeps the list as it is.
+    fn follow_events(&self, peer: Peer<RoleServer>) {
+        if !self.follow_events {
+            return;
+        }
+        // The task holds the state weakly, so that the connection's end drops it and the
+        // state's guard ends the task.
+        let weak = Arc::downgrade(&self.state);
+        let template = Bridge {
+            state: Arc::default(),
+            ..self.clone()
+        };
+        let task = tokio::spawn(async move {
+            let mut first = true;
+            loop {
+                match template.client.events().subscribe().await {
+                    Ok(mut events) => {
+                        // Events may have been missed while the stream was down.
+                        if !first && !refresh_and_notify(&weak, &template, &peer).await {
+                            return;
+                        }
+                        while let Some(event) = events.next().await {
+                            let relevant = match event {
+                                Ok(GatewayEvent::Deployment(d)) => d.status.is_terminal(),
+                                Ok(GatewayEvent::Server(_)) => true,
+                                Ok(_) => false,
+                                Err(_) => break,
+                            };
+                            if relevant && !refresh_and_notify(&weak, &template, &peer).await {
+                                return;
+                            }
+                        }
+                    }
+                    // No event stream on this gateway: the list stays as it is.
+                    Err(Error::NotOffered { .. }) => return,
+                    Err(_) => {}
+                }
+                // The stream ended (an idle timeout, a restart): subscribe again shortly.
+                first = false;
+                tokio::time::sleep(RESUBSCRIBE_AFTER).await;
+            }
+        });
+        self.lock().events = Some(AbortOnDrop(task.abort_handle()));
+    }
+}
+
+/// Refreshes the connection's tools and tells the host when they changed; false when
+/// the connection is gone (stop following).
+async fn refresh_and_notify(
+    state: &std::sync::Weak<Mutex<State>>,
+    template: &Bridge,
+    peer: &Peer<RoleServer>,
+) -> bool {
+    let Some(state) = state.upgrade() else {
+        return false;
+    };
+    let bridge = Bridge {
+        state,
+        ..template.clone()
+    };
+    !(bridge.refresh().await && peer.notify_tool_list_changed().await.is_err())
+}
+
+impl ServerHandler for Bridge {
+    fn get_info(&self) -> ServerConfig {
+        let mode = match self.mode.as_ref() {
+            Mode::Dynamic => {
+                "Call find_tools with the task in words: it adds the gateway's best-fitting tools to this server's list. Call call_tool with a tool_id if the new tools do not appear."
+            }
+            _ => "The Connectors gateway's tools for this workspace.",
+        };
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_tool_list_changed()
+                .build(),
+        )
+        .with_server_info(Implementation::new("connectors", env!("CARGO_PKG_VERSION")))
+        .with_instructions(mode)
+    }
+
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.follow_events(context.peer);
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let mut tools = match self.mode.as_ref() {
+            Mode::Dynamic => Self::meta_tools(),
+            _ => Vec::new(),
+        };
+        tools.extend(self.lock().exposed.iter().map(|e| e.tool.clone()));
+        Ok(ListToolsResult::with_all_items(tools))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let args = request.arguments.unwrap_or_default();
+        let dynamic = matches!(self.mode.as_ref(), Mode::Dynamic);
+        let result = match request.name.as_ref() {
+            FIND_TOOLS if dynamic => self.find_tools(&args, &context.peer).await,
+            CALL_TOOL if dynamic => match args.get("tool_id").and_then(Value::as_str) {
+                None => failure("call_tool needs a `tool_id` string (find_tools lists them)"),
+                Some(tool_id) => {
+                    let arguments = args.get("arguments").cloned().unwrap_or_else(|| json!({}));
+                    if !arguments.is_object() {
+                        failure("call_tool: `arguments` must be a JSON object")
+                    } else {
+                        self.invoke(tool_id, arguments, &context).await
+                    }
+                }
+            },
+            name => {
+                let tool_id = self.touch(name);
+                match tool_id {
+                    Some(tool_id) => self.invoke(&tool_id, Value::Object(args), &context).await,
+                    None => failure(&format!(
+                        "unknown tool {name:?}: it is not (or no longer) in this server's list{}",
+                        if dynamic {
+                            "; find it again with find_tools, or use call_tool"
+                        } else {
+                            ""
+                        }
+                    )),
+                }
+            }
+        };
+        Ok(result.into())
+    }
+}
+
+impl Bridge {
+    /// The tool id behind an exposed name, marking it most recently used.
+    fn touch(&self, name: &str) -> Option<String> {
+        let mut state = self.lock();
+        let at = state.exposed.iter().position(|e| e.tool.name == name)?;
+        let entry = state.exposed.remove(at);
+        let id = entry.tool_id.clone();
+        state.exposed.push(entry);
+        Some(id)
+    }
+}
+
+fn names(exposed: &[Exposed]) -> HashSet<String> {
+    exposed.iter().map(|e| e.tool.name.to_string()).collect()
+}
+
+/// The tools as the host lists them, in name order (a change of schema counts).
+fn snapshot(exposed: &[Exposed]) -> Vec<Tool> {
+    let mut tools: Vec<Tool> = exposed.iter().map(|e| e.tool.clone()).collect();
+    tools.sort_by(|a, b| a.name.cmp(&b.name));
+    tools
+}
+
+/// Adds (or refreshes and marks used) a tool; with `cap`, drops the least recently used
+/// beyond it. Returns its MCP name.
+fn insert(exposed: &mut Vec<Exposed>, tool: &ToolSelection, cap: Option<usize>) -> String {
+    let name = match exposed.iter().position(|e| e.tool_id == tool.tool_id) {
+        Some(at) => exposed.remove(at).tool.name.to_string(),
+        None => unique_name(exposed, &tool.tool_id),
+    };
+    exposed.push(Exposed {
+        tool_id: tool.tool_id.clone(),
+        tool: to_mcp_tool(&name, tool),
+    });
+    if let Some(cap) = cap {
+        let excess = exposed.len().saturating_sub(cap);
+        exposed.drain(..excess);
+    }
+    name
+}
+
+/// An MCP-safe name for a tool id (`^[A-Za-z0-9_-]{1,64}$`): `server__tool`, other
+/// characters as `_`, with a numeric suffix when two ids would collide.
+pub fn mcp_name(tool_id: &str) -> String {
+    let mut name: String = tool_id
+        .replacen('.', "__", 1)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    name.truncate(MAX_NAME);
+    name
+}
+
+fn unique_name(exposed: &[Exposed], tool_id: &str) -> String {
+    let base = mcp_name(tool_id);
+    let taken =
+        |n: &str| exposed.iter().any(|e| e.tool.name == n) || n == FIND_TOOLS || n == CALL_TOOL;
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|i| {
+            let suffix = format!("_{i}");
+            let mut stem = base.clone();
+            stem.truncate(MAX_NAME - suffix.len());
+            stem + &suffix
+        })
+        .find(|n| !taken(n))
+        .unwrap_or(base)
+}
+
+fn schema(value: Value) -> JsonObject {
+    match value {
+        Value::Object(map) => map,
+        _ => JsonObject::new(),
+    }
+}
+
+/// The gateway's tool as an MCP tool: its parameters as the input schema (always an
+/// object schema), its id as the title and in the description.
+fn to_mcp_tool(name: &str, tool: &ToolSelection) -> Tool {
+    let mut input = tool
+        .schema
+        .as_ref()
+        .and_then(|s| s.parameters.as_ref())
+        .and_then(|p| serde_json::to_value(p).ok())
+        .map(schema)
+        .unwrap_or_default();
+    input.insert("type".into(), json!("object"));
+    input.entry("properties").or_insert_with(|| json!({}));
+    Tool::new(
+        name.to_string(),
+        format!("{} [gateway tool {}]", tool.description, tool.tool_id),
+        input,
+    )
+    .with_title(tool.tool_id.clone())
+}
+
+/// The gateway's MCP result as the host's: the same content, structured content and
+/// `isError`; a result that is not an MCP result becomes its text.
+fn to_mcp_result(result: &ToolResult) -> CallToolResult {
+    if let Ok(mcp) = serde_json::from_value::<CallToolResult>(result.result.clone()) {
+        return mcp;
+    }
+    let mut out = CallToolResult::success(vec![ContentBlock::text(result.text())]);
+    out.structured_content = Some(result.structured());
+    out
+}
+
+fn failure(message: &str) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(message.to_string())])
+}
+
+/// An SDK error as a tool result: its kind and message (the SDK keeps secrets out).
+fn error_result(error: &Error) -> CallToolResult {
+    let lead = match error {
+        Error::OutcomeUnknown { .. } => {
+            "outcome unknown (the tool may have run; check before calling it again)"
+        }
+        Error::NotOffered { .. } => "not offered by this gateway",
+        _ => error.kind(),
+    };
+    failure(&format!("{lead}: {}", describe(error)))
+}
+
+/// Serves over this process's stdin and stdout until the host closes stdin.
+pub async fn serve_stdio(bridge: Bridge) -> Result<(), String> {
+    let running = bridge
+        .fresh()
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| format!("MCP initialization failed: {e}"))?;
+    running
+        .waiting()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("the MCP session failed: {e}"))
+}
+
+/// Serves streamable HTTP at `http://addr/mcp` until interrupted; prints the URL on stderr
+/// (with port 0, the port chosen).
+pub async fn serve_http(bridge: Bridge, addr: SocketAddr) -> Result<(), String> {
+    let mut config = StreamableHttpServerConfig::default();
+    if addr.ip().is_unspecified() {
+        config = config.disable_allowed_hosts();
+    } else if !addr.ip().is_loopback() {
+        let mut hosts = config.allowed_hosts.clone();
+        hosts.push(addr.ip().to_string());
+        config = config.with_allowed_hosts(hosts);
+    }
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let config = config.with_cancellation_token(cancel.child_token());
+    let service = StreamableHttpService::new(
+        move || Ok(bridge.fresh()),
+        LocalSessionManager::default().into(),
+        config,
+    );
+    let router = axum::Router::new().nest_service(MCP_PATH, service);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("could not listen on {addr}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("could not listen on {addr}: {e}"))?;
+    eprintln!("connectors: serving MCP at http://{local}{MCP_PATH}");
+    let shutdown = cancel.clone();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            shutdown.cancel();
+        })
+        .await
+        .map_err(|e| format!("the HTTP server failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_mcp_safe_and_unique() {
+        assert_eq!(mcp_name("math.evaluate"), "math__evaluate");
+        assert_eq!(mcp_name("my-srv.get note/v2"), "my-srv__get_note_v2");
+        assert_eq!(mcp_name(&format!("s.{}", "x".repeat(100))).len(), MAX_NAME);
+        let tool = |id: &str| Exposed {
+            tool_id: id.into(),
+            tool: Tool::new(mcp_name(id), "", JsonObject::new()),
+        };
+        let exposed = vec![tool("a.b c")];
+        assert_eq!(unique_name(&exposed, "a.b/c"), "a__b_c_2");
+    }
+}

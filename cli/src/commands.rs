@@ -1,0 +1,856 @@
+//! The commands other than `mcp serve`: each one facade call (or a few), then a table or a
+//! JSON document.
+
+use std::time::Duration;
+
+use connectors::api::IdentityType;
+use connectors::api::types;
+use connectors::deployments::Deployment;
+use connectors::mcp::Source;
+use connectors::events::GatewayEvent;
+use connectors::tools::{InvocationEvent, ToolResult};
+use connectors::{Connectors, Error};
+use futures::{StreamExt, TryStreamExt};
+use serde_json::{Value, json};
+
+use crate::args::{
+    AddServer, DeploymentsCommand, IdentitiesCommand, McpCommand, OauthCommand, SelectFilters,
+    ToolsCommand, read_json_arg,
+};
+use crate::exit::Failure;
+use crate::output::{Table, opt, print_json, print_text, spinner};
+
+/// What a command gives back: nothing to add, or a failure to report.
+pub type Outcome = Result<(), Failure>;
+
+/// `connectors health`
+pub async fn health(client: &Connectors, detailed: bool, json: bool) -> Outcome {
+    if detailed {
+        let health = client.health().detailed().await?;
+        if json {
+            print_json(&health);
+            return Ok(());
+        }
+        print_text(&format!(
+            "status {}  version {}\n",
+            health.status,
+            opt(health.version.as_deref())
+        ));
+        let mut table = Table::new(&["CHECK", "STATUS", "LATENCY_MS", "MESSAGE"]);
+        for check in &health.checks {
+            table.row(vec![
+                check.name.clone(),
+                check.status.to_string(),
+                opt(check.latency_ms.map(|l| format!("{l:.1}"))),
+                opt(check.message.as_deref()),
+            ]);
+        }
+        table.print();
+        return Ok(());
+    }
+    let health = client.health().check().await?;
+    // The service's name and version; a gateway without the route still has a status.
+    let info = match client.health().info().await {
+        Ok(info) => Some(info),
+        Err(Error::NotOffered { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    if json {
+        print_json(&json!({"health": health, "info": info}));
+        return Ok(());
+    }
+    let mut table = Table::new(&["GATEWAY", "STATUS", "VERSION", "UPTIME_S"]);
+    table.row(vec![
+        client.config().base_url().to_string(),
+        health.status.clone(),
+        opt(info.as_ref().map(|i| format!("{} {}", i.name, i.version))),
+        opt(health.uptime.map(|u| format!("{u:.0}"))),
+    ]);
+    table.print();
+    Ok(())
+}
+
+/// `connectors tools ...`
+pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Outcome {
+    match command {
+        ToolsCommand::Select { query, filters } => select(client, &query, &filters, json).await,
+        ToolsCommand::List {
+            category,
+            server,
+            search,
+            page_size,
+            offset,
+            all,
+        } => {
+            let mut request = client.tools().list();
+            if let Some(category) = category {
+                request = request.category(category);
+            }
+            if let Some(server) = server {
+                request = request.server(server);
+            }
+            if let Some(search) = search {
+                request = request.search(search);
+            }
+            if let Some(size) = page_size {
+                request = request.page_size(size);
+            }
+            let (items, page) = if all {
+                let items: Vec<types::ToolSelection> = request.stream().try_collect().await?;
+                (items, None)
+            } else {
+                if let Some(offset) = offset {
+                    request = request.offset(offset);
+                }
+                let page = request.send().await?;
+                let meta = (page.total, page.limit, page.offset);
+                (page.items, Some(meta))
+            };
+            if json {
+                let mut doc = json!({"items": items});
+                if let Some((total, limit, offset)) = page {
+                    doc["total"] = total.into();
+                    doc["limit"] = limit.into();
+                    doc["offset"] = offset.into();
+                }
+                print_json(&doc);
+                return Ok(());
+            }
+            tool_table(&items, false).print();
+            if let Some((total, _, offset)) = page {
+                print_text(&format!(
+                    "{} tool(s) from offset {offset}; the gateway reports {total} (--all for every page)\n",
+                    items.len()
+                ));
+            }
+            Ok(())
+        }
+        ToolsCommand::Categories => {
+            let categories = client.tools().categories().await?;
+            if json {
+                print_json(&json!({"items": categories}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["CATEGORY", "TOOLS", "DESCRIPTION"]);
+            for c in &categories {
+                table.row(vec![
+                    c.name.clone(),
+                    opt(c.tool_count),
+                    opt(c.description.as_deref()),
+                ]);
+            }
+            table.print();
+            Ok(())
+        }
+        ToolsCommand::Related { id } => {
+            let related = client.tools().related(&id).await?;
+            if json {
+                print_json(&json!({"items": related}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["TOOL", "RELATION", "WEIGHT", "REASON"]);
+            for r in &related {
+                table.row(vec![
+                    r.tool_id.clone(),
+                    r.relation.to_string(),
+                    format!("{:.2}", r.weight),
+                    opt(r.reason.as_deref()),
+                ]);
+            }
+            table.print();
+            Ok(())
+        }
+        ToolsCommand::Batch { calls } => batch(client, &calls, json).await,
+        ToolsCommand::Get { id } => {
+            let tool = client.tools().get(&id).await?;
+            if json {
+                print_json(&tool);
+                return Ok(());
+            }
+            let mut table = Table::new(&["FIELD", "VALUE"]);
+            table.row(vec!["id".into(), tool.tool_id.clone()]);
+            table.row(vec!["name".into(), tool.name.clone()]);
+            table.row(vec!["category".into(), tool.category.clone()]);
+            table.row(vec!["tokens".into(), tool.token_cost.to_string()]);
+            table.row(vec!["description".into(), tool.description.clone()]);
+            table.print();
+            if let Some(parameters) = tool.schema.as_ref().and_then(|s| s.parameters.as_ref()) {
+                let text = serde_json::to_string_pretty(parameters).unwrap_or_default();
+                print_text(&format!("parameters:\n{text}\n"));
+            }
+            Ok(())
+        }
+        ToolsCommand::Invoke {
+            id,
+            args,
+            stream,
+            idempotency_key,
+        } => {
+            let params =
+                read_json_arg(&args).map_err(|e| Failure::usage(format!("--args: {e}")))?;
+            if !params.is_object() {
+                return Err(Failure::usage(
+                    "--args: the arguments must be a JSON object",
+                ));
+            }
+            let result = if stream {
+                invoke_streamed(client, &id, params, json).await?
+            } else {
+                let mut call = client.tools().invoke(id.clone(), params);
+                if let Some(key) = idempotency_key {
+                    call = call.idempotency_key(key);
+                }
+                call.await?
+            };
+            if json {
+                print_json(
+                    &json!({"toolId": result.tool_id, "result": result.result, "latencyMs": result.latency_ms}),
+                );
+            } else {
+                print_text(&format!("{}\n", result.text()));
+            }
+            if result.is_error() {
+                return Err(Failure::tool_error(&id, &result.text()));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `tools batch`: one line (or one JSON item) per call, in order; exit 9 when one failed.
+async fn batch(client: &Connectors, calls: &str, json: bool) -> Outcome {
+    let calls = read_json_arg(calls).map_err(|e| Failure::usage(format!("--calls: {e}")))?;
+    let Value::Array(items) = calls else {
+        return Err(Failure::usage(
+            "--calls: a JSON array of {\"toolId\", \"args\"} objects",
+        ));
+    };
+    let mut parsed = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let tool_id = item
+            .get("toolId")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let args = item.get("args").cloned().unwrap_or_else(|| json!({}));
+        match tool_id {
+            Some(tool_id) if args.is_object() => parsed.push((tool_id, args)),
+            _ => {
+                return Err(Failure::usage(format!(
+                    "--calls: item {i} needs a \"toolId\" string and an \"args\" object"
+                )));
+            }
+        }
+    }
+    let ids: Vec<String> = parsed.iter().map(|(id, _)| id.clone()).collect();
+    let results = client.tools().invoke_batch(parsed).await?;
+    let mut failed = 0;
+    let mut docs = Vec::new();
+    let mut table = Table::new(&["TOOL", "OK", "RESULT"]);
+    for (id, result) in ids.iter().zip(results) {
+        match result {
+            Ok(done) => {
+                failed += usize::from(done.is_error());
+                table.row(vec![
+                    id.clone(),
+                    (!done.is_error()).to_string(),
+                    done.text(),
+                ]);
+                docs.push(json!({"toolId": done.tool_id, "ok": !done.is_error(), "result": done.result, "latencyMs": done.latency_ms}));
+            }
+            Err(e) => {
+                failed += 1;
+                table.row(vec![id.clone(), "false".into(), e.to_string()]);
+                docs.push(json!({"toolId": id, "ok": false, "error": {"kind": e.kind(), "message": e.to_string()}}));
+            }
+        }
+    }
+    if json {
+        print_json(&json!({"items": docs}));
+    } else {
+        table.print();
+    }
+    if failed > 0 {
+        return Err(Failure {
+            code: crate::exit::TOOL_ERROR,
+            kind: "ToolError".into(),
+            message: format!("{failed} of {} call(s) failed", ids.len()),
+        });
+    }
+    Ok(())
+}
+
+async fn select(client: &Connectors, query: &str, filters: &SelectFilters, json: bool) -> Outcome {
+    let selection = select_request(client, query, filters).send().await?;
+    if json {
+        print_json(&json!({
+            "query": selection.query,
+            "tools": selection.tools,
+            "totalTools": selection.total_tools,
+            "tokenUsage": selection.token_usage,
+            "tokenBudget": selection.token_budget,
+            "latencyMs": selection.latency_ms,
+        }));
+        return Ok(());
+    }
+    tool_table(&selection.tools, true).print();
+    print_text(&format!(
+        "{} tool(s), {} tokens of {}, from {} considered\n",
+        selection.tools.len(),
+        opt(selection.token_usage),
+        opt(selection.token_budget),
+        opt(selection.total_tools)
+    ));
+    Ok(())
+}
+
+/// A selection request with the command line's filters (also used by `mcp serve`).
+pub fn select_request<'a>(
+    client: &'a Connectors,
+    query: &str,
+    filters: &SelectFilters,
+) -> connectors::tools::SelectTools<'a> {
+    let mut request = client.tools().select(query);
+    if let Some(max) = filters.max_tools {
+        request = request.max_tools(max);
+    }
+    if !filters.category.is_empty() {
+        request = request.categories(filters.category.clone());
+    }
+    if !filters.exclude_server.is_empty() {
+        request = request.exclude_servers(filters.exclude_server.clone());
+    }
+    if let Some(budget) = filters.token_budget {
+        request = request.token_budget(budget);
+    }
+    request
+}
+
+fn tool_table(tools: &[types::ToolSelection], scored: bool) -> Table {
+    let mut table = if scored {
+        Table::new(&["TOOL", "SCORE", "TIER", "TOKENS", "CATEGORY", "REASON"])
+    } else {
+        Table::new(&["TOOL", "CATEGORY", "TOKENS", "DESCRIPTION"])
+    };
+    for tool in tools {
+        table.row(if scored {
+            vec![
+                tool.tool_id.clone(),
+                format!("{:.2}", tool.score),
+                tool.tier.to_string(),
+                tool.token_cost.to_string(),
+                tool.category.clone(),
+                opt(tool.reason.as_deref()),
+            ]
+        } else {
+            vec![
+                tool.tool_id.clone(),
+                tool.category.clone(),
+                tool.token_cost.to_string(),
+                first_line(&tool.description),
+            ]
+        });
+    }
+    table
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > 72 {
+        format!("{}...", line.chars().take(69).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+/// A streamed invocation with a progress bar; a gateway without the streaming route is
+/// answered by a plain invocation (nothing ran: the SDK says NotOffered before sending).
+async fn invoke_streamed(
+    client: &Connectors,
+    id: &str,
+    params: Value,
+    json: bool,
+) -> Result<ToolResult, Failure> {
+    let mut events = match client.tools().invoke_stream(id, params.clone()).await {
+        Ok(events) => events,
+        Err(Error::NotOffered { .. }) => return Ok(client.tools().invoke(id, params).await?),
+        Err(e) => return Err(e.into()),
+    };
+    let bar = spinner(format!("invoking {id}"), json);
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(InvocationEvent::Progress(p)) => bar.set_message(match (p.total, &p.message) {
+                (_, Some(message)) => message.clone(),
+                (Some(total), None) => format!("{} of {total}", p.progress),
+                (None, None) => format!("{}", p.progress),
+            }),
+            Ok(InvocationEvent::Log(line)) => bar.println(format!("log: {}", line.message)),
+            Ok(InvocationEvent::Result(result)) => {
+                bar.finish_and_clear();
+                return Ok(result);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(e.into());
+            }
+        }
+    }
+    bar.finish_and_clear();
+    Err(Failure::from(Error::StreamEnded {
+        operation: "invokeToolStream".into(),
+        tool_id: Some(id.to_string()),
+        events_received: 0,
+        may_have_run: true,
+        source: None,
+    }))
+}
+
+/// `connectors mcp ...` (except `serve`)
+pub async fn mcp(client: &Connectors, command: McpCommand, json: bool) -> Outcome {
+    match command {
+        McpCommand::List => {
+            let servers: Vec<types::McpServer> = client.mcp().list().stream().try_collect().await?;
+            if json {
+                print_json(&json!({"items": servers}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["SERVER", "TYPE", "STATUS", "TOOLS", "CATEGORY"]);
+            for s in &servers {
+                table.row(vec![
+                    s.name.clone(),
+                    s.type_.to_string(),
+                    s.status.to_string(),
+                    opt(s.tool_count),
+                    opt(s.category.as_deref()),
+                ]);
+            }
+            table.print();
+            Ok(())
+        }
+        McpCommand::Info { name } => {
+            let server = client.mcp().server(name);
+            let info = server.info().await?;
+            // A gateway without the health route still has the server's facts.
+            let health = match server.health().await {
+                Ok(health) => Some(health),
+                Err(Error::NotOffered { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            if json {
+                print_json(&json!({"server": info, "health": health}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["FIELD", "VALUE"]);
+            table.row(vec!["name".into(), info.name.clone()]);
+            table.row(vec!["type".into(), info.type_.to_string()]);
+            table.row(vec!["status".into(), info.status.to_string()]);
+            table.row(vec!["tools".into(), opt(info.tool_count)]);
+            table.row(vec!["category".into(), opt(info.category.as_deref())]);
+            table.row(vec!["transport".into(), opt(info.transport.as_deref())]);
+            table.row(vec![
+                "health".into(),
+                opt(health.as_ref().map(|h| h.status.to_string())),
+            ]);
+            table.row(vec![
+                "latency_ms".into(),
+                opt(health
+                    .as_ref()
+                    .and_then(|h| h.latency_ms)
+                    .map(|l| format!("{l:.1}"))),
+            ]);
+            table.print();
+            Ok(())
+        }
+        McpCommand::Health => {
+            let health = client.mcp().health().await?;
+            if json {
+                print_json(&health);
+            } else {
+                let mut table = Table::new(&["SERVICE", "STATUS"]);
+                table.row(vec![opt(health.service.as_deref()), health.status.clone()]);
+                table.print();
+            }
+            Ok(())
+        }
+        McpCommand::Tools { name } => {
+            let tools = client.mcp().server(name).tools().await?;
+            if json {
+                print_json(&json!({"items": tools}));
+                return Ok(());
+            }
+            let mut table = Table::new(&["TOOL", "PARAMETERS", "DESCRIPTION"]);
+            for t in &tools {
+                let params = t
+                    .input_schema
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().cloned().collect::<Vec<_>>().join(","))
+                    .unwrap_or_default();
+                table.row(vec![
+                    t.tool_id.clone(),
+                    if params.is_empty() {
+                        "-".into()
+                    } else {
+                        params
+                    },
+                    first_line(t.description.as_deref().unwrap_or("")),
+                ]);
+            }
+            table.print();
+            Ok(())
+        }
+        McpCommand::Add(add) => add_server(client, add, json).await,
+        McpCommand::Remove { name } => {
+            let removed = client.mcp().remove(&name).await?;
+            if json {
+                print_json(&removed);
+            } else {
+                print_text(&format!("removed {}\n", removed.name));
+            }
+            Ok(())
+        }
+        McpCommand::Serve(_) => unreachable!("`mcp serve` is dispatched by main"),
+    }
+}
+
+async fn add_server(client: &Connectors, add: AddServer, json: bool) -> Outcome {
+    let source = if let Some((command, args)) = add.stdio.split_first() {
+        Source::stdio(command.clone(), args.to_vec())
+    } else if let Some(url) = add.http {
+        Source::http(url)
+    } else if let Some(url) = add.github {
+        Source::github(url)
+    } else if let Some(image) = add.docker {
+        Source::docker(image)
+    } else {
+        return Err(Failure::usage(
+            "one of --stdio, --http, --github or --docker is needed",
+        ));
+    };
+    let source = with_pairs(source, &add.env, "--env", Source::env)?;
+    let source = with_pairs(source, &add.header, "--header", Source::header)?;
+    let mut request = client.mcp().add(add.name.clone(), source, add.category);
+    if let Some(description) = add.description {
+        request = request.description(description);
+    }
+    let deployment = request.await?;
+    if !add.wait {
+        let accepted = deployment.accepted_as();
+        if json {
+            print_json(
+                &json!({"deploymentId": deployment.id(), "name": add.name, "accepted": accepted}),
+            );
+        } else {
+            print_text(&format!(
+                "deployment {} of {} accepted (status {}); follow it with: connectors deployments wait {}\n",
+                deployment.id(),
+                add.name,
+                opt(accepted.map(|a| a.status.to_string())),
+                deployment.id()
+            ));
+        }
+        return Ok(());
+    }
+    wait(&deployment, add.timeout, json).await
+}
+
+/// Applies `KEY=VALUE` pairs; a malformed one is named by its key only (values may be secret).
+fn with_pairs(
+    mut source: Source,
+    pairs: &[String],
+    flag: &str,
+    apply: fn(Source, String, String) -> Source,
+) -> Result<Source, Failure> {
+    for pair in pairs {
+        match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                source = apply(source, key.to_string(), value.to_string());
+            }
+            _ => return Err(Failure::usage(format!("{flag} takes KEY=VALUE"))),
+        }
+    }
+    Ok(source)
+}
+
+/// Waits for a deployment with a spinner that shows its status.
+async fn wait(deployment: &Deployment, timeout: u64, json: bool) -> Outcome {
+    let bar = spinner(format!("deployment {}: waiting", deployment.id()), json);
+    // The spinner shows the status as the SDK polls; the SDK's wait decides the outcome.
+    let watch = {
+        let deployment = deployment.clone();
+        let bar = bar.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Ok(status) = deployment.status().await {
+                    bar.set_message(format!("deployment {}: {}", deployment.id(), status.status));
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
+    };
+    let result = deployment
+        .wait_until_ready(Duration::from_secs(timeout))
+        .await;
+    watch.abort();
+    bar.finish_and_clear();
+    let status = result?;
+    if json {
+        print_json(&status);
+    } else {
+        deployment_table(std::slice::from_ref(&status)).print();
+    }
+    Ok(())
+}
+
+fn deployment_table(deployments: &[types::Deployment]) -> Table {
+    let mut table = Table::new(&["DEPLOYMENT", "NAME", "STATUS", "TOOLS", "ERROR"]);
+    for d in deployments {
+        table.row(vec![
+            d.deployment_id.clone(),
+            opt(d.name.as_deref()),
+            d.status.to_string(),
+            opt(d.tools_discovered),
+            opt(d.error.as_deref()),
+        ]);
+    }
+    table
+}
+
+/// `connectors deployments ...`
+pub async fn deployments(client: &Connectors, command: DeploymentsCommand, json: bool) -> Outcome {
+    match command {
+        DeploymentsCommand::List { limit } => {
+            let mut listing = client.deployments().list();
+            if let Some(limit) = limit {
+                listing = listing.page_size(limit);
+            }
+            let page = listing.await?;
+            if json {
+                print_json(
+                    &json!({"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset}),
+                );
+            } else {
+                deployment_table(&page.items).print();
+            }
+            Ok(())
+        }
+        DeploymentsCommand::Status { id } => {
+            let status = client.deployments().get(id).await?;
+            if json {
+                print_json(&status);
+            } else {
+                deployment_table(std::slice::from_ref(&status)).print();
+            }
+            Ok(())
+        }
+        DeploymentsCommand::Logs { id, tail } => {
+            let deployment = client.deployments().deployment(id);
+            let lines = match tail {
+                Some(tail) => deployment.logs_tail(tail).await?,
+                None => deployment.logs().await?,
+            };
+            if json {
+                print_json(&json!({"items": lines}));
+                return Ok(());
+            }
+            let mut text = String::new();
+            for line in &lines {
+                text.push_str(&format!(
+                    "{} {:<6} {}\n",
+                    line.timestamp.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+                    opt(line.stream.as_ref()),
+                    line.message
+                ));
+            }
+            print_text(&text);
+            Ok(())
+        }
+        DeploymentsCommand::Wait { id, timeout } => {
+            wait(&client.deployments().deployment(id), timeout, json).await
+        }
+    }
+}
+
+/// `connectors events`: one line (or one JSON object) per event until interrupted.
+pub async fn events(client: &Connectors, deployment: Option<String>, json: bool) -> Outcome {
+    let mut events = match &deployment {
+        Some(id) => client.events().deployment(id).await?,
+        None => client.events().subscribe().await?,
+    };
+    while let Some(event) = events.next().await {
+        let (doc, line) = match event? {
+            GatewayEvent::Deployment(d) => (
+                json!({"type": "deployment", "event": d}),
+                format!(
+                    "deployment {} {} {}",
+                    d.deployment_id,
+                    d.status,
+                    d.message.as_deref().unwrap_or("")
+                ),
+            ),
+            GatewayEvent::Server(s) => (
+                json!({"type": "server", "event": s}),
+                format!(
+                    "server {} {} {}",
+                    s.name,
+                    s.status,
+                    s.message.as_deref().unwrap_or("")
+                ),
+            ),
+            GatewayEvent::Other(other) => (
+                json!({"type": other.event, "data": other.data}),
+                format!("{} {}", other.event, other.data),
+            ),
+            _ => continue,
+        };
+        // One JSON document per line (JSON Lines), so a script can read events as they come.
+        print_text(&format!(
+            "{}\n",
+            if json {
+                doc.to_string()
+            } else {
+                line.trim_end().to_string()
+            }
+        ));
+    }
+    Ok(())
+}
+
+/// `connectors identities ...`
+pub async fn identities(client: &Connectors, command: IdentitiesCommand, json: bool) -> Outcome {
+    let ids = client.identities();
+    let shown: Vec<types::Identity> = match command {
+        IdentitiesCommand::List { kind } => {
+            let kind = kind.map(|k| IdentityType::from(k.to_uppercase().as_str()));
+            let mut listing = ids.list();
+            if let Some(kind) = kind {
+                listing = listing.kind(kind);
+            }
+            let all: Vec<types::Identity> = listing.stream().try_collect().await?;
+            if json {
+                print_json(&json!({"items": all}));
+                return Ok(());
+            }
+            all
+        }
+        IdentitiesCommand::Get { id } => vec![ids.get(&id).await?],
+        IdentitiesCommand::Create { kind, name } => {
+            let kind = IdentityType::from(kind.to_uppercase().as_str());
+            vec![ids.create(kind, &name).await?]
+        }
+        IdentitiesCommand::Update { id, changes } => {
+            let changes =
+                read_json_arg(&changes).map_err(|e| Failure::usage(format!("--changes: {e}")))?;
+            let changes: types::UpdateIdentityRequest = serde_json::from_value(changes)
+                .map_err(|e| Failure::usage(format!("--changes: {e}")))?;
+            vec![ids.update(&id, changes).await?]
+        }
+        IdentitiesCommand::Delete { id } => {
+            let deleted = ids.delete(&id).await?;
+            if json {
+                print_json(&deleted);
+            } else {
+                print_text(&format!("deleted {}\n", deleted.id));
+            }
+            return Ok(());
+        }
+    };
+    if json {
+        // One identity (get, create, update) is the object itself.
+        match shown.as_slice() {
+            [one] => print_json(one),
+            many => print_json(&json!({"items": many})),
+        }
+        return Ok(());
+    }
+    let mut table = Table::new(&["ID", "TYPE", "NAME", "EMAIL", "MEMBERS"]);
+    for i in &shown {
+        table.row(vec![
+            i.id.clone(),
+            i.type_.to_string(),
+            i.name.clone(),
+            opt(i.email.as_deref()),
+            i.members.len().to_string(),
+        ]);
+    }
+    table.print();
+    Ok(())
+}
+
+/// `connectors oauth-config ...`
+pub async fn oauth(client: &Connectors, command: OauthCommand, json: bool) -> Outcome {
+    let tenants = client.tenants();
+    match command {
+        OauthCommand::List => {
+            let integrations = tenants.integrations().await?;
+            if json {
+                print_json(&integrations);
+                return Ok(());
+            }
+            let mut table = Table::new(&["INTEGRATION", "TENANT"]);
+            for name in &integrations.integrations {
+                table.row(vec![name.clone(), integrations.tenant_id.clone()]);
+            }
+            table.print();
+            Ok(())
+        }
+        OauthCommand::Get { integration } => {
+            let view = tenants.oauth_config(integration).get().await?;
+            if json {
+                print_json(&view);
+                return Ok(());
+            }
+            let c = &view.config;
+            let mut table = Table::new(&["FIELD", "VALUE"]);
+            table.row(vec!["integration".into(), view.integration.clone()]);
+            table.row(vec!["clientId".into(), opt(c.client_id.as_deref())]);
+            table.row(vec!["authEndpoint".into(), opt(c.auth_endpoint.as_deref())]);
+            table.row(vec![
+                "tokenEndpoint".into(),
+                opt(c.token_endpoint.as_deref()),
+            ]);
+            table.row(vec!["redirectUri".into(), opt(c.redirect_uri.as_deref())]);
+            table.row(vec!["scopes".into(), c.scopes.join(" ")]);
+            table.print();
+            Ok(())
+        }
+        OauthCommand::Set {
+            integration,
+            config,
+        } => {
+            let config =
+                read_json_arg(&config).map_err(|e| Failure::usage(format!("--config: {e}")))?;
+            // serde's message names the field, never a value (the secret stays out).
+            let config: types::OAuthConfigRequest = serde_json::from_value(config)
+                .map_err(|e| Failure::usage(format!("--config: {}", without_values(&e))))?;
+            let changed = tenants.oauth_config(integration).set(config).await?;
+            change_output(&changed, "set", json);
+            Ok(())
+        }
+        OauthCommand::Delete { integration } => {
+            let changed = tenants.oauth_config(integration).delete().await?;
+            change_output(&changed, "deleted", json);
+            Ok(())
+        }
+    }
+}
+
+fn change_output(changed: &types::OAuthConfigChange, verb: &str, json: bool) {
+    if json {
+        print_json(changed);
+    } else {
+        print_text(&format!(
+            "{verb} the OAuth configuration of {} for tenant {}\n",
+            changed.integration, changed.tenant_id
+        ));
+    }
+}
+
+/// serde's error with any quoted value cut out: a rejected client secret must not be shown.
+fn without_values(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.find('"') {
+        Some(start) => format!("{} (value not shown)", text[..start].trim_end()),
+        None => text,
+    }
+}

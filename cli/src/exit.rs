@@ -1,0 +1,173 @@
+//! Exit codes, one per kind of failure, so scripts can branch without parsing messages.
+//! The README's table lists them; a test below keeps the two equal.
+
+use std::process::ExitCode;
+
+use connectors::Error;
+
+/// A failure of a command: what to print and how to exit.
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit code (see [`code_of`]).
+    pub code: u8,
+    /// The SDK's error kind (`NotFound`, ...), or `Usage`/`ToolError` for the CLI's own.
+    pub kind: String,
+    /// A readable message without secrets.
+    pub message: String,
+}
+
+/// Success.
+pub const OK: u8 = 0;
+/// An error not covered below.
+pub const OTHER: u8 = 1;
+/// Bad command line or bad input (unparsable JSON arguments, invalid values), and 400s.
+pub const USAGE: u8 = 2;
+/// Invalid configuration (base URL, key, tenant).
+pub const CONFIG: u8 = 3;
+/// The gateway could not be reached, or timed out.
+pub const UNREACHABLE: u8 = 4;
+/// The API key was refused, or the resource belongs to another tenant.
+pub const AUTH: u8 = 5;
+/// No such tool, server, deployment or identity.
+pub const NOT_FOUND: u8 = 6;
+/// The gateway does not offer the operation (`NotOffered`).
+pub const NOT_OFFERED: u8 = 7;
+/// Rate limited.
+pub const RATE_LIMITED: u8 = 8;
+/// The tool ran and reported an error, or refused its arguments.
+pub const TOOL_ERROR: u8 = 9;
+/// The outcome of an invocation or write is unknown: it may have run.
+pub const OUTCOME_UNKNOWN: u8 = 10;
+/// The deployment failed, or was not ready in time.
+pub const DEPLOYMENT: u8 = 11;
+/// The gateway failed (5xx), or answered something that does not make sense.
+pub const GATEWAY: u8 = 12;
+/// The resource exists already.
+pub const CONFLICT: u8 = 13;
+
+/// The exit code of an SDK error.
+pub fn code_of(error: &Error) -> u8 {
+    match error {
+        Error::BadRequest(_) | Error::InvalidInput { .. } => USAGE,
+        Error::Config { .. } => CONFIG,
+        Error::Connection { .. } | Error::Timeout { .. } => UNREACHABLE,
+        Error::Authentication(_) | Error::PermissionDenied(_) => AUTH,
+        Error::NotFound(_) => NOT_FOUND,
+        Error::NotOffered { .. } => NOT_OFFERED,
+        Error::RateLimited(_) => RATE_LIMITED,
+        // An unknown tool is a missing resource, not a tool that failed.
+        Error::ToolInvocation {
+            source: Some(source),
+            ..
+        } if matches!(**source, Error::NotFound(_)) => NOT_FOUND,
+        Error::ToolInvocation { .. } => TOOL_ERROR,
+        Error::ToolSelection { source, .. } => code_of(source),
+        Error::OutcomeUnknown { .. } => OUTCOME_UNKNOWN,
+        Error::StreamEnded { may_have_run, .. } if *may_have_run => OUTCOME_UNKNOWN,
+        Error::Deployment { .. } | Error::DeploymentTimeout { .. } => DEPLOYMENT,
+        Error::Conflict(_) => CONFLICT,
+        Error::Server(_)
+        | Error::ServiceUnavailable(_)
+        | Error::Decode { .. }
+        | Error::UnexpectedResponse { .. }
+        | Error::ResponseTooLarge { .. }
+        | Error::Paging { .. }
+        | Error::StreamEnded { .. }
+        | Error::EventTooLarge { .. } => GATEWAY,
+        _ => OTHER,
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure {
+            code: code_of(&error),
+            kind: error.kind().to_string(),
+            message: describe(&error),
+        }
+    }
+}
+
+impl Failure {
+    /// Bad input found by the CLI itself.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: USAGE,
+            kind: "Usage".into(),
+            message: message.into(),
+        }
+    }
+
+    /// A tool result with `isError: true`.
+    pub fn tool_error(tool_id: &str, text: &str) -> Self {
+        Failure {
+            code: TOOL_ERROR,
+            kind: "ToolError".into(),
+            message: format!("tool {tool_id} reported an error: {text}"),
+        }
+    }
+
+    /// Prints the failure on stderr (a JSON object with `--json`) and gives the exit code.
+    pub fn report(&self, json: bool) -> ExitCode {
+        if json {
+            let doc = serde_json::json!({
+                "error": {"kind": self.kind, "message": self.message, "exitCode": self.code}
+            });
+            eprintln!("{doc}");
+        } else {
+            eprintln!("error: {}", self.message);
+        }
+        ExitCode::from(self.code)
+    }
+}
+
+/// The SDK's message with a hint where the kind calls for one. The SDK's `Display` keeps
+/// secrets out (keys, arguments), so it can be shown as is.
+pub fn describe(error: &Error) -> String {
+    match error {
+        Error::Connection { .. } | Error::Timeout { .. } => {
+            format!("{error}\nhint: is the gateway running? Set --base-url or CONNECTORS_BASE_URL.")
+        }
+        Error::NotOffered { operation, .. } => format!(
+            "not offered: this gateway has no {operation} operation (it answered 404 ROUTE_NOT_FOUND)"
+        ),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table lists each code once, in order, and no other.
+    #[test]
+    fn the_readme_lists_every_exit_code() {
+        let readme = include_str!("../README.md");
+        let (_, table) = readme
+            .split_once("### Exit codes")
+            .expect("the exit code table");
+        let listed: Vec<u8> = table
+            .lines()
+            .skip_while(|l| !l.starts_with("| 0 "))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.split('|').nth(1)?.trim().parse().ok())
+            .collect();
+        let codes = [
+            OK,
+            OTHER,
+            USAGE,
+            CONFIG,
+            UNREACHABLE,
+            AUTH,
+            NOT_FOUND,
+            NOT_OFFERED,
+            RATE_LIMITED,
+            TOOL_ERROR,
+            OUTCOME_UNKNOWN,
+            DEPLOYMENT,
+            GATEWAY,
+            CONFLICT,
+        ];
+        assert_eq!(listed, codes);
+    }
+}

@@ -1,0 +1,445 @@
+//! `connectors mcp serve` driven by rmcp's client, over the child process's stdio and over
+//! streamable HTTP, in front of the reference gateway in-process on 127.0.0.1.
+
+mod common;
+
+use std::process::Stdio;
+
+use common::{BIN, Client, Recorder, Seen, call, env_of, gateway, list_changed, text, tool_names};
+use connectors_gateway::RunningGateway;
+use connectors_mcp_servers::{Builtin, serve_http};
+use rmcp::ServiceExt;
+use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::sync::mpsc;
+
+#[derive(Debug, Clone, Copy)]
+enum Transport {
+    Stdio,
+    Http,
+}
+
+const BOTH: [Transport; 2] = [Transport::Stdio, Transport::Http];
+
+/// A connected MCP client; the HTTP server process dies with it.
+struct Session {
+    client: Client,
+    seen: mpsc::UnboundedReceiver<Seen>,
+    _server: Option<tokio::process::Child>,
+}
+
+fn serve_command(gw: &RunningGateway, args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(BIN);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CONNECTORS_") {
+            command.env_remove(key);
+        }
+    }
+    command.envs(env_of(gw)).arg("mcp").arg("serve").args(args);
+    command
+}
+
+async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Session {
+    let (recorder, seen) = Recorder::new();
+    match transport {
+        Transport::Stdio => {
+            let command = serve_command(gw, args).configure(|c| {
+                c.stderr(Stdio::inherit());
+            });
+            let child = TokioChildProcess::new(command).expect("spawn connectors mcp serve");
+            let client = recorder
+                .serve(child)
+                .await
+                .expect("MCP handshake over stdio");
+            Session {
+                client,
+                seen,
+                _server: None,
+            }
+        }
+        Transport::Http => {
+            let mut command = serve_command(gw, &[&["--http", "127.0.0.1:0"], args].concat());
+            command
+                .stderr(Stdio::piped())
+                .stdout(Stdio::null())
+                .kill_on_drop(true);
+            let mut server = command.spawn().expect("spawn connectors mcp serve --http");
+            let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+            let url = loop {
+                let line = lines
+                    .next_line()
+                    .await
+                    .unwrap()
+                    .expect("the server's address on stderr");
+                if let Some(url) = line.strip_prefix("connectors: serving MCP at ") {
+                    break url.to_string();
+                }
+            };
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            let client = recorder
+                .serve(StreamableHttpClientTransport::from_uri(url))
+                .await
+                .expect("MCP handshake over HTTP");
+            Session {
+                client,
+                seen,
+                _server: Some(server),
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn static_tools_are_exposed_with_schemas_and_called() {
+    let gw = gateway().await;
+    for transport in BOTH {
+        let s = connect(
+            &gw,
+            transport,
+            &["--tools", "math.evaluate,text.word_count"],
+        )
+        .await;
+        let info = s.client.peer_info().expect("server info");
+        assert_eq!(
+            info.server_info.as_ref().map(|i| i.name.as_str()),
+            Some("connectors")
+        );
+        assert_eq!(
+            tool_names(&s.client).await,
+            ["math__evaluate", "text__word_count"],
+            "{transport:?}"
+        );
+        let tools = s.client.list_all_tools().await.unwrap();
+        let evaluate = tools.iter().find(|t| t.name == "math__evaluate").unwrap();
+        assert_eq!(evaluate.title.as_deref(), Some("math.evaluate"));
+        assert_eq!(evaluate.input_schema["type"], "object");
+        assert_eq!(evaluate.input_schema["required"], json!(["expression"]));
+        assert!(evaluate.input_schema["properties"]["expression"].is_object());
+
+        let result = call(
+            &s.client,
+            "math__evaluate",
+            json!({"expression": "2*(3+4)"}),
+        )
+        .await;
+        assert_ne!(result.is_error, Some(true), "{result:?}");
+        assert_eq!(result.structured_content.as_ref().unwrap()["result"], 14.0);
+
+        // The tool's own error, the gateway's refusal and an unknown name: isError results.
+        let result = call(&s.client, "math__evaluate", json!({"expression": "7/0"})).await;
+        assert_eq!(result.is_error, Some(true));
+        assert!(
+            text(&result).contains("division by zero"),
+            "{}",
+            text(&result)
+        );
+        let result = call(&s.client, "math__evaluate", json!({"expression": 5})).await;
+        assert_eq!(result.is_error, Some(true), "{transport:?}: {result:?}");
+        let result = call(&s.client, "nope", json!({})).await;
+        assert_eq!(result.is_error, Some(true));
+        assert!(
+            text(&result).contains("unknown tool \"nope\""),
+            "{}",
+            text(&result)
+        );
+        assert!(!text(&result).contains(gw.api_key()));
+        s.client.cancel().await.unwrap();
+    }
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn static_selection_and_a_wrong_tool_id() {
+    let gw = gateway().await;
+    for transport in BOTH {
+        let s = connect(
+            &gw,
+            transport,
+            &[
+                "--select",
+                "evaluate an arithmetic expression",
+                "--max-tools",
+                "1",
+            ],
+        )
+        .await;
+        assert_eq!(
+            tool_names(&s.client).await,
+            ["math__evaluate"],
+            "{transport:?}"
+        );
+        s.client.cancel().await.unwrap();
+    }
+    // A tool id the gateway does not know stops the server at start, with the reason.
+    let out = serve_command(&gw, &["--tools", "nope.missing"])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.missing"));
+    // A cap that leaves no room beside the meta-tools is refused.
+    let out = serve_command(&gw, &["--max-tools", "2"])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 3"));
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dynamic_mode_finds_tools_and_announces_them() {
+    let gw = gateway().await;
+    for transport in BOTH {
+        let mut s = connect(&gw, transport, &[]).await;
+        assert_eq!(tool_names(&s.client).await, ["call_tool", "find_tools"]);
+
+        let found = call(
+            &s.client,
+            "find_tools",
+            json!({"query": "count the words of a text", "max_tools": 2}),
+        )
+        .await;
+        assert_ne!(found.is_error, Some(true), "{found:?}");
+        assert!(text(&found).contains("text.word_count"), "{}", text(&found));
+        let listed = found.structured_content.as_ref().unwrap()["tools"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert!(!listed.is_empty() && listed.len() <= 2);
+        list_changed(&mut s.seen).await;
+        let names = tool_names(&s.client).await;
+        assert!(
+            names.contains(&"text__word_count".to_string()),
+            "{transport:?}: {names:?}"
+        );
+
+        let counted = call(
+            &s.client,
+            "text__word_count",
+            json!({"text": "one two three"}),
+        )
+        .await;
+        assert_ne!(counted.is_error, Some(true), "{counted:?}");
+        assert_eq!(
+            counted.structured_content.as_ref().unwrap()["words"],
+            3,
+            "{counted:?}"
+        );
+
+        // call_tool reaches any tool by id, found or not.
+        let result = call(
+            &s.client,
+            "call_tool",
+            json!({"tool_id": "math.evaluate", "arguments": {"expression": "6*7"}}),
+        )
+        .await;
+        assert_eq!(
+            result.structured_content.as_ref().unwrap()["result"],
+            42.0,
+            "{result:?}"
+        );
+        let result = call(&s.client, "call_tool", json!({"tool_id": "nope.missing"})).await;
+        assert_eq!(result.is_error, Some(true));
+        assert!(text(&result).contains("not found"), "{}", text(&result));
+        let result = call(
+            &s.client,
+            "call_tool",
+            json!({"tool_id": "math.evaluate", "arguments": "6*7"}),
+        )
+        .await;
+        assert_eq!(result.is_error, Some(true));
+        let result = call(&s.client, "find_tools", json!({"max_tools": 2})).await;
+        assert_eq!(result.is_error, Some(true));
+        assert!(text(&result).contains("query"), "{}", text(&result));
+        let result = call(
+            &s.client,
+            "find_tools",
+            json!({"query": "x", "max_tools": 0}),
+        )
+        .await;
+        assert_eq!(
+            result.is_error,
+            Some(true),
+            "the gateway's refusal: {result:?}"
+        );
+        s.client.cancel().await.unwrap();
+    }
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn max_tools_drops_the_least_recently_used() {
+    let gw = gateway().await;
+    for transport in BOTH {
+        // Four in all: the two meta-tools and two found ones.
+        let mut s = connect(&gw, transport, &["--max-tools", "4"]).await;
+        for query in [
+            "evaluate an arithmetic expression",
+            "count the words of a text",
+        ] {
+            call(
+                &s.client,
+                "find_tools",
+                json!({"query": query, "max_tools": 1}),
+            )
+            .await;
+            list_changed(&mut s.seen).await;
+        }
+        assert_eq!(
+            tool_names(&s.client).await,
+            [
+                "call_tool",
+                "find_tools",
+                "math__evaluate",
+                "text__word_count"
+            ]
+        );
+        // Using evaluate makes word_count the least recently used.
+        call(&s.client, "math__evaluate", json!({"expression": "1+1"})).await;
+        call(
+            &s.client,
+            "find_tools",
+            json!({"query": "encode text as base64", "max_tools": 1}),
+        )
+        .await;
+        list_changed(&mut s.seen).await;
+        assert_eq!(
+            tool_names(&s.client).await,
+            [
+                "call_tool",
+                "find_tools",
+                "math__evaluate",
+                "text__base64_encode"
+            ],
+            "{transport:?}"
+        );
+        s.client.cancel().await.unwrap();
+    }
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_of_a_streamed_invocation_is_forwarded() {
+    let gw = gateway().await;
+    for transport in BOTH {
+        let mut s = connect(&gw, transport, &["--tools", "math.count_primes"]).await;
+        // rmcp's client sends a progress token with each call.
+        let result = call(&s.client, "math__count_primes", json!({"n": 2_000_000})).await;
+        assert_eq!(
+            result.structured_content.as_ref().unwrap()["prime_count"],
+            148_933,
+            "{result:?}"
+        );
+        let mut progress = 0;
+        while let Ok(seen) = s.seen.try_recv() {
+            if let Seen::Progress(p) = seen {
+                assert_eq!(p.total, Some(2_000_000.0));
+                progress += 1;
+            }
+        }
+        assert!(
+            progress >= 5,
+            "{transport:?}: {progress} progress notifications"
+        );
+        s.client.cancel().await.unwrap();
+    }
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn removed_servers_drop_out_after_the_gateway_event() {
+    let gw = gateway().await;
+    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let client = connectors::Connectors::builder()
+        .base_url(gw.url())
+        .api_key(gw.api_key())
+        .tenant_id(gw.tenant_id())
+        .build()
+        .unwrap();
+    for (i, transport) in BOTH.into_iter().enumerate() {
+        let name = format!("ev-notes-{i}");
+        let source = connectors::mcp::Source::http(notes.url());
+        let deployment = client
+            .mcp()
+            .add(name.clone(), source, "notes")
+            .await
+            .unwrap();
+        deployment
+            .wait_until_ready(std::time::Duration::from_secs(30))
+            .await
+            .unwrap();
+        let tools = format!("math.evaluate,{name}.add_note");
+        let mut s = connect(&gw, transport, &["--tools", &tools]).await;
+        let expected = format!("ev-notes-{i}__add_note");
+        assert_eq!(
+            tool_names(&s.client).await,
+            [expected.as_str(), "math__evaluate"]
+        );
+        // Give the bridge a moment to subscribe before the event it must see.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        client.mcp().remove(&name).await.unwrap();
+        list_changed(&mut s.seen).await;
+        assert_eq!(
+            tool_names(&s.client).await,
+            ["math__evaluate"],
+            "{transport:?}"
+        );
+        s.client.cancel().await.unwrap();
+    }
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_that_goes_away_gives_an_error_result() {
+    let gw = gateway().await;
+    let s = connect(
+        &gw,
+        Transport::Stdio,
+        &["--tools", "math.evaluate", "--no-events"],
+    )
+    .await;
+    gw.shutdown().await;
+    let result = call(&s.client, "math__evaluate", json!({"expression": "1+1"})).await;
+    assert_eq!(result.is_error, Some(true));
+    let message = text(&result);
+    assert!(message.contains("gateway"), "{message}");
+    s.client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_without_streams_or_events_still_serves() {
+    // The original gateway's routes only: no streamed invocation, no event stream.
+    let gw = connectors_gateway::Gateway::builder()
+        .profile(connectors_gateway::Profile::ConnectorsTs)
+        .spawn()
+        .await
+        .unwrap();
+    for transport in BOTH {
+        let mut s = connect(&gw, transport, &[]).await;
+        let found = call(
+            &s.client,
+            "find_tools",
+            json!({"query": "evaluate an arithmetic expression", "max_tools": 1}),
+        )
+        .await;
+        assert_ne!(found.is_error, Some(true), "{found:?}");
+        list_changed(&mut s.seen).await;
+        // The host's progress token asks for a stream the gateway lacks: a plain call answers.
+        let result = call(
+            &s.client,
+            "math__evaluate",
+            json!({"expression": "2*(3+4)"}),
+        )
+        .await;
+        assert_ne!(result.is_error, Some(true), "{transport:?}: {result:?}");
+        assert!(text(&result).contains("14"), "{}", text(&result));
+        s.client.cancel().await.unwrap();
+    }
+    gw.shutdown().await;
+}

@@ -1,0 +1,77 @@
+//! The host configuration of the README, started exactly as written (its command, its
+//! args, its env keys), against the reference gateway in-process: what a host would run.
+
+mod common;
+
+use common::{BIN, Recorder, call, env_of, gateway, list_changed, tool_names};
+use rmcp::ServiceExt;
+use rmcp::transport::TokioChildProcess;
+use serde_json::{Value, json};
+
+/// The JSON block after the README's `host-config` marker.
+fn host_config() -> Value {
+    let readme = include_str!("../README.md");
+    let (_, after) = readme
+        .split_once("<!-- host-config")
+        .expect("the host-config marker");
+    let (_, block) = after
+        .split_once("```json\n")
+        .expect("a json block after the marker");
+    let (block, _) = block.split_once("```").expect("the block's end");
+    serde_json::from_str(block).expect("the README's host configuration is JSON")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_host_configuration_starts_a_working_bridge() {
+    let config = host_config();
+    let server = &config["mcpServers"]["connectors"];
+    assert_eq!(
+        server["command"], "connectors",
+        "the installed binary's name"
+    );
+    let args: Vec<String> = server["args"]
+        .as_array()
+        .expect("args")
+        .iter()
+        .map(|a| a.as_str().expect("string args").to_string())
+        .collect();
+    let env = server["env"].as_object().expect("env");
+
+    let gw = gateway().await;
+    // The README's variables, with this gateway's values in place of the placeholders.
+    let values = env_of(&gw);
+    let mut keys: Vec<&str> = env.keys().map(String::as_str).collect();
+    keys.sort();
+    let mut ours: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
+    ours.sort();
+    assert_eq!(
+        keys, ours,
+        "the README sets exactly the SDK's three variables"
+    );
+
+    let mut command = tokio::process::Command::new(BIN);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CONNECTORS_") {
+            command.env_remove(key);
+        }
+    }
+    command.args(&args).envs(values);
+    let (recorder, mut seen) = Recorder::new();
+    let client = recorder
+        .serve(TokioChildProcess::new(command).expect("spawn"))
+        .await
+        .expect("MCP handshake");
+    assert_eq!(tool_names(&client).await, ["call_tool", "find_tools"]);
+    let found = call(
+        &client,
+        "find_tools",
+        json!({"query": "evaluate an arithmetic expression", "max_tools": 1}),
+    )
+    .await;
+    assert_ne!(found.is_error, Some(true), "{found:?}");
+    list_changed(&mut seen).await;
+    let result = call(&client, "math__evaluate", json!({"expression": "2*(3+4)"})).await;
+    assert_eq!(result.structured_content.as_ref().unwrap()["result"], 14.0);
+    client.cancel().await.unwrap();
+    gw.shutdown().await;
+}
