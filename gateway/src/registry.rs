@@ -4,6 +4,7 @@
 //! periodic health check measures an MCP round trip to each running server.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::events::{Event, EventBus};
+use crate::index::Index;
 use crate::mcp_client::{Endpoint, LogSink, Session};
 use crate::selection;
 
@@ -59,6 +61,8 @@ pub(crate) struct Server {
     pub endpoint: Endpoint,
     pub deployed_at: DateTime<Utc>,
     pub log: LogSink,
+    /// Tells this server from an earlier or later one of the same name (in the index).
+    generation: u64,
     state: Mutex<ServerState>,
     stop: CancellationToken,
 }
@@ -94,6 +98,10 @@ impl Server {
             endpoint,
             deployed_at: Utc::now(),
             log,
+            generation: {
+                static NEXT: AtomicU64 = AtomicU64::new(0);
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            },
             state: Mutex::new(ServerState {
                 status: ServerStatus::Starting,
                 session: None,
@@ -159,6 +167,8 @@ impl Server {
 /// All servers, by name.
 pub(crate) struct Registry {
     servers: RwLock<BTreeMap<String, Arc<Server>>>,
+    /// The selection index of every server's tools, updated as they come and go.
+    pub index: Index,
     events: EventBus,
     config: Arc<Config>,
 }
@@ -167,6 +177,7 @@ impl Registry {
     pub fn new(config: Arc<Config>, events: EventBus) -> Arc<Registry> {
         Arc::new(Registry {
             servers: RwLock::new(BTreeMap::new()),
+            index: Index::default(),
             events,
             config,
         })
@@ -244,6 +255,7 @@ impl Registry {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(name)?;
         server.stop.cancel();
+        self.index.remove_server(&server.name, server.generation);
         let session = server.state().session.take();
         if let Some(session) = session {
             session.close();
@@ -327,11 +339,25 @@ impl Registry {
             session.close();
             return Err("stopped".into());
         }
+        let tools = Arc::new(tools);
+        self.index.set_server(
+            &server.name,
+            server.tenant.as_deref(),
+            server.generation,
+            &tools,
+        );
         {
             let mut state = server.state();
             state.session = Some(session.clone());
-            state.tools = Arc::new(tools);
+            state.tools = tools;
             state.last_check = Some(Utc::now());
+        }
+        if server.stop.is_cancelled() {
+            // Removed while it was being indexed: `remove` may have run before the index
+            // had its tools.
+            self.index.remove_server(&server.name, server.generation);
+            session.close();
+            return Err("stopped".into());
         }
         self.set_status(
             server,
