@@ -144,8 +144,10 @@ pub(crate) struct Hit {
 pub(crate) struct Search {
     /// Stemmed query terms with their weights (synonyms below 1).
     pub terms: BTreeMap<String, f64>,
-    /// Matching tools, best first; ties by tool id.
+    /// Matching tools; the first `ordered` best first (ties by tool id), the rest after
+    /// them in no particular order until [`Search::order_all`].
     pub hits: Vec<Hit>,
+    ordered: usize,
 }
 
 /// The index of every server's tools.
@@ -154,7 +156,7 @@ pub(crate) struct Index {
     inner: RwLock<Inner>,
 }
 
-fn document(tool: &ToolInfo, owner: Option<&str>) -> Doc {
+fn document(tool: &Arc<ToolInfo>, owner: Option<&str>) -> Doc {
     let count = |words: Vec<String>| {
         let mut counts: BTreeMap<String, u16> = BTreeMap::new();
         for w in words {
@@ -178,7 +180,7 @@ fn document(tool: &ToolInfo, owner: Option<&str>) -> Doc {
     fields[Field::Category as usize] = count(terms(&tool.category));
     fields[Field::Description as usize] = count(description);
     Doc {
-        tool: Arc::new(tool.clone()),
+        tool: tool.clone(),
         owner: owner.map(str::to_string),
         fields,
         description_len,
@@ -293,7 +295,7 @@ impl Index {
         server: &str,
         owner: Option<&str>,
         generation: u64,
-        tools: &[ToolInfo],
+        tools: &[Arc<ToolInfo>],
     ) {
         let docs: Vec<Doc> = tools.iter().map(|t| document(t, owner)).collect();
         let mut inner = self.write();
@@ -353,8 +355,9 @@ impl Index {
         scope(None) + scope(Some(tenant.to_string()))
     }
 
-    /// The tools `tenant` may see that match `query`, filtered, best first.
-    pub fn search(&self, tenant: &str, query: &str, filters: &Filters) -> Search {
+    /// The tools `tenant` may see that match `query`, filtered; the best `ordered` of them
+    /// first and in rank order.
+    pub fn search(&self, tenant: &str, query: &str, filters: &Filters, ordered: usize) -> Search {
         let terms = query_terms(query);
         let inner = self.read();
         let platform = inner.stats.get(&None);
@@ -364,6 +367,7 @@ impl Index {
             return Search {
                 terms,
                 hits: Vec::new(),
+                ordered: 0,
             };
         }
         let n = docs as f64;
@@ -384,10 +388,13 @@ impl Index {
             .sum::<f64>()
             .max(f64::MIN_POSITIVE);
 
-        let mut scores: HashMap<u32, f64> = HashMap::new();
-        let mut best: HashMap<u32, f64> = HashMap::new();
+        // Dense per-slot accumulators (no hashing on the hot path); `touched` lists the
+        // slots to read back and reset.
+        let mut scores = vec![0.0f64; inner.slots.len()];
+        let mut best = vec![0.0f64; inner.slots.len()];
+        let mut scored: Vec<u32> = Vec::new();
+        let mut touched: Vec<u32> = Vec::new();
         for (term, weight) in &terms {
-            best.clear();
             for (word, strength) in expansions(&inner.postings, term) {
                 let Some(postings) = inner.postings.get(word) else {
                     continue;
@@ -405,47 +412,87 @@ impl Index {
                         continue;
                     }
                     let norm = 1.0 - B + B * f64::from(doc.description_len) / average_len.max(1.0);
-                    let tf: f64 = Field::ALL
-                        .iter()
-                        .map(|f| {
-                            let tf = f64::from(posting.tf[*f as usize]);
-                            if *f == Field::Description {
-                                f.weight() * tf / norm
-                            } else {
-                                f.weight() * tf
-                            }
-                        })
-                        .sum();
+                    let mut tf = 0.0;
+                    for field in Field::ALL {
+                        let count = f64::from(posting.tf[field as usize]);
+                        tf += if field == Field::Description {
+                            field.weight() * count / norm
+                        } else {
+                            field.weight() * count
+                        };
+                    }
                     let score = weight * strength * idf * tf * (K1 + 1.0) / (tf + K1);
-                    let entry = best.entry(posting.slot).or_insert(0.0);
-                    if score > *entry {
-                        *entry = score;
+                    let slot = posting.slot as usize;
+                    if best[slot] == 0.0 {
+                        touched.push(posting.slot);
+                    }
+                    if score > best[slot] {
+                        best[slot] = score;
                     }
                 }
             }
-            // Per term, in term order, so that the sums are the same on every run.
-            let mut matched: Vec<(u32, f64)> = best.iter().map(|(s, v)| (*s, *v)).collect();
-            matched.sort_unstable_by_key(|(s, _)| *s);
-            for (slot, score) in matched {
-                *scores.entry(slot).or_insert(0.0) += score;
+            // A term adds its best expansion once per tool; terms are added in the same
+            // order on every run, so the sums are too.
+            for slot in touched.drain(..) {
+                let slot_index = slot as usize;
+                if scores[slot_index] == 0.0 {
+                    scored.push(slot);
+                }
+                scores[slot_index] += best[slot_index];
+                best[slot_index] = 0.0;
             }
         }
-        let mut hits: Vec<Hit> = scores
+        let mut hits: Vec<Hit> = scored
             .into_iter()
-            .filter(|(_, raw)| *raw > 0.0)
-            .filter_map(|(slot, raw)| {
+            .filter_map(|slot| {
+                let raw = scores[slot as usize];
+                if raw <= 0.0 {
+                    return None;
+                }
                 let doc = inner.slots.get(slot as usize)?.as_ref()?.clone();
                 let score = ((raw / maximum).min(1.0) * 10_000.0).round() / 10_000.0;
                 Some(Hit { doc, score })
             })
             .collect();
         drop(inner);
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.doc.tool.tool_id.cmp(&b.doc.tool.tool_id))
-        });
-        Search { terms, hits }
+        // Only the best `ordered` need an order now; `Search::order_all` sorts the rest if a
+        // caller walks past them (a budget that skips many tools).
+        let ordered = ordered.min(hits.len());
+        if ordered < hits.len() {
+            if ordered > 0 {
+                hits.select_nth_unstable_by(ordered - 1, by_rank);
+            }
+            hits[..ordered].sort_by(by_rank);
+        } else {
+            hits.sort_by(by_rank);
+        }
+        Search {
+            terms,
+            hits,
+            ordered,
+        }
+    }
+}
+
+/// Best first; ties by tool id.
+fn by_rank(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| a.doc.tool.tool_id.cmp(&b.doc.tool.tool_id))
+}
+
+impl Search {
+    /// Puts every hit in rank order (the search ordered only the first ones).
+    pub fn order_all(&mut self) {
+        if self.ordered < self.hits.len() {
+            self.hits.sort_by(by_rank);
+            self.ordered = self.hits.len();
+        }
+    }
+
+    /// How many of the first hits are in rank order.
+    pub fn ordered(&self) -> usize {
+        self.ordered
     }
 }
 

@@ -44,7 +44,7 @@ pub(crate) struct ToolInfo {
 struct ServerState {
     status: ServerStatus,
     session: Option<Arc<Session>>,
-    tools: Arc<Vec<ToolInfo>>,
+    tools: Arc<Vec<Arc<ToolInfo>>>,
     restarts: u32,
     last_error: Option<String>,
     last_check: Option<DateTime<Utc>>,
@@ -71,7 +71,7 @@ pub(crate) struct Server {
 #[derive(Debug, Clone)]
 pub(crate) struct ServerSnapshot {
     pub status: ServerStatus,
-    pub tools: Arc<Vec<ToolInfo>>,
+    pub tools: Arc<Vec<Arc<ToolInfo>>>,
     pub restarts: u32,
     pub last_error: Option<String>,
     pub last_check: Option<DateTime<Utc>>,
@@ -241,7 +241,13 @@ impl Registry {
         let mut tools: Vec<ToolInfo> = self
             .visible(tenant)
             .iter()
-            .flat_map(|s| s.snapshot().tools.iter().cloned().collect::<Vec<_>>())
+            .flat_map(|s| {
+                s.snapshot()
+                    .tools
+                    .iter()
+                    .map(|t| ToolInfo::clone(t))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         tools.sort_by(|a, b| a.tool_id.cmp(&b.tool_id));
         tools
@@ -330,9 +336,10 @@ impl Registry {
                 return Err(format!("tool discovery failed: {e}"));
             }
         };
-        let tools: Vec<ToolInfo> = tools
+        // One copy of each definition, shared by the server's state and the index.
+        let tools: Vec<Arc<ToolInfo>> = tools
             .into_iter()
-            .map(|tool| to_tool_info(&server.name, &server.category, tool))
+            .map(|tool| Arc::new(to_tool_info(&server.name, &server.category, tool)))
             .collect();
         let count = tools.len();
         if server.stop.is_cancelled() {

@@ -205,21 +205,34 @@ impl Filters {
     }
 }
 
+/// How many of a search's best hits are put in order up front: enough for the largest
+/// `maxTools` (100) when the budget does not skip any.
+pub(crate) const ORDERED: usize = 128;
+
 /// The best tools of `search` within `max_tools` and `token_budget`, each with its tier
 /// (1..=3) and the reason it matched (worked out for the chosen ones only).
-pub(crate) fn select(search: &Search, max_tools: usize, token_budget: u64) -> Vec<(Ranked, i64)> {
-    let mut chosen: Vec<&Hit> = Vec::new();
+pub(crate) fn select(
+    search: &mut Search,
+    max_tools: usize,
+    token_budget: u64,
+) -> Vec<(Ranked, i64)> {
+    let mut picked: Vec<usize> = Vec::new();
     let mut used = 0u64;
-    for candidate in &search.hits {
-        if chosen.len() >= max_tools {
-            break;
+    let mut at = 0;
+    while picked.len() < max_tools && at < search.hits.len() {
+        // The search ordered only its best hits; a budget that skipped many needs the rest.
+        // Ordering all keeps the ordered prefix where it is (the order is total).
+        if at == search.ordered() {
+            search.order_all();
         }
-        if used + candidate.doc.tool.token_cost > token_budget {
-            continue;
+        let cost = search.hits[at].doc.tool.token_cost;
+        if used + cost <= token_budget {
+            used += cost;
+            picked.push(at);
         }
-        used += candidate.doc.tool.token_cost;
-        chosen.push(candidate);
+        at += 1;
     }
+    let chosen: Vec<&Hit> = picked.iter().map(|i| &search.hits[*i]).collect();
     let top = chosen.first().map(|r| r.score).unwrap_or(0.0);
     chosen
         .into_iter()
@@ -533,12 +546,12 @@ mod tests {
 
     fn index(catalog: &[ToolInfo]) -> Index {
         let index = Index::default();
-        let mut servers: BTreeMap<&str, Vec<ToolInfo>> = BTreeMap::new();
+        let mut servers: BTreeMap<&str, Vec<Arc<ToolInfo>>> = BTreeMap::new();
         for t in catalog {
             servers
                 .entry(t.server.as_str())
                 .or_default()
-                .push(t.clone());
+                .push(Arc::new(t.clone()));
         }
         for (generation, (server, tools)) in servers.into_iter().enumerate() {
             index.set_server(server, None, generation as u64, &tools);
@@ -589,7 +602,7 @@ mod tests {
         ];
         let index = index(&catalog);
         let query = "create a github pull request";
-        let search = index.search("t", query, &Filters::default());
+        let search = index.search("t", query, &Filters::default(), ORDERED);
         assert_eq!(search.hits[0].doc.tool.tool_id, "github.createPullRequest");
         assert!(
             search.hits[0]
@@ -598,7 +611,7 @@ mod tests {
                 .contains("the tool name")
         );
         assert!(search.hits.iter().all(|h| (0.0..=1.0).contains(&h.score)));
-        let again = index.search("t", query, &Filters::default());
+        let again = index.search("t", query, &Filters::default(), ORDERED);
         assert_eq!(ids(&search), ids(&again));
         let excluded = index.search(
             "t",
@@ -607,6 +620,7 @@ mod tests {
                 excluded_servers: vec!["github".into()],
                 ..Filters::default()
             },
+            ORDERED,
         );
         assert!(excluded.hits.iter().all(|h| h.doc.tool.server != "github"));
     }
@@ -614,9 +628,16 @@ mod tests {
     #[test]
     fn updates_incrementally_and_keeps_tenants_apart() {
         let index = index(&[tool("notes", "add_note", "Save a note", &["title"])]);
-        let mine = vec![tool("crm", "add_contact", "Save a contact", &["email"])];
+        let mine = vec![Arc::new(tool(
+            "crm",
+            "add_contact",
+            "Save a contact",
+            &["email"],
+        ))];
         index.set_server("crm", Some("alice"), 7, &mine);
-        let hits = |tenant: &str| ids(&index.search(tenant, "save a contact", &Filters::default()));
+        let hits = |tenant: &str| {
+            ids(&index.search(tenant, "save a contact", &Filters::default(), ORDERED))
+        };
         assert_eq!(hits("alice")[0].0, "crm.add_contact");
         assert!(hits("bob").iter().all(|(id, _)| id != "crm.add_contact"));
         assert!(index.contains("alice", "crm.add_contact"));
@@ -642,12 +663,19 @@ mod tests {
             tool("notes", "get_note", "Read one note", &["id"]),
         ];
         let index = index(&catalog);
-        let search = index.search("t", "note", &Filters::default());
+        let mut search = index.search("t", "note", &Filters::default(), 1);
         assert_eq!(search.hits.len(), 3);
-        assert_eq!(select(&search, 2, 100_000).len(), 2);
+        assert_eq!(select(&mut search, 2, 100_000).len(), 2);
         let cheapest = catalog.iter().map(|t| t.token_cost).min().unwrap_or(0);
-        let chosen = select(&search, 10, cheapest);
+        // Only one hit is ordered up front: the budget skips past it and orders the rest.
+        let chosen = select(&mut search, 10, cheapest);
         assert_eq!(chosen.len(), 1);
         assert_eq!(chosen[0].1, 1);
+        let cheapest_id = catalog
+            .iter()
+            .filter(|t| t.token_cost == cheapest)
+            .map(|t| t.tool_id.as_str())
+            .min();
+        assert_eq!(Some(chosen[0].0.tool.tool_id.as_str()), cheapest_id);
     }
 }

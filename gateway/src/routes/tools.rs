@@ -170,9 +170,9 @@ fn single(
 ) -> types::ToolSelectionResult {
     let query = request.query.to_string();
     let index = &state.registry.index;
-    let search = index.search(&tenant.0, &query, &options.filters);
+    let mut search = index.search(&tenant.0, &query, &options.filters, selection::ORDERED);
     let available: u64 = search.hits.iter().map(|h| h.doc.tool.token_cost).sum();
-    let chosen = selection::select(&search, options.max_tools, options.token_budget);
+    let chosen = selection::select(&mut search, options.max_tools, options.token_budget);
     let mut tiers = types::ToolTiers {
         tier1: Vec::new(),
         tier2: Vec::new(),
@@ -423,8 +423,8 @@ fn batch(
                     }
                 }
             }
-            let search = index.search(&tenant.0, &query.use_case, &filters);
-            let chosen = selection::select(&search, options.max_tools, options.token_budget);
+            let mut search = index.search(&tenant.0, &query.use_case, &filters, selection::ORDERED);
+            let chosen = selection::select(&mut search, options.max_tools, options.token_budget);
             let main: Vec<String> = chosen.iter().map(|(r, _)| r.tool.tool_id.clone()).collect();
             let mut related = BTreeSet::new();
             let mut toolkits = BTreeSet::new();
