@@ -35,6 +35,7 @@ mod errors;
 mod events;
 mod idempotency;
 mod identities;
+mod index;
 mod mcp_client;
 mod metrics;
 mod oauth;

@@ -496,9 +496,10 @@ impl Session {
             params.meta = Some(RequestMetaObject(MetaObject(meta)));
         }
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
+        // rmcp keeps the timer and, when it fires, sends `notifications/cancelled` itself.
         let handle = self
             .peer
-            .send_request_with_option(request, PeerRequestOptions::no_options())
+            .send_request_with_option(request, PeerRequestOptions::with_timeout(timeout))
             .await
             .map_err(|e| self.service_error(e))?;
         // The peer assigns the progress token; route notifications carrying it to `events`.
@@ -518,26 +519,22 @@ impl Session {
             id: Some(handle.id.clone()),
         };
         let outcome = tokio::select! {
-            result = tokio::time::timeout(timeout, handle.await_response()) => match result {
-                Ok(Ok(ServerResult::CallToolResult(result))) => {
-                    guard.id = None;
-                    serde_json::to_value(result).map_err(|e| CallError::Protocol {
-                        code: -32603,
-                        message: format!("unreadable result: {e}"),
-                    })
-                }
-                Ok(Ok(_)) => {
-                    guard.id = None;
-                    Err(CallError::Protocol {
+            result = handle.await_response() => {
+                // Answered, failed or timed out (rmcp sent the cancellation): nothing to cancel.
+                guard.id = None;
+                match result {
+                    Ok(ServerResult::CallToolResult(result)) => {
+                        serde_json::to_value(result).map_err(|e| CallError::Protocol {
+                            code: -32603,
+                            message: format!("unreadable result: {e}"),
+                        })
+                    }
+                    Ok(_) => Err(CallError::Protocol {
                         code: -32603,
                         message: "the server asked for input, started a task or sent an unexpected result, which the gateway does not support".into(),
-                    })
+                    }),
+                    Err(e) => Err(self.service_error(e)),
                 }
-                Ok(Err(e)) => {
-                    guard.id = None;
-                    Err(self.service_error(e))
-                }
-                Err(_) => Err(CallError::Timeout(timeout)),
             },
             _ = self.ended.cancelled() => Err(self.unavailable()),
         };

@@ -4,6 +4,7 @@
 //! periodic health check measures an MCP round trip to each running server.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::events::{Event, EventBus};
+use crate::index::Index;
 use crate::mcp_client::{Endpoint, LogSink, Session};
 use crate::selection;
 
@@ -42,7 +44,7 @@ pub(crate) struct ToolInfo {
 struct ServerState {
     status: ServerStatus,
     session: Option<Arc<Session>>,
-    tools: Arc<Vec<ToolInfo>>,
+    tools: Arc<Vec<Arc<ToolInfo>>>,
     restarts: u32,
     last_error: Option<String>,
     last_check: Option<DateTime<Utc>>,
@@ -59,6 +61,8 @@ pub(crate) struct Server {
     pub endpoint: Endpoint,
     pub deployed_at: DateTime<Utc>,
     pub log: LogSink,
+    /// Tells this server from an earlier or later one of the same name (in the index).
+    generation: u64,
     state: Mutex<ServerState>,
     stop: CancellationToken,
 }
@@ -67,7 +71,7 @@ pub(crate) struct Server {
 #[derive(Debug, Clone)]
 pub(crate) struct ServerSnapshot {
     pub status: ServerStatus,
-    pub tools: Arc<Vec<ToolInfo>>,
+    pub tools: Arc<Vec<Arc<ToolInfo>>>,
     pub restarts: u32,
     pub last_error: Option<String>,
     pub last_check: Option<DateTime<Utc>>,
@@ -94,6 +98,10 @@ impl Server {
             endpoint,
             deployed_at: Utc::now(),
             log,
+            generation: {
+                static NEXT: AtomicU64 = AtomicU64::new(0);
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            },
             state: Mutex::new(ServerState {
                 status: ServerStatus::Starting,
                 session: None,
@@ -159,6 +167,8 @@ impl Server {
 /// All servers, by name.
 pub(crate) struct Registry {
     servers: RwLock<BTreeMap<String, Arc<Server>>>,
+    /// The selection index of every server's tools, updated as they come and go.
+    pub index: Index,
     events: EventBus,
     config: Arc<Config>,
 }
@@ -167,6 +177,7 @@ impl Registry {
     pub fn new(config: Arc<Config>, events: EventBus) -> Arc<Registry> {
         Arc::new(Registry {
             servers: RwLock::new(BTreeMap::new()),
+            index: Index::default(),
             events,
             config,
         })
@@ -230,7 +241,13 @@ impl Registry {
         let mut tools: Vec<ToolInfo> = self
             .visible(tenant)
             .iter()
-            .flat_map(|s| s.snapshot().tools.iter().cloned().collect::<Vec<_>>())
+            .flat_map(|s| {
+                s.snapshot()
+                    .tools
+                    .iter()
+                    .map(|t| ToolInfo::clone(t))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         tools.sort_by(|a, b| a.tool_id.cmp(&b.tool_id));
         tools
@@ -244,6 +261,7 @@ impl Registry {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(name)?;
         server.stop.cancel();
+        self.index.remove_server(&server.name, server.generation);
         let session = server.state().session.take();
         if let Some(session) = session {
             session.close();
@@ -318,20 +336,35 @@ impl Registry {
                 return Err(format!("tool discovery failed: {e}"));
             }
         };
-        let tools: Vec<ToolInfo> = tools
+        // One copy of each definition, shared by the server's state and the index.
+        let tools: Vec<Arc<ToolInfo>> = tools
             .into_iter()
-            .map(|tool| to_tool_info(&server.name, &server.category, tool))
+            .map(|tool| Arc::new(to_tool_info(&server.name, &server.category, tool)))
             .collect();
         let count = tools.len();
         if server.stop.is_cancelled() {
             session.close();
             return Err("stopped".into());
         }
+        let tools = Arc::new(tools);
+        self.index.set_server(
+            &server.name,
+            server.tenant.as_deref(),
+            server.generation,
+            &tools,
+        );
         {
             let mut state = server.state();
             state.session = Some(session.clone());
-            state.tools = Arc::new(tools);
+            state.tools = tools;
             state.last_check = Some(Utc::now());
+        }
+        if server.stop.is_cancelled() {
+            // Removed while it was being indexed: `remove` may have run before the index
+            // had its tools.
+            self.index.remove_server(&server.name, server.generation);
+            session.close();
+            return Err("stopped".into());
         }
         self.set_status(
             server,

@@ -4,15 +4,17 @@
 //! the relation graph. Deterministic for the same catalog: ties break on the tool id.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use connectors::api::{RelationType, types};
+use rust_stemmers::{Algorithm, Stemmer};
 use serde_json::{Map, Value};
 
 use crate::config::RelationConfig;
+use crate::index::{Hit, Index, Search};
 use crate::registry::ToolInfo;
 
 /// Estimated tokens a tool's definition costs in a prompt: about four characters per
@@ -68,7 +70,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 ];
 
 /// Lower-case words of `text`, split at non-alphanumerics, camelCase and letter/digit
-/// boundaries, light-stemmed, without stop words.
+/// boundaries, without stop words (not stemmed).
 pub(crate) fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let chars: Vec<char> = text.chars().collect();
@@ -103,30 +105,41 @@ fn flush(current: &mut String, out: &mut Vec<String>) {
     if STOPWORDS.contains(&word.as_str()) {
         return;
     }
-    out.push(stem(&word));
+    out.push(word);
+}
+
+/// The Snowball (Porter 2) English stemmer, built once.
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
 fn stem(word: &str) -> String {
-    let len = word.len();
-    if len > 4 && word.ends_with("ies") {
-        return format!("{}y", &word[..len - 3]);
-    }
-    for suffix in ["sses", "xes", "ches", "shes"] {
-        if len > suffix.len() + 1 && word.ends_with(suffix) {
-            return word[..len - 2].to_string();
-        }
-    }
-    if len > 5 && word.ends_with("ing") {
-        return word[..len - 3].to_string();
-    }
-    if len > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
-        return word[..len - 1].to_string();
-    }
-    word.to_string()
+    stemmer().stem(word).into_owned()
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Field {
+/// The index terms of `text`: its [`words`], stemmed.
+pub(crate) fn terms(text: &str) -> Vec<String> {
+    words(text).iter().map(|w| stem(w)).collect()
+}
+
+/// A query's terms with their weights: its own terms (1), then their synonyms (0.6).
+pub(crate) fn query_terms(query: &str) -> BTreeMap<String, f64> {
+    let mut terms: BTreeMap<String, f64> = BTreeMap::new();
+    for word in words(query) {
+        terms.insert(stem(&word), 1.0);
+        if let Some((_, extra)) = SYNONYMS.iter().find(|(w, _)| *w == word) {
+            for synonym in extra.iter() {
+                terms.entry(stem(synonym)).or_insert(0.6);
+            }
+        }
+    }
+    terms
+}
+
+/// The fields of a tool that a query is matched against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Field {
     Name,
     Server,
     Parameter,
@@ -135,7 +148,19 @@ enum Field {
 }
 
 impl Field {
-    fn weight(self) -> f64 {
+    /// How many fields there are.
+    pub const COUNT: usize = 5;
+    /// Every field, in index order.
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::Name,
+        Field::Server,
+        Field::Parameter,
+        Field::Category,
+        Field::Description,
+    ];
+
+    /// How much a match in this field counts.
+    pub fn weight(self) -> f64 {
         match self {
             Field::Name => 3.0,
             Field::Server => 2.0,
@@ -145,7 +170,8 @@ impl Field {
         }
     }
 
-    fn label(self) -> &'static str {
+    /// How a reason names it.
+    pub fn label(self) -> &'static str {
         match self {
             Field::Name => "the tool name",
             Field::Server => "the server name",
@@ -156,37 +182,10 @@ impl Field {
     }
 }
 
-struct Indexed<'a> {
-    tool: &'a ToolInfo,
-    fields: Vec<(Field, BTreeSet<String>)>,
-}
-
-fn index(tool: &ToolInfo) -> Indexed<'_> {
-    let parameters: BTreeSet<String> = tool
-        .input_schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|props| props.keys().flat_map(|k| words(k)).collect())
-        .unwrap_or_default();
-    Indexed {
-        tool,
-        fields: vec![
-            (Field::Name, words(&tool.name).into_iter().collect()),
-            (Field::Server, words(&tool.server).into_iter().collect()),
-            (Field::Parameter, parameters),
-            (Field::Category, words(&tool.category).into_iter().collect()),
-            (
-                Field::Description,
-                words(&tool.description).into_iter().collect(),
-            ),
-        ],
-    }
-}
-
 /// A tool with its relevance to a query.
 #[derive(Debug, Clone)]
 pub(crate) struct Ranked {
-    pub tool: ToolInfo,
+    pub tool: Arc<ToolInfo>,
     pub score: f64,
     pub reason: String,
 }
@@ -199,147 +198,47 @@ pub(crate) struct Filters {
 }
 
 impl Filters {
-    fn admits(&self, tool: &ToolInfo) -> bool {
+    /// Whether `tool` passes.
+    pub fn admits(&self, tool: &ToolInfo) -> bool {
         (self.allowed_categories.is_empty() || self.allowed_categories.contains(&tool.category))
             && !self.excluded_servers.contains(&tool.server)
     }
 }
 
-/// Every tool of `catalog` that matches `query` at all, best first.
-pub(crate) fn rank(query: &str, catalog: &[ToolInfo], filters: &Filters) -> Vec<Ranked> {
-    let indexed: Vec<Indexed<'_>> = catalog
-        .iter()
-        .filter(|t| filters.admits(t))
-        .map(index)
-        .collect();
-    if indexed.is_empty() {
-        return Vec::new();
-    }
-    // Query terms: the words, then their synonyms at a lower weight.
-    let mut terms: BTreeMap<String, f64> = BTreeMap::new();
-    for word in words(query) {
-        terms.insert(word.clone(), 1.0);
-        if let Some((_, extra)) = SYNONYMS.iter().find(|(w, _)| *w == word) {
-            for synonym in extra.iter() {
-                terms.entry(stem(synonym)).or_insert(0.6);
-            }
-        }
-    }
-    if terms.is_empty() {
-        return Vec::new();
-    }
-    let n = indexed.len() as f64;
-    let document_frequency = |term: &str| {
-        indexed
-            .iter()
-            .filter(|doc| doc.fields.iter().any(|(_, set)| set.contains(term)))
-            .count() as f64
-    };
-    let idf: BTreeMap<&str, f64> = terms
-        .keys()
-        .map(|t| {
-            (
-                t.as_str(),
-                (1.0 + n / (1.0 + document_frequency(t))).ln() + 0.1,
-            )
-        })
-        .collect();
-    let maximum: f64 = terms
-        .iter()
-        .filter(|(_, w)| **w >= 1.0)
-        .map(|(t, w)| w * idf.get(t.as_str()).copied().unwrap_or(0.0) * Field::Name.weight())
-        .sum::<f64>()
-        .max(f64::MIN_POSITIVE);
+/// How many of a search's best hits are put in order up front: enough for the largest
+/// `maxTools` (100) when the budget does not skip any.
+pub(crate) const ORDERED: usize = 128;
 
-    let mut ranked: Vec<Ranked> = indexed
-        .iter()
-        .filter_map(|doc| {
-            let mut raw = 0.0;
-            let mut matched: BTreeMap<Field, Vec<String>> = BTreeMap::new();
-            for (term, term_weight) in &terms {
-                let mut best: Option<(f64, Field)> = None;
-                for (field, set) in &doc.fields {
-                    let exact = set.contains(term);
-                    let partial = !exact
-                        && term.len() >= 4
-                        && set.iter().any(|w| {
-                            w.len() >= 4
-                                && (w.starts_with(term.as_str()) || term.starts_with(w.as_str()))
-                        });
-                    let strength = if exact {
-                        field.weight()
-                    } else if partial {
-                        field.weight() * 0.6
-                    } else {
-                        continue;
-                    };
-                    if best.is_none_or(|(b, _)| strength > b) {
-                        best = Some((strength, *field));
-                    }
-                }
-                if let Some((strength, field)) = best {
-                    raw += term_weight * idf.get(term.as_str()).copied().unwrap_or(0.0) * strength;
-                    if *term_weight >= 1.0 {
-                        matched.entry(field).or_default().push(term.clone());
-                    }
-                }
-            }
-            if raw <= 0.0 {
-                return None;
-            }
-            let score = ((raw / maximum).min(1.0) * 10_000.0).round() / 10_000.0;
-            let reason = if matched.is_empty() {
-                "related to the query by synonyms".to_string()
-            } else {
-                let parts: Vec<String> = matched
-                    .iter()
-                    .map(|(field, terms)| {
-                        let quoted: Vec<String> = terms.iter().map(|t| format!("'{t}'")).collect();
-                        format!("{} in {}", quoted.join(", "), field.label())
-                    })
-                    .collect();
-                format!("matches {}", parts.join("; "))
-            };
-            Some(Ranked {
-                tool: doc.tool.clone(),
-                score,
-                reason,
-            })
-        })
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.score
-            .partial_cmp(&a.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| a.tool.tool_id.cmp(&b.tool.tool_id))
-    });
-    ranked
-}
-
-/// The best tools within `max_tools` and `token_budget`, each with its tier (1..=3).
+/// The best tools of `search` within `max_tools` and `token_budget`, each with its tier
+/// (1..=3) and the reason it matched (worked out for the chosen ones only).
 pub(crate) fn select(
-    ranked: Vec<Ranked>,
+    search: &mut Search,
     max_tools: usize,
     token_budget: u64,
 ) -> Vec<(Ranked, i64)> {
-    let mut chosen: Vec<Ranked> = Vec::new();
+    let mut picked: Vec<usize> = Vec::new();
     let mut used = 0u64;
-    for candidate in ranked {
-        if chosen.len() >= max_tools {
-            break;
+    let mut at = 0;
+    while picked.len() < max_tools && at < search.hits.len() {
+        // The search ordered only its best hits; a budget that skipped many needs the rest.
+        // Ordering all keeps the ordered prefix where it is (the order is total).
+        if at == search.ordered() {
+            search.order_all();
         }
-        if used + candidate.tool.token_cost > token_budget {
-            continue;
+        let cost = search.hits[at].doc.tool.token_cost;
+        if used + cost <= token_budget {
+            used += cost;
+            picked.push(at);
         }
-        used += candidate.tool.token_cost;
-        chosen.push(candidate);
+        at += 1;
     }
+    let chosen: Vec<&Hit> = picked.iter().map(|i| &search.hits[*i]).collect();
     let top = chosen.first().map(|r| r.score).unwrap_or(0.0);
     chosen
         .into_iter()
         .enumerate()
-        .map(|(i, r)| {
-            let relative = if top > 0.0 { r.score / top } else { 0.0 };
+        .map(|(i, hit)| {
+            let relative = if top > 0.0 { hit.score / top } else { 0.0 };
             let tier = if i == 0 || relative >= 0.75 {
                 1
             } else if relative >= 0.4 {
@@ -347,7 +246,12 @@ pub(crate) fn select(
             } else {
                 3
             };
-            (r, tier)
+            let ranked = Ranked {
+                tool: hit.doc.tool.clone(),
+                score: hit.score,
+                reason: hit.doc.reason(&search.terms),
+            };
+            (ranked, tier)
         })
         .collect()
 }
@@ -437,18 +341,18 @@ impl RelationGraph {
         }
     }
 
-    /// Tools related to `tool` among `catalog`, strongest first.
+    /// Tools related to `tool` among those `tenant` may see in `index`, strongest first.
     pub fn related(
         &self,
         tool: &ToolInfo,
-        catalog: &[ToolInfo],
+        index: &Index,
+        tenant: &str,
         only: Option<&RelationType>,
         limit: usize,
     ) -> Vec<types::RelatedTool> {
-        let known: BTreeSet<&str> = catalog.iter().map(|t| t.tool_id.as_str()).collect();
         let mut best: BTreeMap<String, types::RelatedTool> = BTreeMap::new();
         let mut offer = |other: &str, relation: RelationType, weight: f64, reason: String| {
-            if other == tool.tool_id || !known.contains(other) {
+            if other == tool.tool_id || !index.contains(tenant, other) {
                 return;
             }
             if only.is_some_and(|o| *o != relation) {
@@ -491,9 +395,9 @@ impl RelationGraph {
                 );
             }
         }
-        for other in catalog.iter().filter(|t| t.server == tool.server) {
+        for other in index.server_tool_ids(&tool.server) {
             offer(
-                &other.tool_id,
+                &other,
                 RelationType::OftenUsedWith,
                 0.3,
                 "same server".into(),
@@ -640,6 +544,29 @@ mod tests {
         }
     }
 
+    fn index(catalog: &[ToolInfo]) -> Index {
+        let index = Index::default();
+        let mut servers: BTreeMap<&str, Vec<Arc<ToolInfo>>> = BTreeMap::new();
+        for t in catalog {
+            servers
+                .entry(t.server.as_str())
+                .or_default()
+                .push(Arc::new(t.clone()));
+        }
+        for (generation, (server, tools)) in servers.into_iter().enumerate() {
+            index.set_server(server, None, generation as u64, &tools);
+        }
+        index
+    }
+
+    fn ids(search: &Search) -> Vec<(String, f64)> {
+        search
+            .hits
+            .iter()
+            .map(|h| (h.doc.tool.tool_id.clone(), h.score))
+            .collect()
+    }
+
     #[test]
     fn splits_camel_and_snake_case() {
         assert_eq!(
@@ -648,7 +575,12 @@ mod tests {
         );
         assert_eq!(words("add_note"), vec!["add", "note"]);
         assert_eq!(words("HTTPServer v2"), vec!["http", "server", "v", "2"]);
-        assert_eq!(words("the notes"), vec!["note"]);
+        assert_eq!(words("the notes"), vec!["notes"]);
+        assert_eq!(terms("the notes"), vec!["note"]);
+        assert_eq!(
+            terms("searching repositories"),
+            terms("searched repository")
+        );
     }
 
     #[test]
@@ -668,30 +600,59 @@ mod tests {
             ),
             tool("notes", "add_note", "Save a note", &["title", "body"]),
         ];
-        let ranked = rank(
-            "create a github pull request",
-            &catalog,
-            &Filters::default(),
+        let index = index(&catalog);
+        let query = "create a github pull request";
+        let search = index.search("t", query, &Filters::default(), ORDERED);
+        assert_eq!(search.hits[0].doc.tool.tool_id, "github.createPullRequest");
+        assert!(
+            search.hits[0]
+                .doc
+                .reason(&search.terms)
+                .contains("the tool name")
         );
-        assert_eq!(ranked[0].tool.tool_id, "github.createPullRequest");
-        assert!(ranked[0].reason.contains("the tool name"));
-        let again = rank(
-            "create a github pull request",
-            &catalog,
-            &Filters::default(),
-        );
-        let ids: Vec<_> = ranked.iter().map(|r| (&r.tool.tool_id, r.score)).collect();
-        let ids_again: Vec<_> = again.iter().map(|r| (&r.tool.tool_id, r.score)).collect();
-        assert_eq!(ids, ids_again);
-        let excluded = rank(
-            "create a github pull request",
-            &catalog,
+        assert!(search.hits.iter().all(|h| (0.0..=1.0).contains(&h.score)));
+        let again = index.search("t", query, &Filters::default(), ORDERED);
+        assert_eq!(ids(&search), ids(&again));
+        let excluded = index.search(
+            "t",
+            query,
             &Filters {
                 excluded_servers: vec!["github".into()],
                 ..Filters::default()
             },
+            ORDERED,
         );
-        assert!(excluded.iter().all(|r| r.tool.server != "github"));
+        assert!(excluded.hits.iter().all(|h| h.doc.tool.server != "github"));
+    }
+
+    #[test]
+    fn updates_incrementally_and_keeps_tenants_apart() {
+        let index = index(&[tool("notes", "add_note", "Save a note", &["title"])]);
+        let mine = vec![Arc::new(tool(
+            "crm",
+            "add_contact",
+            "Save a contact",
+            &["email"],
+        ))];
+        index.set_server("crm", Some("alice"), 7, &mine);
+        let hits = |tenant: &str| {
+            ids(&index.search(tenant, "save a contact", &Filters::default(), ORDERED))
+        };
+        assert_eq!(hits("alice")[0].0, "crm.add_contact");
+        assert!(hits("bob").iter().all(|(id, _)| id != "crm.add_contact"));
+        assert!(index.contains("alice", "crm.add_contact"));
+        assert!(!index.contains("bob", "crm.add_contact"));
+        // A stale removal (another generation) keeps the server; the right one drops it.
+        index.remove_server("crm", 6);
+        assert!(index.contains("alice", "crm.add_contact"));
+        index.remove_server("crm", 7);
+        assert!(!index.contains("alice", "crm.add_contact"));
+        assert!(hits("alice").iter().all(|(id, _)| id != "crm.add_contact"));
+        assert_eq!(index.len("alice"), 1);
+        // A removed tool's slot is reused and its postings are its own again.
+        index.set_server("crm", Some("alice"), 8, &mine);
+        assert_eq!(hits("alice")[0].0, "crm.add_contact");
+        assert_eq!(index.server_tool_ids("crm"), vec!["crm.add_contact"]);
     }
 
     #[test]
@@ -701,11 +662,20 @@ mod tests {
             tool("notes", "search_notes", "Search notes", &["query"]),
             tool("notes", "get_note", "Read one note", &["id"]),
         ];
-        let ranked = rank("note", &catalog, &Filters::default());
-        assert_eq!(select(ranked.clone(), 2, 100_000).len(), 2);
-        let cheapest = ranked.iter().map(|r| r.tool.token_cost).min().unwrap_or(0);
-        let chosen = select(ranked, 10, cheapest);
+        let index = index(&catalog);
+        let mut search = index.search("t", "note", &Filters::default(), 1);
+        assert_eq!(search.hits.len(), 3);
+        assert_eq!(select(&mut search, 2, 100_000).len(), 2);
+        let cheapest = catalog.iter().map(|t| t.token_cost).min().unwrap_or(0);
+        // Only one hit is ordered up front: the budget skips past it and orders the rest.
+        let chosen = select(&mut search, 10, cheapest);
         assert_eq!(chosen.len(), 1);
         assert_eq!(chosen[0].1, 1);
+        let cheapest_id = catalog
+            .iter()
+            .filter(|t| t.token_cost == cheapest)
+            .map(|t| t.tool_id.as_str())
+            .min();
+        assert_eq!(Some(chosen[0].0.tool.tool_id.as_str()), cheapest_id);
     }
 }

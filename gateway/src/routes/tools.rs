@@ -1,6 +1,7 @@
 //! Tool selection, the catalog, one tool, related tools and categories.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Json;
@@ -168,10 +169,10 @@ fn single(
     started: Instant,
 ) -> types::ToolSelectionResult {
     let query = request.query.to_string();
-    let catalog = state.registry.tools(&tenant.0);
-    let ranked = selection::rank(&query, &catalog, &options.filters);
-    let available: u64 = ranked.iter().map(|r| r.tool.token_cost).sum();
-    let chosen = selection::select(ranked, options.max_tools, options.token_budget);
+    let index = &state.registry.index;
+    let mut search = index.search(&tenant.0, &query, &options.filters, selection::ORDERED);
+    let available: u64 = search.hits.iter().map(|h| h.doc.tool.token_cost).sum();
+    let chosen = selection::select(&mut search, options.max_tools, options.token_budget);
     let mut tiers = types::ToolTiers {
         tier1: Vec::new(),
         tier2: Vec::new(),
@@ -192,7 +193,7 @@ fn single(
         let mut item = selection::to_selection(tool, *score, *tier, options.include_schemas);
         item.reason = Some(reason.clone());
         if options.include_related {
-            item.related_tools = state.relations.related(tool, &catalog, None, 5);
+            item.related_tools = state.relations.related(tool, index, &tenant.0, None, 5);
         }
         if options.include_schemas {
             tool_schemas.insert(tool.tool_id.clone(), full_schema(tool));
@@ -208,7 +209,7 @@ fn single(
         .record_selection(&tenant.0, used, available.max(used));
     let guidance = options
         .include_guidance
-        .then(|| guidance(state, &query, &chosen, &catalog));
+        .then(|| guidance(state, &tenant.0, &query, &chosen));
     let statuses = if options.include_connection_status {
         connection_statuses(
             state,
@@ -260,9 +261,9 @@ fn full_schema(tool: &ToolInfo) -> types::FullToolSchema {
 
 fn guidance(
     state: &AppState,
+    tenant: &str,
     query: &str,
     chosen: &[(Ranked, i64)],
-    catalog: &[ToolInfo],
 ) -> types::Guidance {
     let main: Vec<String> = chosen
         .iter()
@@ -275,7 +276,10 @@ fn guidance(
         .map(|(r, _)| r.tool.tool_id.clone())
         .collect();
     for (r, _) in chosen.iter().filter(|(_, tier)| *tier == 1) {
-        for rel in state.relations.related(&r.tool, catalog, None, 3) {
+        for rel in state
+            .relations
+            .related(&r.tool, &state.registry.index, tenant, None, 3)
+        {
             if !main.contains(&rel.tool_id) {
                 related.insert(rel.tool_id);
             }
@@ -380,9 +384,17 @@ fn batch(
     request: types::BatchSelectRequest,
     options: Options,
 ) -> types::BatchSelectionResult {
-    let catalog = state.registry.tools(&tenant.0);
-    let categories: BTreeSet<&str> = catalog.iter().map(|t| t.category.as_str()).collect();
-    let servers: BTreeSet<&str> = catalog.iter().map(|t| t.server.as_str()).collect();
+    // Servers and categories of the tenant's catalog: those of its visible servers that
+    // have tools (as many as there are servers, not tools).
+    let visible: Vec<_> = state
+        .registry
+        .visible(&tenant.0)
+        .into_iter()
+        .filter(|s| !s.snapshot().tools.is_empty())
+        .collect();
+    let categories: BTreeSet<&str> = visible.iter().map(|s| s.category.as_str()).collect();
+    let servers: BTreeSet<&str> = visible.iter().map(|s| s.name.as_str()).collect();
+    let index = &state.registry.index;
     let mut all_servers = BTreeSet::new();
     let mut tool_schemas = std::collections::HashMap::new();
     let results = request
@@ -411,8 +423,8 @@ fn batch(
                     }
                 }
             }
-            let ranked = selection::rank(&query.use_case, &catalog, &filters);
-            let chosen = selection::select(ranked, options.max_tools, options.token_budget);
+            let mut search = index.search(&tenant.0, &query.use_case, &filters, selection::ORDERED);
+            let chosen = selection::select(&mut search, options.max_tools, options.token_budget);
             let main: Vec<String> = chosen.iter().map(|(r, _)| r.tool.tool_id.clone()).collect();
             let mut related = BTreeSet::new();
             let mut toolkits = BTreeSet::new();
@@ -423,7 +435,7 @@ fn batch(
                     tool_schemas.insert(r.tool.tool_id.clone(), full_schema(&r.tool));
                 }
                 if options.include_related {
-                    for rel in state.relations.related(&r.tool, &catalog, None, 3) {
+                    for rel in state.relations.related(&r.tool, index, &tenant.0, None, 3) {
                         if !main.contains(&rel.tool_id) {
                             related.insert(rel.tool_id);
                         }
@@ -438,7 +450,7 @@ fn batch(
                 toolkits: toolkits.into_iter().collect(),
                 guidance: options
                     .include_guidance
-                    .then(|| guidance(state, &query.use_case, &chosen, &catalog)),
+                    .then(|| guidance(state, &tenant.0, &query.use_case, &chosen)),
                 cached_plan_id: None,
             }
         })
@@ -568,21 +580,11 @@ fn express_page(tools: Vec<types::ToolSelection>, query: &QueryParams) -> ApiRes
     Ok(Json(envelope).into_response())
 }
 
-fn find_tool(
-    state: &AppState,
-    tenant: &Tenant,
-    tool_id: &str,
-) -> ApiResult<(ToolInfo, Vec<ToolInfo>)> {
-    let catalog = state.registry.tools(&tenant.0);
-    let tool = catalog
-        .iter()
-        .find(|t| t.tool_id == tool_id)
-        .cloned()
-        .ok_or_else(|| {
-            ApiError::not_found("TOOL_NOT_FOUND", format!("Tool '{tool_id}' not found"))
-                .with("toolId", tool_id)
-        })?;
-    Ok((tool, catalog))
+fn find_tool(state: &AppState, tenant: &Tenant, tool_id: &str) -> ApiResult<Arc<ToolInfo>> {
+    state.registry.index.get(&tenant.0, tool_id).ok_or_else(|| {
+        ApiError::not_found("TOOL_NOT_FOUND", format!("Tool '{tool_id}' not found"))
+            .with("toolId", tool_id)
+    })
 }
 
 pub(crate) async fn get_tool(
@@ -590,9 +592,11 @@ pub(crate) async fn get_tool(
     tenant: Tenant,
     ApiPath(tool_id): ApiPath<String>,
 ) -> ApiResult<Json<types::GetToolResponse>> {
-    let (tool, catalog) = find_tool(&state, &tenant, &tool_id)?;
+    let tool = find_tool(&state, &tenant, &tool_id)?;
     let mut item = selection::to_selection(&tool, 1.0, 1, true);
-    item.related_tools = state.relations.related(&tool, &catalog, None, 5);
+    item.related_tools = state
+        .relations
+        .related(&tool, &state.registry.index, &tenant.0, None, 5);
     Ok(ok(item))
 }
 
@@ -614,12 +618,16 @@ pub(crate) async fn related(
         )?
         .map(|r| RelationType::from(r.as_str()));
     let limit = query.int("limit", 1, 100, 10)? as usize;
-    let (tool, catalog) = find_tool(&state, &tenant, &tool_id)?;
-    let related = state
-        .relations
-        .related(&tool, &catalog, relation.as_ref(), limit);
+    let tool = find_tool(&state, &tenant, &tool_id)?;
+    let related = state.relations.related(
+        &tool,
+        &state.registry.index,
+        &tenant.0,
+        relation.as_ref(),
+        limit,
+    );
     Ok(ok(types::RelatedTools {
-        tool_id: tool.tool_id,
+        tool_id: tool.tool_id.clone(),
         related,
     }))
 }

@@ -1,0 +1,626 @@
+//! The reference gateway at scale, measured in one run on this machine.
+//!
+//! ```text
+//! cargo bench --workspace --all-features --bench gateway              # every part
+//! cargo bench --workspace --all-features --bench gateway -- select    # one part:
+//!     select | quality | invoke | keys
+//! ```
+//!
+//! * `select`: `POST /tools/select` p50/p99 with catalogs of 10, 1,000 and 10,000 tools,
+//!   and the process's resident memory with the 10,000-tool catalog loaded.
+//! * `quality`: recall@1, recall@5 and MRR of the ranking on the labelled requests of
+//!   `eval/requests.json` over the recorded tool lists of real MCP servers (`eval/servers`).
+//! * `invoke`: `POST /tools/invoke` through the gateway against an rmcp client calling the
+//!   same in-process server directly, rounds alternating, and their ratio.
+//! * `keys`: a keyed `POST /tools/invoke` (a new `Idempotency-Key` each time) with 10 and
+//!   with 1,000,000 keys stored.
+//!
+//! The catalogs are served by real MCP servers: this program started again as a child
+//! with `--serve-catalog FILE COUNT`, answering `tools/list` over stdio with the first
+//! COUNT tool definitions recorded in FILE.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use connectors_gateway::{Config, Gateway, RateLimitConfig, RunningGateway, ServerConfig};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig as ServerInfo, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
+use serde_json::{Value, json};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+fn main() -> Result<(), Error> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--serve-catalog") {
+        return serve_catalog(&args[1..]);
+    }
+    let parts: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let wants = |part: &str| parts.is_empty() || parts.contains(&part);
+    println!(
+        "connectors-gateway bench, {} (2-core shared VM)\n",
+        chrono_like_now()
+    );
+    runtime.block_on(async {
+        if wants("select") {
+            select().await?;
+        }
+        if wants("quality") {
+            quality().await?;
+        }
+        if wants("invoke") {
+            invoke().await?;
+        }
+        if wants("keys") {
+            keys().await?;
+        }
+        Ok::<(), Error>(())
+    })
+}
+
+fn chrono_like_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("unix time {secs}")
+}
+
+// ---------------------------------------------------------------- the catalog server
+
+struct Catalog {
+    tools: Arc<Vec<Tool>>,
+}
+
+impl ServerHandler for Catalog {
+    fn get_info(&self) -> ServerInfo {
+        ServerInfo::new(ServerCapabilities::builder().enable_tools().build())
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools.as_ref().clone()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        Ok(CallToolResult::success(vec![ContentBlock::text(request.name.to_string())]).into())
+    }
+}
+
+/// `--serve-catalog FILE COUNT`: an MCP server over stdio listing the first COUNT tools.
+fn serve_catalog(args: &[String]) -> Result<(), Error> {
+    let file = args.first().ok_or("--serve-catalog FILE COUNT")?;
+    let count: usize = args
+        .get(1)
+        .map(|c| c.parse())
+        .transpose()?
+        .unwrap_or(usize::MAX);
+    let variants: usize = args.get(2).map(|c| c.parse()).transpose()?.unwrap_or(1);
+    let recorded = recorded_tools(Path::new(file))?;
+    // Variant v > 0 of a tool is the same definition named `<name>_v<v>`.
+    let tools: Vec<Tool> = (0..variants.max(1))
+        .flat_map(|v| {
+            recorded.iter().map(move |t| {
+                let mut t = t.clone();
+                if v > 0 {
+                    t.name = format!("{}_v{v}", t.name).into();
+                }
+                t
+            })
+        })
+        .take(count)
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let catalog = Catalog {
+            tools: Arc::new(tools),
+        };
+        let running = catalog
+            .serve((tokio::io::stdin(), tokio::io::stdout()))
+            .await?;
+        running.waiting().await?;
+        Ok(())
+    })
+}
+
+fn eval_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("eval")
+}
+
+/// The tool definitions recorded in `file` (`{"package", "version", "tools": [...]}`).
+fn recorded_tools(file: &Path) -> Result<Vec<Tool>, Error> {
+    let record: Value = serde_json::from_slice(&std::fs::read(file)?)?;
+    let tools = record.get("tools").cloned().unwrap_or(Value::Null);
+    Ok(serde_json::from_value(tools)?)
+}
+
+/// Every recorded server: its short name and file, by name.
+fn recorded_servers() -> Result<Vec<(String, PathBuf)>, Error> {
+    let mut servers = Vec::new();
+    for entry in std::fs::read_dir(eval_dir().join("servers"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json")
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        {
+            servers.push((stem.to_string(), path));
+        }
+    }
+    servers.sort();
+    Ok(servers)
+}
+
+/// A gateway whose only platform servers are `servers`: (name, file, how many tools,
+/// variants of each recorded tool).
+async fn gateway_with(
+    servers: &[(String, PathBuf, usize, usize)],
+) -> Result<RunningGateway, Error> {
+    let exe = std::env::current_exe()?;
+    let exe = exe.to_string_lossy().to_string();
+    let mut config = Config::default();
+    config.builtins.clear();
+    let mut builder = Gateway::builder()
+        .config(config)
+        .rate_limits(RateLimitConfig::unlimited());
+    for (name, file, count, variants) in servers {
+        let args = [
+            "--serve-catalog".to_string(),
+            file.to_string_lossy().to_string(),
+            count.to_string(),
+            variants.to_string(),
+        ];
+        builder = builder.platform_server(name.clone(), ServerConfig::stdio(exe.clone(), args));
+    }
+    Ok(builder.spawn().await?)
+}
+
+fn http() -> Result<reqwest::Client, Error> {
+    Ok(reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?)
+}
+
+async fn post(
+    client: &reqwest::Client,
+    gateway: &RunningGateway,
+    path: &str,
+    body: &Value,
+    key: Option<&str>,
+) -> Result<Value, Error> {
+    let mut request = client
+        .post(format!("{}{path}", gateway.url()))
+        .bearer_auth(gateway.api_key())
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let value: Value = response.json().await?;
+    if !status.is_success() && status.as_u16() != 404 {
+        return Err(format!("{path}: {status}: {value}").into());
+    }
+    Ok(value)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[at.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|v| v.parse().unwrap_or(0)))
+        })
+        .unwrap_or(0)
+}
+
+// ---------------------------------------------------------------- select
+
+/// Catalogs of `size` tools: the recorded servers, copied under new names until the size
+/// is reached (the last copy cut short). From 10,000 tools on, each server lists three
+/// variants of each of its tools, so that the catalog has about 300 servers, not 900.
+fn catalog_of(size: usize) -> Result<Vec<(String, PathBuf, usize, usize)>, Error> {
+    let servers = recorded_servers()?;
+    let variants = if size >= 10_000 { 3 } else { 1 };
+    let mut out = Vec::new();
+    let mut left = size;
+    let mut copy = 0;
+    while left > 0 {
+        for (name, file) in &servers {
+            if left == 0 {
+                break;
+            }
+            let count = (recorded_tools(file)?.len() * variants).min(left);
+            if count == 0 {
+                continue;
+            }
+            let name = if copy == 0 {
+                name.clone()
+            } else {
+                format!("{name}-{copy}")
+            };
+            out.push((name, file.clone(), count, variants));
+            left -= count;
+        }
+        copy += 1;
+    }
+    Ok(out)
+}
+
+fn queries() -> Result<Vec<String>, Error> {
+    let requests: Value =
+        serde_json::from_slice(&std::fs::read(eval_dir().join("requests.json"))?)?;
+    Ok(requests
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("request").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+async fn select() -> Result<(), Error> {
+    let queries = queries()?;
+    let client = http()?;
+    println!(
+        "POST /tools/select (maxTools 5), {} distinct queries cycled",
+        queries.len()
+    );
+    println!(
+        "{:>8} {:>9} {:>10} {:>10} {:>12} {:>12} {:>12}",
+        "tools", "servers", "p50 ms", "p99 ms", "RSS MiB", "handler p50", "handler p99"
+    );
+    for size in [10usize, 1_000, 10_000] {
+        let before = rss_kib();
+        let servers = catalog_of(size)?;
+        let gateway = gateway_with(&servers).await?;
+        let loaded = tool_count(&client, &gateway).await?;
+        let after = rss_kib();
+        let calls = if size >= 10_000 { 1_000 } else { 2_000 };
+        let mut times = Vec::with_capacity(calls);
+        let mut inside = Vec::with_capacity(calls);
+        for i in 0..calls + 100 {
+            let body = json!({"query": queries[i % queries.len()], "options": {"maxTools": 5}});
+            let started = Instant::now();
+            let answer = post(&client, &gateway, "/api/v1/tools/select", &body, None).await?;
+            if i >= 100 {
+                times.push(started.elapsed());
+                let server_ms = answer
+                    .pointer("/data/performance/latency_ms")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0);
+                inside.push(Duration::from_secs_f64(server_ms / 1000.0));
+            }
+        }
+        times.sort();
+        inside.sort();
+        println!(
+            "{:>8} {:>9} {:>10} {:>10} {:>12.1} {:>12} {:>12}",
+            loaded,
+            servers.len(),
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99)),
+            after as f64 / 1024.0,
+            ms(percentile(&inside, 0.5)),
+            ms(percentile(&inside, 0.99)),
+        );
+        println!(
+            "{:>8}   (process RSS before this gateway started: {:.1} MiB)",
+            "",
+            before as f64 / 1024.0
+        );
+        gateway.shutdown().await;
+    }
+    println!();
+    Ok(())
+}
+
+async fn tool_count(client: &reqwest::Client, gateway: &RunningGateway) -> Result<u64, Error> {
+    let response: Value = client
+        .get(format!("{}/api/v1/tools/list?limit=1", gateway.url()))
+        .bearer_auth(gateway.api_key())
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(response
+        .pointer("/data/pagination/total")
+        .and_then(Value::as_u64)
+        .unwrap_or(0))
+}
+
+// ---------------------------------------------------------------- quality
+
+async fn quality() -> Result<(), Error> {
+    let servers: Vec<(String, PathBuf, usize, usize)> = recorded_servers()?
+        .into_iter()
+        .map(|(name, file)| (name, file, usize::MAX, 1))
+        .collect();
+    let gateway = gateway_with(&servers).await?;
+    let client = http()?;
+    let loaded = tool_count(&client, &gateway).await?;
+    let requests: Value =
+        serde_json::from_slice(&std::fs::read(eval_dir().join("requests.json"))?)?;
+    let requests = requests.as_array().cloned().unwrap_or_default();
+    let (mut hit1, mut hit5, mut reciprocal, mut total) = (0.0, 0.0, 0.0, 0.0);
+    for request in &requests {
+        let Some(query) = request.get("request").and_then(Value::as_str) else {
+            continue;
+        };
+        let expected: Vec<&str> = request
+            .get("tools")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let body = json!({"query": query, "options": {"maxTools": 20, "tokenBudget": 100000, "includeRelated": false}});
+        let response = post(&client, &gateway, "/api/v1/tools/select", &body, None).await?;
+        let mut ranked: Vec<(f64, String)> = Vec::new();
+        for tier in ["tier1", "tier2", "tier3"] {
+            for tool in response
+                .pointer(&format!("/data/tools/{tier}"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let id = tool.get("toolId").and_then(Value::as_str).unwrap_or("");
+                let score = tool.get("score").and_then(Value::as_f64).unwrap_or(0.0);
+                ranked.push((score, id.to_string()));
+            }
+        }
+        // Tiers group the list; within the answer the order is by score, then id.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let rank = ranked
+            .iter()
+            .position(|(_, id)| expected.contains(&id.as_str()))
+            .map(|p| p + 1);
+        total += 1.0;
+        if rank == Some(1) {
+            hit1 += 1.0;
+        }
+        if rank.is_some_and(|r| r <= 5) {
+            hit5 += 1.0;
+        }
+        if let Some(r) = rank {
+            reciprocal += 1.0 / r as f64;
+        }
+    }
+    println!(
+        "selection quality: {} requests over {} tools of {} servers",
+        total,
+        loaded,
+        servers.len()
+    );
+    println!(
+        "recall@1 {:.3}   recall@5 {:.3}   MRR {:.3}\n",
+        hit1 / total,
+        hit5 / total,
+        reciprocal / total
+    );
+    gateway.shutdown().await;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- invoke
+
+async fn invoke() -> Result<(), Error> {
+    use connectors_mcp_servers::Builtin;
+    let gateway = Gateway::builder()
+        .rate_limits(RateLimitConfig::unlimited())
+        .spawn()
+        .await?;
+    let client = http()?;
+    let arguments = json!({"text": "the quick brown fox jumps over the lazy dog"});
+    let body = json!({
+        "toolId": "text.word_count",
+        "integration": "text",
+        "tenantId": gateway.tenant_id(),
+        "parameters": arguments,
+    });
+    let (stream, _task) = connectors_mcp_servers::spawn_in_process(Builtin::Text);
+    let direct = ().serve(stream).await?;
+    let map = arguments.as_object().cloned().unwrap_or_default();
+    let call_direct = || {
+        let params = CallToolRequestParams::new("word_count").with_arguments(map.clone());
+        direct.peer().call_tool(params)
+    };
+    // The floor: the same HTTP client against a bare axum route on loopback that parses
+    // the same JSON body and answers a small JSON object, without any MCP behind it.
+    let bare = bare_http().await?;
+    let bare_url = format!("http://{bare}/");
+    let call_bare = || {
+        let request = client.post(&bare_url).json(&body);
+        async move {
+            let response = request.send().await?;
+            let value: Value = response.json().await?;
+            Ok::<Value, Error>(value)
+        }
+    };
+    // The gateway's own path without MCP: an unknown tool of a known server (404 after
+    // authentication, quotas, body decoding and resolution).
+    let unknown = json!({
+        "toolId": "text.no_such_tool",
+        "integration": "text",
+        "tenantId": gateway.tenant_id(),
+        "parameters": arguments,
+    });
+    let (rounds, calls) = (7, 1_000);
+    let mut through = Vec::new();
+    let mut straight = Vec::new();
+    let mut floor = Vec::new();
+    let mut no_mcp = Vec::new();
+    for _ in 0..50 {
+        post(&client, &gateway, "/api/v1/tools/invoke", &body, None).await?;
+        call_direct().await?;
+    }
+    for _ in 0..rounds {
+        let started = Instant::now();
+        for _ in 0..calls {
+            post(&client, &gateway, "/api/v1/tools/invoke", &body, None).await?;
+        }
+        through.push(started.elapsed() / calls);
+        let started = Instant::now();
+        for _ in 0..calls {
+            call_direct().await?;
+        }
+        straight.push(started.elapsed() / calls);
+        let started = Instant::now();
+        for _ in 0..calls {
+            call_bare().await?;
+        }
+        floor.push(started.elapsed() / calls);
+        let started = Instant::now();
+        for _ in 0..calls {
+            post(&client, &gateway, "/api/v1/tools/invoke", &unknown, None).await?;
+        }
+        no_mcp.push(started.elapsed() / calls);
+    }
+    no_mcp.sort();
+    through.sort();
+    straight.sort();
+    floor.sort();
+    let (g, d, f) = (
+        percentile(&through, 0.5),
+        percentile(&straight, 0.5),
+        percentile(&floor, 0.5),
+    );
+    println!("invoke text.word_count, {rounds} rounds x {calls} calls, median of round means");
+    println!(
+        "through the gateway (HTTP) {:>8.1} µs   direct rmcp {:>8.1} µs   ratio {:.2}x   gateway adds {:.1} µs\n",
+        g.as_secs_f64() * 1e6,
+        d.as_secs_f64() * 1e6,
+        g.as_secs_f64() / d.as_secs_f64(),
+        (g.as_secs_f64() - d.as_secs_f64()) * 1e6
+    );
+    println!(
+        "floor: the same HTTP client to a bare axum JSON route {:>8.1} µs; gateway minus floor minus direct {:.1} µs\n",
+        f.as_secs_f64() * 1e6,
+        (g.as_secs_f64() - f.as_secs_f64() - d.as_secs_f64()) * 1e6
+    );
+    println!(
+        "the gateway's path without MCP (unknown tool, 404) {:>8.1} µs\n",
+        percentile(&no_mcp, 0.5).as_secs_f64() * 1e6
+    );
+    drop(direct);
+    gateway.shutdown().await;
+    Ok(())
+}
+
+/// A bare axum server on loopback: parses a JSON body, answers `{"ok": true}`.
+async fn bare_http() -> Result<std::net::SocketAddr, Error> {
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::post(|axum::Json(body): axum::Json<Value>| async move {
+            axum::Json(json!({"ok": body.is_object()}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(addr)
+}
+
+// ---------------------------------------------------------------- keys
+
+async fn keys() -> Result<(), Error> {
+    let gateway = Gateway::builder()
+        .rate_limits(RateLimitConfig::unlimited())
+        .spawn()
+        .await?;
+    let client = http()?;
+    let tenant = gateway.tenant_id().to_string();
+    let body = json!({
+        "toolId": "text.word_count",
+        "integration": "text",
+        "tenantId": tenant,
+        "parameters": {"text": "one two three"},
+    });
+    // Fillers: an invocation of a tool that does not exist, answered (and stored) at once.
+    let filler = json!({"toolId": "text.nope", "integration": "text", "tenantId": tenant});
+    let mut stored = 0usize;
+    let mut rows = Vec::new();
+    for target in [10usize, 1_000_000] {
+        let started = Instant::now();
+        let gateway = &gateway;
+        while stored < target {
+            let batch = (target - stored).min(20_000);
+            let client = &client;
+            let filler = &filler;
+            futures::future::try_join_all((0..16).map(|worker| async move {
+                for i in (worker..batch).step_by(16) {
+                    let key = format!("fill-{}", stored + i);
+                    post(client, gateway, "/api/v1/tools/invoke", filler, Some(&key)).await?;
+                }
+                Ok::<(), Error>(())
+            }))
+            .await?;
+            stored += batch;
+        }
+        let filled = started.elapsed();
+        let mut times = Vec::new();
+        for i in 0..3_000 {
+            let key = format!("measure-{target}-{i}");
+            let started = Instant::now();
+            post(&client, gateway, "/api/v1/tools/invoke", &body, Some(&key)).await?;
+            if i >= 200 {
+                times.push(started.elapsed());
+            }
+        }
+        times.sort();
+        rows.push((
+            target,
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            filled,
+        ));
+    }
+    println!("keyed POST /tools/invoke (a new Idempotency-Key each call)");
+    println!(
+        "{:>12} {:>10} {:>10} {:>12}",
+        "stored keys", "p50 ms", "p99 ms", "fill s"
+    );
+    for (keys, p50, p99, filled) in &rows {
+        println!(
+            "{:>12} {:>10} {:>10} {:>12.1}",
+            keys,
+            ms(*p50),
+            ms(*p99),
+            filled.as_secs_f64()
+        );
+    }
+    println!("process RSS {:.1} MiB\n", rss_kib() as f64 / 1024.0);
+    gateway.shutdown().await;
+    Ok(())
+}
