@@ -304,9 +304,12 @@ impl Connectors {
         crate::events::Events::new(self)
     }
 
-        /// Sends one operation of the generated client as a facade call: the facade's error
+    /// Sends one operation of the generated client as a facade call: the facade's error
     /// for a failure, the response's data for a success.
-    pub(crate) async fn send<'a, T, E, Fut>(&'a self, op: impl FnOnce(&'a api::Client) -> Fut) -> Result<T>
+    pub(crate) async fn send<'a, T, E, Fut>(
+        &'a self,
+        op: impl FnOnce(&'a api::Client) -> Fut,
+    ) -> Result<T>
     where
         E: ErrorBody,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
@@ -327,7 +330,10 @@ impl Connectors {
         E: ErrorBody,
         Fut: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let (result, exchange) = crate::transport::record_call(op(&self.handle.facade)).await;
+        // Boxed, once: the generated operation's future is kilobytes, which each layer
+        // (the call's record, the facade's builders) would otherwise hold a copy of.
+        let call = Box::pin(op(&self.handle.facade));
+        let (result, exchange) = crate::transport::record_call(call).await;
         let result = match result {
             Ok(value) => Ok(value),
             Err(error) => {

@@ -7,8 +7,7 @@ use crate::api::{DeploymentStatus, builder, types};
 use crate::client::Connectors;
 use crate::error::{Error, Result};
 use crate::events::{EventStream, GatewayEvent};
-use crate::pagination::{Listing, Page, Paged, set};
-use crate::tools::BoxFuture;
+use crate::pagination::Listing;
 
 /// How often [`Deployment::wait_until_ready`] asks for the status by default.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
@@ -74,22 +73,7 @@ impl<'a> ListDeployments<'a> {
     }
 }
 
-impl<'a> Paged<'a> for builder::ListDeployments<'a> {
-    type Item = types::Deployment;
-
-    fn page(
-        self,
-        client: &'a Connectors,
-        offset: Option<u64>,
-        limit: Option<u64>,
-    ) -> BoxFuture<'a, Page<Self::Item>> {
-        let request = set(set(self, offset, Self::offset), limit, Self::limit);
-        Box::pin(async move {
-            let page = client.send(|_| request.send()).await?.data;
-            Ok(Page::new(page.deployments, page.pagination))
-        })
-    }
-}
+crate::pagination::paged!(ListDeployments, types::Deployment, deployments);
 
 /// A deployment of a custom MCP server.
 #[derive(Debug, Clone)]

@@ -805,18 +805,18 @@ pub(crate) async fn from_generated<E: ErrorBody>(
             if status.is_success() {
                 decode_error(
                     status,
-                    exchange.content_type.clone(),
+                    exchange.content_type(),
                     &bytes,
-                    exchange.request_id.clone(),
+                    exchange.request_id(),
                     source,
                     redactor,
                 )
             } else {
                 Error::UnexpectedResponse {
                     status,
-                    content_type: exchange.content_type.clone(),
+                    content_type: exchange.content_type(),
                     body_excerpt: excerpt(&bytes, redactor),
-                    request_id: exchange.request_id.clone(),
+                    request_id: exchange.request_id(),
                 }
             }
         }
@@ -844,7 +844,7 @@ pub(crate) async fn from_generated<E: ErrorBody>(
                     status,
                     content_type,
                     body_excerpt: excerpt(&body, redactor),
-                    request_id: exchange.request_id.clone(),
+                    request_id: exchange.request_id(),
                 },
             }
         }
@@ -905,7 +905,7 @@ pub(crate) fn outcome_unknown(error: Error, exchange: &Exchange) -> Error {
     }
     Error::OutcomeUnknown {
         operation: exchange.operation.unwrap_or(UNKNOWN_OPERATION).to_string(),
-        idempotency_key: exchange.idempotency_key.clone(),
+        idempotency_key: exchange.idempotency_key(),
         attempts: exchange.attempts.max(1),
         source: Box::new(error),
     }
@@ -931,7 +931,7 @@ pub(crate) fn by_status(
     redactor: &Redactor,
 ) -> Error {
     let mut api = ApiError {
-        request_id: exchange.request_id.clone(),
+        request_id: exchange.request_id(),
         retry_after,
         ..ApiError::with_status(status)
     };

@@ -222,7 +222,7 @@ fn events_with_limit(
                         status: reqwest::StatusCode::OK,
                         content_type: Some("text/event-stream".into()),
                         body_excerpt: format!("a line that is not UTF-8 ({error})"),
-                        request_id: state.exchange.request_id.clone(),
+                        request_id: state.exchange.request_id(),
                     };
                     return Some((Err(error), None));
                 }

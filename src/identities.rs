@@ -4,8 +4,7 @@ use crate::api::prelude::*;
 use crate::api::{IdentityType, builder, types};
 use crate::client::Connectors;
 use crate::error::{Error, Result};
-use crate::pagination::{Listing, Page, Paged, set};
-use crate::tools::BoxFuture;
+use crate::pagination::Listing;
 
 /// The identities area of the API; see [`Connectors::identities`].
 ///
@@ -119,19 +118,4 @@ impl<'a> ListIdentities<'a> {
     }
 }
 
-impl<'a> Paged<'a> for builder::ListIdentities<'a> {
-    type Item = types::Identity;
-
-    fn page(
-        self,
-        client: &'a Connectors,
-        offset: Option<u64>,
-        limit: Option<u64>,
-    ) -> BoxFuture<'a, Page<Self::Item>> {
-        let request = set(set(self, offset, Self::offset), limit, Self::limit);
-        Box::pin(async move {
-            let page = client.send(|_| request.send()).await?.data;
-            Ok(Page::new(page.identities, page.pagination))
-        })
-    }
-}
+crate::pagination::paged!(ListIdentities, types::Identity, identities);

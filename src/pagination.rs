@@ -192,6 +192,31 @@ pub trait Paged<'a>: Clone + Send + Sync + 'a {
     ) -> BoxFuture<'a, Page<Self::Item>>;
 }
 
+/// [`Paged`] for a generated listing builder whose answer holds the page's items in
+/// `data.$field` and its `data.pagination`: `paged!(ListTools, types::ToolSelection, tools)`.
+macro_rules! paged {
+    ($builder:ident, $item:ty, $field:ident) => {
+        impl<'a> crate::pagination::Paged<'a> for crate::api::builder::$builder<'a> {
+            type Item = $item;
+
+            fn page(
+                self,
+                client: &'a crate::Connectors,
+                offset: Option<u64>,
+                limit: Option<u64>,
+            ) -> crate::tools::BoxFuture<'a, crate::pagination::Page<$item>> {
+                use crate::pagination::set;
+                let request = set(set(self, offset, Self::offset), limit, Self::limit);
+                Box::pin(async move {
+                    let page = client.send(|_| request.send()).await?.data;
+                    Ok(crate::pagination::Page::new(page.$field, page.pagination))
+                })
+            }
+        }
+    };
+}
+pub(crate) use paged;
+
 /// Sets `value`, if any, with one of a generated builder's setters.
 pub(crate) fn set<R>(request: R, value: Option<u64>, setter: fn(R, u64) -> R) -> R {
     match value {

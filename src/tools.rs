@@ -18,7 +18,7 @@ use crate::events::{EventStream, data, events_of, with_timeout};
 use crate::function_calling::ToolDefinition;
 use crate::offered;
 pub use crate::pagination::ItemStream;
-use crate::pagination::{Listing, Page, Paged, set};
+use crate::pagination::Listing;
 
 /// A boxed future, as the request builders' `IntoFuture` returns it.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
@@ -697,7 +697,7 @@ impl<'a> SelectTools<'a> {
                 status: reqwest::StatusCode::OK,
                 content_type: Some("application/json".into()),
                 body_excerpt: "a batch selection result for a single query".into(),
-                request_id: exchange.request_id,
+                request_id: exchange.request_id(),
             }),
         }
     }
@@ -850,22 +850,7 @@ impl<'a> ListTools<'a> {
     }
 }
 
-impl<'a> Paged<'a> for builder::ListTools<'a> {
-    type Item = types::ToolSelection;
-
-    fn page(
-        self,
-        client: &'a Connectors,
-        offset: Option<u64>,
-        limit: Option<u64>,
-    ) -> BoxFuture<'a, Page<Self::Item>> {
-        let request = set(set(self, offset, Self::offset), limit, Self::limit);
-        Box::pin(async move {
-            let page = client.send(|_| request.send()).await?.data;
-            Ok(Page::new(page.tools, page.pagination))
-        })
-    }
-}
+crate::pagination::paged!(ListTools, types::ToolSelection, tools);
 
 /// A tool invocation; await it or call [`InvokeTool::send`].
 #[must_use = "a request does nothing until it is awaited"]

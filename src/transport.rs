@@ -13,8 +13,8 @@
 //! being read is then a failure like a broken connection, which a safe operation retries.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -235,8 +235,9 @@ pub(crate) struct Probe;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Exchange {
     pub(crate) status: Option<reqwest::StatusCode>,
-    pub(crate) content_type: Option<String>,
-    pub(crate) request_id: Option<String>,
+    /// Header values rather than strings: recorded on every call, read only by errors.
+    content_type: Option<HeaderValue>,
+    request_id: Option<HeaderValue>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
     /// The overall deadline ended the attempts.
@@ -247,10 +248,34 @@ pub(crate) struct Exchange {
     /// no request was sent.
     pub(crate) remembered_refusal: Option<Box<crate::error::ApiError>>,
     /// The idempotency key of a keyed operation, the same on every attempt.
-    pub(crate) idempotency_key: Option<String>,
+    idempotency_key: Option<HeaderValue>,
     /// A keyed operation ended with a failure after which it may have run; the facade
     /// reports [`crate::Error::OutcomeUnknown`].
     pub(crate) outcome_unknown: bool,
+}
+
+impl Exchange {
+    fn text(value: &Option<HeaderValue>) -> Option<String> {
+        value
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// The response's content type.
+    pub(crate) fn content_type(&self) -> Option<String> {
+        Exchange::text(&self.content_type)
+    }
+
+    /// The request id the gateway echoed, else the one sent.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        Exchange::text(&self.request_id)
+    }
+
+    /// The idempotency key of a keyed operation, the same on every attempt.
+    pub(crate) fn idempotency_key(&self) -> Option<String> {
+        Exchange::text(&self.idempotency_key)
+    }
 }
 
 /// A response body past the client's cap; the source of the `reqwest::Error` the
@@ -355,76 +380,81 @@ impl ClientHooks<Transport> for Client {
 
     async fn exec(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let transport = self.inner();
-        let op = operation(info.operation_id);
-        let id = op.map_or(info.operation_id, |op| op.id);
-        // The path template, not the concrete path: ids in paths stay out of traces.
-        let path = op.map_or("", |op| op.path);
-        let span = tracing::debug_span!(
-            "connectors.request",
-            // The generated name, as the traces have always shown it.
-            operation = info.operation_id,
-            method = %request.method(),
-            path = %path,
-            attempts = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let result = match &transport.policy {
-            None => {
-                let result = self.client().execute(request).await;
-                if let Some(probe) = &transport.probe {
-                    record(probe, &result, 1, false);
-                }
-                result
-            }
-            Some(policy) => {
-                // An operation missing from the table (none is) counts as keyed unless
-                // its method is a read: the cautious side.
-                let keyed = op.map_or(
-                    !matches!(
-                        *request.method(),
-                        reqwest::Method::GET | reqwest::Method::HEAD
-                    ),
-                    |op| op.retry == RetryClass::Keyed,
-                );
-                let call = CallKind {
-                    keyed,
-                    streaming: op.is_some_and(|op| op.streaming),
-                };
-                prepare(&mut request, policy, keyed, transport.probe.as_ref());
-                let method = request.method().clone();
-                // On the heap: the attempts' state (reqwest's futures, the body read, the
-                // capability probe) is kilobytes, which every layer of the call above would
-                // otherwise move along as it is built and polled.
-                let attempts = Box::pin(attempts(
-                    self,
-                    request,
-                    policy,
-                    call,
-                    transport.probe.as_ref(),
-                ));
-                let (result, attempts) = attempts.instrument(span.clone()).await;
-                match (result, &policy.observer) {
-                    (Ok(response), Some(observer)) => {
-                        observer
-                            .observe(response, id, &method, path, attempts)
-                            .await
-                    }
-                    (result, _) => result,
-                }
-            }
-        };
-        span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
-        if let Ok(response) = &result {
-            span.record("status", response.status().as_u16());
-        }
-        result
+        // On the heap, once: the state of a call's attempts (reqwest's futures, the body
+        // read, the capability probe) is kilobytes, which the generated operation and
+        // every facade layer above it would otherwise hold and move as they are built.
+        Box::pin(execute(self, request, info)).await
     }
+}
+
+/// `exec`: the attempts of one request by the client's policy, traced.
+async fn execute(
+    client: &Client,
+    mut request: reqwest::Request,
+    info: &OperationInfo,
+) -> reqwest::Result<reqwest::Response> {
+    let transport = client.inner();
+    let op = operation(info.operation_id);
+    let id = op.map_or(info.operation_id, |op| op.id);
+    // The path template, not the concrete path: ids in paths stay out of traces.
+    let path = op.map_or("", |op| op.path);
+    let span = tracing::debug_span!(
+        "connectors.request",
+        // The generated name, as the traces have always shown it.
+        operation = info.operation_id,
+        method = %request.method(),
+        path = %path,
+        attempts = tracing::field::Empty,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let result = match &transport.policy {
+        None => {
+            let result = client.client().execute(request).await;
+            if let Some(probe) = &transport.probe {
+                record(probe, &result, 1, false);
+            }
+            result
+        }
+        Some(policy) => {
+            // An operation missing from the table (none is) counts as keyed unless
+            // its method is a read: the cautious side.
+            let keyed = op.map_or(
+                !matches!(
+                    *request.method(),
+                    reqwest::Method::GET | reqwest::Method::HEAD
+                ),
+                |op| op.retry == RetryClass::Keyed,
+            );
+            let call = CallKind {
+                keyed,
+                streaming: op.is_some_and(|op| op.streaming),
+            };
+            prepare(&mut request, policy, keyed, transport.probe.as_ref());
+            let method = request.method().clone();
+            let (result, attempts) =
+                attempts(client, request, policy, call, transport.probe.as_ref())
+                    .instrument(span.clone())
+                    .await;
+            match (result, &policy.observer) {
+                (Ok(response), Some(observer)) => {
+                    observer
+                        .observe(response, id, &method, path, attempts)
+                        .await
+                }
+                (result, _) => result,
+            }
+        }
+    };
+    span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+    if let Ok(response) = &result {
+        span.record("status", response.status().as_u16());
+    }
+    result
 }
 
 /// What the retry rule needs to know of the operation being called.
@@ -456,17 +486,10 @@ fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, probe: 
         headers.insert(HeaderName::from_static(IDEMPOTENCY_HEADER), random_id());
     }
     if let Some(probe) = probe {
-        let text = |name: &str| {
-            request
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let request_id = text(REQUEST_ID_HEADER);
+        let request_id = headers.get(REQUEST_ID_HEADER).cloned();
         // Only a keyed call can end in `OutcomeUnknown`, which hands the key out.
         let key = if keyed {
-            text(IDEMPOTENCY_HEADER)
+            headers.get(IDEMPOTENCY_HEADER).cloned()
         } else {
             None
         };
@@ -730,14 +753,12 @@ async fn after_response(
                 Ok(buffered) => Ok(End::new(Ok(buffered), unknown)),
                 Err(Body::TooLarge(result)) => Ok(End::new(result, false)),
                 // A body cut while read is a transient failure like a broken connection.
-                Err(Body::Cut(error)) if retries_done < policy.retry.max_retries => {
-                    Err(Failed {
-                        result: Err(error),
-                        wait: policy.retry.backoff(retries_done),
-                        failure: Failure::Ambiguous,
-                        reason: "body cut",
-                    })
-                }
+                Err(Body::Cut(error)) if retries_done < policy.retry.max_retries => Err(Failed {
+                    result: Err(error),
+                    wait: policy.retry.backoff(retries_done),
+                    failure: Failure::Ambiguous,
+                    reason: "body cut",
+                }),
                 Err(Body::Cut(error)) => Ok(End::new(Err(error), call.keyed)),
             }
         }
@@ -973,16 +994,10 @@ fn record(
         match result {
             Ok(response) => {
                 let headers = response.headers();
-                let text = |name: &str| {
-                    headers
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string)
-                };
                 exchange.status = Some(response.status());
-                exchange.content_type = text("content-type");
-                if let Some(id) = text(REQUEST_ID_HEADER) {
-                    exchange.request_id = Some(id);
+                exchange.content_type = headers.get(reqwest::header::CONTENT_TYPE).cloned();
+                if let Some(id) = headers.get(REQUEST_ID_HEADER) {
+                    exchange.request_id = Some(id.clone());
                 }
                 exchange.retry_after = crate::retry::server_wait(headers, SystemTime::now());
             }

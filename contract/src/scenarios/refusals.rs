@@ -26,7 +26,7 @@ pub(crate) async fn run(suite: &mut Suite) {
                         .run(
                             op,
                             Expect::Status(401),
-                            unknown.identities().list(None, Some(1), None),
+                            unknown.identities().list().page_size(1).send(),
                         )
                         .await;
                 }
@@ -56,7 +56,7 @@ pub(crate) async fn run(suite: &mut Suite) {
         .run(
             "getDeployment",
             Expect::Refused,
-            client.deployments().get(absent_deployment).status(),
+            client.deployments().get(absent_deployment),
         )
         .await;
 

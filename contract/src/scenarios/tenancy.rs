@@ -39,7 +39,7 @@ pub(crate) async fn run(suite: &mut Suite) {
             .discover(
                 "listIdentities",
                 Expect::SuccessOrRefused,
-                first.identities().list(None, Some(1), None),
+                first.identities().list().page_size(1).send(),
             )
             .await
             .and_then(|page| page.items.into_iter().next().map(|i| i.id));
@@ -79,12 +79,12 @@ pub(crate) async fn run(suite: &mut Suite) {
         .discover(
             "listDeployments",
             Expect::SuccessOrRefused,
-            first.deployments().list(None, Some(1), None),
+            first.deployments().list().page_size(1).send(),
         )
         .await
         .and_then(|page| page.items.into_iter().next().map(|d| d.deployment_id));
     if let Some(id) = deployment {
-        let theirs = second.deployments().get(id);
+        let theirs = second.deployments().deployment(id);
         suite
             .isolation(
                 "getDeployment",
