@@ -11,7 +11,9 @@
 //! * `quality`: recall@1, recall@5 and MRR of the ranking on the labelled requests of
 //!   `eval/requests.json` over the recorded tool lists of real MCP servers (`eval/servers`).
 //! * `invoke`: `POST /tools/invoke` through the gateway against an rmcp client calling the
-//!   same in-process server directly, rounds alternating, and their ratio.
+//!   same server directly over the same transport, rounds alternating, and their ratio:
+//!   once with the server in-process (a byte stream), once over streamable HTTP on
+//!   loopback.
 //! * `keys`: a keyed `POST /tools/invoke` (a new `Idempotency-Key` each time) with 10 and
 //!   with 1,000,000 keys stored.
 //!
@@ -246,6 +248,23 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time this process has used (all threads, user and system), from `/proc/self/stat`
+/// in clock ticks of 10 ms; zero where it cannot be read.
+fn cpu_time() -> Duration {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which is in parentheses and may hold spaces).
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let utime: u64 = fields.get(11)?.parse().ok()?;
+            let stime: u64 = fields.get(12)?.parse().ok()?;
+            Some(utime + stime)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 // ---------------------------------------------------------------- select
 
 /// Catalogs of `size` tools: the recorded servers, copied under new names until the size
@@ -437,28 +456,123 @@ async fn quality() -> Result<(), Error> {
 
 async fn invoke() -> Result<(), Error> {
     use connectors_mcp_servers::Builtin;
+    let client = http()?;
+    let arguments = json!({"text": "the quick brown fox jumps over the lazy dog"});
+    // The floor: the same HTTP client against a bare axum route on loopback that parses
+    // the same JSON body and answers a small JSON object, without any MCP behind it.
+    let bare = bare_http().await?;
+
+    // 1. The built-in server in-process (the gateway's default): the gateway's session and
+    //    the direct client both speak MCP over an in-process byte stream.
     let gateway = Gateway::builder()
         .rate_limits(RateLimitConfig::unlimited())
         .spawn()
         .await?;
-    let client = http()?;
-    let arguments = json!({"text": "the quick brown fox jumps over the lazy dog"});
+    let (stream, _task) = connectors_mcp_servers::spawn_in_process(Builtin::Text);
+    let direct = ().serve(stream).await?;
+    let in_process = compare(&client, &gateway, &direct, bare, &arguments).await?;
+    drop(direct);
+    gateway.shutdown().await;
+
+    // 2. The same server over streamable HTTP on loopback, reached the same way by the
+    //    gateway's session and by the direct client: the like-for-like comparison for a
+    //    caller who would otherwise talk MCP over the network itself.
+    let (addr, server) =
+        connectors_mcp_servers::serve_http(Builtin::Text, ([127, 0, 0, 1], 0).into()).await?;
+    let url = format!("http://{addr}{}", connectors_mcp_servers::MCP_PATH);
+    let mut config = Config::default();
+    config.builtins.clear();
+    let gateway = Gateway::builder()
+        .config(config)
+        .rate_limits(RateLimitConfig::unlimited())
+        .platform_server("text", ServerConfig::http(url.clone()))
+        .spawn()
+        .await?;
+    let direct = ()
+        .serve(rmcp::transport::StreamableHttpClientTransport::from_uri(
+            url,
+        ))
+        .await?;
+    let over_http = compare(&client, &gateway, &direct, bare, &arguments).await?;
+    drop(direct);
+    gateway.shutdown().await;
+    server.shutdown().await?;
+
+    let (rounds, calls) = ROUNDS_CALLS;
+    println!("invoke text.word_count, {rounds} rounds x {calls} calls, median of round means (µs)");
+    println!(
+        "{:<34} {:>9} {:>9} {:>7} {:>9} {:>9}",
+        "MCP server transport", "gateway", "direct", "ratio", "floor", "404 path"
+    );
+    for (label, t) in [
+        ("in-process byte stream", in_process),
+        ("streamable HTTP, loopback", over_http),
+    ] {
+        println!(
+            "{:<34} {:>9.1} {:>9.1} {:>6.2}x {:>9.1} {:>9.1}",
+            label,
+            t.gateway * 1e6,
+            t.direct * 1e6,
+            t.gateway / t.direct,
+            t.floor * 1e6,
+            t.no_mcp * 1e6
+        );
+    }
+    println!("CPU time of the whole process per call (µs; client, gateway and server together)");
+    for (label, t) in [
+        ("in-process byte stream", in_process),
+        ("streamable HTTP, loopback", over_http),
+    ] {
+        println!(
+            "{:<34} {:>9.1} {:>9.1} {:>7} {:>9.1} {:>9.1}",
+            label,
+            t.cpu[0] * 1e6,
+            t.cpu[1] * 1e6,
+            "",
+            t.cpu[2] * 1e6,
+            t.cpu[3] * 1e6
+        );
+    }
+    println!(
+        "gateway = POST /tools/invoke; direct = rmcp client over the same transport; floor = the same \
+         HTTP client to a bare axum JSON route; 404 path = the gateway without MCP (unknown tool)\n"
+    );
+    Ok(())
+}
+
+const ROUNDS_CALLS: (u32, u32) = (7, 1_000);
+
+/// Median round means, in seconds.
+#[derive(Clone, Copy)]
+struct InvokeTimes {
+    gateway: f64,
+    direct: f64,
+    floor: f64,
+    no_mcp: f64,
+    /// CPU seconds of the process per call: gateway, direct, floor, 404 path.
+    cpu: [f64; 4],
+}
+
+/// Times `text.word_count` through `gateway` and through `direct`, rounds alternating, with
+/// the HTTP floor (`bare`) and the gateway's own path (an unknown tool) between them.
+async fn compare(
+    client: &reqwest::Client,
+    gateway: &RunningGateway,
+    direct: &rmcp::service::RunningService<rmcp::RoleClient, ()>,
+    bare: std::net::SocketAddr,
+    arguments: &Value,
+) -> Result<InvokeTimes, Error> {
     let body = json!({
         "toolId": "text.word_count",
         "integration": "text",
         "tenantId": gateway.tenant_id(),
         "parameters": arguments,
     });
-    let (stream, _task) = connectors_mcp_servers::spawn_in_process(Builtin::Text);
-    let direct = ().serve(stream).await?;
     let map = arguments.as_object().cloned().unwrap_or_default();
     let call_direct = || {
         let params = CallToolRequestParams::new("word_count").with_arguments(map.clone());
         direct.peer().call_tool(params)
     };
-    // The floor: the same HTTP client against a bare axum route on loopback that parses
-    // the same JSON body and answers a small JSON object, without any MCP behind it.
-    let bare = bare_http().await?;
     let bare_url = format!("http://{bare}/");
     let call_bare = || {
         let request = client.post(&bare_url).json(&body);
@@ -468,74 +582,69 @@ async fn invoke() -> Result<(), Error> {
             Ok::<Value, Error>(value)
         }
     };
-    // The gateway's own path without MCP: an unknown tool of a known server (404 after
-    // authentication, quotas, body decoding and resolution).
     let unknown = json!({
         "toolId": "text.no_such_tool",
         "integration": "text",
         "tenantId": gateway.tenant_id(),
         "parameters": arguments,
     });
-    let (rounds, calls) = (7, 1_000);
+    let (rounds, calls) = ROUNDS_CALLS;
     let mut through = Vec::new();
     let mut straight = Vec::new();
     let mut floor = Vec::new();
     let mut no_mcp = Vec::new();
+    // CPU time of the whole process (client, gateway and server alike) per kind of call.
+    let mut cpu = [Duration::ZERO; 4];
     for _ in 0..50 {
-        post(&client, &gateway, "/api/v1/tools/invoke", &body, None).await?;
+        let answer = post(client, gateway, "/api/v1/tools/invoke", &body, None).await?;
+        if answer.pointer("/data/result").is_none() {
+            return Err(format!("the gateway did not run the tool: {answer}").into());
+        }
         call_direct().await?;
     }
     for _ in 0..rounds {
-        let started = Instant::now();
+        let (started, cpu_before) = (Instant::now(), cpu_time());
         for _ in 0..calls {
-            post(&client, &gateway, "/api/v1/tools/invoke", &body, None).await?;
+            post(client, gateway, "/api/v1/tools/invoke", &body, None).await?;
         }
         through.push(started.elapsed() / calls);
-        let started = Instant::now();
+        cpu[0] += cpu_time() - cpu_before;
+        let (started, cpu_before) = (Instant::now(), cpu_time());
         for _ in 0..calls {
             call_direct().await?;
         }
         straight.push(started.elapsed() / calls);
-        let started = Instant::now();
+        cpu[1] += cpu_time() - cpu_before;
+        let (started, cpu_before) = (Instant::now(), cpu_time());
         for _ in 0..calls {
             call_bare().await?;
         }
         floor.push(started.elapsed() / calls);
-        let started = Instant::now();
+        cpu[2] += cpu_time() - cpu_before;
+        let (started, cpu_before) = (Instant::now(), cpu_time());
         for _ in 0..calls {
-            post(&client, &gateway, "/api/v1/tools/invoke", &unknown, None).await?;
+            post(client, gateway, "/api/v1/tools/invoke", &unknown, None).await?;
         }
         no_mcp.push(started.elapsed() / calls);
+        cpu[3] += cpu_time() - cpu_before;
     }
-    no_mcp.sort();
-    through.sort();
-    straight.sort();
-    floor.sort();
-    let (g, d, f) = (
-        percentile(&through, 0.5),
-        percentile(&straight, 0.5),
-        percentile(&floor, 0.5),
-    );
-    println!("invoke text.word_count, {rounds} rounds x {calls} calls, median of round means");
-    println!(
-        "through the gateway (HTTP) {:>8.1} µs   direct rmcp {:>8.1} µs   ratio {:.2}x   gateway adds {:.1} µs\n",
-        g.as_secs_f64() * 1e6,
-        d.as_secs_f64() * 1e6,
-        g.as_secs_f64() / d.as_secs_f64(),
-        (g.as_secs_f64() - d.as_secs_f64()) * 1e6
-    );
-    println!(
-        "floor: the same HTTP client to a bare axum JSON route {:>8.1} µs; gateway minus floor minus direct {:.1} µs\n",
-        f.as_secs_f64() * 1e6,
-        (g.as_secs_f64() - f.as_secs_f64() - d.as_secs_f64()) * 1e6
-    );
-    println!(
-        "the gateway's path without MCP (unknown tool, 404) {:>8.1} µs\n",
-        percentile(&no_mcp, 0.5).as_secs_f64() * 1e6
-    );
-    drop(direct);
-    gateway.shutdown().await;
-    Ok(())
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        percentile(&v, 0.5).as_secs_f64()
+    };
+    let per_call = |d: Duration| d.as_secs_f64() / f64::from(rounds * calls);
+    Ok(InvokeTimes {
+        cpu: [
+            per_call(cpu[0]),
+            per_call(cpu[1]),
+            per_call(cpu[2]),
+            per_call(cpu[3]),
+        ],
+        gateway: median(through),
+        direct: median(straight),
+        floor: median(floor),
+        no_mcp: median(no_mcp),
+    })
 }
 
 /// A bare axum server on loopback: parses a JSON body, answers `{"ok": true}`.
@@ -555,72 +664,93 @@ async fn bare_http() -> Result<std::net::SocketAddr, Error> {
 // ---------------------------------------------------------------- keys
 
 async fn keys() -> Result<(), Error> {
-    let gateway = Gateway::builder()
-        .rate_limits(RateLimitConfig::unlimited())
-        .spawn()
-        .await?;
     let client = http()?;
-    let tenant = gateway.tenant_id().to_string();
-    let body = json!({
-        "toolId": "text.word_count",
-        "integration": "text",
-        "tenantId": tenant,
-        "parameters": {"text": "one two three"},
-    });
-    // Fillers: an invocation of a tool that does not exist, answered (and stored) at once.
-    let filler = json!({"toolId": "text.nope", "integration": "text", "tenantId": tenant});
-    let mut stored = 0usize;
-    let mut rows = Vec::new();
+    // Two gateways in this process, one holding 10 keys and one 1,000,000, measured in
+    // alternating rounds: a drift in the shared machine's load then hits both alike,
+    // where measuring one after the other (and after a minute of filling) would not.
+    let mut gateways = Vec::new();
     for target in [10usize, 1_000_000] {
-        let started = Instant::now();
-        let gateway = &gateway;
-        while stored < target {
-            let batch = (target - stored).min(20_000);
-            let client = &client;
-            let filler = &filler;
-            futures::future::try_join_all((0..16).map(|worker| async move {
-                for i in (worker..batch).step_by(16) {
-                    let key = format!("fill-{}", stored + i);
-                    post(client, gateway, "/api/v1/tools/invoke", filler, Some(&key)).await?;
-                }
-                Ok::<(), Error>(())
-            }))
+        let gateway = Gateway::builder()
+            .rate_limits(RateLimitConfig::unlimited())
+            .spawn()
             .await?;
-            stored += batch;
-        }
+        let rss_before = rss_kib();
+        let started = Instant::now();
+        fill(&client, &gateway, target).await?;
         let filled = started.elapsed();
-        let mut times = Vec::new();
-        for i in 0..3_000 {
-            let key = format!("measure-{target}-{i}");
-            let started = Instant::now();
-            post(&client, gateway, "/api/v1/tools/invoke", &body, Some(&key)).await?;
-            if i >= 200 {
-                times.push(started.elapsed());
+        let grown = rss_kib().saturating_sub(rss_before);
+        gateways.push((target, gateway, filled, grown));
+    }
+    // Let the fill's last connections and tasks wind down: what is measured is a request
+    // against a full store, not the tail of the fill.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (rounds, per_round, warmup) = (10, 300, 50);
+    let mut times = vec![Vec::new(); gateways.len()];
+    for round in 0..rounds {
+        for (at, (target, gateway, _, _)) in gateways.iter().enumerate() {
+            let body = json!({
+                "toolId": "text.word_count",
+                "integration": "text",
+                "tenantId": gateway.tenant_id(),
+                "parameters": {"text": "one two three"},
+            });
+            for i in 0..per_round + warmup {
+                let key = format!("measure-{target}-{round}-{i}");
+                let started = Instant::now();
+                post(&client, gateway, "/api/v1/tools/invoke", &body, Some(&key)).await?;
+                if i >= warmup {
+                    times[at].push(started.elapsed());
+                }
             }
         }
-        times.sort();
-        rows.push((
-            target,
-            percentile(&times, 0.5),
-            percentile(&times, 0.99),
-            filled,
-        ));
     }
-    println!("keyed POST /tools/invoke (a new Idempotency-Key each call)");
     println!(
-        "{:>12} {:>10} {:>10} {:>12}",
-        "stored keys", "p50 ms", "p99 ms", "fill s"
+        "keyed POST /tools/invoke (a new Idempotency-Key each call), {rounds} alternating rounds x {per_round} calls"
     );
-    for (keys, p50, p99, filled) in &rows {
+    println!(
+        "{:>12} {:>10} {:>10} {:>12} {:>18}",
+        "stored keys", "p50 ms", "p99 ms", "fill s", "RSS grown by fill"
+    );
+    for ((target, _, filled, grown), mut times) in gateways.iter().zip(times) {
+        times.sort();
         println!(
-            "{:>12} {:>10} {:>10} {:>12.1}",
-            keys,
-            ms(*p50),
-            ms(*p99),
-            filled.as_secs_f64()
+            "{:>12} {:>10} {:>10} {:>12.1} {:>14.1} MiB",
+            target,
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99)),
+            filled.as_secs_f64(),
+            *grown as f64 / 1024.0
         );
     }
     println!("process RSS {:.1} MiB\n", rss_kib() as f64 / 1024.0);
-    gateway.shutdown().await;
+    for (_, gateway, _, _) in gateways {
+        gateway.shutdown().await;
+    }
+    Ok(())
+}
+
+/// Stores `count` keyed responses in `gateway`: invocations of a tool that does not exist,
+/// answered (and stored) at once, 16 at a time.
+async fn fill(
+    client: &reqwest::Client,
+    gateway: &RunningGateway,
+    count: usize,
+) -> Result<(), Error> {
+    let filler =
+        json!({"toolId": "text.nope", "integration": "text", "tenantId": gateway.tenant_id()});
+    let mut stored = 0usize;
+    while stored < count {
+        let batch = (count - stored).min(20_000);
+        let filler = &filler;
+        futures::future::try_join_all((0..16).map(|worker| async move {
+            for i in (worker..batch).step_by(16) {
+                let key = format!("fill-{}", stored + i);
+                post(client, gateway, "/api/v1/tools/invoke", filler, Some(&key)).await?;
+            }
+            Ok::<(), Error>(())
+        }))
+        .await?;
+        stored += batch;
+    }
     Ok(())
 }

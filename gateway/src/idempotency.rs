@@ -62,6 +62,8 @@ pub(crate) const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 pub(crate) const MAX_KEY_BYTES: usize = 255;
 /// How much longer than the call timeout a duplicate waits for the first request.
 pub(crate) const WAIT_MARGIN: Duration = Duration::from_secs(5);
+/// Bodies up to this size are stored in an exact-size copy (see [`exact`]).
+const EXACT_COPY_BYTES: usize = 64 * 1024;
 /// Bookkeeping bytes counted per stored response besides its body and key.
 const ENTRY_OVERHEAD: usize = 160;
 /// Largest request body read for fingerprinting (the same as axum's default body limit).
@@ -74,17 +76,22 @@ const REPLAYED: &str = "idempotent-replayed";
 /// The response header saying the gateway honours keys.
 const HONOURED: &str = "connectors-idempotency";
 
-/// A key as scoped: per tenant and operation.
+/// A key as scoped: per tenant and operation, in one exact-size allocation (a million
+/// stored keys are a million of these, so three `String`s each would be three allocations
+/// and their slack).
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct Key {
-    tenant: String,
-    operation: String,
-    key: String,
-}
+struct Key(Box<str>);
 
 impl Key {
+    /// The tenant goes first with its length, so no tenant, operation and key can spell
+    /// another's: the operation (a method and a path) and the header value hold no line
+    /// break, and the length says where the tenant ends.
+    fn new(tenant: &str, operation: &str, key: &str) -> Key {
+        Key(format!("{}:{tenant}{operation}\n{key}", tenant.len()).into_boxed_str())
+    }
+
     fn size(&self) -> usize {
-        self.tenant.len() + self.operation.len() + self.key.len()
+        self.0.len()
     }
 }
 
@@ -367,11 +374,8 @@ async fn keyed(state: AppState, request: Request, next: Next, idempotency_key: S
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
     let fingerprint = hasher.finish();
-    let key = Arc::new(Key {
-        tenant,
-        operation: format!("{} {}", parts.method, parts.uri.path()),
-        key: idempotency_key,
-    });
+    let operation = format!("{} {}", parts.method, parts.uri.path());
+    let key = Arc::new(Key::new(&tenant, &operation, &idempotency_key));
     let store = state.idempotency.clone();
     let deadline = tokio::time::Instant::now() + state.config.call_timeout() + WAIT_MARGIN;
     // Each turn either answers or waits for a real change (the first request finishing),
@@ -379,7 +383,7 @@ async fn keyed(state: AppState, request: Request, next: Next, idempotency_key: S
     let ticket = loop {
         match store.lookup(key.clone(), fingerprint) {
             Lookup::Replay(stored) => {
-                tracing::debug!(operation = %key.operation, "replaying an idempotent response");
+                tracing::debug!(%operation, "replaying an idempotent response");
                 return stored.replay();
             }
             Lookup::Reused => {
@@ -440,10 +444,23 @@ async fn run(next: Next, request: Request, ticket: Ticket) -> Response {
     let stored = (bytes.len() <= MAX_RESPONSE_BYTES).then(|| Stored {
         status,
         content_type,
-        body: bytes.clone(),
+        body: exact(&bytes),
     });
     ticket.finish(stored);
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A stored copy of a small body in an allocation of its own size. A handler's body often
+/// sits in a buffer grown by doubling (serde_json writing into `BytesMut`), and keeping
+/// that buffer would keep its slack too, uncounted by [`MAX_STORED_BYTES`]: at a million
+/// stored keys, hundreds of megabytes. A large body is kept as it is; copying it would
+/// cost more than its slack.
+fn exact(body: &Bytes) -> Bytes {
+    if body.len() <= EXACT_COPY_BYTES {
+        Bytes::copy_from_slice(body)
+    } else {
+        body.clone()
+    }
 }
 
 /// Sends a streamed body as it comes while a task of its own records it, and stores it
@@ -476,7 +493,7 @@ fn tee(body: Body, ticket: Ticket, status: StatusCode, content_type: Option<Head
         let stored = complete.then(|| Stored {
             status,
             content_type,
-            body: Bytes::from(recorded),
+            body: Bytes::from(recorded.into_boxed_slice()),
         });
         ticket.finish(stored);
     });
@@ -488,11 +505,7 @@ mod tests {
     use super::*;
 
     fn key(name: &str) -> Arc<Key> {
-        Arc::new(Key {
-            tenant: "t".into(),
-            operation: "POST /tools/invoke".into(),
-            key: name.into(),
-        })
+        Arc::new(Key::new("t", "POST /tools/invoke", name))
     }
 
     fn stored(body: &'static str) -> Stored {
@@ -531,6 +544,26 @@ mod tests {
             let per_request = started.elapsed().as_nanos() as f64 / ROUNDS as f64;
             println!("{held:>9} keys held: {per_request:.0} ns per new keyed request");
         }
+    }
+
+    #[test]
+    fn keys_of_other_tenants_operations_or_values_differ() {
+        let k = |t: &str, o: &str, v: &str| Key::new(t, o, v);
+        assert_eq!(k("t", "POST /a", "1"), k("t", "POST /a", "1"));
+        // The same characters split differently between tenant, operation and key.
+        assert_ne!(k("tP", "OST /a", "1"), k("t", "POST /a", "1"));
+        assert_ne!(k("1:t", "POST /a", "1"), k("1", ":tPOST /a", "1"));
+        assert_ne!(k("t", "POST /a", "1"), k("u", "POST /a", "1"));
+        assert_ne!(k("t", "POST /a", "1"), k("t", "POST /b", "1"));
+    }
+
+    #[test]
+    fn a_small_body_is_stored_in_a_copy_a_large_one_as_it_is() {
+        let small = Bytes::from(vec![b'x'; 100]);
+        assert_eq!(exact(&small), small);
+        assert_ne!(exact(&small).as_ptr(), small.as_ptr());
+        let large = Bytes::from(vec![b'x'; EXACT_COPY_BYTES + 1]);
+        assert_eq!(exact(&large).as_ptr(), large.as_ptr());
     }
 
     #[test]
