@@ -1,5 +1,8 @@
 import json, os, subprocess, sys, select, time
-ROOT='/tmp/harvest/npm'
+# Where the packages are installed and the answers written: HARVEST_DIR, by default
+# .harvest beside this script (npm installs under npm/, a virtualenv under venv/).
+BASE=os.environ.get('HARVEST_DIR', os.path.join(os.path.dirname(os.path.abspath(__file__)), '.harvest'))
+ROOT=os.path.join(BASE,'npm')
 def npm(pkg, args=(), env=None):
     d=os.path.join(ROOT, pkg.replace('/','_').replace('@','_'))
     pj=json.load(open(os.path.join(d,'node_modules',pkg,'package.json')))
@@ -8,13 +11,14 @@ def npm(pkg, args=(), env=None):
     if b is None: b=pj.get('main','index.js')
     return (pkg, pj['version'], ['node', os.path.join(d,'node_modules',pkg,b), *args], env or {})
 def py(pkg, mod, args=()):
-    v=subprocess.run(['/tmp/harvest/venv/bin/pip','show',pkg],capture_output=True,text=True).stdout
+    v=subprocess.run([os.path.join(BASE,'venv','bin','pip'),'show',pkg],capture_output=True,text=True).stdout
     ver=[l.split(': ')[1] for l in v.splitlines() if l.startswith('Version')][0]
-    return (pkg, ver, ['/tmp/harvest/venv/bin/'+mod, *args], {})
-os.makedirs('/tmp/harvest/root',exist_ok=True)
+    return (pkg, ver, [os.path.join(BASE,'venv','bin',mod), *args], {})
+for sub in ('root','home','out'):
+    os.makedirs(os.path.join(BASE,sub),exist_ok=True)
 X='x-not-a-real-token'
 S=[
- lambda: npm('@modelcontextprotocol/server-filesystem',['/tmp/harvest/root']),
+ lambda: npm('@modelcontextprotocol/server-filesystem',[os.path.join(BASE,'root')]),
  lambda: npm('@modelcontextprotocol/server-memory'),
  lambda: npm('@modelcontextprotocol/server-everything',['stdio']),
  lambda: npm('@modelcontextprotocol/server-github',env={'GITHUB_PERSONAL_ACCESS_TOKEN':X}),
@@ -53,8 +57,8 @@ S=[
 ]
 def run(spec):
     pkg,ver,cmd,env=spec
-    e=dict(os.environ); e.update(env); e['HOME']='/tmp/harvest/home'
-    p=subprocess.Popen(cmd,stdin=subprocess.PIPE,stdout=subprocess.PIPE,stderr=subprocess.DEVNULL,env=e,cwd='/tmp/harvest/root')
+    e=dict(os.environ); e.update(env); e['HOME']=os.path.join(BASE,'home')
+    p=subprocess.Popen(cmd,stdin=subprocess.PIPE,stdout=subprocess.PIPE,stderr=subprocess.DEVNULL,env=e,cwd=os.path.join(BASE,'root'))
     buf=b''
     def send(m): p.stdin.write((json.dumps(m)+'\n').encode()); p.stdin.flush()
     def recv(id, deadline):
@@ -94,6 +98,6 @@ for f in S:
     r=run(spec)
     if r:
         name=spec[0].replace('@','').replace('/','__')
-        json.dump(r,open(f'/tmp/harvest/out/{name}.json','w'),indent=1)
+        json.dump(r,open(os.path.join(BASE,'out',f'{name}.json'),'w'),indent=1)
         print('OK',spec[0],spec[1],len(r['tools']),flush=True)
     else: print('FAIL',spec[0],flush=True)
