@@ -239,16 +239,7 @@ impl Suite {
             });
             self.current = Some((op.to_string(), tally.checks.len() - 1));
         }
-        let started = Instant::now();
-        let result = call.await;
-        let elapsed = started.elapsed();
-        let responses = self.recorder.drain();
-        let own = responses
-            .iter()
-            .rev()
-            .find(|r| r.operation_id == op)
-            .cloned();
-        self.absorb(&responses);
+        let (result, elapsed, own) = self.observe(op, call).await;
         // Not offered is never a failure. The client remembers a route the gateway does
         // not offer, so a later call may send nothing (a fallback, or the error at once).
         let known_not_offered = self.tallies.get(op).is_some_and(|t| t.not_offered);
@@ -296,6 +287,26 @@ impl Suite {
         result
     }
 
+    /// Awaits `call`, timed, and takes in what the recorder saw meanwhile: the result, how
+    /// long it took, and the last response of `op` among them (if it sent one).
+    async fn observe<T>(
+        &mut self,
+        op: &str,
+        call: impl Future<Output = Result<T, Error>>,
+    ) -> (Result<T, Error>, Duration, Option<Observed>) {
+        let started = Instant::now();
+        let result = call.await;
+        let elapsed = started.elapsed();
+        let responses = self.recorder.drain();
+        let own = responses
+            .iter()
+            .rev()
+            .find(|r| r.operation_id == op)
+            .cloned();
+        self.absorb(&responses);
+        (result, elapsed, own)
+    }
+
     /// A tenant isolation check: `call`, made with the second tenant's key against the
     /// first tenant's resource, must be refused as the spec declares (a missing resource,
     /// or a refusal); a route the gateway does not offer passes.
@@ -307,16 +318,7 @@ impl Suite {
     ) {
         let earlier = self.recorder.drain();
         self.absorb(&earlier);
-        let started = Instant::now();
-        let result = call.await;
-        let elapsed = started.elapsed();
-        let responses = self.recorder.drain();
-        let own = responses
-            .iter()
-            .rev()
-            .find(|r| r.operation_id == op)
-            .cloned();
-        self.absorb(&responses);
+        let (result, elapsed, own) = self.observe(op, call).await;
         let exchange = own.as_ref().and_then(|r| r.exchange);
         let not_offered = own.as_ref().is_some_and(Observed::is_route_not_found)
             || result.as_ref().err().is_some_and(judge::is_route_not_found);
