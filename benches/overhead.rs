@@ -15,10 +15,13 @@
 //! For each server, operation (`GET /health`, `POST /tools/select`, `POST /tools/invoke`)
 //! and number in flight (1, and 64 tasks at once), raw `reqwest` (send, read the body,
 //! parse it into a `serde_json::Value`, with the same per-request timeout the facade sets)
+//! the generated client alone (`connectors::api` with `Transport::default()` over the
+//! same reqwest client: progenitor's request building and typed decoding, one attempt)
 //! and the facade with its defaults (retry policy, request id, idempotency key, typed
 //! decoding, error mapping, tracing spans) take turns, round by round, so that a noisy
-//! neighbour slows both alike. The table shows the medians of requests per second and of
-//! client CPU per request, and the medians of the per-round ratios facade/raw.
+//! neighbour slows all alike. The table shows the medians of requests per second and of
+//! client CPU per request, and the medians of the per-round ratios to raw: `gen/r` is
+//! what the generated code costs, `f/r` what the facade costs with it.
 
 use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -27,6 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connectors::Connectors;
+use connectors::api::types;
 use connectors_gateway::{Gateway, RateLimitConfig};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Value, json};
@@ -246,6 +250,68 @@ async fn raw_call(
         .map_err(|e| e.to_string())
 }
 
+/// The generated client alone, over the same reqwest client as raw, sending once.
+fn generated_client(
+    base: &str,
+    key: &str,
+) -> Result<Arc<connectors::api::Client>, Box<dyn std::error::Error>> {
+    Ok(Arc::new(connectors::api::Client::new_with_client(
+        base,
+        raw_client(key)?,
+        connectors::api::Transport::default(),
+    )))
+}
+
+async fn generated_call(
+    api: Arc<connectors::api::Client>,
+    tenant: Arc<str>,
+    path: &'static str,
+) -> Result<(), String> {
+    use connectors::api::prelude::*;
+    fn failed<E: std::fmt::Debug>(e: connectors::api::Error<E>) -> String {
+        e.to_string()
+    }
+    match path {
+        "/health" => api.get_health().send().await.map(|_| ()).map_err(failed),
+        "/api/v1/tools/select" => {
+            let request = types::SingleSelectRequest {
+                query: QUERY
+                    .try_into()
+                    .map_err(|e: types::error::ConversionError| e.to_string())?,
+                options: Some(types::SelectOptions {
+                    max_tools: Some(5),
+                    ..Default::default()
+                }),
+                session: None,
+            };
+            api.select_tools()
+                .body(types::SelectToolsRequest::SingleSelectRequest(request))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failed)
+        }
+        _ => {
+            let parameters = json!({"expression": "2 * (3 + 4)"})
+                .try_into()
+                .map_err(|e| format!("{e:?}"))?;
+            let request: types::InvokeToolRequest = types::InvokeToolRequest::builder()
+                .tool_id(TOOL.to_string())
+                .integration("math".to_string())
+                .tenant_id(tenant.to_string())
+                .parameters(Some(parameters))
+                .try_into()
+                .map_err(|e: types::error::ConversionError| e.to_string())?;
+            api.invoke_tool()
+                .body(request)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failed)
+        }
+    }
+}
+
 async fn facade_call(facade: Connectors, path: &'static str) -> Result<(), String> {
     let result = match path {
         "/health" => facade.health().check().await.map(|_| ()),
@@ -268,6 +334,7 @@ async fn only(client: Option<&str>, calls: usize) -> Bench {
         .api_key(fixed.key.as_str())
         .tenant_id(&fixed.tenant)
         .build()?;
+    let generated = generated_client(&fixed.url, &fixed.key)?;
     let (base, tenant): (Arc<str>, Arc<str>) =
         (fixed.url.as_str().into(), fixed.tenant.as_str().into());
     // The sizes of the futures a call builds, for whoever reads a profile of it.
@@ -290,6 +357,9 @@ async fn only(client: Option<&str>, calls: usize) -> Bench {
                     Some("raw") => {
                         raw_call(raw.clone(), base.clone(), tenant.clone(), path).await?
                     }
+                    Some("generated") => {
+                        generated_call(generated.clone(), tenant.clone(), path).await?
+                    }
                     _ => facade_call(facade.clone(), path).await?,
                 }
             }
@@ -308,16 +378,20 @@ async fn measure(rounds: usize, calls: usize) -> Bench {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
-        "{:<8} {:<22} {:>3} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}",
+        "{:<8} {:<19} {:>3} {:>8} {:>8} {:>8} {:>6} {:>6} {:>8} {:>8} {:>8} {:>6} {:>6}",
         "server",
         "operation",
         "in",
         "raw rps",
-        "facade rps",
-        "rps f/r",
+        "gen rps",
+        "fac rps",
+        "gen/r",
+        "f/r",
         "raw cpu",
-        "fac. cpu",
-        "cpu f/r"
+        "gen cpu",
+        "fac cpu",
+        "gen/r",
+        "f/r"
     );
     for server in [&fixed, &gateway] {
         let name = if std::ptr::eq(server, &fixed) {
@@ -326,6 +400,7 @@ async fn measure(rounds: usize, calls: usize) -> Bench {
             "gateway"
         };
         let raw = raw_client(&server.key)?;
+        let generated = generated_client(&server.url, &server.key)?;
         let facade = Connectors::builder()
             .base_url(&server.url)
             .api_key(server.key.as_str())
@@ -339,21 +414,35 @@ async fn measure(rounds: usize, calls: usize) -> Bench {
                     let (raw, base, tenant) = (raw.clone(), base.clone(), tenant.clone());
                     move || raw_call(raw.clone(), base.clone(), tenant.clone(), path)
                 };
+                let generated_op = {
+                    let (generated, tenant) = (generated.clone(), tenant.clone());
+                    move || generated_call(generated.clone(), tenant.clone(), path)
+                };
                 let facade_op = {
                     let facade = facade.clone();
                     move || facade_call(facade.clone(), path)
                 };
-                let row = compare(rounds, calls, in_flight, raw_op, facade_op).await?;
+                let [raw, generated, facade] = compare(
+                    rounds,
+                    calls,
+                    in_flight,
+                    [boxed(raw_op), boxed(generated_op), boxed(facade_op)],
+                )
+                .await?;
                 let method = if path == "/health" { "GET" } else { "POST" };
                 let operation = format!("{method} {}", path.trim_start_matches("/api/v1"));
                 println!(
-                    "{name:<8} {operation:<22} {in_flight:>3} {:>10.0} {:>10.0} {:>8.3} {:>7.1}µs {:>7.1}µs {:>8.3}",
-                    row.raw.rps,
-                    row.facade.rps,
-                    row.rps_ratio,
-                    row.raw.cpu_us,
-                    row.facade.cpu_us,
-                    row.cpu_ratio
+                    "{name:<8} {operation:<19} {in_flight:>3} {:>8.0} {:>8.0} {:>8.0} {:>6.3} {:>6.3} {:>6.1}µs {:>6.1}µs {:>6.1}µs {:>6.3} {:>6.3}",
+                    raw.rps,
+                    generated.rps,
+                    facade.rps,
+                    generated.rps_ratio,
+                    facade.rps_ratio,
+                    raw.cpu_us,
+                    generated.cpu_us,
+                    facade.cpu_us,
+                    generated.cpu_ratio,
+                    facade.cpu_ratio
                 );
             }
         }
@@ -363,70 +452,64 @@ async fn measure(rounds: usize, calls: usize) -> Bench {
     Ok(())
 }
 
-/// Medians over the rounds of one client.
+/// Medians over the rounds of one client, and of its per-round ratios to the first
+/// client (raw reqwest).
 #[derive(Debug, Clone, Copy)]
 struct Figures {
     rps: f64,
     cpu_us: f64,
-}
-
-struct Row {
-    raw: Figures,
-    facade: Figures,
     rps_ratio: f64,
     cpu_ratio: f64,
 }
 
-async fn compare<R, RF, F, FF>(
+/// One client's call, boxed so that the clients of a comparison share a type.
+type Call = Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync,
+>;
+
+fn boxed<C, Fut>(call: C) -> Call
+where
+    C: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
+    Arc::new(move || Box::pin(call()))
+}
+
+/// The clients take turns, round by round, so that a noisy neighbour slows all alike.
+async fn compare<const N: usize>(
     rounds: usize,
     calls: usize,
     in_flight: usize,
-    raw: R,
-    facade: F,
-) -> Result<Row, Box<dyn std::error::Error>>
-where
-    R: Fn() -> RF + Clone + Send + Sync + 'static,
-    RF: Future<Output = Result<(), String>> + Send + 'static,
-    F: Fn() -> FF + Clone + Send + Sync + 'static,
-    FF: Future<Output = Result<(), String>> + Send + 'static,
-{
+    clients: [Call; N],
+) -> Result<[Figures; N], Box<dyn std::error::Error>> {
     // Warm the connection pools and the server's caches.
-    round(calls / 10 + in_flight, in_flight, raw.clone()).await?;
-    round(calls / 10 + in_flight, in_flight, facade.clone()).await?;
-    let (mut raws, mut facades) = (Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        raws.push(round(calls, in_flight, raw.clone()).await?);
-        facades.push(round(calls, in_flight, facade.clone()).await?);
+    for client in &clients {
+        round(calls / 10 + in_flight, in_flight, client.clone()).await?;
     }
-    let pick = |all: &[Figures], f: fn(&Figures) -> f64| median(all.iter().map(f).collect());
-    let ratio = |f: fn(&Figures) -> f64| {
-        median(
-            raws.iter()
-                .zip(&facades)
-                .map(|(r, a)| f(a) / f(r))
-                .collect(),
-        )
-    };
-    Ok(Row {
-        raw: Figures {
-            rps: pick(&raws, |f| f.rps),
-            cpu_us: pick(&raws, |f| f.cpu_us),
-        },
-        facade: Figures {
-            rps: pick(&facades, |f| f.rps),
-            cpu_us: pick(&facades, |f| f.cpu_us),
-        },
-        rps_ratio: ratio(|f| f.rps),
-        cpu_ratio: ratio(|f| f.cpu_us),
-    })
+    let mut samples: [Vec<(f64, f64)>; N] = std::array::from_fn(|_| Vec::new());
+    for _ in 0..rounds {
+        for (client, samples) in clients.iter().zip(&mut samples) {
+            let figures = round(calls, in_flight, client.clone()).await?;
+            samples.push((figures.rps, figures.cpu_us));
+        }
+    }
+    let base = samples[0].clone();
+    Ok(std::array::from_fn(|i| {
+        let own = &samples[i];
+        let ratio = |f: fn(&(f64, f64)) -> f64| {
+            median(own.iter().zip(&base).map(|(a, r)| f(a) / f(r)).collect())
+        };
+        Figures {
+            rps: median(own.iter().map(|s| s.0).collect()),
+            cpu_us: median(own.iter().map(|s| s.1).collect()),
+            rps_ratio: ratio(|s| s.0),
+            cpu_ratio: ratio(|s| s.1),
+        }
+    }))
 }
 
 /// `calls` calls by `in_flight` tasks at once: requests per second and CPU per request.
-async fn round<C, Fut>(calls: usize, in_flight: usize, call: C) -> Result<Figures, String>
-where
-    C: Fn() -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = Result<(), String>> + Send + 'static,
-{
+async fn round(calls: usize, in_flight: usize, call: Call) -> Result<Figures, String> {
     let per_task = calls.div_ceil(in_flight);
     let cpu = cpu_time();
     let started = Instant::now();
@@ -451,6 +534,8 @@ where
     Ok(Figures {
         rps: done / wall.as_secs_f64(),
         cpu_us: cpu.as_secs_f64() * 1e6 / done,
+        rps_ratio: 1.0,
+        cpu_ratio: 1.0,
     })
 }
 
