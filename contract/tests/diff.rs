@@ -289,6 +289,58 @@ fn warnings_and_additions_are_told_apart() {
 }
 
 #[test]
+fn a_credential_unmarked_breaks_and_one_marked_warns() {
+    // The identity request gains a `token` whose schema is a credential.
+    let marked = changed(|s| {
+        s["components"]["schemas"]["Token"] =
+            json!({"type": "string", "x-connectors-secret": true});
+        s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["properties"]["token"] = json!({"$ref": "#/components/schemas/Token"});
+    });
+    let mut unmarked = marked.clone();
+    unmarked["components"]["schemas"]["Token"]
+        .as_object_mut()
+        .unwrap()
+        .remove("x-connectors-secret");
+
+    let removed = diff(&marked, &unmarked);
+    assert_eq!(removed.changes.len(), 1, "{removed}");
+    let change = &removed.changes[0];
+    assert_eq!(
+        (change.severity, change.kind, change.location.as_str()),
+        (
+            Severity::Breaking,
+            "secret-unmarked",
+            "schema Token (request)"
+        )
+    );
+    assert!(removed.fails(Severity::Breaking));
+
+    let added = diff(&unmarked, &marked);
+    assert_eq!(added.changes.len(), 1, "{added}");
+    let change = &added.changes[0];
+    assert_eq!(
+        (change.severity, change.kind, change.location.as_str()),
+        (Severity::Warning, "secret-marked", "schema Token (request)")
+    );
+    assert!(!added.fails(Severity::Breaking) && added.fails(Severity::Warning));
+
+    // Swapping the named credential for a plain inline string loses the marker too.
+    let inline = changed(|s| {
+        s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["properties"]["token"] = json!({"type": "string"});
+    });
+    let found = diff(&marked, &inline);
+    assert!(
+        found.changes.iter().any(|c| c.kind == "secret-unmarked"
+            && c.severity == Severity::Breaking
+            && c.location
+                .ends_with("request body `application/json` /token")),
+        "{found}"
+    );
+}
+
+#[test]
 fn a_path_parameter_renamed_is_the_same_route() {
     let new = changed(|s| {
         let paths = s["paths"].as_object_mut().unwrap();
