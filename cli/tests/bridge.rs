@@ -5,14 +5,15 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{BIN, Client, Recorder, Seen, call, env_of, gateway, list_changed, text, tool_names};
+use common::client::{
+    Client, Notifications, Seen, call, connect_http, list_changed, spawn_child, text, tool_names,
+};
+use common::{async_command, gateway};
 use connectors_gateway::RunningGateway;
 use connectors_mcp_servers::{Builtin, serve_http};
-use rmcp::ServiceExt;
-use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::transport::ConfigureCommandExt;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::sync::mpsc;
 
 #[derive(Debug, Clone, Copy)]
 enum Transport {
@@ -25,33 +26,22 @@ const BOTH: [Transport; 2] = [Transport::Stdio, Transport::Http];
 /// A connected MCP client; the HTTP server process dies with it.
 struct Session {
     client: Client,
-    seen: mpsc::UnboundedReceiver<Seen>,
+    seen: Notifications,
     _server: Option<tokio::process::Child>,
 }
 
+/// `connectors mcp serve ARGS` against `gw`.
 fn serve_command(gw: &RunningGateway, args: &[&str]) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(BIN);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CONNECTORS_") {
-            command.env_remove(key);
-        }
-    }
-    command.envs(env_of(gw)).arg("mcp").arg("serve").args(args);
-    command
+    async_command(gw, &[&["mcp", "serve"], args].concat())
 }
 
 async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Session {
-    let (recorder, seen) = Recorder::new();
     match transport {
         Transport::Stdio => {
             let command = serve_command(gw, args).configure(|c| {
                 c.stderr(Stdio::inherit());
             });
-            let child = TokioChildProcess::new(command).expect("spawn connectors mcp serve");
-            let client = recorder
-                .serve(child)
-                .await
-                .expect("MCP handshake over stdio");
+            let (client, seen) = spawn_child(command).await;
             Session {
                 client,
                 seen,
@@ -77,10 +67,7 @@ async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Se
                 }
             };
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-            let client = recorder
-                .serve(StreamableHttpClientTransport::from_uri(url))
-                .await
-                .expect("MCP handshake over HTTP");
+            let (client, seen) = connect_http(&url).await;
             Session {
                 client,
                 seen,
