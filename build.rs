@@ -28,8 +28,16 @@ const OPEN_ENUMS: &[&str] = &[
     "LogStream",
 ];
 
-/// Schemas replaced by hand-written types that keep their values out of `Debug` output.
-const SECRETS: &[&str] = &["SecretString", "SecretStringMap", "ToolArguments"];
+/// The hand-written type in `crate::secret`, which keeps values out of `Debug` output,
+/// for each schema the spec may mark `x-connectors-secret`. The spec says which schemas
+/// are credentials; this table only says which Rust type stands for each.
+const SECRET_TYPES: &[(&str, &str)] = &[
+    ("SecretString", "SecretString"),
+    // A secret string whose minimum length the facade checks (`limits.rs`).
+    ("OAuthClientSecret", "SecretString"),
+    ("SecretStringMap", "SecretStringMap"),
+    ("ToolArguments", "ToolArguments"),
+];
 
 /// Constrained strings decoded as plain `String`s: the spec keeps their pattern for
 /// validators (the contract suite, Schemathesis), while a response whose value breaks it
@@ -63,6 +71,7 @@ fn generate(spec_path: &Path) -> Result<(), String> {
         return Err(lines.join("\n"));
     }
 
+    let secrets = secret_types(&json)?;
     let mut for_codegen = json.clone();
     allow_zero_in_integers(&mut for_codegen);
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&for_codegen).map_err(|e| {
@@ -87,14 +96,13 @@ fn generate(spec_path: &Path) -> Result<(), String> {
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         );
     }
-    for name in SECRETS {
-        settings.with_replacement(name, format!("crate::secret::{name}"), std::iter::empty());
+    for (schema, rust_type) in secrets {
+        settings.with_replacement(
+            schema,
+            format!("crate::secret::{rust_type}"),
+            std::iter::empty(),
+        );
     }
-    settings.with_replacement(
-        "OAuthClientSecret",
-        "crate::secret::SecretString",
-        std::iter::empty(),
-    );
     for name in PLAIN_STRINGS {
         settings.with_replacement(
             name,
@@ -139,6 +147,26 @@ fn generate(spec_path: &Path) -> Result<(), String> {
     )?;
     let spec_json = serde_json::to_vec_pretty(&json).map_err(|e| format!("  {e}"))?;
     write(&out_dir.join("openapi.json"), &spec_json)
+}
+
+/// The schemas marked `x-connectors-secret` with the type that replaces each; a marked
+/// schema without one fails the build (the preflight has checked the markers).
+fn secret_types(spec: &serde_json::Value) -> Result<Vec<(&str, &'static str)>, String> {
+    let mut found = Vec::new();
+    let mut unknown = Vec::new();
+    for schema in preflight::secret_schemas(spec) {
+        match SECRET_TYPES.iter().find(|(name, _)| *name == schema) {
+            Some((_, rust_type)) => found.push((schema, *rust_type)),
+            None => unknown.push(format!(
+                "  - schema `{schema}` is marked `x-connectors-secret`, but no type in src/secret.rs stands for it: add one there, or map it to one in build.rs `SECRET_TYPES`"
+            )),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(found)
+    } else {
+        Err(unknown.join("\n"))
+    }
 }
 
 /// The operation table (`connectors::operations::OPERATIONS`), in the spec's order: per

@@ -5,14 +5,15 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{BIN, Client, Recorder, Seen, call, env_of, gateway, list_changed, text, tool_names};
+use common::client::{
+    Client, Notifications, Seen, call, connect_http, list_changed, spawn_child, text, tool_names,
+};
+use common::{async_command, gateway};
 use connectors_gateway::RunningGateway;
 use connectors_mcp_servers::{Builtin, serve_http};
-use rmcp::ServiceExt;
-use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::transport::ConfigureCommandExt;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::sync::mpsc;
 
 #[derive(Debug, Clone, Copy)]
 enum Transport {
@@ -25,33 +26,22 @@ const BOTH: [Transport; 2] = [Transport::Stdio, Transport::Http];
 /// A connected MCP client; the HTTP server process dies with it.
 struct Session {
     client: Client,
-    seen: mpsc::UnboundedReceiver<Seen>,
+    seen: Notifications,
     _server: Option<tokio::process::Child>,
 }
 
+/// `connectors mcp serve ARGS` against `gw`.
 fn serve_command(gw: &RunningGateway, args: &[&str]) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(BIN);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CONNECTORS_") {
-            command.env_remove(key);
-        }
-    }
-    command.envs(env_of(gw)).arg("mcp").arg("serve").args(args);
-    command
+    async_command(gw, &[&["mcp", "serve"], args].concat())
 }
 
 async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Session {
-    let (recorder, seen) = Recorder::new();
     match transport {
         Transport::Stdio => {
             let command = serve_command(gw, args).configure(|c| {
                 c.stderr(Stdio::inherit());
             });
-            let child = TokioChildProcess::new(command).expect("spawn connectors mcp serve");
-            let client = recorder
-                .serve(child)
-                .await
-                .expect("MCP handshake over stdio");
+            let (client, seen) = spawn_child(command).await;
             Session {
                 client,
                 seen,
@@ -77,10 +67,7 @@ async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Se
                 }
             };
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-            let client = recorder
-                .serve(StreamableHttpClientTransport::from_uri(url))
-                .await
-                .expect("MCP handshake over HTTP");
+            let (client, seen) = connect_http(&url).await;
             Session {
                 client,
                 seen,
@@ -90,87 +77,101 @@ async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Se
     }
 }
 
+/// Runs `check` against a bridge started with `args` in front of `gw`, once over each
+/// transport, and closes each session after its check.
+async fn on_each_transport(
+    gw: &RunningGateway,
+    args: &[&str],
+    mut check: impl AsyncFnMut(Transport, &mut Session),
+) {
+    for transport in BOTH {
+        let mut session = connect(gw, transport, args).await;
+        check(transport, &mut session).await;
+        session
+            .client
+            .cancel()
+            .await
+            .expect("close the MCP session");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn static_tools_are_exposed_with_schemas_and_called() {
     let gw = gateway().await;
-    for transport in BOTH {
-        let s = connect(
-            &gw,
-            transport,
-            &["--tools", "math.evaluate,text.word_count"],
-        )
-        .await;
-        let info = s.client.peer_info().expect("server info");
-        assert_eq!(
-            info.server_info.as_ref().map(|i| i.name.as_str()),
-            Some("connectors")
-        );
-        assert_eq!(
-            tool_names(&s.client).await,
-            ["math__evaluate", "text__word_count"],
-            "{transport:?}"
-        );
-        let tools = s.client.list_all_tools().await.unwrap();
-        let evaluate = tools.iter().find(|t| t.name == "math__evaluate").unwrap();
-        assert_eq!(evaluate.title.as_deref(), Some("math.evaluate"));
-        assert_eq!(evaluate.input_schema["type"], "object");
-        assert_eq!(evaluate.input_schema["required"], json!(["expression"]));
-        assert!(evaluate.input_schema["properties"]["expression"].is_object());
+    on_each_transport(
+        &gw,
+        &["--tools", "math.evaluate,text.word_count"],
+        async |transport, s| {
+            let info = s.client.peer_info().expect("server info");
+            assert_eq!(
+                info.server_info.as_ref().map(|i| i.name.as_str()),
+                Some("connectors")
+            );
+            assert_eq!(
+                tool_names(&s.client).await,
+                ["math__evaluate", "text__word_count"],
+                "{transport:?}"
+            );
+            let tools = s.client.list_all_tools().await.unwrap();
+            let evaluate = tools.iter().find(|t| t.name == "math__evaluate").unwrap();
+            assert_eq!(evaluate.title.as_deref(), Some("math.evaluate"));
+            assert_eq!(evaluate.input_schema["type"], "object");
+            assert_eq!(evaluate.input_schema["required"], json!(["expression"]));
+            assert!(evaluate.input_schema["properties"]["expression"].is_object());
 
-        let result = call(
-            &s.client,
-            "math__evaluate",
-            json!({"expression": "2*(3+4)"}),
-        )
-        .await;
-        assert_ne!(result.is_error, Some(true), "{result:?}");
-        assert_eq!(result.structured_content.as_ref().unwrap()["result"], 14.0);
+            let result = call(
+                &s.client,
+                "math__evaluate",
+                json!({"expression": "2*(3+4)"}),
+            )
+            .await;
+            assert_ne!(result.is_error, Some(true), "{result:?}");
+            assert_eq!(result.structured_content.as_ref().unwrap()["result"], 14.0);
 
-        // The tool's own error, the gateway's refusal and an unknown name: isError results.
-        let result = call(&s.client, "math__evaluate", json!({"expression": "7/0"})).await;
-        assert_eq!(result.is_error, Some(true));
-        assert!(
-            text(&result).contains("division by zero"),
-            "{}",
-            text(&result)
-        );
-        let result = call(&s.client, "math__evaluate", json!({"expression": 5})).await;
-        assert_eq!(result.is_error, Some(true), "{transport:?}: {result:?}");
-        let result = call(&s.client, "nope", json!({})).await;
-        assert_eq!(result.is_error, Some(true));
-        assert!(
-            text(&result).contains("unknown tool \"nope\""),
-            "{}",
-            text(&result)
-        );
-        assert!(!text(&result).contains(gw.api_key()));
-        s.client.cancel().await.unwrap();
-    }
+            // The tool's own error, the gateway's refusal and an unknown name: isError results.
+            let result = call(&s.client, "math__evaluate", json!({"expression": "7/0"})).await;
+            assert_eq!(result.is_error, Some(true));
+            assert!(
+                text(&result).contains("division by zero"),
+                "{}",
+                text(&result)
+            );
+            let result = call(&s.client, "math__evaluate", json!({"expression": 5})).await;
+            assert_eq!(result.is_error, Some(true), "{transport:?}: {result:?}");
+            let result = call(&s.client, "nope", json!({})).await;
+            assert_eq!(result.is_error, Some(true));
+            assert!(
+                text(&result).contains("unknown tool \"nope\""),
+                "{}",
+                text(&result)
+            );
+            assert!(!text(&result).contains(gw.api_key()));
+        },
+    )
+    .await;
     gw.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn static_selection_and_a_wrong_tool_id() {
     let gw = gateway().await;
-    for transport in BOTH {
-        let s = connect(
-            &gw,
-            transport,
-            &[
-                "--select",
-                "evaluate an arithmetic expression",
-                "--max-tools",
-                "1",
-            ],
-        )
-        .await;
-        assert_eq!(
-            tool_names(&s.client).await,
-            ["math__evaluate"],
-            "{transport:?}"
-        );
-        s.client.cancel().await.unwrap();
-    }
+    on_each_transport(
+        &gw,
+        &[
+            "--select",
+            "evaluate an arithmetic expression",
+            "--max-tools",
+            "1",
+        ],
+        async |transport, s| {
+            assert_eq!(
+                tool_names(&s.client).await,
+                ["math__evaluate"],
+                "{transport:?}"
+            );
+        },
+    )
+    .await;
     // A tool id the gateway does not know stops the server at start, with the reason.
     let out = serve_command(&gw, &["--tools", "nope.missing"])
         .stdin(Stdio::null())
@@ -193,8 +194,7 @@ async fn static_selection_and_a_wrong_tool_id() {
 #[tokio::test(flavor = "multi_thread")]
 async fn dynamic_mode_finds_tools_and_announces_them() {
     let gw = gateway().await;
-    for transport in BOTH {
-        let mut s = connect(&gw, transport, &[]).await;
+    on_each_transport(&gw, &[], async |transport, s| {
         assert_eq!(tool_names(&s.client).await, ["call_tool", "find_tools"]);
 
         let found = call(
@@ -266,17 +266,16 @@ async fn dynamic_mode_finds_tools_and_announces_them() {
             Some(true),
             "the gateway's refusal: {result:?}"
         );
-        s.client.cancel().await.unwrap();
-    }
+    })
+    .await;
     gw.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn max_tools_drops_the_least_recently_used() {
     let gw = gateway().await;
-    for transport in BOTH {
-        // Four in all: the two meta-tools and two found ones.
-        let mut s = connect(&gw, transport, &["--max-tools", "4"]).await;
+    // Four in all: the two meta-tools and two found ones.
+    on_each_transport(&gw, &["--max-tools", "4"], async |transport, s| {
         for query in [
             "evaluate an arithmetic expression",
             "count the words of a text",
@@ -317,36 +316,39 @@ async fn max_tools_drops_the_least_recently_used() {
             ],
             "{transport:?}"
         );
-        s.client.cancel().await.unwrap();
-    }
+    })
+    .await;
     gw.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn progress_of_a_streamed_invocation_is_forwarded() {
     let gw = gateway().await;
-    for transport in BOTH {
-        let mut s = connect(&gw, transport, &["--tools", "math.count_primes"]).await;
-        // rmcp's client sends a progress token with each call.
-        let result = call(&s.client, "math__count_primes", json!({"n": 2_000_000})).await;
-        assert_eq!(
-            result.structured_content.as_ref().unwrap()["prime_count"],
-            148_933,
-            "{result:?}"
-        );
-        let mut progress = 0;
-        while let Ok(seen) = s.seen.try_recv() {
-            if let Seen::Progress(p) = seen {
-                assert_eq!(p.total, Some(2_000_000.0));
-                progress += 1;
+    on_each_transport(
+        &gw,
+        &["--tools", "math.count_primes"],
+        async |transport, s| {
+            // rmcp's client sends a progress token with each call.
+            let result = call(&s.client, "math__count_primes", json!({"n": 2_000_000})).await;
+            assert_eq!(
+                result.structured_content.as_ref().unwrap()["prime_count"],
+                148_933,
+                "{result:?}"
+            );
+            let mut progress = 0;
+            while let Ok(seen) = s.seen.try_recv() {
+                if let Seen::Progress(p) = seen {
+                    assert_eq!(p.total, Some(2_000_000.0));
+                    progress += 1;
+                }
             }
-        }
-        assert!(
-            progress >= 5,
-            "{transport:?}: {progress} progress notifications"
-        );
-        s.client.cancel().await.unwrap();
-    }
+            assert!(
+                progress >= 5,
+                "{transport:?}: {progress} progress notifications"
+            );
+        },
+    )
+    .await;
     gw.shutdown().await;
 }
 
@@ -420,8 +422,7 @@ async fn a_gateway_without_streams_or_events_still_serves() {
         .spawn()
         .await
         .unwrap();
-    for transport in BOTH {
-        let mut s = connect(&gw, transport, &[]).await;
+    on_each_transport(&gw, &[], async |transport, s| {
         let found = call(
             &s.client,
             "find_tools",
@@ -439,7 +440,7 @@ async fn a_gateway_without_streams_or_events_still_serves() {
         .await;
         assert_ne!(result.is_error, Some(true), "{transport:?}: {result:?}");
         assert!(text(&result).contains("14"), "{}", text(&result));
-        s.client.cancel().await.unwrap();
-    }
+    })
+    .await;
     gw.shutdown().await;
 }

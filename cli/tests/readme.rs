@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{BIN, Recorder, call, env_of, gateway, list_changed, tool_names};
-use rmcp::ServiceExt;
-use rmcp::transport::TokioChildProcess;
+use common::client::{call, list_changed, spawn_child, tool_names};
+use common::{async_command, env_of, gateway};
 use serde_json::{Value, json};
 
 /// The JSON block after the README's `host-config` marker.
@@ -49,18 +48,8 @@ async fn the_readme_host_configuration_starts_a_working_bridge() {
         "the README sets exactly the SDK's three variables"
     );
 
-    let mut command = tokio::process::Command::new(BIN);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CONNECTORS_") {
-            command.env_remove(key);
-        }
-    }
-    command.args(&args).envs(values);
-    let (recorder, mut seen) = Recorder::new();
-    let client = recorder
-        .serve(TokioChildProcess::new(command).expect("spawn"))
-        .await
-        .expect("MCP handshake");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (client, mut seen) = spawn_child(async_command(&gw, &args)).await;
     assert_eq!(tool_names(&client).await, ["call_tool", "find_tools"]);
     let found = call(
         &client,

@@ -4,8 +4,9 @@
 //! their parameters, request bodies and responses, and the schemas behind them. A change
 //! is *breaking* when a client written against the old spec may stop working (an
 //! operation gone, a new required input, an output field gone or optional, a type
-//! changed, an enumeration value or a status gone), a *warning* when it keeps working
-//! but should look (a new value in a response enumeration, a deprecation), and an
+//! changed, an enumeration value or a status gone, a schema no longer marked as a
+//! credential), a *warning* when it keeps working but should look (a new value in a
+//! response enumeration, a deprecation, a schema newly marked as a credential), and an
 //! *addition* otherwise.
 //!
 //! Schemas shared through `#/components/schemas/NAME` on both sides are compared once
@@ -585,6 +586,7 @@ impl<'a> Walk<'a> {
         } else {
             format!("{location} {pointer}")
         };
+        self.secret_marker(a, b, &at);
         let (ta, tb) = (type_of(a), type_of(b));
         if let (Some(ta), Some(tb)) = (&ta, &tb)
             && ta != tb
@@ -678,6 +680,30 @@ impl<'a> Walk<'a> {
                     ),
                 );
             }
+        }
+    }
+
+    /// `x-connectors-secret`: whichever way the values travel, a schema that loses the
+    /// marker has its values printed by SDKs and tools that redacted them, and one that
+    /// gains it changes the type SDKs generate for it.
+    fn secret_marker(&mut self, a: &Value, b: &Value, at: &str) {
+        let marker = connectors_spec_lint::SECRET_MARKER;
+        match (is_true(a, marker), is_true(b, marker)) {
+            (true, false) => self.push(
+                Severity::Breaking,
+                "secret-unmarked",
+                at,
+                format!("no longer `{marker}`: its values would no longer be redacted"),
+            ),
+            (false, true) => self.push(
+                Severity::Warning,
+                "secret-marked",
+                at,
+                format!(
+                    "now `{marker}`: SDKs redact its values, and may give it a type of their own"
+                ),
+            ),
+            _ => {}
         }
     }
 

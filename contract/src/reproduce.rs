@@ -2,7 +2,8 @@
 //!
 //! The command is for a POSIX shell. Secrets never appear in it: the API key becomes
 //! `$CONNECTORS_API_KEY` (or `$CONNECTORS_SECOND_API_KEY` for the second tenant's), and
-//! every request-body value whose schema is a secret becomes `$CONNECTORS_SECRET_<NAME>`
+//! every request-body value whose schema the spec marks as a credential
+//! (`x-connectors-secret: true`) becomes `$CONNECTORS_SECRET_<NAME>`
 //! (`clientSecret` → `$CONNECTORS_SECRET_CLIENT_SECRET`), spliced in so the shell expands
 //! it: the variable holds the value as it goes into the JSON (a string's characters, an
 //! object's JSON text).
@@ -11,14 +12,6 @@ use serde_json::Value;
 
 use crate::wire::Exchange;
 
-/// Schemas whose values are credentials (the ones `connectors` keeps out of `Debug`
-/// output; see its build script's `SECRETS`).
-const SECRET_SCHEMAS: [&str; 4] = [
-    "SecretString",
-    "OAuthClientSecret",
-    "SecretStringMap",
-    "ToolArguments",
-];
 /// Headers left out: curl sets them itself for the request it sends.
 const OMITTED_HEADERS: [&str; 2] = ["accept-encoding", "content-length"];
 /// Marks a placeholder in the serialized body until it is spliced into the command.
@@ -115,12 +108,9 @@ fn variable(field: &str) -> String {
     name
 }
 
-fn is_secret(schema: &Value) -> bool {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .is_some_and(|name| SECRET_SCHEMAS.contains(&name))
+/// Whether the values of `schema` (a `$ref` followed) are credentials.
+fn is_secret(spec: &Value, schema: &Value) -> bool {
+    connectors_spec_lint::is_secret(resolve(spec, schema))
 }
 
 fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
@@ -158,7 +148,7 @@ fn mask(spec: &Value, schema: &Value, body: &mut Value, depth: usize) {
                 else {
                     continue;
                 };
-                if is_secret(field_schema) {
+                if is_secret(spec, field_schema) {
                     let variable = variable(name);
                     *value = match value {
                         Value::String(_) => Value::String(format!("{MARK}{variable}{MARK}")),
@@ -221,13 +211,15 @@ mod tests {
 
     #[test]
     fn secrets_become_variables_and_the_rest_is_quoted() {
+        // What is secret is the spec's marker, not a schema's name.
         let spec = json!({"components": {"schemas": {
-            "SecretString": {"type": "string"},
-            "SecretStringMap": {"type": "object"},
+            "SecretString": {"type": "string", "x-connectors-secret": true},
+            "SecretStringMap": {"type": "object", "x-connectors-secret": true},
+            "Label": {"type": "string", "x-connectors-secret": false},
             "Body": {"type": "object", "properties": {
                 "clientSecret": {"$ref": "#/components/schemas/SecretString"},
                 "env": {"$ref": "#/components/schemas/SecretStringMap"},
-                "name": {"type": "string"}
+                "name": {"$ref": "#/components/schemas/Label"}
             }}
         }}});
         let schema = json!({"$ref": "#/components/schemas/Body"});
@@ -255,6 +247,42 @@ mod tests {
             line.contains(r#"'{"clientSecret":"'"$CONNECTORS_SECRET_CLIENT_SECRET"'","env":'"$CONNECTORS_SECRET_ENV"',"name":"o'\''k"}'"#),
             "{line}"
         );
+    }
+
+    #[test]
+    fn every_credential_the_project_spec_marks_becomes_a_variable() {
+        let spec: Value =
+            serde_json::from_str(connectors::api::OPENAPI_JSON).expect("the spec is JSON");
+        let cases = [
+            (
+                "OAuthConfigRequest",
+                r#"{"clientId":"client-1","clientSecret":"s3cr3t-0123456789ab","redirectUri":"http://x"}"#,
+                "$CONNECTORS_SECRET_CLIENT_SECRET",
+            ),
+            (
+                "AddMcpServerRequest",
+                r#"{"name":"n","category":"c","source":{"type":"stdio","command":"x","env":{"TOKEN":"s3cr3t"}}}"#,
+                "$CONNECTORS_SECRET_ENV",
+            ),
+            (
+                "AddMcpServerRequest",
+                r#"{"name":"n","category":"c","source":{"type":"github","url":"u","auth":{"type":"token","token":"s3cr3t"}}}"#,
+                "$CONNECTORS_SECRET_TOKEN",
+            ),
+            (
+                "InvokeToolRequest",
+                r#"{"toolId":"a.b","integration":"a","tenantId":"t","parameters":{"key":"s3cr3t"}}"#,
+                "$CONNECTORS_SECRET_PARAMETERS",
+            ),
+        ];
+        for (schema, body, variable) in cases {
+            let schema = json!({"$ref": format!("#/components/schemas/{schema}")});
+            let line = curl(&exchange(body), &spec, Some(&schema), &Secrets::default());
+            assert!(
+                !line.contains("s3cr3t") && line.contains(variable),
+                "{line}"
+            );
+        }
     }
 
     #[test]

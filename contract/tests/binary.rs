@@ -1,17 +1,8 @@
 //! The `connectors-contract` binary: its output and exit status.
 
-use std::process::Command;
+mod common;
 
-fn runner() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_connectors-contract"));
-    // Whatever the developer's shell points at must not redirect the run.
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CONNECTORS_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
+use common::runner;
 
 #[test]
 fn without_configuration_it_tests_the_reference_gateway_and_exits_0() {

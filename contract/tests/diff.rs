@@ -2,9 +2,12 @@
 //! pair of small specs that differ by it alone; the exit status of `--fail-on`; and the
 //! real history of the repository's openapi.yaml.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{runner, temp_dir};
 use connectors_contract::diff::{Severity, diff};
 use serde_json::{Value, json};
 
@@ -289,6 +292,58 @@ fn warnings_and_additions_are_told_apart() {
 }
 
 #[test]
+fn a_credential_unmarked_breaks_and_one_marked_warns() {
+    // The identity request gains a `token` whose schema is a credential.
+    let marked = changed(|s| {
+        s["components"]["schemas"]["Token"] =
+            json!({"type": "string", "x-connectors-secret": true});
+        s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["properties"]["token"] = json!({"$ref": "#/components/schemas/Token"});
+    });
+    let mut unmarked = marked.clone();
+    unmarked["components"]["schemas"]["Token"]
+        .as_object_mut()
+        .unwrap()
+        .remove("x-connectors-secret");
+
+    let removed = diff(&marked, &unmarked);
+    assert_eq!(removed.changes.len(), 1, "{removed}");
+    let change = &removed.changes[0];
+    assert_eq!(
+        (change.severity, change.kind, change.location.as_str()),
+        (
+            Severity::Breaking,
+            "secret-unmarked",
+            "schema Token (request)"
+        )
+    );
+    assert!(removed.fails(Severity::Breaking));
+
+    let added = diff(&unmarked, &marked);
+    assert_eq!(added.changes.len(), 1, "{added}");
+    let change = &added.changes[0];
+    assert_eq!(
+        (change.severity, change.kind, change.location.as_str()),
+        (Severity::Warning, "secret-marked", "schema Token (request)")
+    );
+    assert!(!added.fails(Severity::Breaking) && added.fails(Severity::Warning));
+
+    // Swapping the named credential for a plain inline string loses the marker too.
+    let inline = changed(|s| {
+        s["paths"]["/identities"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["properties"]["token"] = json!({"type": "string"});
+    });
+    let found = diff(&marked, &inline);
+    assert!(
+        found.changes.iter().any(|c| c.kind == "secret-unmarked"
+            && c.severity == Severity::Breaking
+            && c.location
+                .ends_with("request body `application/json` /token")),
+        "{found}"
+    );
+}
+
+#[test]
 fn a_path_parameter_renamed_is_the_same_route() {
     let new = changed(|s| {
         let paths = s["paths"].as_object_mut().unwrap();
@@ -314,24 +369,10 @@ fn a_shared_schema_change_is_reported_once_under_its_name() {
     assert_eq!(found.changes[0].location, "schema Tool (response) /size");
 }
 
-fn binary() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_connectors-contract"))
-}
-
 fn write(dir: &Path, name: &str, spec: &Value) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(spec).unwrap()).unwrap();
     path
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "connectors-contract-{name}-{}-{:x}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -351,7 +392,7 @@ fn fail_on_sets_the_exit_status_and_json_is_the_same_diff() {
         &changed(|s| s.pointer_mut(tool()).unwrap()["required"] = json!(["id"])),
     );
     let status = |args: &[&Path], extra: &[&str]| {
-        let output = binary()
+        let output = runner()
             .arg("diff")
             .args(args)
             .args(extra)
@@ -406,7 +447,7 @@ fn fail_on_sets_the_exit_status_and_json_is_the_same_diff() {
 fn lint_reports_every_problem_at_once() {
     let dir = temp_dir("lint");
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml");
-    let output = binary().arg("lint").arg(&good).output().unwrap();
+    let output = runner().arg("lint").arg(&good).output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(text.trim_end().ends_with("no problems"), "{text}");
@@ -419,7 +460,7 @@ fn lint_reports_every_problem_at_once() {
         .remove("x-connectors-retry");
     bad["paths"]["/identities"]["post"]["operationId"] = json!("getTool");
     let path = write(&dir, "bad.json", &bad);
-    let output = binary().arg("lint").arg(&path).output().unwrap();
+    let output = runner().arg("lint").arg(&path).output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("has no `x-connectors-retry`"), "{text}");
@@ -433,7 +474,7 @@ fn lint_reports_every_problem_at_once() {
     }
 
     std::fs::write(dir.join("broken.yaml"), "openapi: [unclosed").unwrap();
-    let output = binary()
+    let output = runner()
         .arg("lint")
         .arg(dir.join("broken.yaml"))
         .output()

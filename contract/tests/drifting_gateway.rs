@@ -2,44 +2,16 @@
 //! body that breaks its schema fails with the field's path, missing routes are "not
 //! offered", and a read-only run sends no write.
 
+mod common;
+
+use common::{gateway_without_routes, metadata, options};
 use connectors_contract::runner::{Options, run};
 use connectors_contract::{Outcome, Report};
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const API_KEY: &str = "ck_test_0123456789abcdef0123456789abcdef";
-
-fn metadata() -> Value {
-    json!({"timestamp": "2026-11-21T00:00:00.000Z", "requestId": "r"})
-}
-
-/// A gateway whose every route but those mounted before answers 404 ROUTE_NOT_FOUND.
-async fn gateway_without_routes() -> MockServer {
-    let server = MockServer::start().await;
-    let missing = json!({
-        "success": false,
-        "error": {"code": "ROUTE_NOT_FOUND", "message": "Route not found"},
-        "metadata": metadata(),
-    });
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(404).set_body_json(missing))
-        .with_priority(10)
-        .mount(&server)
-        .await;
-    server
-}
-
-fn options(server: &MockServer) -> Options {
-    Options {
-        url: Some(server.uri()),
-        settings: vec![
-            ("CONNECTORS_API_KEY".into(), API_KEY.into()),
-            ("CONNECTORS_TENANT_ID".into(), "tenant-a".into()),
-        ],
-        ..Options::default()
-    }
-}
 
 fn outcome<'a>(report: &'a Report, id: &str) -> &'a Outcome {
     &report
@@ -76,7 +48,9 @@ async fn drift_is_failed_with_its_path_missing_routes_are_not_offered_and_nothin
         .mount(&server)
         .await;
 
-    let report = run(options(&server)).await.expect("the runner starts");
+    let report = run(options(&server, API_KEY))
+        .await
+        .expect("the runner starts");
     let text = report.to_string();
 
     assert_eq!(report.operations.len(), 35, "{text}");
@@ -136,7 +110,7 @@ async fn a_drifted_event_on_the_event_stream_fails_the_stream() {
 
     let only = Options {
         only: Some(vec!["streamEvents".into(), "listCategories".into()]),
-        ..options(&server)
+        ..options(&server, API_KEY)
     };
     let report = run(only).await.expect("the runner starts");
     let text = report.to_string();

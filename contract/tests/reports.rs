@@ -3,33 +3,22 @@
 //! follows the rules of the JUnit schema, and every failure's reproducer, run as printed
 //! with the real `curl`, sends the same request and gets the same answer.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
+use common::{gateway_without_routes, metadata, options, runner, temp_dir};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const API_KEY: &str = "ck_test_report_0123456789abcdef0123456789";
 
-fn metadata() -> Value {
-    json!({"timestamp": "2026-11-21T00:00:00.000Z", "requestId": "r"})
-}
-
 /// Every route answers 404 ROUTE_NOT_FOUND but `/health` (its uptime is not a number)
 /// and `/api/v1/categories` (500, which the spec does not declare for it).
 async fn drifting_gateway() -> (MockServer, Value, Value) {
-    let server = MockServer::start().await;
-    let missing = json!({
-        "success": false,
-        "error": {"code": "ROUTE_NOT_FOUND", "message": "Route not found"},
-        "metadata": metadata(),
-    });
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(404).set_body_json(missing))
-        .with_priority(10)
-        .mount(&server)
-        .await;
+    let server = gateway_without_routes().await;
     let health = json!({
         "success": true,
         "data": {"status": "healthy", "uptime": "soon"},
@@ -47,26 +36,6 @@ async fn drifting_gateway() -> (MockServer, Value, Value) {
         .mount(&server)
         .await;
     (server, health, broken)
-}
-
-fn runner() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_connectors-contract"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CONNECTORS_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "connectors-contract-{name}-{}-{:x}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
 }
 
 /// The JUnit rules CI systems rely on (those of the common junit-10.xsd): a
@@ -328,13 +297,8 @@ async fn a_429_is_waited_out_as_the_gateway_says_and_reported() {
         .mount(&server)
         .await;
     let options = connectors_contract::runner::Options {
-        url: Some(server.uri()),
-        settings: vec![
-            ("CONNECTORS_API_KEY".into(), API_KEY.into()),
-            ("CONNECTORS_TENANT_ID".into(), "tenant-a".into()),
-        ],
         only: Some(vec!["listCategories".into()]),
-        ..Default::default()
+        ..options(&server, API_KEY)
     };
     let started = std::time::Instant::now();
     let report = connectors_contract::runner::run(options)

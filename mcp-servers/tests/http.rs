@@ -2,25 +2,10 @@
 
 mod common;
 
-use common::{ProgressClient, call, error_text, ok_json, tool_names};
+use common::client::{call, connect_http, next_progress, tool_names};
+use common::{error_text, ok_json};
 use connectors_mcp_servers::{Builtin, serve_http};
-use rmcp::{ServiceExt, transport::StreamableHttpClientTransport};
 use serde_json::json;
-
-async fn connect(
-    url: &str,
-) -> (
-    common::Client,
-    tokio::sync::mpsc::UnboundedReceiver<rmcp::model::ProgressNotificationParam>,
-) {
-    let (handler, rx) = ProgressClient::new();
-    let transport = StreamableHttpClientTransport::from_uri(url.to_string());
-    let client = handler
-        .serve(transport)
-        .await
-        .expect("MCP handshake over HTTP");
-    (client, rx)
-}
 
 #[tokio::test]
 async fn notes_over_streamable_http_share_one_store() {
@@ -32,7 +17,7 @@ async fn notes_over_streamable_http_share_one_store() {
     let url = server.url();
     assert_eq!(url, format!("http://{addr}/mcp"));
 
-    let (first, _) = connect(&url).await;
+    let (first, _) = connect_http(&url).await;
     assert_eq!(
         tool_names(&first).await,
         [
@@ -54,7 +39,7 @@ async fn notes_over_streamable_http_share_one_store() {
     let id = note["id"].as_u64().unwrap();
 
     // A second, independent HTTP session sees the same store.
-    let (second, _) = connect(&url).await;
+    let (second, _) = connect_http(&url).await;
     let found = ok_json(&call(&second, "search_notes", json!({ "query": "streamable" })).await);
     assert_eq!(found["count"], 1);
     assert_eq!(found["results"][0]["id"], id);
@@ -73,7 +58,7 @@ async fn math_over_streamable_http_with_progress() {
     let (_, server) = serve_http(Builtin::Math, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let (client, mut progress) = connect(&server.url()).await;
+    let (client, mut progress) = connect_http(&server.url()).await;
 
     let out = ok_json(&call(&client, "evaluate", json!({ "expression": "2*(3+4)^2" })).await);
     assert_eq!(out["result"], 98.0);
@@ -85,7 +70,7 @@ async fn math_over_streamable_http_with_progress() {
     let sent = out["progress_notifications_sent"].as_u64().unwrap();
     assert!(sent >= 10, "only {sent} progress notifications");
     for _ in 0..sent {
-        let p = progress.recv().await.expect("progress notification");
+        let p = next_progress(&mut progress).await;
         assert_eq!(p.total, Some(2_000_000.0));
     }
 

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{ProgressClient, call, error_text, ok_json, tool_names};
+use common::client::{Recorder, call, tool_names};
+use common::{error_text, ok_json};
 use connectors_mcp_servers::{
     Builtin, notes::NotesServer, serve_io, serve_io_with, spawn_in_process,
 };
@@ -13,7 +14,7 @@ use serde_json::json;
 async fn serve_io_over_duplex() {
     let (client_end, server_end) = tokio::io::duplex(64 * 1024);
     let (server_read, server_write) = tokio::io::split(server_end);
-    let (handler, _progress) = ProgressClient::new();
+    let (handler, _progress) = Recorder::new();
     // The handshake needs both sides, so run them concurrently.
     let (server, client) = tokio::join!(
         serve_io(Builtin::Text, server_read, server_write),
@@ -43,7 +44,7 @@ async fn serve_io_over_duplex() {
 #[tokio::test]
 async fn spawn_in_process_runs_until_the_client_leaves() {
     let (stream, task) = spawn_in_process(Builtin::Math);
-    let (handler, _progress) = ProgressClient::new();
+    let (handler, _progress) = Recorder::new();
     let client = handler.serve(stream).await.unwrap();
     let out = ok_json(&call(&client, "statistics", json!({ "numbers": [1, 2, 3, 4] })).await);
     assert_eq!(out["median"], 2.5);
@@ -60,7 +61,7 @@ async fn cloned_notes_servers_share_a_store() {
     for _ in 0..2 {
         let (client_end, server_end) = tokio::io::duplex(64 * 1024);
         let (r, w) = tokio::io::split(server_end);
-        let (handler, _) = ProgressClient::new();
+        let (handler, _) = Recorder::new();
         let (server, client) = tokio::join!(
             serve_io_with(notes.clone(), r, w),
             handler.serve(client_end)
@@ -81,7 +82,7 @@ async fn cloned_notes_servers_share_a_store() {
     assert_eq!(notes.store().len(), 1);
     // A fresh Builtin::Notes instance has its own, empty store.
     let (stream, _task) = spawn_in_process(Builtin::Notes);
-    let (handler, _) = ProgressClient::new();
+    let (handler, _) = Recorder::new();
     let other = handler.serve(stream).await.unwrap();
     let err = error_text(&call(&other, "get_note", json!({ "id": added["id"] })).await);
     assert!(err.contains("no note"), "{err}");

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{Client, ProgressClient, error_text, ok_json};
+use common::client::{Client, Recorder};
+use common::{error_text, ok_json};
 use connectors_mcp_servers::notes::{NotesServer, TENANT_META_KEY};
 use connectors_mcp_servers::serve_io_with;
 use rmcp::ServiceExt;
@@ -37,7 +38,7 @@ async fn each_tenant_named_in_meta_has_its_own_notes() {
     let notes = NotesServer::new();
     let (client_end, server_end) = tokio::io::duplex(64 * 1024);
     let (r, w) = tokio::io::split(server_end);
-    let (handler, _) = ProgressClient::new();
+    let (handler, _) = Recorder::new();
     let (server, client) = tokio::join!(
         serve_io_with(notes.clone(), r, w),
         handler.serve(client_end)

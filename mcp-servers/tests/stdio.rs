@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{call, error_text, ok_json, spawn_stdio, tool_names};
+use common::client::{call, next_progress, tool_names};
+use common::{error_text, ok_json, spawn_stdio};
 use serde_json::json;
 
 #[tokio::test]
@@ -192,7 +193,7 @@ async fn count_primes_sends_progress_notifications() {
     assert!(sent >= 10, "only {sent} progress notifications");
     let mut received = Vec::new();
     while (received.len() as u64) < sent {
-        received.push(progress.recv().await.expect("progress channel open"));
+        received.push(next_progress(&mut progress).await);
     }
     let token = &received[0].progress_token;
     assert!(received.iter().all(|p| &p.progress_token == token));

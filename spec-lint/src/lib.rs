@@ -133,6 +133,10 @@ pub fn check(spec: &Value) -> Vec<Problem> {
         }
     }
 
+    for (location, reason) in check_secret_markers(spec) {
+        push(&location, reason);
+    }
+
     let mut reported = BTreeSet::new();
     for (location, schema) in response_schemas {
         for name in closed_schemas(spec, &schema) {
@@ -172,6 +176,90 @@ fn check_extensions(op: &Value) -> Vec<String> {
         reasons.push("`x-connectors-extension` must be `true` or `false`".into());
     }
     reasons
+}
+
+/// The vendor extension that marks a schema whose values are credentials: SDKs keep them
+/// out of debug output and logs (the `connectors` build script replaces each marked schema
+/// with a redacting type), and tools that print requests replace them.
+pub const SECRET_MARKER: &str = "x-connectors-secret";
+
+/// Whether `schema` is marked as a credential (`x-connectors-secret: true`).
+pub fn is_secret(schema: &Value) -> bool {
+    schema.get(SECRET_MARKER) == Some(&Value::Bool(true))
+}
+
+/// Names of the schemas under `components/schemas` marked as credentials.
+pub fn secret_schemas(spec: &Value) -> Vec<&str> {
+    spec.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| is_secret(schema))
+        .map(|(name, _)| name.as_str())
+        .collect()
+}
+
+/// The marker is a boolean on a named string or object schema. Elsewhere (an inline
+/// schema) no generator would see it, and the value it marks would be printed after all.
+fn check_secret_markers(spec: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for (name, schema) in schemas.into_iter().flatten() {
+        let location = format!("schema `{name}`");
+        match schema.get(SECRET_MARKER) {
+            None | Some(Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => {
+                let kind = schema.get("type").and_then(Value::as_str);
+                if !matches!(kind, Some("string" | "object")) {
+                    problems.push((
+                        location,
+                        format!(
+                            "`{SECRET_MARKER}` marks a string or an object schema (a credential, or named values that may hold credentials); this one has {}",
+                            kind.map_or("no `type`".to_string(), |k| format!("`type: {k}`"))
+                        ),
+                    ));
+                }
+            }
+            Some(_) => problems.push((
+                location,
+                format!("`{SECRET_MARKER}` must be `true` or `false`"),
+            )),
+        }
+    }
+    misplaced_markers(spec, "", &mut problems);
+    problems
+}
+
+/// Reports every `x-connectors-secret` in `value` or below it (`at` is its JSON pointer)
+/// that is not on a schema directly under `components/schemas`.
+fn misplaced_markers(value: &Value, at: &str, problems: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            let named_schema = at
+                .strip_prefix("/components/schemas/")
+                .is_some_and(|name| !name.contains('/'));
+            if map.contains_key(SECRET_MARKER) && !named_schema {
+                problems.push((
+                    at.to_string(),
+                    format!(
+                        "`{SECRET_MARKER}` is read on schemas under `components/schemas` only; name this schema there and `$ref` it"
+                    ),
+                ));
+            }
+            for (key, child) in map {
+                let key = key.replace('~', "~0").replace('/', "~1");
+                misplaced_markers(child, &format!("{at}/{key}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                misplaced_markers(item, &format!("{at}/{i}"), problems);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Follows a local `$ref` (`#/components/...`) to its target.

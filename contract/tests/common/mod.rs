@@ -1,0 +1,70 @@
+//! Shared by the contract's integration tests: the base of a drifting gateway (a local
+//! wiremock server on which every route is missing), the options that point the runner at
+//! it, the `connectors-contract` binary, and a temporary directory for its files.
+
+// Each test crate uses its own part of this module.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use connectors_contract::runner::Options;
+use serde_json::{Value, json};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The `metadata` of the gateway's envelopes.
+pub fn metadata() -> Value {
+    json!({"timestamp": "2026-11-21T00:00:00.000Z", "requestId": "r"})
+}
+
+/// A gateway whose every route but those mounted on it later answers 404
+/// ROUTE_NOT_FOUND, as the original gateway answers a route it lacks.
+pub async fn gateway_without_routes() -> MockServer {
+    let server = MockServer::start().await;
+    let missing = json!({
+        "success": false,
+        "error": {"code": "ROUTE_NOT_FOUND", "message": "Route not found"},
+        "metadata": metadata(),
+    });
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(404).set_body_json(missing))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The in-process runner's options for `server`, with `api_key` for tenant-a.
+pub fn options(server: &MockServer, api_key: &str) -> Options {
+    Options {
+        url: Some(server.uri()),
+        settings: vec![
+            ("CONNECTORS_API_KEY".into(), api_key.into()),
+            ("CONNECTORS_TENANT_ID".into(), "tenant-a".into()),
+        ],
+        ..Options::default()
+    }
+}
+
+/// The `connectors-contract` binary, without the CONNECTORS_* settings of the shell that
+/// runs the tests (they must not redirect the run).
+pub fn runner() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_connectors-contract"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("CONNECTORS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// A new directory under the system's temporary one, unique to this process and call.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "connectors-contract-{name}-{}-{:x}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
