@@ -312,6 +312,7 @@ impl ConnectorsBuilder {
         let policy = Arc::new(Policy {
             retry: config.retry.clone(),
             timeout: Some(config.timeout),
+            client_timeout: Some(config.timeout),
             deadline: config.deadline,
             default_query: self.query.clone(),
             observer: self.observer.clone(),
@@ -590,11 +591,13 @@ impl Config {
             .user_agent
             .clone()
             .unwrap_or_else(|| format!("connectors-rust/{}", env!("CARGO_PKG_VERSION")));
-        // No total timeout on the client: it would cut event streams. Each non-stream
-        // attempt gets its own timeout in the transport instead.
+        // The per-attempt timeout as the client's total timeout, so that the usual attempt
+        // carries no timeout of its own; the transport gives event streams, deadlines and
+        // `with_options` timeouts theirs.
         let mut http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(user_agent)
+            .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .danger_accept_invalid_certs(builder.accept_invalid_certs);
         if let Some(max) = builder.pool_max_idle_per_host {

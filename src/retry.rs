@@ -53,7 +53,7 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 /// How often and how patiently failed requests are tried again.
 ///
@@ -189,8 +189,9 @@ pub(crate) enum Decision {
 
 /// Whether a response status is worth another attempt; `x-should-retry` wins.
 pub(crate) fn status_is_retryable(status: StatusCode, headers: &HeaderMap) -> bool {
+    const SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
     match headers
-        .get("x-should-retry")
+        .get(&SHOULD_RETRY)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
     {

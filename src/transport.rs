@@ -40,7 +40,11 @@ pub const IDEMPOTENCY_HONOURED_HEADER: &str = "connectors-idempotency";
 /// The default cap on a response body: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
+// As constants: a name built at run time (or a `&str` key) is parsed on every use.
 const HONOURED_HEADER: HeaderName = HeaderName::from_static(IDEMPOTENCY_HONOURED_HEADER);
+const ATTEMPT: HeaderName = HeaderName::from_static(ATTEMPT_HEADER);
+const IDEMPOTENCY: HeaderName = HeaderName::from_static(IDEMPOTENCY_HEADER);
+const REQUEST_ID: HeaderName = HeaderName::from_static(REQUEST_ID_HEADER);
 /// The `GET /` answer is small; anything past this is not a service description.
 const SERVICE_INFO_LIMIT: u64 = 64 * 1024;
 /// Bounds the `GET /` capability probe when the client has no per-attempt timeout.
@@ -62,9 +66,9 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone, Default)]
 pub struct Transport {
     policy: Option<Arc<Policy>>,
-    probe: Option<Probe>,
-    /// The operations the gateway does not offer; only the facade's calls consult it, so
-    /// the generated client of [`crate::Connectors::api`] sends what it is asked to.
+    /// Set for the facade's calls only: the operations the gateway does not offer, which
+    /// are not sent (the generated client of [`crate::Connectors::api`] sends what it is
+    /// asked to), and the calls report what their request met (see [`record_call`]).
     memory: Option<Arc<RouteMemory>>,
 }
 
@@ -74,6 +78,10 @@ pub(crate) struct Policy {
     pub(crate) retry: RetryPolicy,
     /// Bound on one attempt (not applied to event streams, whose body is open-ended).
     pub(crate) timeout: Option<Duration>,
+    /// The total timeout the `reqwest::Client` itself applies to each request: an
+    /// attempt whose bound is the same is sent without a timeout of its own, which would
+    /// cost each request (and its retry copy) a map of extensions.
+    pub(crate) client_timeout: Option<Duration>,
     /// Bound on all attempts of one call together, waits included.
     pub(crate) deadline: Option<Duration>,
     pub(crate) default_query: Vec<(String, String)>,
@@ -94,6 +102,7 @@ impl Default for Policy {
         Policy {
             retry: RetryPolicy::default(),
             timeout: None,
+            client_timeout: None,
             deadline: None,
             default_query: Vec::new(),
             observer: None,
@@ -192,7 +201,6 @@ impl Transport {
     pub(crate) fn from_policy(policy: Arc<Policy>) -> Self {
         Transport {
             policy: Some(policy),
-            probe: None,
             memory: None,
         }
     }
@@ -203,33 +211,41 @@ impl Transport {
     pub(crate) fn for_facade(policy: Arc<Policy>, memory: Arc<RouteMemory>) -> Self {
         Transport {
             policy: Some(policy),
-            probe: Some(Probe),
             memory: Some(memory),
         }
+    }
+
+    /// Whether this is the transport of the facade's calls.
+    fn reports(&self) -> bool {
+        self.memory.is_some()
     }
 }
 
 tokio::task_local! {
     /// What the request of the facade call being polled met. Per call, not per client:
     /// the generated client (and its transport) is shared by all calls of a handle.
-    static CALL: std::cell::RefCell<Exchange>;
+    ///
+    /// Boxed: tokio moves the value in and out of the thread's slot on every poll of the
+    /// call, which for the record itself would be a copy of some hundred bytes each time.
+    static CALL: std::cell::RefCell<Box<Exchange>>;
 }
 
 /// Runs one facade call, and gives back what its request met with its result.
 pub(crate) async fn record_call<T>(call: impl std::future::Future<Output = T>) -> (T, Exchange) {
     let recorded = async {
         let output = call.await;
-        let exchange = CALL.with(|exchange| exchange.take());
+        let exchange = CALL.with(|exchange| std::mem::take(&mut **exchange.borrow_mut()));
         (output, exchange)
     };
     CALL.scope(std::cell::RefCell::default(), recorded).await
 }
 
-/// Where the transport reports what the last exchange of a facade call looked like, for
-/// the facade's error mapping (progenitor drops the status of a response whose body does
-/// not decode): the call's task-local [`Exchange`].
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Probe;
+/// Updates the [`Exchange`] of the facade call being polled, for the facade's error
+/// mapping (progenitor drops the status of a response whose body does not decode).
+/// Outside a facade call (there is none to report to) this does nothing.
+fn report(f: impl FnOnce(&mut Exchange)) {
+    let _ = CALL.try_with(|exchange| f(&mut exchange.borrow_mut()));
+}
 
 /// The final response (or failure) of one call.
 #[derive(Debug, Clone, Default)]
@@ -244,6 +260,8 @@ pub(crate) struct Exchange {
     pub(crate) deadline_hit: bool,
     /// The spec's `operationId` of the call.
     pub(crate) operation: Option<&'static str>,
+    /// Its row of the operation table, found once per call (by `pre`).
+    row: Option<&'static Operation>,
     /// The gateway's earlier refusal of this operation (404 `ROUTE_NOT_FOUND`); when set,
     /// no request was sent.
     pub(crate) remembered_refusal: Option<Box<crate::error::ApiError>>,
@@ -302,13 +320,6 @@ impl fmt::Display for TooLarge {
 
 impl std::error::Error for TooLarge {}
 
-impl Probe {
-    /// Outside a facade call (there is none to report to) this does nothing.
-    fn update(&self, f: impl FnOnce(&mut Exchange)) {
-        let _ = CALL.try_with(|exchange| f(&mut exchange.borrow_mut()));
-    }
-}
-
 /// The row of [`crate::operations`] for a generated operation.
 ///
 /// Progenitor names operations in snake case (`invoke_tools_batch`, `get_oauth_config`);
@@ -333,8 +344,13 @@ fn same_name(camel: &str, snake: &str) -> bool {
     }
 }
 
-fn header_value(text: &str) -> Option<HeaderValue> {
-    HeaderValue::from_str(text).ok()
+/// The attempt number as a header value; the usual ones without an allocation.
+fn attempt_value(attempt: u32) -> HeaderValue {
+    const SMALL: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    match SMALL.get((attempt as usize).wrapping_sub(1)) {
+        Some(text) => HeaderValue::from_static(text),
+        None => HeaderValue::from(attempt),
+    }
 }
 
 /// A random (version 4) UUID as a header value, for request ids and idempotency keys.
@@ -345,34 +361,40 @@ fn header_value(text: &str) -> Option<HeaderValue> {
 fn random_id() -> HeaderValue {
     let uuid = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid();
     let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    let text = uuid.hyphenated().encode_lower(&mut text);
-    // A hyphenated UUID is visible ASCII, which a header value always takes.
-    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("invalid-id"))
+    uuid.hyphenated().encode_lower(&mut text);
+    // Owned by its `Bytes` from the start, so that the copies of the value (the call's
+    // record, reqwest's) share it instead of each converting a plain buffer first. A
+    // hyphenated UUID is visible ASCII, which a header value always takes.
+    HeaderValue::from_maybe_shared(Bytes::from_owner(text))
+        .unwrap_or(HeaderValue::from_static("invalid-id"))
 }
 
 impl ClientHooks<Transport> for Client {
-    /// Names the operation to the probe, and refuses (without a request) an operation the
+    /// Names the operation to the facade call, and refuses (without a request) an operation the
     /// gateway already answered with 404 `ROUTE_NOT_FOUND`.
     async fn pre<E>(
         &self,
         _request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let transport = self.inner();
-        let Some(probe) = &transport.probe else {
+        let Some(memory) = &self.inner().memory else {
             return Ok(());
         };
-        let operation = operation(info.operation_id).map_or(info.operation_id, |op| op.id);
-        probe.update(|e| e.operation = Some(operation));
-        let Some(refusal) = transport.memory.as_ref().and_then(|m| m.refusal(operation)) else {
+        let row = operation(info.operation_id);
+        let operation = row.map_or(info.operation_id, |op| op.id);
+        report(|e| {
+            e.operation = Some(operation);
+            e.row = row;
+        });
+        let Some(refusal) = memory.refusal(operation) else {
             return Ok(());
         };
         tracing::debug!(
             operation,
             "the gateway does not offer this operation (remembered); not sending"
         );
-        probe.update(|e| e.remembered_refusal = Some(Box::new(refusal)));
-        // The facade turns this into `Error::NotOffered` from the probe's refusal.
+        report(|e| e.remembered_refusal = Some(Box::new(refusal)));
+        // The facade turns this into `Error::NotOffered` from the reported refusal.
         Err(progenitor_client::Error::Custom(format!(
             "the gateway does not offer {operation}"
         )))
@@ -397,7 +419,12 @@ async fn execute(
     info: &OperationInfo,
 ) -> reqwest::Result<reqwest::Response> {
     let transport = client.inner();
-    let op = operation(info.operation_id);
+    let reports = transport.reports();
+    // A facade call's `pre` has found the row already.
+    let op = match reports.then(|| CALL.try_with(|e| e.borrow().row).ok().flatten()) {
+        Some(Some(row)) => Some(row),
+        _ => operation(info.operation_id),
+    };
     let id = op.map_or(info.operation_id, |op| op.id);
     // The path template, not the concrete path: ids in paths stay out of traces.
     let path = op.map_or("", |op| op.path);
@@ -411,12 +438,13 @@ async fn execute(
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
-    let started = Instant::now();
+    // Timed only for a subscriber that records the span: the clock costs on every call.
+    let started = (!span.is_disabled()).then(Instant::now);
     let result = match &transport.policy {
         None => {
             let result = client.client().execute(request).await;
-            if let Some(probe) = &transport.probe {
-                record(probe, &result, 1, false);
+            if reports {
+                record(&result, 1, false);
             }
             result
         }
@@ -434,12 +462,11 @@ async fn execute(
                 keyed,
                 streaming: op.is_some_and(|op| op.streaming),
             };
-            prepare(&mut request, policy, keyed, transport.probe.as_ref());
+            prepare(&mut request, policy, keyed, reports);
             let method = request.method().clone();
-            let (result, attempts) =
-                attempts(client, request, policy, call, transport.probe.as_ref())
-                    .instrument(span.clone())
-                    .await;
+            let (result, attempts) = attempts(client, request, policy, call, reports)
+                .instrument(span.clone())
+                .await;
             match (result, &policy.observer) {
                 (Ok(response), Some(observer)) => {
                     observer
@@ -450,9 +477,11 @@ async fn execute(
             }
         }
     };
-    span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
-    if let Ok(response) = &result {
-        span.record("status", response.status().as_u16());
+    if let Some(started) = started {
+        span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+        if let Ok(response) = &result {
+            span.record("status", response.status().as_u16());
+        }
     }
     result
 }
@@ -468,7 +497,7 @@ struct CallKind {
 
 /// Adds what every attempt of the call shares: default query parameters, the request id,
 /// and for a POST or a keyed operation the idempotency key.
-fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, probe: Option<&Probe>) {
+fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, reports: bool) {
     if !policy.default_query.is_empty() {
         let mut pairs = request.url_mut().query_pairs_mut();
         for (name, value) in &policy.default_query {
@@ -476,24 +505,15 @@ fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, probe: 
         }
     }
     let headers = request.headers_mut();
-    if !headers.contains_key(REQUEST_ID_HEADER) {
-        headers.insert(HeaderName::from_static(REQUEST_ID_HEADER), random_id());
-    }
+    let request_id = headers.entry(REQUEST_ID).or_insert_with(random_id).clone();
     // Generated once per logical call and reused on every attempt, so a gateway that
     // honours it never runs a tool twice. A safe operation (a read, or a POST such as
-    // `selectTools` that changes nothing) has nothing to deduplicate.
-    if keyed && !headers.contains_key(IDEMPOTENCY_HEADER) {
-        headers.insert(HeaderName::from_static(IDEMPOTENCY_HEADER), random_id());
-    }
-    if let Some(probe) = probe {
-        let request_id = headers.get(REQUEST_ID_HEADER).cloned();
-        // Only a keyed call can end in `OutcomeUnknown`, which hands the key out.
-        let key = if keyed {
-            headers.get(IDEMPOTENCY_HEADER).cloned()
-        } else {
-            None
-        };
-        probe.update(|e| {
+    // `selectTools` that changes nothing) has nothing to deduplicate. Only a keyed call
+    // can end in `OutcomeUnknown`, which hands the key out.
+    let key = keyed.then(|| headers.entry(IDEMPOTENCY).or_insert_with(random_id).clone());
+    if reports {
+        let request_id = Some(request_id);
+        report(|e| {
             e.request_id = request_id;
             e.idempotency_key = key;
         });
@@ -537,6 +557,29 @@ fn error_failure(error: &reqwest::Error) -> Failure {
     }
 }
 
+/// The "no timeout" of a request sent by a client that has one: tokio's timers treat a
+/// deadline this far out as never.
+const UNBOUNDED: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// A copy of `request` for the next attempt, or `None` when its body is a stream.
+///
+/// What `reqwest::Request::try_clone` copies, except the map of extensions it always
+/// allocates: the generated client sets none but the timeout, copied here when set.
+fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    let body = match request.body() {
+        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(body.as_bytes()?))),
+        None => None,
+    };
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    *copy.body_mut() = body;
+    Some(copy)
+}
+
 /// What one attempt leaves when it is not the final answer.
 struct Failed {
     result: reqwest::Result<reqwest::Response>,
@@ -569,7 +612,7 @@ async fn attempts(
     mut request: reqwest::Request,
     policy: &Policy,
     call: CallKind,
-    probe: Option<&Probe>,
+    reports: bool,
 ) -> (reqwest::Result<reqwest::Response>, u32) {
     let deadline = policy.deadline.map(|d| Instant::now() + d);
     let max_retries = policy.retry.max_retries;
@@ -579,34 +622,31 @@ async fn attempts(
     let mut may_have_run = false;
     loop {
         let attempt = retries_done + 1;
-        if let Some(value) = header_value(&attempt.to_string()) {
-            request
-                .headers_mut()
-                .insert(HeaderName::from_static(ATTEMPT_HEADER), value);
-        }
+        request
+            .headers_mut()
+            .insert(ATTEMPT, attempt_value(attempt));
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let mut deadline_binds = false;
-        if !call.streaming {
-            // reqwest's per-request timeout also bounds reading the body, which now
-            // happens here: no timer of our own is needed for it.
-            let timeout = match (policy.timeout, remaining) {
-                (Some(t), Some(r)) => {
-                    deadline_binds = r < t;
-                    Some(t.min(r))
-                }
-                (None, Some(r)) => {
-                    deadline_binds = true;
-                    Some(r)
-                }
-                (t, None) => t,
-            };
-            if let Some(timeout) = timeout {
-                *request.timeout_mut() = Some(timeout);
+        // reqwest's per-request timeout also bounds reading the body, which happens here:
+        // no timer of our own is needed for it. An event stream has none.
+        let timeout = match (policy.timeout, remaining) {
+            _ if call.streaming => None,
+            (Some(t), Some(r)) => {
+                deadline_binds = r < t;
+                Some(t.min(r))
             }
+            (None, Some(r)) => {
+                deadline_binds = true;
+                Some(r)
+            }
+            (t, None) => t,
+        };
+        if timeout != policy.client_timeout {
+            *request.timeout_mut() = Some(timeout.unwrap_or(UNBOUNDED));
         }
-        // A body that cannot be cloned (a stream) is sent once.
+        // A body that cannot be copied (a stream) is sent once.
         let next = if retries_done < max_retries {
-            request.try_clone()
+            retry_copy(&request)
         } else {
             None
         };
@@ -617,7 +657,12 @@ async fn attempts(
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
+        let started = (!attempt_span.is_disabled()).then(Instant::now);
+        let latency = |span: &tracing::Span| {
+            if let Some(started) = started {
+                span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+            }
+        };
         let result = client
             .client()
             .execute(request)
@@ -632,11 +677,11 @@ async fn attempts(
                 let step = after_response(response, policy, call, retries_done)
                     .instrument(attempt_span.clone())
                     .await;
-                attempt_span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+                latency(&attempt_span);
                 step
             }
             Err(error) => {
-                attempt_span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+                latency(&attempt_span);
                 let failure = error_failure(&error);
                 let unknown = call.keyed && failure == Failure::Ambiguous;
                 if error.is_timeout() && deadline_binds {
@@ -645,7 +690,7 @@ async fn attempts(
                         deadline_hit: true,
                         ..End::new(Err(error), unknown)
                     };
-                    return finish(settle(end, may_have_run), attempt, probe);
+                    return finish(settle(end, may_have_run), attempt, reports);
                 }
                 match policy.retry.after_failure(&error, retries_done) {
                     Decision::Retry(wait) => Err(Failed {
@@ -666,7 +711,7 @@ async fn attempts(
             }
         };
         let failed = match step {
-            Ok(end) => return finish(settle(end, may_have_run), attempt, probe),
+            Ok(end) => return finish(settle(end, may_have_run), attempt, reports),
             Err(failed) => failed,
         };
 
@@ -679,11 +724,11 @@ async fn attempts(
                 "not retrying: the operation may have run and the gateway is not known to honour idempotency keys"
             );
             let end = stop(failed.result, call, policy, true).await;
-            return finish(settle(end, may_have_run), attempt, probe);
+            return finish(settle(end, may_have_run), attempt, reports);
         }
         let Some(again) = next else {
             let end = stop(failed.result, call, policy, ambiguous).await;
-            return finish(settle(end, may_have_run), attempt, probe);
+            return finish(settle(end, may_have_run), attempt, reports);
         };
         if let Some(deadline) = deadline
             && Instant::now() + failed.wait >= deadline
@@ -691,7 +736,7 @@ async fn attempts(
             tracing::debug!("the deadline leaves no time for another attempt");
             let mut end = stop(failed.result, call, policy, ambiguous).await;
             end.deadline_hit = true;
-            return finish(settle(end, may_have_run), attempt, probe);
+            return finish(settle(end, may_have_run), attempt, reports);
         }
         tracing::info!(
             attempt,
@@ -805,14 +850,10 @@ fn settle(mut end: End, may_have_run: bool) -> End {
     end
 }
 
-fn finish(
-    end: End,
-    attempts: u32,
-    probe: Option<&Probe>,
-) -> (reqwest::Result<reqwest::Response>, u32) {
-    if let Some(probe) = probe {
-        record(probe, &end.result, attempts, end.deadline_hit);
-        probe.update(|e| {
+fn finish(end: End, attempts: u32, reports: bool) -> (reqwest::Result<reqwest::Response>, u32) {
+    if reports {
+        record(&end.result, attempts, end.deadline_hit);
+        report(|e| {
             e.outcome_unknown = end.unknown;
             if end.retry_after.is_some() {
                 e.retry_after = end.retry_after;
@@ -924,6 +965,7 @@ async fn read_capped(
     let version = response.version();
     let url = response.url().clone();
     let headers = std::mem::take(response.headers_mut());
+    let extensions = std::mem::take(response.extensions_mut());
     // The usual body arrives in one chunk: it is kept as is, without a copy.
     let mut first: Option<Bytes> = None;
     let mut joined: Vec<u8> = Vec::new();
@@ -951,8 +993,14 @@ async fn read_capped(
     }
     let body = first.unwrap_or_else(|| Bytes::from(joined));
     // The response keeps its URL (errors name it); without one reqwest would parse a
-    // placeholder URL for every response. The builder is the only way to attach it.
-    let mut parts = match http::Response::builder().url(url).body(()) {
+    // placeholder URL for every response. The builder is the only way to attach it; it
+    // goes into the response's own extensions (the connection's info among them), so no
+    // second map is made.
+    let mut builder = http::Response::builder();
+    if let Some(slot) = builder.extensions_mut() {
+        *slot = extensions;
+    }
+    let mut parts = match builder.url(url).body(()) {
         Ok(carrier) => carrier.into_parts().0,
         // Nothing was set that the builder could refuse; still, never panic.
         Err(_) => http::Response::new(()).into_parts().0,
@@ -982,13 +1030,8 @@ async fn too_large_error(cause: TooLarge) -> reqwest::Result<reqwest::Response> 
     })
 }
 
-fn record(
-    probe: &Probe,
-    result: &reqwest::Result<reqwest::Response>,
-    attempts: u32,
-    deadline_hit: bool,
-) {
-    probe.update(|exchange| {
+fn record(result: &reqwest::Result<reqwest::Response>, attempts: u32, deadline_hit: bool) {
+    report(|exchange| {
         exchange.attempts = attempts;
         exchange.deadline_hit = deadline_hit;
         match result {
@@ -996,10 +1039,13 @@ fn record(
                 let headers = response.headers();
                 exchange.status = Some(response.status());
                 exchange.content_type = headers.get(reqwest::header::CONTENT_TYPE).cloned();
-                if let Some(id) = headers.get(REQUEST_ID_HEADER) {
+                if let Some(id) = headers.get(&REQUEST_ID) {
                     exchange.request_id = Some(id.clone());
                 }
-                exchange.retry_after = crate::retry::server_wait(headers, SystemTime::now());
+                // Only an error answer reports a wait (a success has no use for it).
+                if !response.status().is_success() {
+                    exchange.retry_after = crate::retry::server_wait(headers, SystemTime::now());
+                }
             }
             Err(error) => exchange.status = error.status(),
         }
