@@ -217,20 +217,3 @@ open_enum! {
         System = "system",
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_honours_width_so_statuses_line_up_in_tables() {
-        assert_eq!(
-            format!("[{:<9}]", DeploymentStatus::from("running")),
-            "[running  ]"
-        );
-        assert_eq!(
-            format!("[{:>9}]", DeploymentStatus::from("hibernating")),
-            "[hibernating]"
-        );
-    }
-}
