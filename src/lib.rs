@@ -109,7 +109,6 @@ pub mod operations;
 pub mod pagination;
 pub mod retry;
 mod secret;
-mod static_checks;
 pub mod tenants;
 pub mod tools;
 mod transport;
