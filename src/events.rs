@@ -1,12 +1,7 @@
-//! The gateway's event streams ([`Events`], [`GatewayEvent`]), and the server-sent event
-//! framing under them and under streamed invocations
-//! ([`crate::tools::Tools::invoke_stream`]).
-//!
-//! The `text/event-stream` format is parsed by the `sse-stream` crate (the one `rmcp`
-//! uses), kept private. Around it this module adds what a client of an open-ended body
-//! needs: a cap on what one event may buffer ([`MAX_EVENT_BYTES`]), an idle timeout
-//! (`stream_idle_timeout` of the configuration), and an error item, never a silent end,
-//! for a body cut before its end.
+//! The gateway's event streams ([`Events`]), and the server-sent event framing under them
+//! and under [`crate::tools::Tools::invoke_stream`]: a cap on one event
+//! ([`MAX_EVENT_BYTES`]), an idle timeout, and an error item, never a silent end, for a
+//! body cut before its end.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -270,8 +265,7 @@ pub enum GatewayEvent {
     Other(SseEvent),
 }
 
-/// The gateway's event stream (`GET /api/v1/events`); a gateway without it (the original
-/// one) answers [`Error::NotOffered`].
+/// The gateway's event stream (`GET /api/v1/events`); see [`Connectors::events`].
 #[derive(Debug, Clone, Copy)]
 pub struct Events<'a> {
     client: &'a Connectors,

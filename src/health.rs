@@ -34,8 +34,6 @@ impl<'a> Health<'a> {
     }
 
     /// The status of each dependency: registry, index, every MCP server.
-    /// Nothing answers for it on a gateway without the route (the original one):
-    /// [`crate::Error::NotOffered`].
     pub async fn detailed(&self) -> Result<types::DetailedHealth> {
         Ok(self
             .client

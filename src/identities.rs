@@ -8,9 +8,6 @@ use crate::pagination::Listing;
 
 /// The identities area of the API; see [`Connectors::identities`].
 ///
-/// Identities are an extension of the spec: a gateway without their routes (the original
-/// one) answers every call with [`Error::NotOffered`].
-///
 /// ```no_run
 /// use connectors::api::{IdentityType, types};
 /// use futures::TryStreamExt;

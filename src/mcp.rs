@@ -25,14 +25,10 @@ impl<'a> Mcp<'a> {
     }
 
     /// Lists the platform and custom MCP servers: await it for one page, or call
-    /// [`stream`](Listing::stream) for all of them.
-    ///
-    /// A gateway without `GET /mcp/servers` (the original one) is answered from its
-    /// custom servers (`GET /mcp/custom`) and its catalog (`GET /tools/list`): each
-    /// server part of the catalog's tool ids that is not a custom server is a platform
-    /// server with its tools' count, the category they share, and the status
-    /// `unknown` (the catalog does not tell). The filters and the window apply to that
-    /// listing, sorted by name; its [`Page::total`] is its size.
+    /// [`stream`](Listing::stream) for all of them. Without the route, the listing is
+    /// assembled from the gateway's other routes (see [`Error::NotOffered`]): catalog-only
+    /// servers are `platform` with the status `unknown`, sorted by name, and
+    /// [`Page::total`] is the listing's size.
     ///
     /// ```no_run
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
@@ -158,11 +154,8 @@ impl Server {
         &self.name
     }
 
-    /// What the gateway knows about the server.
-    ///
-    /// A gateway without `GET /mcp/servers/{name}` is answered from the listing of
-    /// [`Mcp::list`]'s fallback; a name in neither source is [`Error::NotFound`]
-    /// (`SERVER_NOT_FOUND`).
+    /// What the gateway knows about the server; without the route, its entry in
+    /// [`Mcp::list`] (see [`Error::NotOffered`]).
     pub async fn info(&self) -> Result<types::McpServer> {
         non_empty("name", &self.name)?;
         let listed = async {
@@ -181,13 +174,8 @@ impl Server {
         .await
     }
 
-    /// The server's tools with their input schemas.
-    ///
-    /// A gateway without `GET /mcp/servers/{name}/tools` is answered from its catalog
-    /// (`GET /tools/list`): the tools whose id starts with `<name>.`, their input schema
-    /// the catalog's parameter schema (empty when it has none). No such tool is an
-    /// empty list for a custom server and [`Error::NotFound`] (`SERVER_NOT_FOUND`) for
-    /// any other name.
+    /// The server's tools with their input schemas; without the route, its tools in the
+    /// catalog (see [`Error::NotOffered`]), each with the catalog's parameter schema.
     pub async fn tools(&self) -> Result<Vec<types::McpTool>> {
         non_empty("name", &self.name)?;
         let listed = async {
@@ -205,7 +193,6 @@ impl Server {
     }
 
     /// The server's health: status, latency of the last ping, last check, error.
-    /// Nothing answers for it on a gateway without the route: [`Error::NotOffered`].
     pub async fn health(&self) -> Result<types::ServerHealth> {
         non_empty("name", &self.name)?;
         Ok(self

@@ -1,11 +1,5 @@
-//! Gateways without the extension routes.
-//!
-//! The original gateway has 18 of the spec's 35 operations and answers the others with
-//! 404 `ROUTE_NOT_FOUND`. The facade makes that answer [`Error::NotOffered`], remembers it
-//! for the client (all clones share the memory, so a later call fails or falls back
-//! without a request), and where the gateway's own routes hold the same facts, answers
-//! from them: servers from `GET /mcp/custom` plus the catalog `GET /tools/list`, one
-//! tool from the catalog. [`Error::NotOffered`] lists which calls fall back to what.
+//! Gateways without the extension routes: what the client remembers of their refusals,
+//! and the fallbacks that [`Error::NotOffered`] lists.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;

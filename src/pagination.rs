@@ -1,12 +1,11 @@
 //! Offset pagination: one [`Page`], or a `Stream` over the items of all pages.
 //!
-//! The gateway pages with `limit` and `offset` and reports `pagination.total`, but the
-//! original gateway reports the length of the current page as `total`, so nothing here
-//! trusts it. The stream asks for the next page while the last one was full (as many
-//! items as the page size asked for, or as a smaller page size the gateway reported), and
-//! stops after a short or an empty page. A gateway that ignores the offset (it answers
-//! another offset than the one asked for, or the same items as for the page before) ends
-//! the stream with [`Error::Paging`] instead of an endless repetition.
+//! The original gateway reports the length of the current page as `pagination.total`, so
+//! nothing here trusts it. The stream asks for the next page while the last one was full
+//! (as many items as the page size asked for, or as a smaller page size the gateway
+//! reported), and stops after a short or an empty page. A gateway that ignores the offset
+//! (it answers another offset, or the same items again) ends the stream with
+//! [`Error::Paging`].
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -26,9 +25,8 @@ pub const DEFAULT_PAGE_SIZE: u64 = 100;
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
-    /// What the gateway reported as `pagination.total`. Meant as the number of items
-    /// across all pages, but the original gateway reports the length of this page, so
-    /// neither [`Page::has_more`] nor the listing streams rely on it.
+    /// What the gateway reported as `pagination.total`: not relied on (see the
+    /// [module documentation](self)).
     pub total: u64,
     /// The page size, as the gateway reported it (normally the one asked for).
     pub limit: u64,
@@ -61,9 +59,7 @@ impl<T> Page<T> {
     }
 
     /// Whether another page may follow: this page is full (it holds [`Page::limit`]
-    /// items). [`Page::total`] is not consulted (see there), so the last page of a
-    /// listing whose size is a multiple of the page size says yes, and the page after it
-    /// comes back empty.
+    /// items), whatever [`Page::total`] says; so the page after a full last page is empty.
     pub fn has_more(&self) -> bool {
         self.is_full(self.limit)
     }
@@ -148,8 +144,7 @@ impl<T: Clone + PartialEq> Cursor<T> {
 /// A stream of the items of all pages of a listing; it borrows the client.
 pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'a>>;
 
-/// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`, by
-/// the rule of the module docs.
+/// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`.
 fn all_items<'a, T, F, Fut>(offset: u64, limit: u64, fetch: F) -> ItemStream<'a, T>
 where
     T: Clone + PartialEq + Send + 'a,
@@ -228,8 +223,6 @@ pub(crate) fn set<R>(request: R, value: Option<u64>, setter: fn(R, u64) -> R) ->
 /// A listing (tools, servers, deployments, identities): the area's filters, then
 /// [`page_size`](Self::page_size) and [`offset`](Self::offset); await it (or call
 /// [`send`](Self::send)) for one page, or call [`stream`](Self::stream) for every item.
-///
-/// The filters are the operation's own: each sets the generated request held inside.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug, Clone)]
 pub struct Listing<'a, R> {
@@ -276,11 +269,7 @@ impl<'a, R: Paged<'a>> Listing<'a, R> {
     }
 
     /// Every item matching the filters, across pages, from the offset on; pages are asked
-    /// for as the stream is read.
-    ///
-    /// The next page is asked for while the last one was full, whatever
-    /// `pagination.total` says; a gateway that ignores the offset ends the stream with
-    /// [`Error::Paging`]. See [`crate::pagination`].
+    /// for as the stream is read, by the rule of [`crate::pagination`].
     pub fn stream(self) -> ItemStream<'a, R::Item> {
         let Listing {
             client,

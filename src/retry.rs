@@ -1,22 +1,20 @@
 //! When a request is tried again, and how long to wait first.
 //!
 //! Only transient failures are retried: connection errors, timeouts, a body cut while
-//! being read, and the statuses 408, 429, 500, 502, 503 and 504. A server's
-//! `x-should-retry: true|false` header wins over the status rule. The wait is what the
-//! server asks for (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date) when
-//! that is within [`RetryPolicy::max_retry_after`]; a longer wait is not slept through,
-//! the error is returned with its `retry_after` so the caller decides. Without a server
-//! hint the wait is exponential backoff with jitter (`min(initial * 2^n, max)`, minus up
-//! to 25 %). Every attempt of one call carries the same `Idempotency-Key`.
+//! being read, and the statuses 408, 429, 500, 502, 503 and 504; a server's
+//! `x-should-retry: true|false` wins over the status rule. The wait is what the server
+//! asks for (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date) up to
+//! [`RetryPolicy::max_retry_after`] (a longer wait ends the retries, the error carrying
+//! it), else [`RetryPolicy::backoff`]. Every attempt of one call carries the same
+//! `Idempotency-Key`.
 //!
-//! # Exactly once: which operations are retried after which failure
+//! # Exactly once
 //!
-//! Each operation's class comes from `x-connectors-retry` in `openapi.yaml`
-//! ([`crate::operations::RetryClass`]): **safe** (reads, listings, selection: repeating
-//! them changes nothing) or **keyed** (tool invocations, deployments, removals, identity
-//! and OAuth writes). A keyed operation that fails in a way that leaves open whether the
-//! gateway ran it is repeated only when the gateway is known to deduplicate by the key;
-//! otherwise the call ends with [`crate::Error::OutcomeUnknown`], which hands out the key.
+//! Each operation is **safe** or **keyed** ([`crate::operations::RetryClass`], from
+//! `x-connectors-retry` in `openapi.yaml`). A keyed operation that fails in a way that
+//! leaves open whether the gateway ran it is repeated only when the gateway is known to
+//! honour idempotency keys; otherwise the call ends with [`crate::Error::OutcomeUnknown`],
+//! which hands out the key.
 //!
 //! | failure | safe | keyed |
 //! |---|---|---|
@@ -28,27 +26,19 @@
 //! | other 4xx, `x-should-retry: false` | not retried | not retried |
 //! | body over [`ConnectorsBuilder::max_response_bytes`](crate::ConnectorsBuilder::max_response_bytes) | not retried: [`crate::Error::ResponseTooLarge`] | same |
 //!
-//! "The gateway honours keys" is known, in this order, from:
-//! 1. [`ConnectorsBuilder::idempotency_keys_honoured`](crate::ConnectorsBuilder::idempotency_keys_honoured),
-//!    which wins over anything learned;
-//! 2. the response header `Connectors-Idempotency: honoured`, which such a gateway sends
-//!    on every response (the failing one included); learned once, shared by all clones of
-//!    the client;
-//! 3. when nothing is known at the moment of an ambiguous failure (and a retry is left),
-//!    one `GET /` (getServiceInfo) whose `data.capabilities.idempotencyKeys` is cached,
-//!    true or false. A probe that fails counts as "not honoured" for that call and is
-//!    asked again by a later one.
+//! Whether the gateway honours keys is, in this order: declared with
+//! [`ConnectorsBuilder::idempotency_keys_honoured`](crate::ConnectorsBuilder::idempotency_keys_honoured);
+//! learned from a `Connectors-Idempotency: honoured` response header (shared by all
+//! clones); or asked once, at the first ambiguous failure with a retry left, from
+//! `GET /` (`data.capabilities.idempotencyKeys`, cached; a failed probe counts as "no"
+//! for that call only).
 //!
-//! A caller that knows better opts in per call to repeat a keyed operation blindly:
-//! [`InvokeTool::retry_ambiguous`](crate::tools::InvokeTool::retry_ambiguous) or
-//! [`RequestOptions::retry_ambiguous`](crate::RequestOptions::retry_ambiguous). When the
-//! retries of a keyed call are used up after an ambiguous failure (also on a gateway
-//! that honours keys), the error is `OutcomeUnknown` as well: re-send with its
-//! `idempotency_key` ([`InvokeTool::idempotency_key`](crate::tools::InvokeTool::idempotency_key)),
-//! never with a new key.
-//!
-//! Event streams (`invokeToolStream`, `streamEvents`) are not read into memory: the rule
-//! applies until their headers arrive; a stream cut later is the stream's error.
+//! [`InvokeTool::retry_ambiguous`](crate::tools::InvokeTool::retry_ambiguous) and
+//! [`RequestOptions::retry_ambiguous`](crate::RequestOptions::retry_ambiguous) opt in to
+//! repeating a keyed call blindly. Retries used up after an ambiguous failure end as
+//! `OutcomeUnknown` too: re-send with its `idempotency_key`, never a new one. Event
+//! streams follow the rule until their headers arrive; a stream cut later is the
+//! stream's error.
 
 use std::time::{Duration, SystemTime};
 
