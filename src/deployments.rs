@@ -123,12 +123,10 @@ impl Deployment {
 
     /// The current status and progress.
     pub async fn status(&self) -> Result<types::Deployment> {
-        let id = &self.id;
-        Ok(self
+        let status = self
             .client
-            .send(|api| api.get_deployment().deployment_id(id).send())
-            .await?
-            .data)
+            .send(|api| api.get_deployment().deployment_id(&self.id).send());
+        Ok(status.await?.data)
     }
 
     /// The deployment's log lines, oldest first (the gateway keeps the newest 200 by default).

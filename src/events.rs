@@ -170,6 +170,13 @@ pub(crate) fn events_of(
         received: 0,
         exchange,
     };
+    let ended = move |received| Error::StreamEnded {
+        operation: operation.to_string(),
+        tool_id: None,
+        events_received: received,
+        may_have_run: false,
+        source: None,
+    };
     stream::unfold(Some(state), move |state| async move {
         let mut state = state?;
         loop {
@@ -177,28 +184,14 @@ pub(crate) fn events_of(
                 // The parser only reads on once it has handed out what it parsed, so an
                 // event after the end was dispatched by the feed's closing blank line.
                 Ok(_) if state.ended.load(Ordering::Acquire) => {
-                    let ended = Error::StreamEnded {
-                        operation: operation.to_string(),
-                        tool_id: None,
-                        events_received: state.received,
-                        may_have_run: false,
-                        source: None,
-                    };
-                    return Some((Err(ended), None));
+                    return Some((Err(ended(state.received)), None));
                 }
                 Ok(sse) => sse,
                 // The feed's own failures.
                 Err(sse_stream::Error::Body(error)) => {
-                    let error = match error.downcast::<Error>() {
-                        Ok(error) => *error,
-                        Err(_) => Error::StreamEnded {
-                            operation: operation.to_string(),
-                            tool_id: None,
-                            events_received: state.received,
-                            may_have_run: false,
-                            source: None,
-                        },
-                    };
+                    let error = error
+                        .downcast::<Error>()
+                        .map_or_else(|_| ended(state.received), |e| *e);
                     return Some((Err(error), None));
                 }
                 Err(sse_stream::Error::Utf8Parse(error)) => {

@@ -50,12 +50,8 @@ impl<'a> Mcp<'a> {
 
     /// The custom servers the tenant deployed (the original gateway's listing).
     pub async fn custom(&self) -> Result<Vec<types::CustomServer>> {
-        Ok(self
-            .client
-            .send(|api| api.list_custom_servers().send())
-            .await?
-            .data
-            .servers)
+        let custom = self.client.send(|api| api.list_custom_servers().send());
+        Ok(custom.await?.data.servers)
     }
 
     /// A handle on the server `name`; no request is made until it is used.
@@ -125,11 +121,8 @@ impl<'a> Mcp<'a> {
 
     /// Health of the gateway's deployment service.
     pub async fn health(&self) -> Result<types::McpServiceHealth> {
-        Ok(self
-            .client
-            .send(|api| api.get_mcp_health().send())
-            .await?
-            .data)
+        let health = self.client.send(|api| api.get_mcp_health().send());
+        Ok(health.await?.data)
     }
 }
 
@@ -158,13 +151,10 @@ impl Server {
     /// [`Mcp::list`] (see [`Error::NotOffered`]).
     pub async fn info(&self) -> Result<types::McpServer> {
         non_empty("name", &self.name)?;
-        let listed = async {
-            Ok(self
-                .client
-                .send(|api| api.get_server().name(&self.name).send())
-                .await?
-                .data)
-        };
+        let listed = self
+            .client
+            .send(|api| api.get_server().name(&self.name).send());
+        let listed = async { Ok(listed.await?.data) };
         offered::or_fallback(
             &self.client,
             offered::FROM_CUSTOM_AND_CATALOG,
@@ -178,14 +168,10 @@ impl Server {
     /// catalog (see [`Error::NotOffered`]), each with the catalog's parameter schema.
     pub async fn tools(&self) -> Result<Vec<types::McpTool>> {
         non_empty("name", &self.name)?;
-        let listed = async {
-            Ok(self
-                .client
-                .send(|api| api.list_server_tools().name(&self.name).send())
-                .await?
-                .data
-                .tools)
-        };
+        let listed = self
+            .client
+            .send(|api| api.list_server_tools().name(&self.name).send());
+        let listed = async { Ok(listed.await?.data.tools) };
         offered::or_fallback(&self.client, offered::FROM_CATALOG, listed, || {
             offered::server_tools(&self.client, &self.name)
         })
@@ -195,11 +181,10 @@ impl Server {
     /// The server's health: status, latency of the last ping, last check, error.
     pub async fn health(&self) -> Result<types::ServerHealth> {
         non_empty("name", &self.name)?;
-        Ok(self
+        let health = self
             .client
-            .send(|api| api.get_server_health().name(&self.name).send())
-            .await?
-            .data)
+            .send(|api| api.get_server_health().name(&self.name).send());
+        Ok(health.await?.data)
     }
 
     /// Calls one of the server's tools: `tool` is its name (`createPullRequest`) or its
@@ -428,29 +413,29 @@ pub struct ServersRequest<'a> {
 impl<'a> ListServers<'a> {
     /// Only platform or only custom servers.
     pub fn kind(self, kind: ServerType) -> Self {
-        self.filter(|mut r| {
-            r.request = r.request.type_(kind.clone());
-            r.kind = Some(kind);
-            r
+        self.filter(|r| ServersRequest {
+            request: r.request.type_(kind.clone()),
+            kind: Some(kind),
+            ..r
         })
     }
 
     /// Only servers of this category.
     pub fn category(self, category: impl Into<String>) -> Self {
         let category = category.into();
-        self.filter(|mut r| {
-            r.request = r.request.category(category.clone());
-            r.category = Some(category);
-            r
+        self.filter(|r| ServersRequest {
+            request: r.request.category(category.clone()),
+            category: Some(category),
+            ..r
         })
     }
 
     /// Only servers in this status.
     pub fn status(self, status: ServerStatus) -> Self {
-        self.filter(|mut r| {
-            r.request = r.request.status(status.clone());
-            r.status = Some(status);
-            r
+        self.filter(|r| ServersRequest {
+            request: r.request.status(status.clone()),
+            status: Some(status),
+            ..r
         })
     }
 }

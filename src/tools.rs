@@ -89,13 +89,10 @@ impl<'a> Tools<'a> {
     pub async fn get(&self, tool_id: impl Into<String>) -> Result<types::ToolSelection> {
         let tool_id = &tool_id.into();
         split_tool_id(tool_id)?;
-        let listed = async {
-            Ok(self
-                .client
-                .send(|api| api.get_tool().tool_id(tool_id).send())
-                .await?
-                .data)
-        };
+        let listed = self
+            .client
+            .send(|api| api.get_tool().tool_id(tool_id).send());
+        let listed = async { Ok(listed.await?.data) };
         offered::or_fallback(self.client, offered::FROM_CATALOG, listed, || {
             offered::catalog_tool(self.client, tool_id)
         })
@@ -114,12 +111,8 @@ impl<'a> Tools<'a> {
 
     /// The tool categories with their tool counts.
     pub async fn categories(&self) -> Result<Vec<types::Category>> {
-        Ok(self
-            .client
-            .send(|api| api.list_categories().send())
-            .await?
-            .data
-            .categories)
+        let categories = self.client.send(|api| api.list_categories().send());
+        Ok(categories.await?.data.categories)
     }
 
     /// Invokes a tool with `params` (anything that serializes to a JSON object), with the
