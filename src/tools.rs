@@ -117,19 +117,6 @@ impl<'a> Tools<'a> {
 
     /// Invokes a tool with `params` (anything that serializes to a JSON object), with the
     /// configured tenant id and an idempotency key that every retry reuses.
-    ///
-    /// ```no_run
-    /// use serde_json::json;
-    ///
-    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
-    /// let result = client
-    ///     .tools()
-    ///     .invoke("github.createPullRequest", json!({"repo": "o/r", "title": "Fix", "head": "fix", "base": "main"}))
-    ///     .await?;
-    /// println!("{}", result.text());
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn invoke(&self, tool_id: impl Into<String>, params: impl Serialize) -> InvokeTool<'a> {
         InvokeTool {
             client: self.client,
