@@ -417,32 +417,20 @@ impl Error {
     /// assert_eq!(error.kind(), "Config");
     /// ```
     pub fn kind(&self) -> &'static str {
-        match self {
-            Error::BadRequest(_) => "BadRequest",
-            Error::Authentication(_) => "Authentication",
-            Error::PermissionDenied(_) => "PermissionDenied",
-            Error::NotFound(_) => "NotFound",
-            Error::Conflict(_) => "Conflict",
-            Error::RateLimited(_) => "RateLimited",
-            Error::Server(_) => "Server",
-            Error::ServiceUnavailable(_) => "ServiceUnavailable",
-            Error::Api(_) => "Api",
-            Error::NotOffered { .. } => "NotOffered",
-            Error::Timeout { .. } => "Timeout",
-            Error::Connection { .. } => "Connection",
-            Error::OutcomeUnknown { .. } => "OutcomeUnknown",
-            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
-            Error::Config { .. } => "Config",
-            Error::InvalidInput { .. } => "InvalidInput",
-            Error::Decode { .. } => "Decode",
-            Error::UnexpectedResponse { .. } => "UnexpectedResponse",
-            Error::Paging { .. } => "Paging",
-            Error::ToolSelection { .. } => "ToolSelection",
-            Error::ToolInvocation { .. } => "ToolInvocation",
-            Error::Deployment { .. } => "Deployment",
-            Error::DeploymentTimeout { .. } => "DeploymentTimeout",
-            Error::StreamEnded { .. } => "StreamEnded",
-            Error::EventTooLarge { .. } => "EventTooLarge",
+        // The name is the variant's own, by construction; the match stays exhaustive.
+        macro_rules! names {
+            ($error:expr; $($variant:ident)*) => {
+                match $error {
+                    $(Error::$variant { .. } => stringify!($variant),)*
+                }
+            };
+        }
+        names! {
+            self;
+            BadRequest Authentication PermissionDenied NotFound Conflict RateLimited Server
+            ServiceUnavailable Api NotOffered Timeout Connection OutcomeUnknown
+            ResponseTooLarge Config InvalidInput Decode UnexpectedResponse Paging
+            ToolSelection ToolInvocation Deployment DeploymentTimeout StreamEnded EventTooLarge
         }
     }
 
