@@ -170,7 +170,7 @@ pub(crate) fn events_of(
         received: 0,
         exchange,
     };
-    let ended = move |received| Error::StreamEnded {
+    let cut_short = move |received| Error::StreamEnded {
         operation: operation.to_string(),
         tool_id: None,
         events_received: received,
@@ -184,14 +184,14 @@ pub(crate) fn events_of(
                 // The parser only reads on once it has handed out what it parsed, so an
                 // event after the end was dispatched by the feed's closing blank line.
                 Ok(_) if state.ended.load(Ordering::Acquire) => {
-                    return Some((Err(ended(state.received)), None));
+                    return Some((Err(cut_short(state.received)), None));
                 }
                 Ok(sse) => sse,
                 // The feed's own failures.
                 Err(sse_stream::Error::Body(error)) => {
                     let error = error
                         .downcast::<Error>()
-                        .map_or_else(|_| ended(state.received), |e| *e);
+                        .map_or_else(|_| cut_short(state.received), |e| *e);
                     return Some((Err(error), None));
                 }
                 Err(sse_stream::Error::Utf8Parse(error)) => {
