@@ -246,12 +246,7 @@ fn catalog_server(name: &str, tools: &[&types::ToolSelection]) -> types::McpServ
 /// A catalog tool as a server's tool listing shows it; its input schema is the catalog's
 /// parameter schema (empty when the catalog has none).
 fn mcp_tool(tool: types::ToolSelection) -> types::McpTool {
-    let input_schema = match tool
-        .schema
-        .as_ref()
-        .and_then(|s| s.parameters.as_ref())
-        .and_then(|p| serde_json::to_value(p).ok())
-    {
+    let input_schema = match crate::function_calling::catalog_parameters(&tool) {
         Some(serde_json::Value::Object(schema)) => schema,
         _ => serde_json::Map::new(),
     };
