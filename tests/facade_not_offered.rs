@@ -521,6 +521,9 @@ async fn a_catalog_server_has_a_category_only_when_its_tools_share_one() {
         tool("mixed.b", "docs"),
     ];
     let server = original_gateway(tools).await;
+    // Its fallbacks' events go to a subscriber of this thread's: a callsite first met
+    // without one could be cached as uninteresting while another test captures.
+    let _log = capture_tracing();
     let client = client(&server);
     let gh = client.mcp().server("gh").info().await.unwrap();
     assert_eq!(gh.category.as_deref(), Some("code"));
