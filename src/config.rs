@@ -497,8 +497,8 @@ fn parse_seconds(text: &str, setting: &str) -> Result<Duration> {
 }
 
 /// The settings a client was built with, as resolved from the builder and the
-/// environment. `Debug` never shows the API key.
-#[derive(Clone)]
+/// environment. `Debug` never shows the API key (a [`SecretString`]).
+#[derive(Clone, Debug)]
 pub struct Config {
     base_url: String,
     api_key: Option<SecretString>,
@@ -509,21 +509,6 @@ pub struct Config {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("tenant_id", &self.tenant_id)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("deadline", &self.deadline)
-            .field("retry", &self.retry)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .finish()
-    }
 }
 
 impl Config {

@@ -44,8 +44,7 @@ impl<'a> Deployments<'a> {
     }
 
     /// Lists the tenant's deployments, newest first: await it for one page, or call
-    /// [`stream`](Listing::stream) for all of them. Nothing answers for it on a gateway
-    /// without the route (the original one): [`Error::NotOffered`].
+    /// [`stream`](Listing::stream) for all of them.
     ///
     /// ```no_run
     /// use connectors::api::DeploymentStatus;
@@ -124,16 +123,13 @@ impl Deployment {
 
     /// The current status and progress.
     pub async fn status(&self) -> Result<types::Deployment> {
-        let id = &self.id;
-        Ok(self
+        let status = self
             .client
-            .send(|api| api.get_deployment().deployment_id(id).send())
-            .await?
-            .data)
+            .send(|api| api.get_deployment().deployment_id(&self.id).send());
+        Ok(status.await?.data)
     }
 
     /// The deployment's log lines, oldest first (the gateway keeps the newest 200 by default).
-    /// Nothing answers for them on a gateway without the route: [`Error::NotOffered`].
     pub async fn logs(&self) -> Result<Vec<types::LogLine>> {
         self.logs_of(None).await
     }
@@ -155,8 +151,7 @@ impl Deployment {
         Ok(logs.await?.data.logs)
     }
 
-    /// The deployment's events as they happen ([`Error::NotOffered`] on a gateway without
-    /// the event stream).
+    /// The deployment's events as they happen.
     pub async fn events(&self) -> Result<EventStream<GatewayEvent>> {
         self.client.events().deployment(&self.id).await
     }

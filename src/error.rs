@@ -1,17 +1,8 @@
 //! One error type for everything the facade does.
 //!
-//! API errors are sorted by status the way the Stainless SDKs and the seed SDKs sort them
-//! ([`Error::BadRequest`], [`Error::Authentication`], ..., [`Error::RateLimited`]); each
-//! carries an [`ApiError`] with the status, the gateway's `error.code`, message, context
-//! and the request id. Failures without a usable response are [`Error::Timeout`] and
-//! [`Error::Connection`]; responses that do not make sense are [`Error::Decode`] and
-//! [`Error::UnexpectedResponse`], which keep the status and a short excerpt of the body.
-//!
-//! A route the gateway does not have at all (404 `ROUTE_NOT_FOUND`, as the original
-//! gateway answers the spec's extension routes) is [`Error::NotOffered`], not
-//! [`Error::NotFound`]: "this gateway has no such operation" is a different answer from
-//! "no such tool". Where the gateway's own routes hold the same facts the facade answers
-//! from them instead (see [`Error::NotOffered`] for which calls do).
+//! API errors are sorted by status ([`Error::BadRequest`] ... [`Error::RateLimited`]),
+//! each with the gateway's answer as an [`ApiError`]; the other variants say what failed
+//! without a usable answer.
 //!
 //! ```
 //! # async fn run(client: connectors::Connectors) {
@@ -75,11 +66,10 @@ pub enum Error {
     /// The gateway does not offer the operation: it answered 404 `ROUTE_NOT_FOUND`, as the
     /// original gateway answers the spec's extension routes.
     ///
-    /// The client remembers the answer (all clones of one [`crate::Connectors`] share
-    /// it), so later calls of the operation fail at once without a request, with the
-    /// answer of the first refusal (its request id included). Where the gateway's own
-    /// routes hold the same facts, the facade answers from them instead of failing, and
-    /// says so once per client in a `tracing` event (level INFO):
+    /// The client and its clones remember the first refusal, so later calls of the
+    /// operation fail at once with it, without a request. Where the gateway's own routes
+    /// hold the same facts, the facade answers from them instead, and says so once per
+    /// client in a `tracing` event (level INFO):
     ///
     /// | call | missing route | answered from |
     /// |---|---|---|
@@ -135,10 +125,8 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// A keyed operation (a tool invocation, a deployment, a removal, a write) failed in a
-    /// way that leaves open whether the gateway ran it: a timeout or a connection lost
-    /// after sending, a body cut while read, or 500, 502, 504 or a 503 without
-    /// `Retry-After`. It was not repeated because the gateway is not known to honour
-    /// idempotency keys (or the retries were used up); see the table in [`crate::retry`].
+    /// way that leaves open whether the gateway ran it, and was not repeated: see the
+    /// table in [`crate::retry`].
     ///
     /// Not transient: re-sending with a *new* key could run the tool twice. Check the
     /// effect, or re-send with the same key
@@ -240,8 +228,7 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// A listing's pages did not follow one another: the gateway ignored the offset asked
-    /// for. The stream over its pages ends with this error rather than repeating items
-    /// without end.
+    /// for, so the stream over its pages ends here rather than repeat items without end.
     #[error("the gateway does not page as asked (page at offset {offset}): {problem}")]
     Paging {
         /// The offset asked for.
@@ -430,32 +417,20 @@ impl Error {
     /// assert_eq!(error.kind(), "Config");
     /// ```
     pub fn kind(&self) -> &'static str {
-        match self {
-            Error::BadRequest(_) => "BadRequest",
-            Error::Authentication(_) => "Authentication",
-            Error::PermissionDenied(_) => "PermissionDenied",
-            Error::NotFound(_) => "NotFound",
-            Error::Conflict(_) => "Conflict",
-            Error::RateLimited(_) => "RateLimited",
-            Error::Server(_) => "Server",
-            Error::ServiceUnavailable(_) => "ServiceUnavailable",
-            Error::Api(_) => "Api",
-            Error::NotOffered { .. } => "NotOffered",
-            Error::Timeout { .. } => "Timeout",
-            Error::Connection { .. } => "Connection",
-            Error::OutcomeUnknown { .. } => "OutcomeUnknown",
-            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
-            Error::Config { .. } => "Config",
-            Error::InvalidInput { .. } => "InvalidInput",
-            Error::Decode { .. } => "Decode",
-            Error::UnexpectedResponse { .. } => "UnexpectedResponse",
-            Error::Paging { .. } => "Paging",
-            Error::ToolSelection { .. } => "ToolSelection",
-            Error::ToolInvocation { .. } => "ToolInvocation",
-            Error::Deployment { .. } => "Deployment",
-            Error::DeploymentTimeout { .. } => "DeploymentTimeout",
-            Error::StreamEnded { .. } => "StreamEnded",
-            Error::EventTooLarge { .. } => "EventTooLarge",
+        // The name is the variant's own, by construction; the match stays exhaustive.
+        macro_rules! names {
+            ($error:expr; $($variant:ident)*) => {
+                match $error {
+                    $(Error::$variant { .. } => stringify!($variant),)*
+                }
+            };
+        }
+        names! {
+            self;
+            BadRequest Authentication PermissionDenied NotFound Conflict RateLimited Server
+            ServiceUnavailable Api NotOffered Timeout Connection OutcomeUnknown
+            ResponseTooLarge Config InvalidInput Decode UnexpectedResponse Paging
+            ToolSelection ToolInvocation Deployment DeploymentTimeout StreamEnded EventTooLarge
         }
     }
 
@@ -982,46 +957,5 @@ pub(crate) fn by_status(
         503 => Error::ServiceUnavailable(api),
         500..=599 => Error::Server(api),
         _ => Error::Api(api),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpts_are_bounded_cut_on_a_character_and_scrubbed() {
-        let redactor = Redactor::new(Some("sk-0123456789abcdef0123456789abcdef"));
-        let body = format!(
-            "{}{}",
-            "é".repeat(300),
-            "sk-0123456789abcdef0123456789abcdef"
-        );
-        let text = excerpt(body.as_bytes(), &redactor);
-        assert!(text.len() <= EXCERPT_BYTES + '…'.len_utf8());
-        assert!(text.ends_with('…'));
-        let short = excerpt(b"key sk-0123456789abcdef0123456789abcdef here", &redactor);
-        assert_eq!(short, "key <redacted> here");
-    }
-
-    #[test]
-    fn argument_values_go_in_every_escaped_form_and_short_ones_stay() {
-        let arguments = ToolArguments::try_from(serde_json::json!({
-            "quoted": "pa\"ss\nwörd",
-            "nested": {"list": ["deep-secret"]},
-            "short": "abc",
-            "number": 123456,
-        }))
-        .expect("an object");
-        let redactor = Redactor::new(None).with_arguments(&arguments);
-        let body = serde_json::json!({"echo": "pa\"ss\nwörd"}).to_string();
-        assert_eq!(redactor.scrub(&body), r#"{"echo":"<redacted>"}"#);
-        let serde_error = serde_json::from_str::<u32>(r#""deep-secret""#).unwrap_err();
-        let scrubbed = redactor.scrub_serde(serde_error).to_string();
-        assert!(!scrubbed.contains("deep-secret"), "{scrubbed}");
-        assert!(scrubbed.contains("invalid type"), "{scrubbed}");
-        assert_eq!(redactor.scrub("abc 123456"), "abc 123456");
-        let debug = format!("{:?}", "pa\"ss\nwörd");
-        assert_eq!(redactor.scrub(&debug), "\"<redacted>\"");
     }
 }

@@ -1,12 +1,7 @@
-//! The gateway's event streams ([`Events`], [`GatewayEvent`]), and the server-sent event
-//! framing under them and under streamed invocations
-//! ([`crate::tools::Tools::invoke_stream`]).
-//!
-//! The `text/event-stream` format is parsed by the `sse-stream` crate (the one `rmcp`
-//! uses), kept private. Around it this module adds what a client of an open-ended body
-//! needs: a cap on what one event may buffer ([`MAX_EVENT_BYTES`]), an idle timeout
-//! (`stream_idle_timeout` of the configuration), and an error item, never a silent end,
-//! for a body cut before its end.
+//! The gateway's event streams ([`Events`]), and the server-sent event framing under them
+//! and under [`crate::tools::Tools::invoke_stream`]: a cap on one event
+//! ([`MAX_EVENT_BYTES`]), an idle timeout, and an error item, never a silent end, for a
+//! body cut before its end.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -52,7 +47,7 @@ type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
 /// capped before they reach it. A failure (the cap, the idle timeout, the transport) is
 /// its last item, an error the parser hands on as its `Body` error. At the body's end it
 /// feeds a blank line, which dispatches an unfinished event if there is one, and sets
-/// `ended`, by which [`events_with_limit`] tells such an event from a whole one.
+/// `ended`, by which [`events_of`] tells such an event from a whole one.
 struct Feed {
     body: Body,
     /// The rest of the body's last chunk.
@@ -61,7 +56,6 @@ struct Feed {
     since_blank: usize,
     /// The last byte fed (`\n` at the start: a line starts there).
     last: u8,
-    limit: usize,
     idle: Duration,
     exchange: Exchange,
     ended: Arc<AtomicBool>,
@@ -83,8 +77,10 @@ impl Feed {
             .position(|&b| is_line_end(b))
             .map_or(self.pending.len(), |at| at + 1);
         self.since_blank += end;
-        if self.since_blank > self.limit {
-            return Some(Err(Error::EventTooLarge { limit: self.limit }));
+        if self.since_blank > MAX_EVENT_BYTES {
+            return Some(Err(Error::EventTooLarge {
+                limit: MAX_EVENT_BYTES,
+            }));
         }
         let piece = self.pending.split_to(end);
         let first = piece.first().copied().unwrap_or(b'\n');
@@ -146,24 +142,12 @@ pub(crate) fn events_of(
     exchange: Exchange,
     operation: &'static str,
 ) -> EventStream<SseEvent> {
-    events_with_limit(body, idle, exchange, operation, MAX_EVENT_BYTES)
-}
-
-/// [`events_of`] with a cap of `limit` bytes (the tests' are small).
-fn events_with_limit(
-    body: Body,
-    idle: Duration,
-    exchange: Exchange,
-    operation: &'static str,
-    limit: usize,
-) -> EventStream<SseEvent> {
     let ended = Arc::new(AtomicBool::new(false));
     let feed = Feed {
         body,
         pending: Bytes::new(),
         since_blank: 0,
         last: b'\n',
-        limit,
         idle,
         exchange: exchange.clone(),
         ended: ended.clone(),
@@ -186,6 +170,13 @@ fn events_with_limit(
         received: 0,
         exchange,
     };
+    let cut_short = move |received| Error::StreamEnded {
+        operation: operation.to_string(),
+        tool_id: None,
+        events_received: received,
+        may_have_run: false,
+        source: None,
+    };
     stream::unfold(Some(state), move |state| async move {
         let mut state = state?;
         loop {
@@ -193,28 +184,14 @@ fn events_with_limit(
                 // The parser only reads on once it has handed out what it parsed, so an
                 // event after the end was dispatched by the feed's closing blank line.
                 Ok(_) if state.ended.load(Ordering::Acquire) => {
-                    let ended = Error::StreamEnded {
-                        operation: operation.to_string(),
-                        tool_id: None,
-                        events_received: state.received,
-                        may_have_run: false,
-                        source: None,
-                    };
-                    return Some((Err(ended), None));
+                    return Some((Err(cut_short(state.received)), None));
                 }
                 Ok(sse) => sse,
                 // The feed's own failures.
                 Err(sse_stream::Error::Body(error)) => {
-                    let error = match error.downcast::<Error>() {
-                        Ok(error) => *error,
-                        Err(_) => Error::StreamEnded {
-                            operation: operation.to_string(),
-                            tool_id: None,
-                            events_received: state.received,
-                            may_have_run: false,
-                            source: None,
-                        },
-                    };
+                    let error = error
+                        .downcast::<Error>()
+                        .map_or_else(|_| cut_short(state.received), |e| *e);
                     return Some((Err(error), None));
                 }
                 Err(sse_stream::Error::Utf8Parse(error)) => {
@@ -281,8 +258,7 @@ pub enum GatewayEvent {
     Other(SseEvent),
 }
 
-/// The gateway's event stream (`GET /api/v1/events`); a gateway without it (the original
-/// one) answers [`Error::NotOffered`].
+/// The gateway's event stream (`GET /api/v1/events`); see [`Connectors::events`].
 #[derive(Debug, Clone, Copy)]
 pub struct Events<'a> {
     client: &'a Connectors,
@@ -372,149 +348,5 @@ pub(crate) async fn with_timeout<T>(
                 deadline_exceeded: policy.deadline.is_some(),
                 source: None,
             }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The stream's items for `input` fed in chunks of `piece` bytes.
-    async fn parse(input: &[u8], piece: usize, limit: usize) -> Vec<Result<SseEvent>> {
-        let chunks: Vec<reqwest::Result<Bytes>> = input
-            .chunks(piece)
-            .map(|chunk| Ok(Bytes::copy_from_slice(chunk)))
-            .collect();
-        let body: Body = Box::pin(stream::iter(chunks));
-        let idle = Duration::from_secs(5);
-        events_with_limit(body, idle, Exchange::default(), "test", limit)
-            .collect()
-            .await
-    }
-
-    async fn events(input: &[u8], piece: usize) -> Vec<SseEvent> {
-        parse(input, piece, MAX_EVENT_BYTES)
-            .await
-            .into_iter()
-            .collect::<Result<_>>()
-            .expect("no error")
-    }
-
-    #[tokio::test]
-    async fn every_split_of_the_input_gives_the_same_events() {
-        let input = "event: progress\r\ndata: {\"progress\":1}\r\n\r\n: comment\n\nevent: log\ndata: first é line\ndata: second\n\nid: 7\rretry: 1500\rdata: plain\r\r".as_bytes();
-        let whole = events(input, input.len()).await;
-        assert_eq!(whole.len(), 3);
-        assert_eq!(whole[0].event, "progress");
-        assert_eq!(whole[0].data, "{\"progress\":1}");
-        assert_eq!(whole[1].event, "log");
-        assert_eq!(whole[1].data, "first é line\nsecond");
-        assert_eq!(whole[2].event, "message");
-        assert_eq!(whole[2].id.as_deref(), Some("7"));
-        assert_eq!(whole[2].retry, Some(1500));
-        for piece in 1..input.len() {
-            assert_eq!(events(input, piece).await, whole, "chunks of {piece} bytes");
-        }
-    }
-
-    #[tokio::test]
-    async fn lines_the_format_ignores_are_skipped_and_the_last_id_is_kept() {
-        let input = b"id: 1\ndata: a\n\nnonsense\nflavour: x\nretry: soon\ndata: b\n\nevent: ping\n\ndata: c\n\n";
-        let seen = events(input, input.len()).await;
-        let data: Vec<_> = seen.iter().map(|e| e.data.as_str()).collect();
-        assert_eq!(data, ["a", "b", "c"], "no event for `ping` without data");
-        assert!(seen.iter().all(|e| e.id.as_deref() == Some("1")));
-        assert_eq!(seen[1].retry, None);
-    }
-
-    #[tokio::test]
-    async fn an_end_in_the_middle_of_an_event_is_an_error_and_an_end_between_events_is_not() {
-        for cut in [
-            "data: a\n\ndata: cut off",
-            "data: a\n\ndata: whole line\n",
-            "data: a\n\nevent: x\r",
-        ] {
-            let items = parse(cut.as_bytes(), 3, MAX_EVENT_BYTES).await;
-            assert_eq!(items.len(), 2, "{cut:?}: {items:?}");
-            assert!(
-                matches!(
-                    &items[1],
-                    Err(Error::StreamEnded {
-                        events_received: 1,
-                        ..
-                    })
-                ),
-                "{cut:?}: {items:?}"
-            );
-        }
-        for clean in [
-            "data: a\n\n",
-            "data: a\n\n: a comment",
-            "data: a\r\n\r\n: ping\r\n",
-            "data: a\r\r",
-        ] {
-            let items = parse(clean.as_bytes(), 2, MAX_EVENT_BYTES).await;
-            assert_eq!(items.len(), 1, "{clean:?}: {items:?}");
-            assert!(items[0].is_ok(), "{clean:?}: {items:?}");
-        }
-    }
-
-    #[tokio::test]
-    async fn an_event_past_the_limit_is_refused_after_the_events_before_it() {
-        // One long line: refused before the parser is fed past the limit.
-        let items = parse(b"data: a\n\ndata: 0123456789abcdef", 4, 16).await;
-        assert_eq!(items.len(), 2, "{items:?}");
-        assert!(items[0].is_ok());
-        assert!(matches!(items[1], Err(Error::EventTooLarge { limit: 16 })));
-        // Short lines that together pass it.
-        let items = parse(b"data: 0123456\ndata: 789abc\ndata: xy\n", 64, 16).await;
-        assert!(
-            matches!(items[..], [Err(Error::EventTooLarge { .. })]),
-            "{items:?}"
-        );
-        // Just within it: 16 bytes with the blank line that ends the event; blank lines
-        // and comments between events start the count again.
-        let within = b"data: 012345678\n: 0123456789abc\n\ndata: 012345678\n\n";
-        let items = parse(within, 64, 17).await;
-        assert!(
-            matches!(items[..], [Err(Error::EventTooLarge { .. })]),
-            "{items:?}"
-        );
-        let items = parse(
-            b"data: 012345678\n\n: 012345678901\n\ndata: 012345678\n\n",
-            5,
-            17,
-        )
-        .await;
-        assert_eq!(items.len(), 2, "{items:?}");
-        assert!(items.iter().all(Result::is_ok), "{items:?}");
-    }
-
-    #[tokio::test]
-    async fn a_line_that_is_not_utf8_ends_the_stream() {
-        let items = parse(b"data: a\n\ndata: \xff\xfe\n\ndata: b\n\n", 64, 64).await;
-        assert_eq!(items.len(), 2, "{items:?}");
-        assert!(
-            matches!(&items[1], Err(Error::UnexpectedResponse { body_excerpt, .. }) if body_excerpt.contains("UTF-8")),
-            "{items:?}"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_silent_body_ends_with_a_timeout() {
-        let body: Body = Box::pin(
-            stream::iter([Ok(Bytes::from_static(b"data: a\n\n"))]).chain(stream::pending()),
-        );
-        let items: Vec<_> = events_with_limit(
-            body,
-            Duration::from_millis(50),
-            Exchange::default(),
-            "test",
-            64,
-        )
-        .collect()
-        .await;
-        assert_eq!(items.len(), 2, "{items:?}");
-        assert!(matches!(items[1], Err(Error::Timeout { .. })), "{items:?}");
     }
 }

@@ -99,12 +99,7 @@ impl ToolDefinition {
 
 impl From<&types::ToolSelection> for ToolDefinition {
     fn from(tool: &types::ToolSelection) -> Self {
-        let parameters = tool
-            .schema
-            .as_ref()
-            .and_then(|s| s.parameters.as_ref())
-            .and_then(|p| serde_json::to_value(p).ok())
-            .unwrap_or(Value::Null);
+        let parameters = catalog_parameters(tool).unwrap_or(Value::Null);
         let description = tool
             .schema
             .as_ref()
@@ -122,6 +117,11 @@ impl From<&types::McpTool> for ToolDefinition {
             Value::Object(tool.input_schema.clone()),
         )
     }
+}
+
+/// The parameter schema a catalog entry carries, as JSON.
+pub(crate) fn catalog_parameters(tool: &types::ToolSelection) -> Option<Value> {
+    serde_json::to_value(tool.schema.as_ref()?.parameters.as_ref()?).ok()
 }
 
 /// An OpenAI `tools` array.

@@ -34,14 +34,9 @@ impl<'a> Health<'a> {
     }
 
     /// The status of each dependency: registry, index, every MCP server.
-    /// Nothing answers for it on a gateway without the route (the original one):
-    /// [`crate::Error::NotOffered`].
     pub async fn detailed(&self) -> Result<types::DetailedHealth> {
-        Ok(self
-            .client
-            .send(|api| api.get_detailed_health().send())
-            .await?
-            .data)
+        let health = self.client.send(|api| api.get_detailed_health().send());
+        Ok(health.await?.data)
     }
 
     /// Readiness to serve traffic; not ready is [`crate::Error::ServiceUnavailable`].
@@ -57,20 +52,13 @@ impl<'a> Health<'a> {
 
     /// The service's name, version and entry points (`GET /`).
     pub async fn info(&self) -> Result<types::ServiceInfo> {
-        Ok(self
-            .client
-            .send(|api| api.get_service_info().send())
-            .await?
-            .data)
+        let info = self.client.send(|api| api.get_service_info().send());
+        Ok(info.await?.data)
     }
 
     /// Request, latency and token-usage counters.
     pub async fn metrics(&self) -> Result<types::Metrics> {
-        Ok(self
-            .client
-            .send(|api| api.get_metrics().send())
-            .await?
-            .data
-            .metrics)
+        let metrics = self.client.send(|api| api.get_metrics().send());
+        Ok(metrics.await?.data.metrics)
     }
 }

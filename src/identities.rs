@@ -8,9 +8,6 @@ use crate::pagination::Listing;
 
 /// The identities area of the API; see [`Connectors::identities`].
 ///
-/// Identities are an extension of the spec: a gateway without their routes (the original
-/// one) answers every call with [`Error::NotOffered`].
-///
 /// ```no_run
 /// use connectors::api::{IdentityType, types};
 /// use futures::TryStreamExt;
@@ -67,21 +64,19 @@ impl<'a> Identities<'a> {
         &self,
         request: types::CreateIdentityRequest,
     ) -> Result<types::Identity> {
-        Ok(self
+        let created = self
             .client
-            .send(|api| api.create_identity().body(request).send())
-            .await?
-            .data)
+            .send(|api| api.create_identity().body(request).send());
+        Ok(created.await?.data)
     }
 
     /// One identity.
     pub async fn get(&self, id: impl Into<String>) -> Result<types::Identity> {
         let id = id.into();
-        Ok(self
+        let identity = self
             .client
-            .send(|api| api.get_identity().identity_id(id).send())
-            .await?
-            .data)
+            .send(|api| api.get_identity().identity_id(id).send());
+        Ok(identity.await?.data)
     }
 
     /// Changes an identity's name, email, description, members or metadata.
@@ -90,21 +85,21 @@ impl<'a> Identities<'a> {
         id: impl Into<String>,
         changes: types::UpdateIdentityRequest,
     ) -> Result<types::Identity> {
-        let (client, id) = (self.client, id.into());
-        Ok(client
-            .send(|api| api.update_identity().identity_id(id).body(changes).send())
-            .await?
-            .data)
+        let id = id.into();
+        let updated = self.client.send(|api| {
+            let request = api.update_identity().identity_id(id);
+            request.body(changes).send()
+        });
+        Ok(updated.await?.data)
     }
 
     /// Deletes an identity.
     pub async fn delete(&self, id: impl Into<String>) -> Result<types::DeletedIdentity> {
         let id = id.into();
-        Ok(self
+        let deleted = self
             .client
-            .send(|api| api.delete_identity().identity_id(id).send())
-            .await?
-            .data)
+            .send(|api| api.delete_identity().identity_id(id).send());
+        Ok(deleted.await?.data)
     }
 }
 

@@ -41,50 +41,18 @@
 //! }
 //! ```
 //!
-//! Every failure is one [`Error`], with [`Error::kind`] for logs and `is_transient()` for
-//! callers who retry. Tests can embed the same reference gateway in-process
-//! (`connectors_gateway::Gateway::builder().spawn()`, from the `connectors-gateway`
-//! crate), as stripe-mock serves Stripe's SDKs.
+//! Every failure is one [`Error`]: [`Error::kind`] for logs, [`Error::is_transient`] for
+//! callers who retry.
 //!
-//! # Two layers
-//! - [`api`]: the typed client generated from `openapi.yaml` on every build, one builder
-//!   per operation, for anything the facade does not wrap;
-//! - the facade over it: [`Connectors`], configured from the environment or a
-//!   [`ConnectorsBuilder`], with retries, one [`Error`] type and the calls people use:
-//!   [`tools`], [`mcp`], [`deployments`], [`health`], [`identities`], [`tenants`], [`events`].
+//! [`api`] is the typed client generated from `openapi.yaml` on every build, for anything
+//! the facade does not wrap; [`Connectors`] is the facade over it, with its areas
+//! [`tools`], [`mcp`], [`deployments`], [`health`], [`identities`], [`tenants`] and
+//! [`events`]. Both go through one transport that retries transient failures ([`retry`]),
+//! keys every POST, bounds attempts with timeouts and opens a `tracing` span per request.
+//! On the original gateway, which lacks the extension routes, see [`Error::NotOffered`].
 //!
-//! Every request of both layers goes through one place (the generated client's
-//! `ClientHooks::exec`, in the transport), which retries transient failures with backoff
-//! and `Retry-After`, sends an idempotency key with each POST and reuses it on every
-//! attempt, bounds attempts with timeouts and an optional deadline, and opens a
-//! `tracing` span per request. The API key is sent as a sensitive header and never
-//! appears in `Debug` output, errors or traces.
-//!
-//! # Gateways without the extension routes
-//!
-//! The original TypeScript gateway has 18 of the spec's 35 operations and answers the
-//! others with 404 `ROUTE_NOT_FOUND`. That is [`Error::NotOffered`] (not
-//! [`Error::NotFound`]), remembered per client so that it is not asked again. Server
-//! listings, a server's info and tools, and one tool are then answered from the routes
-//! the gateway has (custom servers and the catalog); [`Error::NotOffered`] has the table.
-//! Listing streams do not trust `pagination.total` (that gateway reports the page's
-//! length there): see [`pagination`].
-//!
-//! # Cargo features
-//!
-//! | feature | default | what it gives |
-//! |---|---|---|
-//! | `rustls` | yes | TLS through rustls with the aws-lc-rs provider (it compiles the aws-lc C library: the longest crate of a cold build) |
-//! | `rustls-ring` | no | TLS through rustls with the ring provider: a much shorter cold build (ring compiles a little C and assembly with `cc`; no cmake, no system library); installs ring as the process's rustls provider unless the program installed one |
-//! | `native-tls` | no | TLS through the platform's library (OpenSSL on Linux: needs `libssl-dev` and `pkg-config`) |
-//! | `http2` | yes | HTTP/2 over TLS |
-//! | `system-proxy` | yes | the operating system's proxy settings (macOS, Windows); `HTTP_PROXY` and friends are read without it |
-//! | `socks` | no | `socks5://` and `socks4://` proxies ([`ConnectorsBuilder::proxy`]) |
-//! | `blocking` | no | [`blocking`]: `.wait()` and `.wait_iter()` for every call and stream, without an async runtime |
-//!
-//! For a build without the default TLS stack:
-//! `connectors = { version = "0.1", default-features = false, features = ["rustls-ring", "http2"] }`.
-//! With no TLS feature at all the client speaks plain `http://` only.
+//! The Cargo features (TLS stacks, proxies, [`blocking`]) are listed in the README's
+//! [Cargo features](https://github.com/connectors-rs/connectors#cargo-features).
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -109,7 +77,6 @@ pub mod operations;
 pub mod pagination;
 pub mod retry;
 mod secret;
-mod static_checks;
 pub mod tenants;
 pub mod tools;
 mod transport;

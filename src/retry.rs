@@ -1,22 +1,20 @@
 //! When a request is tried again, and how long to wait first.
 //!
 //! Only transient failures are retried: connection errors, timeouts, a body cut while
-//! being read, and the statuses 408, 429, 500, 502, 503 and 504. A server's
-//! `x-should-retry: true|false` header wins over the status rule. The wait is what the
-//! server asks for (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date) when
-//! that is within [`RetryPolicy::max_retry_after`]; a longer wait is not slept through,
-//! the error is returned with its `retry_after` so the caller decides. Without a server
-//! hint the wait is exponential backoff with jitter (`min(initial * 2^n, max)`, minus up
-//! to 25 %). Every attempt of one call carries the same `Idempotency-Key`.
+//! being read, and the statuses 408, 429, 500, 502, 503 and 504; a server's
+//! `x-should-retry: true|false` wins over the status rule. The wait is what the server
+//! asks for (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date) up to
+//! [`RetryPolicy::max_retry_after`] (a longer wait ends the retries, the error carrying
+//! it), else [`RetryPolicy::backoff`]. Every attempt of one call carries the same
+//! `Idempotency-Key`.
 //!
-//! # Exactly once: which operations are retried after which failure
+//! # Exactly once
 //!
-//! Each operation's class comes from `x-connectors-retry` in `openapi.yaml`
-//! ([`crate::operations::RetryClass`]): **safe** (reads, listings, selection: repeating
-//! them changes nothing) or **keyed** (tool invocations, deployments, removals, identity
-//! and OAuth writes). A keyed operation that fails in a way that leaves open whether the
-//! gateway ran it is repeated only when the gateway is known to deduplicate by the key;
-//! otherwise the call ends with [`crate::Error::OutcomeUnknown`], which hands out the key.
+//! Each operation is **safe** or **keyed** ([`crate::operations::RetryClass`], from
+//! `x-connectors-retry` in `openapi.yaml`). A keyed operation that fails in a way that
+//! leaves open whether the gateway ran it is repeated only when the gateway is known to
+//! honour idempotency keys; otherwise the call ends with [`crate::Error::OutcomeUnknown`],
+//! which hands out the key.
 //!
 //! | failure | safe | keyed |
 //! |---|---|---|
@@ -28,27 +26,19 @@
 //! | other 4xx, `x-should-retry: false` | not retried | not retried |
 //! | body over [`ConnectorsBuilder::max_response_bytes`](crate::ConnectorsBuilder::max_response_bytes) | not retried: [`crate::Error::ResponseTooLarge`] | same |
 //!
-//! "The gateway honours keys" is known, in this order, from:
-//! 1. [`ConnectorsBuilder::idempotency_keys_honoured`](crate::ConnectorsBuilder::idempotency_keys_honoured),
-//!    which wins over anything learned;
-//! 2. the response header `Connectors-Idempotency: honoured`, which such a gateway sends
-//!    on every response (the failing one included); learned once, shared by all clones of
-//!    the client;
-//! 3. when nothing is known at the moment of an ambiguous failure (and a retry is left),
-//!    one `GET /` (getServiceInfo) whose `data.capabilities.idempotencyKeys` is cached,
-//!    true or false. A probe that fails counts as "not honoured" for that call and is
-//!    asked again by a later one.
+//! Whether the gateway honours keys is, in this order: declared with
+//! [`ConnectorsBuilder::idempotency_keys_honoured`](crate::ConnectorsBuilder::idempotency_keys_honoured);
+//! learned from a `Connectors-Idempotency: honoured` response header (shared by all
+//! clones); or asked once, at the first ambiguous failure with a retry left, from
+//! `GET /` (`data.capabilities.idempotencyKeys`, cached; a failed probe counts as "no"
+//! for that call only).
 //!
-//! A caller that knows better opts in per call to repeat a keyed operation blindly:
-//! [`InvokeTool::retry_ambiguous`](crate::tools::InvokeTool::retry_ambiguous) or
-//! [`RequestOptions::retry_ambiguous`](crate::RequestOptions::retry_ambiguous). When the
-//! retries of a keyed call are used up after an ambiguous failure (also on a gateway
-//! that honours keys), the error is `OutcomeUnknown` as well: re-send with its
-//! `idempotency_key` ([`InvokeTool::idempotency_key`](crate::tools::InvokeTool::idempotency_key)),
-//! never with a new key.
-//!
-//! Event streams (`invokeToolStream`, `streamEvents`) are not read into memory: the rule
-//! applies until their headers arrive; a stream cut later is the stream's error.
+//! [`InvokeTool::retry_ambiguous`](crate::tools::InvokeTool::retry_ambiguous) and
+//! [`RequestOptions::retry_ambiguous`](crate::RequestOptions::retry_ambiguous) opt in to
+//! repeating a keyed call blindly. Retries used up after an ambiguous failure end as
+//! `OutcomeUnknown` too: re-send with its `idempotency_key`, never a new one. Event
+//! streams follow the rule until their headers arrive; a stream cut later is the
+//! stream's error.
 
 use std::time::{Duration, SystemTime};
 
@@ -230,128 +220,4 @@ pub(crate) fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
-
-    #[test]
-    fn retry_after_in_seconds_milliseconds_and_http_date() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
-        assert_eq!(
-            server_wait(&headers(&[("retry-after", "26")]), now),
-            Some(Duration::from_secs(26))
-        );
-        assert_eq!(
-            server_wait(&headers(&[("retry-after", "1.5")]), now),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(
-            server_wait(
-                &headers(&[("retry-after-ms", "250"), ("retry-after", "9")]),
-                now
-            ),
-            Some(Duration::from_millis(250)),
-            "retry-after-ms is the more precise hint and wins"
-        );
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
-        assert_eq!(
-            server_wait(&headers(&[("retry-after", &later)]), now),
-            Some(Duration::from_secs(7))
-        );
-        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(7));
-        assert_eq!(
-            server_wait(&headers(&[("retry-after", &earlier)]), now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(server_wait(&headers(&[("retry-after", "soon")]), now), None);
-        assert_eq!(server_wait(&headers(&[("retry-after", "-3")]), now), None);
-        assert_eq!(server_wait(&HeaderMap::new(), now), None);
-    }
-
-    #[test]
-    fn a_server_wait_over_the_cap_is_reported_not_slept() {
-        let now = SystemTime::now();
-        let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(60));
-        let status = StatusCode::TOO_MANY_REQUESTS;
-        assert_eq!(
-            policy.after_response(status, &headers(&[("retry-after", "60")]), 0, now),
-            Decision::Retry(Duration::from_secs(60))
-        );
-        assert_eq!(
-            policy.after_response(status, &headers(&[("retry-after", "61")]), 0, now),
-            Decision::WaitTooLong(Duration::from_secs(61))
-        );
-    }
-
-    #[test]
-    fn only_transient_statuses_are_retried_unless_the_server_says_otherwise() {
-        let now = SystemTime::now();
-        let policy = RetryPolicy::default();
-        for code in [408, 429, 500, 502, 503, 504] {
-            let status = StatusCode::from_u16(code).unwrap();
-            assert!(matches!(
-                policy.after_response(status, &HeaderMap::new(), 0, now),
-                Decision::Retry(_)
-            ));
-        }
-        for code in [200, 400, 401, 403, 404, 409, 422, 501] {
-            let status = StatusCode::from_u16(code).unwrap();
-            assert_eq!(
-                policy.after_response(status, &HeaderMap::new(), 0, now),
-                Decision::Stop,
-                "{code}"
-            );
-        }
-        let no = headers(&[("x-should-retry", "false")]);
-        assert_eq!(
-            policy.after_response(StatusCode::SERVICE_UNAVAILABLE, &no, 0, now),
-            Decision::Stop
-        );
-        let yes = headers(&[("x-should-retry", "true")]);
-        assert!(matches!(
-            policy.after_response(StatusCode::CONFLICT, &yes, 0, now),
-            Decision::Retry(_)
-        ));
-        assert_eq!(
-            policy.after_response(StatusCode::BAD_GATEWAY, &HeaderMap::new(), 2, now),
-            Decision::Stop,
-            "the retries are used up"
-        );
-    }
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap_with_at_most_a_quarter_of_jitter() {
-        let policy = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(500))
-            .max_backoff(Duration::from_secs(8));
-        for (retry, full_ms) in [
-            (0, 500u64),
-            (1, 1000),
-            (2, 2000),
-            (3, 4000),
-            (4, 8000),
-            (9, 8000),
-        ] {
-            for _ in 0..50 {
-                let wait = policy.backoff(retry);
-                let full = Duration::from_millis(full_ms);
-                assert!(
-                    wait <= full && wait >= full.mul_f64(0.75),
-                    "{retry}: {wait:?}"
-                );
-            }
-        }
-        assert!(policy.backoff(u32::MAX) <= Duration::from_secs(8));
-    }
 }

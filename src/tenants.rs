@@ -68,11 +68,10 @@ impl<'a> Tenants<'a> {
     /// The integrations the tenant has an OAuth configuration for.
     pub async fn integrations(&self) -> Result<types::TenantIntegrations> {
         let tenant = self.tenant_id("listing integrations")?;
-        let client = self.client;
-        Ok(client
-            .send(|api| api.list_tenant_integrations().tenant_id(tenant).send())
-            .await?
-            .data)
+        let integrations = self
+            .client
+            .send(|api| api.list_tenant_integrations().tenant_id(tenant).send());
+        Ok(integrations.await?.data)
     }
 
     /// The OAuth configuration of one integration (`github`, `slack`, ...).
@@ -85,11 +84,8 @@ impl<'a> Tenants<'a> {
 
     /// Health of the gateway's OAuth configuration service (its secret store).
     pub async fn oauth_health(&self) -> Result<types::OAuthServiceHealth> {
-        Ok(self
-            .client
-            .send(|api| api.get_oauth_config_health().send())
-            .await?
-            .data)
+        let health = self.client.send(|api| api.get_oauth_config_health().send());
+        Ok(health.await?.data)
     }
 }
 
@@ -118,16 +114,11 @@ impl OAuthConfig<'_> {
     /// The stored configuration, without its client secret.
     pub async fn get(&self) -> Result<types::OAuthConfigView> {
         let (tenant, integration) = self.target("reading an OAuth configuration")?;
-        let client = self.tenants.client;
-        Ok(client
-            .send(|api| {
-                api.get_oauth_config()
-                    .tenant_id(tenant)
-                    .integration(integration)
-                    .send()
-            })
-            .await?
-            .data)
+        let config = self.tenants.client.send(|api| {
+            let request = api.get_oauth_config().tenant_id(tenant);
+            request.integration(integration).send()
+        });
+        Ok(config.await?.data)
     }
 
     /// Creates or replaces the configuration.
@@ -143,31 +134,20 @@ impl OAuthConfig<'_> {
                 format!("the gateway needs at least {min} characters"),
             ));
         }
-        let client = self.tenants.client;
-        Ok(client
-            .send(|api| {
-                api.create_oauth_config()
-                    .tenant_id(tenant)
-                    .integration(integration)
-                    .body(config)
-                    .send()
-            })
-            .await?
-            .data)
+        let stored = self.tenants.client.send(|api| {
+            let request = api.create_oauth_config().tenant_id(tenant);
+            request.integration(integration).body(config).send()
+        });
+        Ok(stored.await?.data)
     }
 
     /// Deletes the configuration.
     pub async fn delete(&self) -> Result<types::OAuthConfigChange> {
         let (tenant, integration) = self.target("deleting an OAuth configuration")?;
-        let client = self.tenants.client;
-        Ok(client
-            .send(|api| {
-                api.delete_oauth_config()
-                    .tenant_id(tenant)
-                    .integration(integration)
-                    .send()
-            })
-            .await?
-            .data)
+        let deleted = self.tenants.client.send(|api| {
+            let request = api.delete_oauth_config().tenant_id(tenant);
+            request.integration(integration).send()
+        });
+        Ok(deleted.await?.data)
     }
 }

@@ -84,21 +84,15 @@ impl<'a> Tools<'a> {
         Listing::new(self.client, self.client.facade_api().list_tools())
     }
 
-    /// One tool with its full schema.
-    ///
-    /// A gateway without `GET /tools/{toolId}` (the original one) is answered from its
-    /// catalog (`GET /tools/list`, the pages of the tool's server); a tool not in it is
-    /// [`Error::NotFound`] (`TOOL_NOT_FOUND`), as the route would have said.
+    /// One tool with its full schema; without the route, from the catalog (see
+    /// [`Error::NotOffered`]).
     pub async fn get(&self, tool_id: impl Into<String>) -> Result<types::ToolSelection> {
         let tool_id = &tool_id.into();
         split_tool_id(tool_id)?;
-        let listed = async {
-            Ok(self
-                .client
-                .send(|api| api.get_tool().tool_id(tool_id).send())
-                .await?
-                .data)
-        };
+        let listed = self
+            .client
+            .send(|api| api.get_tool().tool_id(tool_id).send());
+        let listed = async { Ok(listed.await?.data) };
         offered::or_fallback(self.client, offered::FROM_CATALOG, listed, || {
             offered::catalog_tool(self.client, tool_id)
         })
@@ -106,7 +100,6 @@ impl<'a> Tools<'a> {
     }
 
     /// Tools related to `tool_id` in the gateway's relation graph, strongest first.
-    /// Nothing answers for it on a gateway without the route: [`Error::NotOffered`].
     pub async fn related(&self, tool_id: impl Into<String>) -> Result<Vec<types::RelatedTool>> {
         let tool_id = &tool_id.into();
         split_tool_id(tool_id)?;
@@ -118,31 +111,12 @@ impl<'a> Tools<'a> {
 
     /// The tool categories with their tool counts.
     pub async fn categories(&self) -> Result<Vec<types::Category>> {
-        Ok(self
-            .client
-            .send(|api| api.list_categories().send())
-            .await?
-            .data
-            .categories)
+        let categories = self.client.send(|api| api.list_categories().send());
+        Ok(categories.await?.data.categories)
     }
 
-    /// Invokes a tool with `params` (anything that serializes to a JSON object).
-    ///
-    /// The call carries the configured tenant id (the gateway requires it) and an
-    /// idempotency key that every retry reuses.
-    ///
-    /// ```no_run
-    /// use serde_json::json;
-    ///
-    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
-    /// let result = client
-    ///     .tools()
-    ///     .invoke("github.createPullRequest", json!({"repo": "o/r", "title": "Fix", "head": "fix", "base": "main"}))
-    ///     .await?;
-    /// println!("{}", result.text());
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// Invokes a tool with `params` (anything that serializes to a JSON object), with the
+    /// configured tenant id and an idempotency key that every retry reuses.
     pub fn invoke(&self, tool_id: impl Into<String>, params: impl Serialize) -> InvokeTool<'a> {
         InvokeTool {
             client: self.client,
@@ -155,7 +129,6 @@ impl<'a> Tools<'a> {
     }
 
     /// Invokes several tools in one request; each succeeds or fails on its own, in order.
-    /// A gateway without the batch route gives [`Error::NotOffered`] (nothing was run).
     ///
     /// ```no_run
     /// use serde_json::json;
@@ -221,12 +194,8 @@ impl<'a> Tools<'a> {
     }
 
     /// Invokes a long-running tool and streams its progress, log lines, then its result.
-    /// An `error` event of the gateway ends the stream with [`Error::ToolInvocation`]; a
-    /// gateway without the streaming route gives [`Error::NotOffered`] (nothing was run).
-    /// A stream that ends, breaks, falls silent or sends an event past
-    /// [`crate::events::MAX_EVENT_BYTES`] before the result or the error ends with
-    /// [`Error::StreamEnded`] (the tool may have run). The arguments' values are scrubbed
-    /// from the errors.
+    /// An `error` event ends the stream with [`Error::ToolInvocation`]; an end before the
+    /// result or the error, with [`Error::StreamEnded`] (the tool may have run).
     ///
     /// ```no_run
     /// use futures::StreamExt;

@@ -124,6 +124,26 @@ async fn excerpts_are_bounded_and_never_hold_the_api_key() {
         assert!(!text.contains(KEY), "{text}");
     }
 
+    // Cut on a character boundary, and the key past the cut is gone as a whole.
+    let server = MockServer::start().await;
+    let body = format!("{}{KEY}", "\u{e9}".repeat(300));
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_raw(body, "text/html"))
+        .mount(&server)
+        .await;
+    let error = once(&server).health().check().await.unwrap_err();
+    let Error::UnexpectedResponse { body_excerpt, .. } = &error else {
+        panic!("expected UnexpectedResponse, got {error:?}");
+    };
+    assert!(body_excerpt.len() <= connectors::error::EXCERPT_BYTES + '\u{2026}'.len_utf8());
+    assert!(body_excerpt.ends_with('\u{2026}'), "{body_excerpt}");
+    assert!(
+        body_excerpt
+            .trim_end_matches('\u{2026}')
+            .chars()
+            .all(|c| c == '\u{e9}')
+    );
+
     // A message that echoes the key is scrubbed too.
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -507,3 +507,93 @@ async fn the_recorded_empty_catalog_still_lists_the_custom_server() {
         .unwrap_err();
     assert_eq!(error.code(), Some("TOOL_NOT_FOUND"));
 }
+
+#[tokio::test]
+async fn a_catalog_server_has_a_category_only_when_its_tools_share_one() {
+    let tool = |id: &str, category: &str| {
+        json!({"toolId": id, "name": id, "description": "d", "category": category,
+               "score": 1.0, "tokenCost": 10, "tier": 1})
+    };
+    let tools = vec![
+        tool("gh.a", "code"),
+        tool("gh.b", "code"),
+        tool("mixed.a", "code"),
+        tool("mixed.b", "docs"),
+    ];
+    let server = original_gateway(tools).await;
+    // Its fallbacks' events go to a subscriber of this thread's: a callsite first met
+    // without one could be cached as uninteresting while another test captures.
+    let _log = capture_tracing();
+    let client = client(&server);
+    let gh = client.mcp().server("gh").info().await.unwrap();
+    assert_eq!(gh.category.as_deref(), Some("code"));
+    assert_eq!(gh.tool_count, Some(2));
+    assert_eq!(gh.status.as_str(), "unknown");
+    let mixed = client.mcp().server("mixed").info().await.unwrap();
+    assert_eq!((mixed.category, mixed.tool_count), (None, Some(2)));
+    // A window past the end of the assembled listing is empty; its total is still true.
+    let past = client.mcp().list().offset(u64::MAX).await.unwrap();
+    assert!(past.items.is_empty(), "{past:?}");
+    assert_eq!(past.total, 3, "gh, mixed and the custom server");
+}
+
+/// The original gateway's refusal of `GET /health/detailed`, with `request_id`.
+fn refusal(request_id: &str) -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_json(json!({
+        "success": false,
+        "error": {"code": "ROUTE_NOT_FOUND", "message": "Route GET /health/detailed not found"},
+        "metadata": {"timestamp": "2026-11-21T16:11:56.459Z", "requestId": request_id}
+    }))
+}
+
+#[tokio::test]
+async fn the_first_refusal_is_remembered_and_other_errors_teach_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tools/a.b"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(common::err("TOOL_NOT_FOUND", "no a.b")),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health/detailed"))
+        .respond_with(refusal("req-1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    // The second refusal arrives after the first was remembered.
+    Mock::given(method("GET"))
+        .and(path("/health/detailed"))
+        .respond_with(refusal("req-2").set_delay(std::time::Duration::from_millis(300)))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    for _ in 0..2 {
+        let error = client.tools().get("a.b").await.unwrap_err();
+        assert!(matches!(error, Error::NotFound(_)), "{error:?}");
+    }
+    assert!(
+        client.not_offered().is_empty(),
+        "a missing tool is not a missing route"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    let health = client.health();
+    let (first, second) = futures::join!(health.detailed(), health.detailed());
+    let mut ids = [first, second].map(|r| r.unwrap_err().request_id().map(str::to_string));
+    ids.sort();
+    assert_eq!(ids, [Some("req-1".to_string()), Some("req-2".to_string())]);
+    let remembered = client.health().detailed().await.unwrap_err();
+    assert_eq!(remembered.kind(), "NotOffered");
+    assert_eq!(remembered.request_id(), Some("req-1"), "the first refusal");
+    assert_eq!(client.not_offered(), ["getDetailedHealth"]);
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        4,
+        "not asked again"
+    );
+}

@@ -304,3 +304,65 @@ async fn an_offset_that_is_not_echoed_as_asked_is_an_error() {
     }
     assert_eq!(offsets_asked(&server).await, ["0", "2"], "no third request");
 }
+
+/// A server whose tool listing answers every page with `tools(n)` and `limit` as the
+/// reported page size, at the offset asked for.
+async fn reporting_limit(n: usize, limit: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tools/list"))
+        .respond_with(move |request: &Request| {
+            let offset = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "offset")
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            let page: Vec<Value> = tools(n).into_iter().skip(offset).take(2).collect();
+            ResponseTemplate::new(200).set_body_json(ok(json!({
+                "tools": page,
+                "pagination": {"total": 100, "limit": limit, "offset": offset}
+            })))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn has_more_asks_whether_the_page_is_full_not_what_total_says() {
+    // Full pages of two; `total` says 100 throughout.
+    let server = reporting_limit(3, 2).await;
+    let client = client(&server);
+    let list = || client.tools().list().page_size(2);
+    assert!(list().await.unwrap().has_more());
+    assert!(
+        !list().offset(2).await.unwrap().has_more(),
+        "one item of two"
+    );
+    assert!(!list().offset(3).await.unwrap().has_more(), "no item");
+    // A page size of zero never pages on.
+    let server = reporting_limit(3, 0).await;
+    assert!(
+        !common::client(&server)
+            .tools()
+            .list()
+            .await
+            .unwrap()
+            .has_more()
+    );
+}
+
+#[tokio::test]
+async fn a_smaller_page_size_the_gateway_reports_counts_as_full_and_a_larger_one_does_not() {
+    // Asked for 10, the gateway caps pages at 2 and says so: the stream pages on.
+    let server = reporting_limit(5, 2).await;
+    let items = drain(client(&server).tools().list().page_size(10).stream()).await;
+    assert_eq!(items.len(), 5, "{items:?}");
+    assert_eq!(offsets_asked(&server).await, ["0", "2", "4"]);
+    // Asked for 3, two items came with a reported size of 10: that page is short.
+    let server = reporting_limit(5, 10).await;
+    let items = drain(client(&server).tools().list().page_size(3).stream()).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(offsets_asked(&server).await, ["0"]);
+}

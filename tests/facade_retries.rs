@@ -168,8 +168,8 @@ async fn every_transient_status_is_retried_and_reported_after_the_last_attempt()
 }
 
 #[tokio::test]
-async fn other_client_errors_are_not_retried() {
-    for status in [400u16, 401, 403, 404, 409, 422] {
+async fn other_error_statuses_are_not_retried() {
+    for status in [400u16, 401, 403, 404, 409, 422, 501] {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .and(path("/api/v1/tools/list"))
@@ -403,4 +403,117 @@ async fn the_raw_client_with_the_default_transport_sends_once() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
     assert!(header(&requests[0], "x-connectors-attempt").is_none());
+}
+
+/// A client of `server` that sleeps through server-requested waits up to `cap` only.
+fn capped(server: &MockServer, cap: Duration) -> connectors::Connectors {
+    let policy = connectors::RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+        .max_retry_after(cap);
+    builder(server).retry_policy(policy).build().unwrap()
+}
+
+/// A 429 with `headers` on the tool listing, then a success.
+async fn rate_limited_once(headers: &[(&str, &str)]) -> MockServer {
+    let server = MockServer::start().await;
+    let mut limited =
+        ResponseTemplate::new(429).set_body_json(common::err("RATE_LIMITED", "slow down"));
+    for (name, value) in headers {
+        limited = limited.insert_header(*name, *value);
+    }
+    let listed = ResponseTemplate::new(200).set_body_json(ok(json!({
+        "tools": [], "pagination": {"total": 0, "limit": 100, "offset": 0}
+    })));
+    failing_then(&server, "GET", "/api/v1/tools/list", limited, 1, listed).await;
+    server
+}
+
+#[tokio::test]
+async fn the_wait_a_server_asks_for_is_read_from_every_form_of_the_header() {
+    let now = SystemTime::now();
+    let in_seven = httpdate::fmt_http_date(now + Duration::from_secs(7));
+    // Each wait is over the cap, so it is not slept through but handed out as read.
+    for (headers, expected) in [
+        (vec![("retry-after", "26")], Duration::from_secs(26)),
+        (vec![("retry-after", "1.5")], Duration::from_millis(1500)),
+        (
+            // The more precise hint wins.
+            vec![("retry-after-ms", "250"), ("retry-after", "9")],
+            Duration::from_millis(250),
+        ),
+    ] {
+        let server = rate_limited_once(&headers).await;
+        let error = capped(&server, Duration::from_millis(100))
+            .tools()
+            .list()
+            .await
+            .unwrap_err();
+        assert_eq!(error.retry_after(), Some(expected), "{headers:?}");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+    let server = rate_limited_once(&[("retry-after", in_seven.as_str())]).await;
+    let error = capped(&server, Duration::from_millis(100))
+        .tools()
+        .list()
+        .await
+        .unwrap_err();
+    // The date has whole seconds, and a moment passed since `now`.
+    let wait = error.retry_after().expect("the wait until the date");
+    assert!(
+        (Duration::from_secs(5)..=Duration::from_secs(7)).contains(&wait),
+        "{wait:?}"
+    );
+    // A value that is no wait at all is ignored: the backoff applies and the call retries.
+    for value in ["soon", "-3"] {
+        let server = rate_limited_once(&[("retry-after", value)]).await;
+        capped(&server, Duration::from_millis(100))
+            .tools()
+            .list()
+            .await
+            .expect(value);
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            2,
+            "{value}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wait_at_the_cap_is_slept_and_one_past_it_is_reported() {
+    let cap = Duration::from_millis(50);
+    let server = rate_limited_once(&[("retry-after-ms", "50")]).await;
+    capped(&server, cap).tools().list().await.expect("retried");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    let server = rate_limited_once(&[("retry-after-ms", "51")]).await;
+    let error = capped(&server, cap).tools().list().await.unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_millis(51)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[test]
+fn backoff_doubles_up_to_the_cap_with_at_most_a_quarter_of_jitter() {
+    let policy = connectors::RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(500))
+        .max_backoff(Duration::from_secs(8));
+    for (retry, full_ms) in [
+        (0, 500u64),
+        (1, 1000),
+        (2, 2000),
+        (3, 4000),
+        (4, 8000),
+        (9, 8000),
+    ] {
+        let full = Duration::from_millis(full_ms);
+        for _ in 0..50 {
+            let wait = policy.backoff(retry);
+            assert!(
+                wait <= full && wait >= full.mul_f64(0.75),
+                "{retry}: {wait:?}"
+            );
+        }
+    }
+    assert!(policy.backoff(u32::MAX) <= Duration::from_secs(8));
 }

@@ -236,3 +236,48 @@ fn a_base_url_with_user_info_is_refused_without_showing_the_password() {
     assert_eq!(error.kind(), "Config");
     assert!(format!("{error}").contains("user"), "{error}");
 }
+
+#[tokio::test]
+async fn argument_values_are_hidden_in_every_escaped_form_and_short_ones_stay() {
+    let quoted = "pa\"ss\nw\u{f6}rd";
+    let args = json!({"quoted": quoted, "nested": {"list": ["deep-secret"]}, "short": "abc", "number": 123456});
+    // The body as text: the value JSON-escaped, beside values too short to hide.
+    let echo = json!({"echo": quoted, "s": "abc", "n": 123456}).to_string();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(echo, "application/json"))
+        .mount(&server)
+        .await;
+    let error = once(&server)
+        .tools()
+        .invoke("notes.add_note", &args)
+        .await
+        .unwrap_err();
+    let Error::UnexpectedResponse { body_excerpt, .. } = &error else {
+        panic!("expected UnexpectedResponse, got {error:?}");
+    };
+    assert_eq!(
+        body_excerpt,
+        r#"{"echo":"<redacted>","n":123456,"s":"abc"}"#
+    );
+
+    // Serde's message quotes a value Debug-escaped; a nested value goes too.
+    for value in [quoted, "deep-secret"] {
+        let result =
+            json!({"toolId": "notes.add_note", "result": {}, "performance": {"latency_ms": value}});
+        let server = answering(200, common::ok(result)).await;
+        let error = once(&server)
+            .tools()
+            .invoke("notes.add_note", &args)
+            .await
+            .unwrap_err();
+        let Error::Decode { source, .. } = &error else {
+            panic!("expected Decode, got {error:?}");
+        };
+        let message = source.to_string();
+        assert!(message.contains("invalid type"), "{message}");
+        assert!(message.contains("<redacted>"), "{message}");
+        assert_hidden(&error, value);
+        assert_hidden(&error, &format!("{value:?}"));
+    }
+}

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{KEY, TENANT};
-use connectors::events::GatewayEvent;
+use connectors::events::{GatewayEvent, MAX_EVENT_BYTES, SseEvent};
 use connectors::tools::InvocationEvent;
 use connectors::{Connectors, Error};
 use futures::StreamExt;
@@ -19,6 +19,16 @@ use tokio::net::TcpListener;
 async fn chunked_server(
     pieces: Vec<Vec<u8>>,
     hang: bool,
+) -> (String, tokio::task::JoinHandle<String>) {
+    paced_server(pieces, hang, Duration::from_millis(10)).await
+}
+
+/// [`chunked_server`] with `pause` between the chunks. Without a pause the client still
+/// sees no piece larger than its chunk: the chunked decoder hands on one chunk at a time.
+async fn paced_server(
+    pieces: Vec<Vec<u8>>,
+    hang: bool,
+    pause: Duration,
 ) -> (String, tokio::task::JoinHandle<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -43,7 +53,7 @@ async fn chunked_server(
             chunk.extend_from_slice(b"\r\n");
             socket.write_all(&chunk).await.unwrap();
             socket.flush().await.unwrap();
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            tokio::time::sleep(pause).await;
         }
         if hang {
             tokio::time::sleep(Duration::from_secs(30)).await;
@@ -186,7 +196,7 @@ async fn the_event_stream_gives_deployment_and_server_events() {
 
 #[tokio::test]
 async fn a_silent_stream_ends_with_a_timeout() {
-    let (address, _server) = chunked_server(vec![b": hello\n\n".to_vec()], true).await;
+    let (address, _server) = chunked_server(vec![b": hello\n\ndata: a\n\n".to_vec()], true).await;
     let events: Vec<_> = client(&address)
         .events()
         .subscribe()
@@ -194,11 +204,12 @@ async fn a_silent_stream_ends_with_a_timeout() {
         .unwrap()
         .collect()
         .await;
-    assert_eq!(events.len(), 1);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(matches!(&events[0], Ok(GatewayEvent::Other(e)) if e.data == "a"));
     assert!(
-        matches!(events[0], Err(Error::Timeout { .. })),
+        matches!(events[1], Err(Error::Timeout { .. })),
         "{:?}",
-        events[0]
+        events[1]
     );
 }
 
@@ -368,4 +379,147 @@ async fn an_event_past_the_cap_of_many_short_lines_stops_the_stream() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The items of the gateway's event stream when it sends `input` in chunks of `piece`
+/// bytes (without pauses: each chunk still arrives as a piece of its own at most).
+async fn subscribed(input: &[u8], piece: usize) -> Vec<Result<GatewayEvent, Error>> {
+    let pieces = input.chunks(piece).map(<[u8]>::to_vec).collect();
+    let (address, _server) = paced_server(pieces, false, Duration::ZERO).await;
+    let events = client(&address).events().subscribe().await.unwrap();
+    events.collect().await
+}
+
+/// The events of [`subscribed`], which must all be of types the SDK does not know.
+async fn sse_events(input: &[u8], piece: usize) -> Vec<SseEvent> {
+    let items = subscribed(input, piece).await;
+    items
+        .into_iter()
+        .map(|item| match item {
+            Ok(GatewayEvent::Other(event)) => event,
+            other => panic!("expected an event as sent, got {other:?}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_split_of_the_body_gives_the_same_events() {
+    let input = "event: progress\r\ndata: {\"progress\":1}\r\n\r\n: comment\n\nevent: log\ndata: first \u{e9} line\ndata: second\n\nid: 7\rretry: 1500\rdata: plain\r\r".as_bytes();
+    let whole = sse_events(input, input.len()).await;
+    assert_eq!(whole.len(), 3, "{whole:?}");
+    assert_eq!(whole[0].event, "progress");
+    assert_eq!(whole[0].data, "{\"progress\":1}");
+    assert_eq!(whole[1].event, "log");
+    assert_eq!(whole[1].data, "first \u{e9} line\nsecond");
+    assert_eq!(
+        whole[2].event, "message",
+        "the type of an event that names none"
+    );
+    assert_eq!(whole[2].id.as_deref(), Some("7"));
+    assert_eq!(whole[2].retry, Some(1500));
+    for piece in 1..input.len() {
+        assert_eq!(
+            sse_events(input, piece).await,
+            whole,
+            "chunks of {piece} bytes"
+        );
+    }
+}
+
+#[tokio::test]
+async fn lines_the_format_ignores_are_skipped_and_the_last_id_is_kept() {
+    let input = b"id: 1\ndata: a\n\nnonsense\nflavour: x\nretry: soon\ndata: b\n\nevent: ping\n\ndata: c\n\n";
+    let seen = sse_events(input, input.len()).await;
+    let data: Vec<_> = seen.iter().map(|e| e.data.as_str()).collect();
+    assert_eq!(data, ["a", "b", "c"], "no event for `ping` without data");
+    assert!(
+        seen.iter().all(|e| e.id.as_deref() == Some("1")),
+        "{seen:?}"
+    );
+    assert_eq!(seen[1].retry, None);
+}
+
+#[tokio::test]
+async fn an_end_in_the_middle_of_an_event_is_an_error_and_an_end_between_events_is_not() {
+    for cut in [
+        "data: a\n\ndata: cut off",
+        "data: a\n\ndata: whole line\n",
+        "data: a\n\nevent: x\r",
+    ] {
+        let items = subscribed(cut.as_bytes(), 3).await;
+        assert_eq!(items.len(), 2, "{cut:?}: {items:?}");
+        assert!(
+            matches!(
+                &items[1],
+                Err(Error::StreamEnded {
+                    events_received: 1,
+                    ..
+                })
+            ),
+            "{cut:?}: {items:?}"
+        );
+    }
+    for clean in [
+        "data: a\n\n",
+        "data: a\n\n: a comment",
+        "data: a\r\n\r\n: ping\r\n",
+        "data: a\r\r",
+    ] {
+        let items = subscribed(clean.as_bytes(), 2).await;
+        assert_eq!(items.len(), 1, "{clean:?}: {items:?}");
+        assert!(items[0].is_ok(), "{clean:?}: {items:?}");
+    }
+}
+
+/// A line of `len` bytes, its `\n` included, that starts with `prefix`.
+fn line_of(prefix: &str, len: usize) -> String {
+    format!("{prefix}{}\n", "x".repeat(len - prefix.len() - 1))
+}
+
+#[tokio::test]
+async fn the_cap_counts_an_events_lines_and_starts_again_after_each_blank_line() {
+    const PIECE: usize = 64 * 1024;
+    // The events before a line past the cap are delivered.
+    let long = format!("data: a\n\ndata: {}", "x".repeat(MAX_EVENT_BYTES));
+    let items = subscribed(long.as_bytes(), PIECE).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[0].is_ok());
+    assert!(
+        matches!(
+            items[1],
+            Err(Error::EventTooLarge {
+                limit: MAX_EVENT_BYTES
+            })
+        ),
+        "{:?}",
+        items[1]
+    );
+    // Exactly the cap, with the blank line that ends the event, passes.
+    let at_cap = format!("{}\n", line_of("data: ", MAX_EVENT_BYTES - 1));
+    assert_eq!(sse_events(at_cap.as_bytes(), PIECE).await.len(), 1);
+    // A comment within an event counts: one byte over the cap is refused.
+    let half = MAX_EVENT_BYTES / 2;
+    let over = format!(
+        "{}{}\n",
+        line_of("data: ", half),
+        line_of(": ", MAX_EVENT_BYTES - half)
+    );
+    let items = subscribed(over.as_bytes(), PIECE).await;
+    assert!(
+        matches!(items[..], [Err(Error::EventTooLarge { .. })]),
+        "{items:?}"
+    );
+    // Comments between events start the count again, as blank lines do.
+    let between = format!("{at_cap}{}\n{at_cap}", line_of(": ", MAX_EVENT_BYTES - 1));
+    assert_eq!(sse_events(between.as_bytes(), PIECE).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_line_that_is_not_utf8_ends_the_stream() {
+    let items = subscribed(b"data: a\n\ndata: \xff\xfe\n\ndata: b\n\n", 64).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(
+        matches!(&items[1], Err(Error::UnexpectedResponse { body_excerpt, .. }) if body_excerpt.contains("UTF-8")),
+        "{items:?}"
+    );
 }

@@ -136,3 +136,15 @@ async fn an_identity_of_a_new_type_decodes() {
         IdentityType::Unknown("SERVICE_ACCOUNT".into())
     );
 }
+
+#[test]
+fn display_honours_width_so_statuses_line_up_in_tables() {
+    assert_eq!(
+        format!("[{:<9}]", DeploymentStatus::from("running")),
+        "[running  ]"
+    );
+    assert_eq!(
+        format!("[{:>9}]", DeploymentStatus::from("hibernating")),
+        "[hibernating]"
+    );
+}

@@ -1,7 +1,7 @@
 //! Compile-time proof that the client, its errors, its request futures and its streams
 //! are as thread-safe as the docs say: `Connectors` and `Error` are `Send + Sync`, every
 //! future and stream is `Send`, so each can be moved into `tokio::spawn`. A change that
-//! breaks one of these fails this crate's build, not a user's.
+//! breaks one of these fails the build of `cargo test`, not a user's build.
 //!
 //! Nothing here runs: the functions only have to type-check.
 #![allow(dead_code)]
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::{Connectors, Error, RequestOptions, RetryPolicy};
+use connectors::{Connectors, Error, RequestOptions, RetryPolicy};
 
 const fn send_sync<T: Send + Sync + 'static>() {}
 fn send<T: Send>(_: &T) {}
@@ -19,20 +19,20 @@ fn send<T: Send>(_: &T) {}
 const _: () = {
     send_sync::<Connectors>();
     send_sync::<Error>();
-    send_sync::<crate::ConnectorsBuilder>();
-    send_sync::<crate::Config>();
+    send_sync::<connectors::ConnectorsBuilder>();
+    send_sync::<connectors::Config>();
     send_sync::<RequestOptions>();
     send_sync::<RetryPolicy>();
-    send_sync::<crate::deployments::Deployment>();
-    send_sync::<crate::mcp::Server>();
-    send_sync::<crate::tools::ToolResult>();
-    send_sync::<crate::tools::Selection>();
-    send_sync::<crate::api::Client>();
+    send_sync::<connectors::deployments::Deployment>();
+    send_sync::<connectors::mcp::Server>();
+    send_sync::<connectors::tools::ToolResult>();
+    send_sync::<connectors::tools::Selection>();
+    send_sync::<connectors::api::Client>();
 };
 
 #[cfg(feature = "blocking")]
 const _: () = {
-    send_sync::<crate::blocking::Connectors>();
+    send_sync::<connectors::blocking::Connectors>();
 };
 
 /// The futures of every area and the streams they hand out are `Send`.
@@ -57,7 +57,7 @@ fn futures_and_streams_are_send(client: &Connectors) {
     send(
         &mcp.add(
             "notes",
-            crate::mcp::Source::http("http://127.0.0.1:1/mcp"),
+            connectors::mcp::Source::http("http://127.0.0.1:1/mcp"),
             "c",
         )
         .into_future(),
