@@ -567,7 +567,9 @@ const UNBOUNDED: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 /// allocates: the generated client sets none but the timeout, copied here when set.
 fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
     let body = match request.body() {
-        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(body.as_bytes()?))),
+        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
+            body.as_bytes()?,
+        ))),
         None => None,
     };
     let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
