@@ -106,10 +106,9 @@ async fn a_success_body_that_does_not_decode_is_a_decode_error_with_an_excerpt()
     assert!(error.request_id().is_some(), "the request id that was sent");
 }
 
-#[tokio::test]
-async fn excerpts_are_bounded_and_never_hold_the_api_key() {
+/// The error and its excerpt for an HTML 500 with `body`.
+async fn html_500(body: String) -> (Error, String) {
     let server = MockServer::start().await;
-    let body = format!("<html>{KEY} {}</html>", "x".repeat(5000));
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(500).set_body_raw(body, "text/html"))
         .mount(&server)
@@ -118,6 +117,13 @@ async fn excerpts_are_bounded_and_never_hold_the_api_key() {
     let Error::UnexpectedResponse { body_excerpt, .. } = &error else {
         panic!("expected UnexpectedResponse, got {error:?}");
     };
+    let excerpt = body_excerpt.clone();
+    (error, excerpt)
+}
+
+#[tokio::test]
+async fn excerpts_are_bounded_and_never_hold_the_api_key() {
+    let (error, body_excerpt) = html_500(format!("<html>{KEY} {}</html>", "x".repeat(5000))).await;
     assert!(body_excerpt.len() <= connectors::error::EXCERPT_BYTES + 3);
     assert!(body_excerpt.contains("<redacted>"));
     for text in [format!("{error}"), format!("{error:?}")] {
@@ -125,16 +131,7 @@ async fn excerpts_are_bounded_and_never_hold_the_api_key() {
     }
 
     // Cut on a character boundary, and the key past the cut is gone as a whole.
-    let server = MockServer::start().await;
-    let body = format!("{}{KEY}", "\u{e9}".repeat(300));
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500).set_body_raw(body, "text/html"))
-        .mount(&server)
-        .await;
-    let error = once(&server).health().check().await.unwrap_err();
-    let Error::UnexpectedResponse { body_excerpt, .. } = &error else {
-        panic!("expected UnexpectedResponse, got {error:?}");
-    };
+    let (_, body_excerpt) = html_500(format!("{}{KEY}", "\u{e9}".repeat(300))).await;
     assert!(body_excerpt.len() <= connectors::error::EXCERPT_BYTES + '\u{2026}'.len_utf8());
     assert!(body_excerpt.ends_with('\u{2026}'), "{body_excerpt}");
     assert!(
