@@ -166,7 +166,9 @@ impl ConnectorsBuilder {
     }
 
     /// How long one attempt may take, body included (default 60 s). Event streams are
-    /// bounded by [`Self::stream_idle_timeout`] instead.
+    /// bounded by [`Self::stream_idle_timeout`] instead. It is also the total timeout of
+    /// the `reqwest::Client` the builder makes, so a request sent on it directly (through
+    /// `client.api().client()`) is bounded by it too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
