@@ -12,8 +12,12 @@ use common::KEY;
 use std::time::Duration;
 
 use connectors::{Connectors, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::AsyncReadExt;
+#[cfg(feature = "socks")]
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+#[cfg(feature = "socks")]
+use tokio::net::TcpStream;
 
 /// A server that reads the first bytes a client sends, then hangs up.
 async fn first_bytes_server() -> (String, tokio::task::JoinHandle<[u8; 3]>) {
