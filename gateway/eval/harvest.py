@@ -2,6 +2,8 @@ import json, os, subprocess, sys, select, time
 # Where the packages are installed and the answers written: HARVEST_DIR, by default
 # .harvest beside this script (npm installs under npm/, a virtualenv under venv/).
 BASE=os.environ.get('HARVEST_DIR', os.path.join(os.path.dirname(os.path.abspath(__file__)), '.harvest'))
+# The git server lists the tools of this checkout (any repository would do).
+REPO=os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 ROOT=os.path.join(BASE,'npm')
 def npm(pkg, args=(), env=None):
     d=os.path.join(ROOT, pkg.replace('/','_').replace('@','_'))
@@ -51,7 +53,7 @@ S=[
  lambda: npm('@elastic/mcp-server-elasticsearch',env={'ES_URL':'http://127.0.0.1:1','ES_API_KEY':X}),
  lambda: npm('@azure-devops/mcp',['x-org']),
  lambda: npm('figma-developer-mcp',['--figma-api-key='+X,'--stdio']),
- lambda: py('mcp-server-git','mcp-server-git',['--repository','/work/wt-15']),
+ lambda: py('mcp-server-git','mcp-server-git',['--repository',REPO]),
  lambda: py('mcp-server-fetch','mcp-server-fetch'),
  lambda: py('mcp-server-time','mcp-server-time'),
 ]
@@ -98,6 +100,8 @@ for f in S:
     r=run(spec)
     if r:
         name=spec[0].replace('@','').replace('/','__')
-        json.dump(r,open(os.path.join(BASE,'out',f'{name}.json'),'w'),indent=1)
+        # A server may quote its working directory; the recording names no machine path.
+        text=json.dumps(r,indent=1).replace(BASE,'$HARVEST_DIR').replace(REPO,'$REPO')
+        open(os.path.join(BASE,'out',f'{name}.json'),'w').write(text)
         print('OK',spec[0],spec[1],len(r['tools']),flush=True)
     else: print('FAIL',spec[0],flush=True)
