@@ -30,6 +30,21 @@ struct Session {
     _server: Option<tokio::process::Child>,
 }
 
+impl Session {
+    /// `find_tools` for `query` in dynamic mode, once the bridge has announced the tools
+    /// it added.
+    async fn find(&mut self, query: &str, max_tools: u32) -> rmcp::model::CallToolResult {
+        let found = call(
+            &self.client,
+            "find_tools",
+            json!({"query": query, "max_tools": max_tools}),
+        )
+        .await;
+        list_changed(&mut self.seen).await;
+        found
+    }
+}
+
 /// `connectors mcp serve ARGS` against `gw`.
 fn serve_command(gw: &RunningGateway, args: &[&str]) -> tokio::process::Command {
     async_command(gw, &[&["mcp", "serve"], args].concat())
@@ -280,13 +295,7 @@ async fn max_tools_drops_the_least_recently_used() {
             "evaluate an arithmetic expression",
             "count the words of a text",
         ] {
-            call(
-                &s.client,
-                "find_tools",
-                json!({"query": query, "max_tools": 1}),
-            )
-            .await;
-            list_changed(&mut s.seen).await;
+            s.find(query, 1).await;
         }
         assert_eq!(
             tool_names(&s.client).await,
@@ -299,13 +308,7 @@ async fn max_tools_drops_the_least_recently_used() {
         );
         // Using evaluate makes word_count the least recently used.
         call(&s.client, "math__evaluate", json!({"expression": "1+1"})).await;
-        call(
-            &s.client,
-            "find_tools",
-            json!({"query": "encode text as base64", "max_tools": 1}),
-        )
-        .await;
-        list_changed(&mut s.seen).await;
+        s.find("encode text as base64", 1).await;
         assert_eq!(
             tool_names(&s.client).await,
             [
@@ -423,14 +426,8 @@ async fn a_gateway_without_streams_or_events_still_serves() {
         .await
         .unwrap();
     on_each_transport(&gw, &[], async |transport, s| {
-        let found = call(
-            &s.client,
-            "find_tools",
-            json!({"query": "evaluate an arithmetic expression", "max_tools": 1}),
-        )
-        .await;
+        let found = s.find("evaluate an arithmetic expression", 1).await;
         assert_ne!(found.is_error, Some(true), "{found:?}");
-        list_changed(&mut s.seen).await;
         // The host's progress token asks for a stream the gateway lacks: a plain call answers.
         let result = call(
             &s.client,
