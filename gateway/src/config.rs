@@ -41,7 +41,8 @@ pub struct Config {
     /// API keys (at least 32 characters) and the tenant each one authenticates.
     #[serde(default)]
     pub api_keys: Vec<ApiKeyConfig>,
-    /// Built-in servers (`text`, `math`, `notes`) to run in-process as platform servers.
+    /// Built-in servers (`text`, `math`, `notes`, and for tests `names`) to run in-process
+    /// as platform servers; the default is `text`, `math` and `notes`.
     #[serde(default = "default_builtins")]
     pub builtins: Vec<String>,
     /// Further platform MCP servers, by name (the integration part of their tool ids).
@@ -362,7 +363,7 @@ impl Config {
         for name in &self.builtins {
             if name.parse::<connectors_mcp_servers::Builtin>().is_err() {
                 return Err(ConfigError(format!(
-                    "unknown built-in server '{name}' (expected text, math or notes)"
+                    "unknown built-in server '{name}' (expected text, math, notes or names)"
                 )));
             }
         }

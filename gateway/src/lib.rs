@@ -208,6 +208,7 @@ async fn start_platform_servers(state: &AppState) {
             Builtin::Text => "text",
             Builtin::Math => "math",
             Builtin::Notes => "productivity",
+            Builtin::Names => "testing",
         };
         pending.push(platform_server(
             state,

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE]
-//! connectors-gateway mcp-server <text|math|notes>
+//! connectors-gateway mcp-server <text|math|notes|names>
 //! ```
 //!
 //! `--help` lists every option; options take their value as `--port 8080` or `--port=8080`.
@@ -22,7 +22,7 @@ use connectors_mcp_servers::logging;
     name = "connectors-gateway",
     about = "Serves the Connectors gateway API (openapi.yaml) with real MCP servers underneath.",
     override_usage = "connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE]
-       connectors-gateway mcp-server <text|math|notes>",
+       connectors-gateway mcp-server <text|math|notes|names>",
     after_help = "Environment: CONNECTORS_GATEWAY_API_KEYS=key=tenant[,key=tenant] adds API keys;
 CONNECTORS_LOG (or RUST_LOG) sets the log filter (default info). Logs go to stderr.",
     disable_help_subcommand = true,
@@ -56,9 +56,9 @@ fn profile_parser() -> impl TypedValueParser<Value = Profile> {
 
 #[derive(Debug, PartialEq, Subcommand)]
 enum Command {
-    /// Serve a built-in MCP server (text, math, notes) over stdio
+    /// Serve a built-in MCP server (text, math, notes, names) over stdio
     McpServer {
-        /// The server: text, math or notes
+        /// The server: text, math, notes or names (awkward tool names, for tests)
         #[arg(value_name = "NAME")]
         name: String,
     },

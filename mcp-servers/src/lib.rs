@@ -1,14 +1,17 @@
 //! Small, self-contained [MCP](https://modelcontextprotocol.io) servers built on the official
 //! Rust SDK, [`rmcp`].
 //!
-//! Three built-in servers ([`Builtin`]) need neither Node.js nor network access:
+//! Four built-in servers ([`Builtin`]) need neither Node.js nor network access:
 //!
 //! * [`text`](text::TextServer): `word_count`, `find`, `transform`, `base64_encode`,
 //!   `base64_decode`;
 //! * [`math`](math::MathServer): `evaluate`, `statistics`, `count_primes` (long-running, sends
 //!   `notifications/progress`);
 //! * [`notes`](notes::NotesServer): `add_note`, `get_note`, `list_notes`, `search_notes`,
-//!   `delete_note` over an in-memory store.
+//!   `delete_note` over an in-memory store;
+//! * [`names`](names::NamesServer): tools with awkward names (`get.user`, `files/read`,
+//!   `get user`, `données.lire`, one of 80 characters, ...) that echo their calls, for tests
+//!   of tool-name mapping.
 //!
 //! Every tool returns `structuredContent` (with an output schema) plus the same JSON as a
 //! text content item; failures are tool results with `isError: true`.
@@ -30,6 +33,7 @@
 
 pub mod logging;
 pub mod math;
+pub mod names;
 pub mod notes;
 pub mod text;
 mod transport;
@@ -52,15 +56,18 @@ pub enum Builtin {
     Math,
     /// An in-memory note store.
     Notes,
+    /// Tools with awkward names that echo their calls, for tests of tool-name mapping.
+    Names,
 }
 
 impl Builtin {
-    /// The server's short name: `"text"`, `"math"` or `"notes"`.
+    /// The server's short name: `"text"`, `"math"`, `"notes"` or `"names"`.
     pub fn name(self) -> &'static str {
         match self {
             Builtin::Text => "text",
             Builtin::Math => "math",
             Builtin::Notes => "notes",
+            Builtin::Names => "names",
         }
     }
 
@@ -74,23 +81,28 @@ impl Builtin {
                 "math: expression evaluation, statistics, prime counting with progress"
             }
             Builtin::Notes => "notes: in-memory note store with tags and ranked search",
+            Builtin::Names => {
+                "names: echo tools with awkward names (dots, slashes, spaces, unicode, 80 chars) for testing tool-name mapping"
+            }
         }
     }
 
     /// All built-in servers, in a stable order.
-    pub fn all() -> [Builtin; 3] {
-        [Builtin::Text, Builtin::Math, Builtin::Notes]
+    pub fn all() -> [Builtin; 4] {
+        [Builtin::Text, Builtin::Math, Builtin::Notes, Builtin::Names]
     }
 
     /// A fresh instance of this server as a type-erased rmcp service.
     ///
     /// For [`Builtin::Notes`] every call creates a new, empty note store; to share one store
     /// between several connections, clone a [`notes::NotesServer`] and use [`serve_io_with`].
+    /// Likewise every [`Builtin::Names`] instance counts calls from zero.
     pub fn service(self) -> BuiltinService {
         match self {
             Builtin::Text => text::TextServer::new().into_dyn(),
             Builtin::Math => math::MathServer::new().into_dyn(),
             Builtin::Notes => notes::NotesServer::new().into_dyn(),
+            Builtin::Names => names::NamesServer::new().into_dyn(),
         }
     }
 }
@@ -109,7 +121,7 @@ impl fmt::Display for UnknownBuiltin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown server '{}'; expected one of: text, math, notes",
+            "unknown server '{}'; expected one of: text, math, notes, names",
             self.0
         )
     }
@@ -120,7 +132,7 @@ impl std::error::Error for UnknownBuiltin {}
 impl FromStr for Builtin {
     type Err = UnknownBuiltin;
 
-    /// Parses `"text"`, `"math"` or `"notes"` (case-insensitive, surrounding whitespace ignored).
+    /// Parses `"text"`, `"math"`, `"notes"` or `"names"` (case-insensitive, surrounding whitespace ignored).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let wanted = s.trim();
         Builtin::all()

@@ -1,4 +1,4 @@
-//! `connectors-mcp-servers <text|math|notes> [--http ADDR]`
+//! `connectors-mcp-servers <text|math|notes|names> [--http ADDR]`
 //!
 //! Runs one built-in MCP server over stdio (default) or streamable HTTP. Logs go to stderr
 //! (filter with `CONNECTORS_LOG` or `RUST_LOG`); in stdio mode stdout carries only MCP messages.
@@ -23,6 +23,8 @@ struct Cli {
     /// text    word_count, find, transform, base64_encode, base64_decode
     /// math    evaluate, statistics, count_primes (with progress notifications)
     /// notes   add_note, get_note, list_notes, search_notes, delete_note (in memory)
+    /// names   echo tools with awkward names (get.user, files/read, get user, ...) for
+    ///         tests of tool-name mapping; CONNECTORS_NAMES_CALL_LOG=FILE logs each call
     #[arg(
         value_name = "SERVER",
         value_parser = builtin_parser(),
@@ -149,6 +151,7 @@ mod tests {
             Ok((Builtin::Text, addr("127.0.0.1:8080")))
         );
         assert_eq!(parse(&["MATH"]), Ok((Builtin::Math, None)));
+        assert_eq!(parse(&["names"]), Ok((Builtin::Names, None)));
         // The last --http wins, as with the hand-written parser.
         assert_eq!(
             parse(&["math", "--http", "1", "--http", "2"]),
@@ -197,6 +200,8 @@ mod tests {
             "text    word_count, find, transform, base64_encode, base64_decode",
             "math    evaluate, statistics, count_primes (with progress notifications)",
             "notes   add_note, get_note, list_notes, search_notes, delete_note (in memory)",
+            "names   echo tools with awkward names",
+            "CONNECTORS_NAMES_CALL_LOG=FILE",
             "port 0 picks a free port",
             "CONNECTORS_LOG or RUST_LOG",
         ] {

@@ -16,7 +16,7 @@ use tokio::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::{Builtin, math::MathServer, notes::NotesServer, text::TextServer};
+use crate::{Builtin, math::MathServer, names::NamesServer, notes::NotesServer, text::TextServer};
 
 /// Path at which [`serve_http`] mounts the MCP endpoint.
 pub const MCP_PATH: &str = "/mcp";
@@ -231,6 +231,7 @@ pub async fn serve_http_with_config(
         Builtin::Text => mcp_router(TextServer::new(), config),
         Builtin::Math => mcp_router(MathServer::new(), config),
         Builtin::Notes => mcp_router(NotesServer::new(), config),
+        Builtin::Names => mcp_router(NamesServer::new(), config),
     };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local_addr = listener.local_addr()?;
