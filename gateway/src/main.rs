@@ -7,7 +7,7 @@
 //!
 //! `--help` lists every option; options take their value as `--port 8080` or `--port=8080`.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -78,6 +78,27 @@ fn address(bind: Option<String>, port: Option<u16>) -> Result<SocketAddr, String
     Ok(SocketAddr::new(ip, port.unwrap_or(3000)))
 }
 
+/// The URL a client on this machine reaches the gateway at: the bound address, with an
+/// unspecified IP (`0.0.0.0`, `::`) replaced by the loopback address of its family.
+fn client_url(mut addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        });
+    }
+    format!("http://{addr}")
+}
+
+/// The `export` lines of every variable a client needs, one a line.
+fn client_exports(url: &str, api_key: &str, tenant_id: &str) -> String {
+    format!(
+        "export CONNECTORS_BASE_URL={url}\n\
+         export CONNECTORS_API_KEY={api_key}\n\
+         export CONNECTORS_TENANT_ID={tenant_id}"
+    )
+}
+
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
@@ -125,7 +146,15 @@ async fn serve(
             gateway.tenant_id(),
             gateway.api_key()
         );
-        println!("  export CONNECTORS_API_KEY={}", gateway.api_key());
+        println!("Client environment (paste into a shell):");
+        println!(
+            "{}",
+            client_exports(
+                &client_url(gateway.local_addr()),
+                gateway.api_key(),
+                gateway.tenant_id()
+            )
+        );
     }
     println!(
         "Try: curl -H 'Authorization: Bearer <key>' {}/api/v1/tools/list",
@@ -276,6 +305,26 @@ mod tests {
         // -h prints the same.
         let short = Cli::try_parse_from(["connectors-gateway", "-h"]).unwrap_err();
         assert_eq!(short.to_string(), help);
+    }
+
+    #[test]
+    fn the_client_url_reaches_an_unspecified_bind_over_loopback() {
+        let url = |addr: &str| client_url(addr.parse().unwrap());
+        assert_eq!(url("127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(url("0.0.0.0:8080"), "http://127.0.0.1:8080");
+        assert_eq!(url("[::]:8080"), "http://[::1]:8080");
+        assert_eq!(url("[::1]:9"), "http://[::1]:9");
+        assert_eq!(url("192.168.1.2:3000"), "http://192.168.1.2:3000");
+    }
+
+    #[test]
+    fn client_exports_are_one_export_line_per_variable() {
+        assert_eq!(
+            client_exports("http://127.0.0.1:3000", "cgw-dev-abc", "default"),
+            "export CONNECTORS_BASE_URL=http://127.0.0.1:3000\n\
+             export CONNECTORS_API_KEY=cgw-dev-abc\n\
+             export CONNECTORS_TENANT_ID=default"
+        );
     }
 
     #[test]
