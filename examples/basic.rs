@@ -137,18 +137,21 @@ async fn basics(client: &Connectors) -> Result<(), BoxError> {
     heading("One tool, with its input schema");
     let tool = client.tools().get("math.evaluate").await?;
     println!("{} ({}): {}", tool.tool_id, tool.category, tool.description);
-    if let Some(parameters) = tool.schema.and_then(|s| s.parameters) {
-        for (name, parameter) in &parameters.properties {
-            let required = if parameters.required.contains(name) {
-                "required"
-            } else {
-                "optional"
-            };
-            println!(
-                "  {name}: {} ({required})",
-                parameter.type_.as_deref().unwrap_or("any")
-            );
-        }
+    // The input schema is the MCP server's JSON Schema, whole.
+    let parameters = tool.schema.map(|s| s.parameters).unwrap_or_default();
+    let required = parameters.get("required").and_then(|r| r.as_array());
+    let properties = parameters.get("properties").and_then(|p| p.as_object());
+    for (name, parameter) in properties.into_iter().flatten() {
+        let required = if required.is_some_and(|r| r.iter().any(|n| n == name.as_str())) {
+            "required"
+        } else {
+            "optional"
+        };
+        let kind = parameter
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or("any");
+        println!("  {name}: {kind} ({required})");
     }
     Ok(())
 }

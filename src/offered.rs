@@ -246,10 +246,7 @@ fn catalog_server(name: &str, tools: &[&types::ToolSelection]) -> types::McpServ
 /// A catalog tool as a server's tool listing shows it; its input schema is the catalog's
 /// parameter schema (empty when the catalog has none).
 fn mcp_tool(tool: types::ToolSelection) -> types::McpTool {
-    let input_schema = match crate::function_calling::catalog_parameters(&tool) {
-        Some(serde_json::Value::Object(schema)) => schema,
-        _ => serde_json::Map::new(),
-    };
+    let input_schema = tool.schema.map(|s| s.parameters).unwrap_or_default();
     types::McpTool {
         tool_id: tool.tool_id,
         name: tool.name,

@@ -451,8 +451,8 @@ async fn one_tool_comes_from_the_catalog_and_an_unknown_one_is_not_found() {
     assert_eq!(tool.category, "code");
     let schema = tool.schema.expect("the catalog's schema");
     assert_eq!(
-        schema.parameters.expect("parameters").required,
-        ["repo", "title"]
+        schema.parameters["required"],
+        serde_json::json!(["repo", "title"])
     );
 
     let error = client.tools().get("github.nope").await.unwrap_err();

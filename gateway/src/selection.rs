@@ -437,78 +437,15 @@ pub(crate) fn to_selection(
     }
 }
 
-/// The `ToolSchema` of a tool, from its MCP input schema.
+/// The `ToolSchema` of a tool: its MCP input schema as the server declared it, whole.
 pub(crate) fn tool_schema(tool: &ToolInfo) -> types::ToolSchema {
-    let properties: HashMap<String, types::ToolParameter> = tool
-        .input_schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|props| {
-            props
-                .iter()
-                .map(|(name, schema)| (name.clone(), parameter(schema)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let required: Vec<String> = tool
-        .input_schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
     types::ToolSchema {
         name: tool.name.clone(),
         description: Some(tool.description.clone()),
-        parameters: Some(types::ToolParameters {
-            type_: Some("object".into()),
-            properties,
-            required,
-        }),
+        parameters: tool.input_schema.clone(),
         examples: Vec::new(),
         rate_limit: None,
         requires_auth: Some(false),
-    }
-}
-
-fn parameter(schema: &Value) -> types::ToolParameter {
-    let object = |key: &str| {
-        schema
-            .get(key)
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let type_ = match schema.get("type") {
-        Some(Value::String(t)) => Some(t.clone()),
-        Some(Value::Array(types)) => types
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .map(str::to_string),
-        _ => None,
-    };
-    types::ToolParameter {
-        type_,
-        description: schema
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        enum_: schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default(),
-        default: schema.get("default").cloned(),
-        format: schema
-            .get("format")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        items: object("items"),
-        properties: object("properties"),
     }
 }
 
