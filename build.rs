@@ -206,8 +206,13 @@ fn operation_table(spec: &serde_yaml_ng::Value) -> String {
                         .and_then(|c| c.get("text/event-stream"))
                         .is_some()
                 });
+            // `security: []` opens an operation; otherwise the spec's global scheme holds.
+            let authenticated = op
+                .get("security")
+                .and_then(Value::as_sequence)
+                .is_none_or(|schemes| !schemes.is_empty());
             rows.push_str(&format!(
-                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, streaming: {streaming}, retry: RetryClass::{retry}, extension: {extension} }},\n",
+                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, streaming: {streaming}, retry: RetryClass::{retry}, extension: {extension}, authenticated: {authenticated} }},\n",
                 method.to_uppercase()
             ));
         }

@@ -57,7 +57,11 @@ impl Handle {
             api::Client::new_with_client(shared.config.base_url(), shared.http.clone(), transport)
         };
         Arc::new(Handle {
-            facade: build(Transport::for_facade(policy.clone(), shared.routes.clone())),
+            facade: build(Transport::for_facade(
+                policy.clone(),
+                shared.routes.clone(),
+                !shared.config.has_api_key(),
+            )),
             raw: build(Transport::from_policy(policy.clone())),
             policy,
         })
@@ -374,7 +378,7 @@ impl Connectors {
             crate::Error::config(
                 crate::config::ENV_TENANT_ID,
                 format!(
-                    "{what} needs the tenant id of the API key; set CONNECTORS_TENANT_ID or ConnectorsBuilder::tenant_id"
+                    "{what} needs the tenant id of the API key; set CONNECTORS_TENANT_ID (the reference gateway prints it at start)"
                 ),
             )
         })

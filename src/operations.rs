@@ -38,6 +38,8 @@ pub struct Operation {
     /// Whether it is an extension route, which the original TypeScript gateway lacks
     /// (`x-connectors-extension`).
     pub extension: bool,
+    /// Whether it needs the API key (the spec's security; `security: []` opens it).
+    pub authenticated: bool,
 }
 
 impl Operation {

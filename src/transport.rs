@@ -70,6 +70,9 @@ pub struct Transport {
     /// are not sent (the generated client of [`crate::Connectors::api`] sends what it is
     /// asked to), and the calls report what their request met (see [`record_call`]).
     memory: Option<Arc<RouteMemory>>,
+    /// The client has no API key: the facade's calls of authenticated operations are
+    /// refused before a request, naming the variable to set.
+    key_missing: bool,
 }
 
 /// Settings that apply to every attempt of every request of one client.
@@ -202,16 +205,22 @@ impl Transport {
         Transport {
             policy: Some(policy),
             memory: None,
+            key_missing: false,
         }
     }
 
     /// The transport of the facade's calls: it reports what each request met to the call
     /// (see [`record_call`]), and does not send operations that `memory` knows the
     /// gateway lacks.
-    pub(crate) fn for_facade(policy: Arc<Policy>, memory: Arc<RouteMemory>) -> Self {
+    pub(crate) fn for_facade(
+        policy: Arc<Policy>,
+        memory: Arc<RouteMemory>,
+        key_missing: bool,
+    ) -> Self {
         Transport {
             policy: Some(policy),
             memory: Some(memory),
+            key_missing,
         }
     }
 
@@ -265,6 +274,8 @@ pub(crate) struct Exchange {
     /// The gateway's earlier refusal of this operation (404 `ROUTE_NOT_FOUND`); when set,
     /// no request was sent.
     pub(crate) remembered_refusal: Option<Box<crate::error::ApiError>>,
+    /// The operation needs an API key and the client has none; nothing was sent.
+    pub(crate) key_missing: bool,
     /// The idempotency key of a keyed operation, the same on every attempt.
     idempotency_key: Option<HeaderValue>,
     /// A keyed operation ended with a failure after which it may have run; the facade
@@ -386,6 +397,13 @@ impl ClientHooks<Transport> for Client {
             e.operation = Some(operation);
             e.row = row;
         });
+        if self.inner().key_missing && row.is_some_and(|op| op.authenticated) {
+            // The gateway's bare 401 would not say which setting is missing.
+            report(|e| e.key_missing = true);
+            return Err(progenitor_client::Error::Custom(format!(
+                "{operation} needs an API key"
+            )));
+        }
         let Some(refusal) = memory.refusal(operation) else {
             return Ok(());
         };
