@@ -281,9 +281,7 @@ async fn typed_tool(client: &Connectors) -> Result<(), BoxError> {
     {
         Ok(evaluation) => evaluation,
         // Another gateway may have no math server.
-        Err(Error::ToolInvocation {
-            code: Some(code), ..
-        }) if code == "TOOL_NOT_FOUND" => {
+        Err(Error::NotFound(_)) => {
             println!("(this gateway has no math.evaluate)");
             return Ok(());
         }
@@ -297,7 +295,7 @@ async fn typed_tool(client: &Connectors) -> Result<(), BoxError> {
 }
 
 /// Selects tools and exports them as function definitions; then plays the model's part:
-/// a tool call comes back, is mapped to its tool id and invoked.
+/// a tool call comes back and is run through the toolset that named it.
 async fn tools_for_a_model(client: &Connectors) -> Result<(), BoxError> {
     heading("Tools for an LLM");
     let query = "search my notes";
@@ -306,59 +304,50 @@ async fn tools_for_a_model(client: &Connectors) -> Result<(), BoxError> {
         .select(query)
         .categories([CATEGORY])
         .max_tools(2)
-        .include_schemas(true)
         .await?;
     for tool in &selection.tools {
         println!("{:.2} {}", tool.score, tool.tool_id);
     }
+    // Every definition carries its tool's input schema; the names are valid for both
+    // providers and map back through the toolset.
+    let toolset = selection.toolset()?;
     println!("\nOpenAI (Chat Completions `tools`):");
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&selection.openai_tools())?
-    );
+    println!("{}", serde_json::to_string_pretty(&toolset.openai_tools())?);
     println!("\nAnthropic (Messages `tools`):");
     println!(
         "{}",
-        serde_json::to_string_pretty(&selection.anthropic_tools())?
+        serde_json::to_string_pretty(&toolset.anthropic_tools())?
     );
 
     // What a model might answer (Anthropic's shape); no model is called here.
-    let definitions = selection.definitions();
-    let Some(search) = definitions
+    let Some(search) = toolset
+        .definitions()
         .iter()
         .find(|d| d.tool_id.ends_with(".search_notes"))
     else {
         println!("(no search_notes among the selected tools: nothing for the model to call)");
         return Ok(());
     };
-    let tool_use = json!({
-        "type": "tool_use",
-        "id": "toolu_example",
-        "name": search.name,
-        "input": {"query": "mcp"}
+    let assistant = json!({
+        "role": "assistant",
+        "content": [
+            {"type": "text", "text": "Let me look."},
+            {"type": "tool_use", "id": "toolu_example", "name": search.name, "input": {"query": "mcp"}}
+        ]
     });
-    println!("\nthe model answers: {tool_use}");
-    let name = tool_use["name"].as_str().unwrap_or_default();
-    let tool_id = ToolDefinition::tool_id_of(name).ok_or("not one of our function names")?;
-    let result = client.tools().invoke(&tool_id, &tool_use["input"]).await?;
-    let tool_result = json!({
-        "type": "tool_result",
-        "tool_use_id": tool_use["id"],
-        "content": result.text(),
-        "is_error": result.is_error(),
-    });
-    println!("{tool_id} ran; the reply to the model: {tool_result}");
+    println!("\nthe model answers: {assistant}");
+    let results = client.tools().run_calls(&toolset, &assistant).await?;
+    println!("the reply to the model: {}", results.anthropic_message());
 
-    // Definitions from anywhere go into one `tools` array: here the selected ones and
-    // the typed tool.
-    let mut combined = definitions.clone();
+    // Definitions from anywhere go into one toolset: here the selected ones and the
+    // typed tool.
+    let mut combined = toolset.definitions().to_vec();
     combined.push(ToolDefinition::from_typed::<Evaluate>());
-    let tools = function_calling::openai_tools(&combined);
-    let names: Vec<&str> = tools
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t["function"]["name"].as_str())
+    let combined = function_calling::Toolset::new(combined);
+    let names: Vec<&str> = combined
+        .definitions()
+        .iter()
+        .map(|d| d.name.as_str())
         .collect();
     println!("one `tools` array for the model: {}", names.join(", "));
     Ok(())

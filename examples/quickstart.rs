@@ -139,7 +139,7 @@ async fn invoke_best(
     query: &str,
 ) -> Result<(), BoxError> {
     heading(&format!("4. Invoke {}", best.tool_id));
-    let parameters = ToolDefinition::from(best).parameters;
+    let parameters = ToolDefinition::from_tool(best)?.parameters;
     let arguments = arguments_for(&best.tool_id, &parameters, query);
     println!("arguments: {arguments}");
     let result = client.tools().invoke(&best.tool_id, &arguments).await?;

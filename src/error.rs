@@ -172,7 +172,7 @@ pub enum Error {
     /// [`ConnectorsBuilder::max_response_bytes`](crate::ConnectorsBuilder::max_response_bytes)
     /// (default 32 MiB); the rest was not read.
     #[error(
-        "the {status} response is larger than the limit of {limit} bytes (at least {received_at_least} bytes); raise ConnectorsBuilder::max_response_bytes to accept it"
+        "the {status} response is larger than the limit of {limit} bytes (at least {received_at_least} bytes); raise the limit (CONNECTORS_MAX_RESPONSE_BYTES) to accept it"
     )]
     ResponseTooLarge {
         /// The response status.
@@ -263,6 +263,16 @@ pub enum Error {
         /// The gateway's refusal, when the call did not reach the tool.
         #[source]
         source: Option<Box<Error>>,
+    },
+    /// A tool came without its input schema, so no definition a model could use can be
+    /// made of it (a definition with empty parameters would have the model call it
+    /// without its arguments).
+    #[error(
+        "no input schema is known for tool {tool_id}: the gateway sent none and could not give it, so the tool cannot be described to a model"
+    )]
+    SchemaUnavailable {
+        /// The tool.
+        tool_id: String,
     },
     /// A deployment ended without becoming ready.
     #[error("deployment {deployment_id} ended as {status}: {}", error.as_deref().unwrap_or("no reason given"))]
@@ -430,7 +440,8 @@ impl Error {
             BadRequest Authentication PermissionDenied NotFound Conflict RateLimited Server
             ServiceUnavailable Api NotOffered Timeout Connection OutcomeUnknown
             ResponseTooLarge Config InvalidInput Decode UnexpectedResponse Paging
-            ToolSelection ToolInvocation Deployment DeploymentTimeout StreamEnded EventTooLarge
+            ToolSelection ToolInvocation SchemaUnavailable Deployment DeploymentTimeout
+            StreamEnded EventTooLarge
         }
     }
 
@@ -830,6 +841,13 @@ pub(crate) async fn from_generated<E: ErrorBody>(
             // The transport's `pre` hook did not send a request the gateway is known not
             // to offer: the remembered refusal stands in for the answer.
             Some(refusal) => not_offered(exchange, refusal.clone()),
+            None if exchange.key_missing => Error::config(
+                crate::config::ENV_API_KEY,
+                format!(
+                    "{} needs an API key and none is set; set CONNECTORS_API_KEY to the gateway's key (the reference gateway prints one at start)",
+                    exchange.operation.unwrap_or("the call")
+                ),
+            ),
             None => Error::invalid("request", redactor.scrub(&message)),
         },
     }

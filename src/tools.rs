@@ -13,9 +13,9 @@ use serde_json::Value;
 use crate::api::prelude::*;
 use crate::api::{ToolArguments, builder, types};
 use crate::client::Connectors;
-use crate::error::{Error, Redactor, Result};
+use crate::error::{ApiError, Error, Redactor, Result};
 use crate::events::{EventStream, data, events_of, with_timeout};
-use crate::function_calling::ToolDefinition;
+use crate::function_calling::{ToolDefinition, Toolset, with_input_schema};
 use crate::offered;
 pub use crate::pagination::ItemStream;
 use crate::pagination::Listing;
@@ -32,6 +32,10 @@ pub struct Tools<'a> {
 impl<'a> Tools<'a> {
     pub(crate) fn new(client: &'a Connectors) -> Self {
         Tools { client }
+    }
+
+    pub(crate) fn client(&self) -> &'a Connectors {
+        self.client
     }
 
     /// Selects the tools that fit `query`, ranked (await the builder, or call `send`).
@@ -419,14 +423,24 @@ fn tool_error(tool_id: String, code: Option<String>, message: String) -> Error {
     }
 }
 
-/// The failure of one call that the gateway reported in a batch or a stream, scrubbed.
+/// The failure of one call that the gateway reported in a batch or a stream, scrubbed:
+/// an unknown tool is [`Error::NotFound`], as through every call that names a tool.
 fn reported(tool_id: String, error: &types::ErrorDetail, redactor: &Redactor) -> Error {
     let message = redactor.scrub(&error.message);
-    tool_error(tool_id, Some(redactor.scrub(&error.code)), message)
+    let code = redactor.scrub(&error.code);
+    if code == "TOOL_NOT_FOUND" {
+        let mut api = ApiError::with_status(reqwest::StatusCode::NOT_FOUND);
+        api.code = Some(code);
+        api.message = message;
+        api.context.insert("toolId".into(), tool_id.into());
+        return Error::NotFound(Box::new(api));
+    }
+    tool_error(tool_id, Some(code), message)
 }
 
 /// Wraps a refusal that concerns the tool itself into [`Error::ToolInvocation`]; others
-/// (rate limits, permissions, transport) stay as they are.
+/// (an unknown tool, rate limits, permissions, transport) stay as they are, so that a
+/// `NotFound` arm catches an unknown tool whichever call named it.
 fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArguments>) -> Error {
     // The tool may have run: that stays the first thing the caller sees, with the
     // gateway's refusal (tool id, code) as its source.
@@ -445,7 +459,7 @@ fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArgument
         };
     }
     let about_the_tool = match &error {
-        Error::BadRequest(_) | Error::NotFound(_) | Error::Server(_) => true,
+        Error::BadRequest(_) | Error::Server(_) => true,
         Error::Authentication(e) => e.code.as_deref() == Some("OAUTH_AUTHENTICATION_FAILED"),
         _ => false,
     };
@@ -519,6 +533,28 @@ impl ToolResult {
     /// Whether the tool reported a failure (MCP `isError: true`).
     pub fn is_error(&self) -> bool {
         self.result.get("isError").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// The result, or the tool's own failure (`isError: true`) as
+    /// [`Error::ToolInvocation`] with the tool's text as its message:
+    ///
+    /// ```no_run
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let done = client
+    ///     .tools()
+    ///     .invoke("math.evaluate", serde_json::json!({"expression": "1/0"}))
+    ///     .await?
+    ///     .into_result()?;
+    /// # let _ = done;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_result(self) -> Result<ToolResult> {
+        if self.is_error() {
+            let message = self.redactor.scrub(&self.text());
+            return Err(tool_error(self.tool_id, None, message));
+        }
+        Ok(self)
     }
 
     /// The text of the result: the MCP `text` content items joined with newlines, or the
@@ -630,22 +666,31 @@ impl<'a> SelectTools<'a> {
         self
     }
 
-    /// Ask for the full schemas of the selected tools.
+    /// Ask for the full schemas of the selected tools (on by default: the definitions
+    /// for a model need them). With `false`, the selection is smaller, and its
+    /// [`Selection::toolset`] fails with [`Error::SchemaUnavailable`].
     pub fn include_schemas(mut self, include: bool) -> Self {
         self.options.include_schemas = Some(include);
         self
     }
 
-    /// Checks the arguments, then sends the request.
+    /// Checks the arguments, then sends the request. With schemas asked for (the
+    /// default), a selected tool the gateway sent without one is fetched
+    /// ([`Tools::get`]), so that every definition carries its parameters.
     pub async fn send(self) -> Result<Selection> {
         let request = self.validate()?;
+        let with_schemas = request
+            .options
+            .as_ref()
+            .and_then(|o| o.include_schemas)
+            .unwrap_or(true);
         let body = types::SelectToolsRequest::SingleSelectRequest(request);
-        let (response, exchange) = self
+        let response = self
             .client
-            .exchange(None, |api| api.select_tools().body(body).send())
+            .send(|api| api.select_tools().body(body).send())
             .await;
         let result = match response {
-            Ok(envelope) => envelope.into_inner().data,
+            Ok(envelope) => envelope.data,
             Err(error @ (Error::BadRequest(_) | Error::NotFound(_))) => {
                 // Telling what exists is the useful answer to a refused selection.
                 let available_categories = match self.client.tools().categories().await {
@@ -660,15 +705,18 @@ impl<'a> SelectTools<'a> {
             }
             Err(error) => return Err(error),
         };
-        match result {
-            types::SelectToolsResult::ToolSelectionResult(result) => Ok(Selection::from(result)),
-            types::SelectToolsResult::BatchSelectionResult(_) => Err(Error::UnexpectedResponse {
-                status: reqwest::StatusCode::OK,
-                content_type: Some("application/json".into()),
-                body_excerpt: "a batch selection result for a single query".into(),
-                request_id: exchange.request_id(),
-            }),
+        let mut selection = match result {
+            types::SelectToolsResult::ToolSelectionResult(result) => Selection::from(result),
+            // The spec lets a gateway answer in the batch shape: its slugs are the
+            // selection, main tools first.
+            types::SelectToolsResult::BatchSelectionResult(batch) => {
+                Selection::from_batch(self.query.trim().to_string(), batch)
+            }
+        };
+        if with_schemas {
+            fill_schemas(self.client, &mut selection.tools).await;
         }
+        Ok(selection)
     }
 
     fn validate(&self) -> Result<types::SingleSelectRequest> {
@@ -694,6 +742,7 @@ impl<'a> SelectTools<'a> {
             return Err(Error::invalid("categories", message));
         }
         let mut options = self.options.clone();
+        options.include_schemas.get_or_insert(true);
         options.allowed_categories = self
             .categories
             .iter()
@@ -756,10 +805,15 @@ impl From<types::ToolSelectionResult> for Selection {
             tier3,
         } = result.tools;
         let mut tools = Vec::with_capacity(tier1.len() + tier2.len() + tier3.len());
+        let mut schemas = result.tool_schemas;
         for (tier, mut items) in [(1, tier1), (2, tier2), (3, tier3)] {
             items.sort_by(|a, b| b.score.total_cmp(&a.score));
             for mut item in items {
                 item.tier = tier;
+                // The original gateway sends schemas beside the tiers, by tool id.
+                if let Some(full) = schemas.remove(&item.tool_id) {
+                    with_input_schema(&mut item, full.description, full.input_schema);
+                }
                 tools.push(item);
             }
         }
@@ -778,24 +832,154 @@ impl From<types::ToolSelectionResult> for Selection {
 }
 
 impl Selection {
+    /// A selection from the batch shape of the answer: the main tools of its use cases
+    /// (tier 1), then their related tools (tier 2), each once, with the schemas it carries.
+    fn from_batch(query: String, batch: types::BatchSelectionResult) -> Self {
+        let mut tools: Vec<types::ToolSelection> = Vec::new();
+        for (tier, slugs) in [
+            (
+                1,
+                batch
+                    .results
+                    .iter()
+                    .flat_map(|r| &r.main_tool_slugs)
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                2,
+                batch
+                    .results
+                    .iter()
+                    .flat_map(|r| &r.related_tool_slugs)
+                    .collect(),
+            ),
+        ] {
+            for slug in slugs {
+                if tools.iter().any(|t| &t.tool_id == slug) {
+                    continue;
+                }
+                let full = batch.tool_schemas.get(slug.as_str());
+                let description = full.and_then(|f| f.description.clone()).unwrap_or_default();
+                let mut tool = types::ToolSelection {
+                    tool_id: slug.clone(),
+                    name: slug
+                        .split_once('.')
+                        .map_or(slug.as_str(), |(_, n)| n)
+                        .to_string(),
+                    description: description.clone(),
+                    category: String::new(),
+                    score: 0.0,
+                    token_cost: 0,
+                    tier,
+                    schema: None,
+                    load_url: None,
+                    reason: None,
+                    related_tools: Vec::new(),
+                };
+                if let Some(full) = full {
+                    with_input_schema(&mut tool, Some(description), full.input_schema.clone());
+                }
+                tools.push(tool);
+            }
+        }
+        Selection {
+            query,
+            tools,
+            total_tools: None,
+            token_usage: None,
+            token_budget: None,
+            latency_ms: None,
+            guidance: None,
+            session: batch.session,
+        }
+    }
+
     /// The tool ids, in rank order.
     pub fn tool_ids(&self) -> Vec<&str> {
         self.tools.iter().map(|t| t.tool_id.as_str()).collect()
     }
 
-    /// Function-calling definitions of the selected tools.
-    pub fn definitions(&self) -> Vec<ToolDefinition> {
-        self.tools.iter().map(ToolDefinition::from).collect()
+    /// The selected tools as a [`Toolset`]: their function-calling definitions, each with
+    /// its input schema, and the way back from a function name to a tool id.
+    /// [`Error::SchemaUnavailable`] when a tool came without its schema (schemas were
+    /// turned off, or the gateway could not give one).
+    pub fn toolset(&self) -> Result<Toolset> {
+        Toolset::from_tools(&self.tools)
     }
 
-    /// The selected tools as an OpenAI `tools` array.
-    pub fn openai_tools(&self) -> Value {
-        crate::function_calling::openai_tools(&self.definitions())
+    /// Function-calling definitions of the selected tools (see [`Selection::toolset`]).
+    pub fn definitions(&self) -> Result<Vec<ToolDefinition>> {
+        Ok(self.toolset()?.definitions().to_vec())
     }
 
-    /// The selected tools as an Anthropic `tools` array.
-    pub fn anthropic_tools(&self) -> Value {
-        crate::function_calling::anthropic_tools(&self.definitions())
+    /// The selected tools as an OpenAI Chat Completions `tools` array.
+    pub fn openai_tools(&self) -> Result<Value> {
+        Ok(self.toolset()?.openai_tools())
+    }
+
+    /// The selected tools as an Anthropic Messages `tools` array.
+    pub fn anthropic_tools(&self) -> Result<Value> {
+        Ok(self.toolset()?.anthropic_tools())
+    }
+}
+
+/// Fetches the schema of each tool that came without one ([`Tools::get`]); a tool the
+/// gateway has no schema for stays without (its definition then fails, naming it).
+async fn fill_schemas(client: &Connectors, tools: &mut [types::ToolSelection]) {
+    let missing: Vec<String> = tools
+        .iter()
+        .filter(|t| t.schema.is_none())
+        .map(|t| t.tool_id.clone())
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let fetched: Vec<(String, Result<types::ToolSelection>)> = futures::stream::iter(missing)
+        .map(|id| async move {
+            let tool = client.tools().get(&id).await;
+            (id, tool)
+        })
+        .buffered(4)
+        .collect()
+        .await;
+    for (id, fetched) in fetched {
+        // A tool whose schema cannot be had stays without: its definition fails, naming
+        // it, while the rest of the selection is still of use.
+        if let Ok(fetched) = fetched
+            && let Some(tool) = tools.iter_mut().find(|t| t.tool_id == id)
+        {
+            tool.schema = fetched.schema;
+        }
+    }
+}
+
+impl Tools<'_> {
+    /// The [`Toolset`] of listed tools (from [`Tools::list`] or a page of it), fetching
+    /// the schema of any tool listed without one.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let listed: Vec<_> = client.tools().list().server("math").stream().try_collect().await?;
+    /// let toolset = client.tools().toolset(listed).await?;
+    /// println!("{}", toolset.anthropic_tools());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn toolset(
+        &self,
+        tools: impl IntoIterator<Item = types::ToolSelection>,
+    ) -> Result<Toolset> {
+        let mut tools: Vec<_> = tools.into_iter().collect();
+        fill_schemas(self.client, &mut tools).await;
+        Toolset::from_tools(&tools)
+    }
+
+    /// The [`Toolset`] of one tool, with its full schema.
+    pub async fn definition(&self, tool_id: impl Into<String>) -> Result<ToolDefinition> {
+        let tool = self.get(tool_id).await?;
+        ToolDefinition::from_tool(&tool)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Typed tool calls: a Rust struct as a tool's input (its JSON Schema derived with
 //! schemars) and the output decoded into a type.
 //!
-//! ```no_run
+//! ```
 //! use connectors::typed::TypedTool;
 //! use schemars::JsonSchema;
 //! use serde::{Deserialize, Serialize};
@@ -13,9 +13,10 @@
 //!     expression: String,
 //! }
 //!
+//! /// What `math.evaluate` answers: `{"expression": "2*(3+4)", "result": 14.0}`.
 //! #[derive(Deserialize)]
-//! struct Value {
-//!     value: f64,
+//! struct Evaluated {
+//!     result: f64,
 //! }
 //!
 //! struct EvaluateTool;
@@ -23,15 +24,21 @@
 //!     const TOOL_ID: &'static str = "math.evaluate";
 //!     const DESCRIPTION: &'static str = "Evaluate an arithmetic expression";
 //!     type Input = Evaluate;
-//!     type Output = Value;
+//!     type Output = Evaluated;
 //! }
 //!
-//! # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # // A reference gateway in this process, with its built-in `math` server.
+//! # let gateway = connectors_gateway::Gateway::builder().spawn().await?;
+//! # let client = connectors::Connectors::builder()
+//! #     .base_url(gateway.url()).api_key(gateway.api_key()).tenant_id(gateway.tenant_id()).build()?;
 //! let out = client.tools().call::<EvaluateTool>(&Evaluate { expression: "2*(3+4)".into() }).await?;
-//! assert_eq!(out.value, 14.0);
+//! assert_eq!(out.result, 14.0);
 //! // The same tool as a function-calling definition, schema included:
 //! let openai = connectors::function_calling::ToolDefinition::from_typed::<EvaluateTool>().to_openai();
-//! # let _ = openai;
+//! assert_eq!(openai["function"]["parameters"]["required"][0], "expression");
+//! # gateway.shutdown().await;
 //! # Ok(())
 //! # }
 //! ```

@@ -31,7 +31,7 @@ async fn select_sends_the_options_nested_and_flattens_the_tiers_by_rank() {
         .and(body_json(json!({
             "query": "create a pull request",
             "options": {"maxTools": 5, "tokenBudget": 2000, "allowedCategories": ["code"],
-                        "excludeServers": ["gitlab"], "includeRelated": true}
+                        "excludeServers": ["gitlab"], "includeRelated": true, "includeSchemas": true}
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({
             "query": "create a pull request",
@@ -40,7 +40,14 @@ async fn select_sends_the_options_nested_and_flattens_the_tiers_by_rank() {
                 "tier2": [tool("github.listBranches", 0.7, 2)],
                 "tier3": [tool("slack.post", 0.9, 3)]
             },
-            "performance": {"totalTools": 40, "tokenUsage": 400, "tokenBudget": 2000, "latency_ms": 12}
+            "performance": {"totalTools": 40, "tokenUsage": 400, "tokenBudget": 2000, "latency_ms": 12},
+            // The schemas beside the tiers, as the original gateway sends them.
+            "tool_schemas": {
+                "github.createPullRequest": {"input_schema": {"type": "object", "properties": {"title": {"type": "string"}}, "required": ["title"]}},
+                "github.getRepo": {"input_schema": {"type": "object", "properties": {"repo": {"type": "string"}}}},
+                "github.listBranches": {"input_schema": {"type": "object", "properties": {"repo": {"type": "string"}}}},
+                "slack.post": {"input_schema": {"type": "object", "properties": {"text": {"type": "string"}}}}
+            }
         }))))
         .expect(1)
         .mount(&server)
@@ -71,11 +78,15 @@ async fn select_sends_the_options_nested_and_flattens_the_tiers_by_rank() {
     assert_eq!(selection.total_tools, Some(40));
     assert_eq!(selection.token_usage, Some(400));
 
-    let openai = selection.openai_tools();
+    let openai = selection.openai_tools().unwrap();
     assert_eq!(openai[0]["type"], "function");
     assert_eq!(openai[0]["function"]["name"], "github__createPullRequest");
     assert_eq!(openai[0]["function"]["parameters"]["type"], "object");
-    let anthropic = selection.anthropic_tools();
+    assert_eq!(
+        openai[0]["function"]["parameters"]["required"],
+        json!(["title"])
+    );
+    let anthropic = selection.anthropic_tools().unwrap();
     assert_eq!(anthropic[3]["name"], "slack__post");
     assert!(anthropic[3]["input_schema"]["properties"].is_object());
 }

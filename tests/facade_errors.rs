@@ -253,7 +253,9 @@ async fn every_recorded_gateway_error_maps_to_a_typed_error() {
         let expected = match (status, verb, route) {
             (500, ..) => "UnexpectedResponse",
             (400 | 404, "POST", "/api/v1/tools/select") => "ToolSelection",
-            (400 | 404, "POST", "/api/v1/tools/invoke") => "ToolInvocation",
+            (400, "POST", "/api/v1/tools/invoke") => "ToolInvocation",
+            // An unknown tool is `NotFound` through every call that names one.
+            (404, "POST", "/api/v1/tools/invoke") => "NotFound",
             (401, "POST", "/api/v1/tools/invoke") => "ToolInvocation",
             // An unknown route: the gateway does not offer the operation.
             (404, "GET", "/nope") => "NotOffered",

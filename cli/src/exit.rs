@@ -55,12 +55,9 @@ pub fn code_of(error: &Error) -> u8 {
         Error::NotFound(_) => NOT_FOUND,
         Error::NotOffered { .. } => NOT_OFFERED,
         Error::RateLimited(_) => RATE_LIMITED,
-        // An unknown tool is a missing resource, not a tool that failed.
-        Error::ToolInvocation {
-            source: Some(source),
-            ..
-        } if matches!(**source, Error::NotFound(_)) => NOT_FOUND,
         Error::ToolInvocation { .. } => TOOL_ERROR,
+        // A tool that cannot be described to a model: what the gateway sent is short.
+        Error::SchemaUnavailable { .. } => GATEWAY,
         Error::ToolSelection { source, .. } => code_of(source),
         Error::OutcomeUnknown { .. } => OUTCOME_UNKNOWN,
         Error::StreamEnded { may_have_run, .. } if *may_have_run => OUTCOME_UNKNOWN,

@@ -97,7 +97,16 @@ pub(crate) async fn watch_invocation(
             Some(Ok(_)) => {}
             // The facade turns the `error` event into this error, after decoding it as an
             // `ErrorDetail`.
-            Some(Err(Error::ToolInvocation { code, message, .. })) => {
+            Some(Err(error @ (Error::ToolInvocation { .. } | Error::NotFound(_)))) => {
+                // An unknown tool's `error` event is `NotFound`, as through every call.
+                let code = error.code().map(str::to_string);
+                let message = match &error {
+                    Error::ToolInvocation { message, .. } => message.clone(),
+                    other => other
+                        .api_error()
+                        .map(|e| e.message.clone())
+                        .unwrap_or_default(),
+                };
                 if ending == Ending::Result {
                     suite.fail(
                         INVOKE_STREAM,
