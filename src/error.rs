@@ -11,6 +11,8 @@
 //! match client.tools().invoke("github.createPullRequest", serde_json::json!({"repo": "o/r"})).await {
 //!     Ok(result) => println!("{}", result.text()),
 //!     Err(Error::RateLimited(e)) => println!("slow down; retry in {:?}", e.retry_after),
+//!     // An unknown tool, whichever call named it (invoke, get, batch, stream).
+//!     Err(Error::NotFound(e)) => println!("no such tool: {}", e.message),
 //!     Err(Error::ToolInvocation { tool_id, message, .. }) => println!("{tool_id} failed: {message}"),
 //!     Err(e) => println!("{e} (status {:?}, code {:?})", e.status(), e.code()),
 //! }
@@ -43,7 +45,8 @@ pub enum Error {
     #[error("permission denied: {0}")]
     PermissionDenied(Box<ApiError>),
     /// 404: no such tool, server, deployment or identity (an unknown route is
-    /// [`Error::NotOffered`]).
+    /// [`Error::NotOffered`]). An unknown tool is this error through every call that names
+    /// a tool: invoke, get, a batch's item, a streamed invocation.
     #[error("not found: {0}")]
     NotFound(Box<ApiError>),
     /// 409: the resource exists already.
@@ -248,7 +251,9 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
-    /// A tool could not be run, or reported an error.
+    /// A tool could not be run (the gateway refused its arguments, or failed calling
+    /// it), or reported an error of its own (`isError`, through
+    /// [`ToolResult::into_result`](crate::tools::ToolResult::into_result) and typed calls).
     #[error("tool {tool_id} failed: {message}")]
     ToolInvocation {
         /// The tool.

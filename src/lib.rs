@@ -4,39 +4,38 @@
 //!
 //! # In two minutes
 //!
-//! 1. Add the crate and a runtime:
-//!    `cargo add connectors serde_json` and `cargo add tokio --features macros,rt-multi-thread`.
+//! 1. Add the crate (not on crates.io yet: from the repository) and a runtime:
+//!    `cargo add --git https://github.com/connectors-rs/connectors connectors`, `cargo add serde_json`
+//!    and `cargo add tokio --features macros,rt-multi-thread`.
 //! 2. Point it at a gateway with `CONNECTORS_BASE_URL`, `CONNECTORS_API_KEY` and
-//!    `CONNECTORS_TENANT_ID`. Without one, run the reference gateway locally:
-//!    `cargo install connectors-gateway && connectors-gateway` listens on
-//!    `http://127.0.0.1:3000` and prints a development key to export (tenant `default`).
-//! 3. Select, invoke, deploy:
+//!    `CONNECTORS_TENANT_ID`. Without one, run the reference gateway:
+//!    `cargo install --git https://github.com/connectors-rs/connectors connectors-gateway`,
+//!    then `connectors-gateway`, which prints the three as `export` lines to paste.
+//! 3. Select tools for a request, hand them to a model, run the calls it makes:
 //!
 //! ```no_run
-//! use std::time::Duration;
-//! use connectors::{Connectors, mcp::Source};
+//! use connectors::Connectors;
 //! use serde_json::json;
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), connectors::Error> {
 //!     let client = Connectors::from_env()?;
 //!
-//!     // The few tools that fit a request, ranked, with scores and reasons.
+//!     // The few tools that fit a request, ranked, each with its input schema.
 //!     let selection = client.tools().select("evaluate 2 * (3 + 4)").max_tools(5).await?;
-//!     for tool in &selection.tools {
-//!         println!("{:.2} {} {}", tool.score, tool.tool_id, tool.reason.as_deref().unwrap_or(""));
-//!     }
+//!     let toolset = selection.toolset()?;
+//!     let tools = toolset.openai_tools(); // or anthropic_tools(), openai_responses_tools()
+//!     # let _ = tools;
 //!
-//!     // Invoke one; a retried invocation reuses its idempotency key.
+//!     // The model answers with calls (here written out); run them, give back the results.
+//!     let assistant = json!({"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function",
+//!         "function": {"name": "math__evaluate", "arguments": "{\"expression\": \"2 * (3 + 4)\"}"}}]});
+//!     let results = client.tools().run_calls(&toolset, &assistant).await?;
+//!     println!("{}", json!(results.openai_messages()));
+//!
+//!     // Or invoke a tool yourself; a retried invocation reuses its idempotency key.
 //!     let result = client.tools().invoke("math.evaluate", json!({"expression": "2 * (3 + 4)"})).await?;
-//!     println!("{}", result.text());
-//!
-//!     // Deploy an MCP server and wait until its tools can be called.
-//!     let deployment = client
-//!         .mcp()
-//!         .add("memory", Source::stdio("npx", ["-y", "@modelcontextprotocol/server-memory"]), "productivity")
-//!         .await?;
-//!     deployment.wait_until_ready(Duration::from_secs(120)).await?;
+//!     println!("{}", result.into_result()?.text());
 //!     Ok(())
 //! }
 //! ```
@@ -47,8 +46,10 @@
 //! [`api`] is the typed client generated from `openapi.yaml` on every build, for anything
 //! the facade does not wrap; [`Connectors`] is the facade over it, with its areas
 //! [`tools`], [`mcp`], [`deployments`], [`health`], [`identities`], [`tenants`] and
-//! [`events`]. Both go through one transport that retries transient failures ([`retry`]),
-//! keys every POST, bounds attempts with timeouts and opens a `tracing` span per request.
+//! [`events`], and [`function_calling`] for models. Both go through one transport that
+//! retries transient failures ([`retry`]), gives each keyed operation (an invocation, a
+//! deployment, a write) an idempotency key, bounds attempts with timeouts and opens a
+//! `tracing` span per request.
 //! On the original gateway, which lacks the extension routes, see [`Error::NotOffered`].
 //!
 //! The Cargo features (TLS stacks, proxies, [`blocking`]) are listed in the README's
