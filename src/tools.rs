@@ -976,7 +976,7 @@ impl Tools<'_> {
         Toolset::from_tools(&tools)
     }
 
-    /// The [`Toolset`] of one tool, with its full schema.
+    /// The function-calling definition of one tool, with its full schema.
     pub async fn definition(&self, tool_id: impl Into<String>) -> Result<ToolDefinition> {
         let tool = self.get(tool_id).await?;
         ToolDefinition::from_tool(&tool)
