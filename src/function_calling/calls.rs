@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
+use crate::secret::json_kind;
 use crate::tools::ToolResult;
 
 /// The API shape of definitions, calls and results.
@@ -190,17 +191,6 @@ fn arguments(value: Option<&Value>) -> std::result::Result<Map<String, Value>, S
             "the arguments must be a JSON object, not {}",
             json_kind(other)
         )),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
