@@ -620,9 +620,7 @@ fn to_mcp_tool(name: &str, tool: &ToolSelection) -> Tool {
     let mut input = tool
         .schema
         .as_ref()
-        .and_then(|s| s.parameters.as_ref())
-        .and_then(|p| serde_json::to_value(p).ok())
-        .map(schema)
+        .map(|s| s.parameters.clone())
         .unwrap_or_default();
     input.insert("type".into(), json!("object"));
     input.entry("properties").or_insert_with(|| json!({}));

@@ -174,7 +174,7 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
             table.row(vec!["tokens".into(), tool.token_cost.to_string()]);
             table.row(vec!["description".into(), tool.description.clone()]);
             table.print();
-            if let Some(parameters) = tool.schema.as_ref().and_then(|s| s.parameters.as_ref()) {
+            if let Some(parameters) = tool.schema.as_ref().map(|s| &s.parameters) {
                 let text = serde_json::to_string_pretty(parameters).unwrap_or_default();
                 print_text(&format!("parameters:\n{text}\n"));
             }

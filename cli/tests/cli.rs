@@ -576,7 +576,7 @@ async fn categories_related_server_info_health_and_batch() {
         "{doc}"
     );
     assert_eq!(doc["items"][1]["ok"], false);
-    assert_eq!(doc["items"][1]["error"]["kind"], "ToolInvocation");
+    assert_eq!(doc["items"][1]["error"]["kind"], "NotFound");
     let out = run(
         &gw,
         &[
