@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use connectors::api::types::ToolSelection;
 use connectors::events::GatewayEvent;
+use connectors::function_calling::{ToolDefinition, Toolset, function_name};
 use connectors::tools::{InvocationEvent, ToolResult};
 use connectors::{Connectors, Error};
 use futures::StreamExt;
@@ -41,8 +42,6 @@ pub const FIND_TOOLS: &str = "find_tools";
 pub const CALL_TOOL: &str = "call_tool";
 /// The path of the MCP endpoint with `--http`.
 pub const MCP_PATH: &str = "/mcp";
-/// The longest tool name MCP hosts accept (the spec's recommendation; Cursor enforces it).
-const MAX_NAME: usize = 64;
 /// The pause before following the gateway's events again after their stream ended.
 const RESUBSCRIBE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -571,40 +570,32 @@ fn insert(exposed: &mut Vec<Exposed>, tool: &ToolSelection, cap: Option<usize>) 
     name
 }
 
-/// An MCP-safe name for a tool id (`^[A-Za-z0-9_-]{1,64}$`): `server__tool`, other
-/// characters as `_`, with a numeric suffix when two ids would collide.
-pub fn mcp_name(tool_id: &str) -> String {
-    let mut name: String = tool_id
-        .replacen('.', "__", 1)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    name.truncate(MAX_NAME);
-    name
-}
-
+/// The name a tool id is exposed under: the SDK's one mapping
+/// ([`function_name`]: `server__tool`, or a readable stem, `___` and a hash), which a
+/// model or host accepts (`^[a-zA-Z0-9_-]{1,64}$`) and which never equals a meta-tool's
+/// name (those have no `__`). Should two exposed ids meet on a hashed name (1 in 2^40 a
+/// pair), the SDK's [`Toolset`] gives the later one a name of its own, deterministically.
 fn unique_name(exposed: &[Exposed], tool_id: &str) -> String {
-    let base = mcp_name(tool_id);
-    let taken =
-        |n: &str| exposed.iter().any(|e| e.tool.name == n) || n == FIND_TOOLS || n == CALL_TOOL;
-    if !taken(&base) {
-        return base;
+    let name = function_name(tool_id);
+    if !exposed.iter().any(|e| e.tool.name == name) {
+        return name;
     }
-    (2..)
-        .map(|i| {
-            let suffix = format!("_{i}");
-            let mut stem = base.clone();
-            stem.truncate(MAX_NAME - suffix.len());
-            stem + &suffix
-        })
-        .find(|n| !taken(n))
-        .unwrap_or(base)
+    let definition = |tool_id: &str, name: Option<&str>| {
+        let mut definition = ToolDefinition::new(tool_id, "", json!({}));
+        if let Some(name) = name {
+            definition.name = name.to_string();
+        }
+        definition
+    };
+    let set: Toolset = exposed
+        .iter()
+        .map(|e| definition(&e.tool_id, Some(&e.tool.name)))
+        .chain([definition(tool_id, None)])
+        .collect();
+    set.definitions()
+        .iter()
+        .find(|d| d.tool_id == tool_id)
+        .map_or(name, |d| d.name.clone())
 }
 
 fn schema(value: Value) -> JsonObject {
@@ -713,16 +704,40 @@ pub async fn serve_http(bridge: Bridge, addr: SocketAddr) -> Result<(), String> 
 mod tests {
     use super::*;
 
-    #[test]
-    fn names_are_mcp_safe_and_unique() {
-        assert_eq!(mcp_name("math.evaluate"), "math__evaluate");
-        assert_eq!(mcp_name("my-srv.get note/v2"), "my-srv__get_note_v2");
-        assert_eq!(mcp_name(&format!("s.{}", "x".repeat(100))).len(), MAX_NAME);
-        let tool = |id: &str| Exposed {
-            tool_id: id.into(),
-            tool: Tool::new(mcp_name(id), "", JsonObject::new()),
-        };
-        let exposed = vec![tool("a.b c")];
-        assert_eq!(unique_name(&exposed, "a.b/c"), "a__b_c_2");
+    use connectors::function_calling::is_valid_function_name;
+
+    fn exposed(tool_id: &str, name: &str) -> Exposed {
+        Exposed {
+            tool_id: tool_id.into(),
+            tool: Tool::new(name.to_string(), "", JsonObject::new()),
+        }
     }
+
+    #[test]
+    fn names_are_the_sdk_mapping_and_unique() {
+        assert_eq!(unique_name(&[], "math.evaluate"), "math__evaluate");
+        // Ids that map to the same characters get names of their own: the hashed form.
+        let slash = unique_name(&[], "names.files/read");
+        let dot = unique_name(&[], "names.files.read");
+        assert_eq!(slash, function_name("names.files/read"));
+        assert_eq!(dot, function_name("names.files.read"));
+        assert_ne!(slash, dot);
+        for name in [&slash, &dot] {
+            assert!(is_valid_function_name(name) && name.contains("___"), "{name}");
+        }
+        let long = format!("s.{}", "x".repeat(100));
+        assert!(unique_name(&[], &long).len() <= 64);
+        // Never a meta-tool's name.
+        for id in ["s.find_tools", "find_tools", "call.tool", "x.call_tool"] {
+            let name = unique_name(&[], id);
+            assert!(name != FIND_TOOLS && name != CALL_TOOL, "{id}: {name}");
+        }
+        // A name already taken by another id (a hash collision): a name of its own, valid,
+        // and the same each time.
+        let taken = vec![exposed("other.tool", "math__evaluate")];
+        let name = unique_name(&taken, "math.evaluate");
+        assert!(is_valid_function_name(&name) && name != "math__evaluate", "{name}");
+        assert_eq!(name, unique_name(&taken, "math.evaluate"));
+    }
+
 }
