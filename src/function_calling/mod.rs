@@ -266,16 +266,18 @@ pub fn input_schema<T: JsonSchema>() -> Value {
     let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
         // Models want the object schema itself, not a standalone document.
-        map.remove("$schema");
         map.remove("title");
     }
     object_schema(value)
 }
 
-/// Makes sure the schema is an object schema with `properties` (both APIs require it).
+/// Makes sure the schema is an object schema with `properties` (both APIs require it),
+/// without a `$schema` dialect marker, which a model has no use for and some providers'
+/// validators refuse.
 fn object_schema(schema: Value) -> Value {
     match schema {
         Value::Object(mut map) => {
+            map.remove("$schema");
             map.entry("type").or_insert_with(|| json!("object"));
             map.entry("properties").or_insert_with(|| json!({}));
             Value::Object(map)
