@@ -128,13 +128,58 @@ pub fn describe(error: &Error) -> String {
         Error::NotOffered { operation, .. } => format!(
             "not offered: this gateway has no {operation} operation (it answered 404 ROUTE_NOT_FOUND)"
         ),
+        Error::Config {
+            setting, message, ..
+        } => match flag_of(setting) {
+            // A setting the CLI has a flag for: named as a shell user sets it.
+            Some((variable, flag)) if setting == variable => {
+                format!("invalid configuration: {variable} (or {flag}): {message}")
+            }
+            Some((_, flag)) => format!("invalid configuration: {flag}: {message}"),
+            None => error.to_string(),
+        },
         _ => error.to_string(),
+    }
+}
+
+/// The variable and the flag of a setting the SDK names by its variable (a value from the
+/// environment) or by its builder method (a value the CLI passed from a flag).
+fn flag_of(setting: &str) -> Option<(&'static str, &'static str)> {
+    match setting {
+        "CONNECTORS_API_KEY" | "api_key" => Some(("CONNECTORS_API_KEY", "--api-key")),
+        "CONNECTORS_TENANT_ID" | "tenant_id" => Some(("CONNECTORS_TENANT_ID", "--tenant")),
+        "CONNECTORS_BASE_URL" | "base_url" => Some(("CONNECTORS_BASE_URL", "--base-url")),
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn configuration_errors_name_the_variable_and_the_flag() {
+        let config = |setting: &str| Error::Config {
+            setting: setting.into(),
+            message: "what is wrong".into(),
+        };
+        assert_eq!(
+            describe(&config("CONNECTORS_API_KEY")),
+            "invalid configuration: CONNECTORS_API_KEY (or --api-key): what is wrong"
+        );
+        assert_eq!(
+            describe(&config("tenant_id")),
+            "invalid configuration: --tenant: what is wrong"
+        );
+        assert_eq!(
+            describe(&config("base_url")),
+            "invalid configuration: --base-url: what is wrong"
+        );
+        assert_eq!(
+            describe(&config("CONNECTORS_TIMEOUT")),
+            "invalid configuration: CONNECTORS_TIMEOUT: what is wrong"
+        );
+    }
 
     /// The README's table lists each code once, in order, and no other.
     #[test]

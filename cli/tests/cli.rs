@@ -638,3 +638,35 @@ async fn an_invocation_that_may_have_run_is_outcome_unknown() {
     );
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn configuration_errors_name_the_variable_and_the_flag() {
+    let gw = gateway().await;
+    let mut command = common::command(&gw, &["tools", "list"]);
+    command.env_remove("CONNECTORS_API_KEY");
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("CONNECTORS_API_KEY (or --api-key)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(&gw, &["--tenant", "no spaces", "tools", "list"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("invalid configuration: --tenant: "),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&gw, &["--base-url", "ftp://example.com", "health"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("invalid configuration: --base-url: "),
+        "{}",
+        stderr(&out)
+    );
+    gw.shutdown().await;
+}
