@@ -723,7 +723,10 @@ mod tests {
         assert_eq!(dot, function_name("names.files.read"));
         assert_ne!(slash, dot);
         for name in [&slash, &dot] {
-            assert!(is_valid_function_name(name) && name.contains("___"), "{name}");
+            assert!(
+                is_valid_function_name(name) && name.contains("___"),
+                "{name}"
+            );
         }
         let long = format!("s.{}", "x".repeat(100));
         assert!(unique_name(&[], &long).len() <= 64);
@@ -736,8 +739,10 @@ mod tests {
         // and the same each time.
         let taken = vec![exposed("other.tool", "math__evaluate")];
         let name = unique_name(&taken, "math.evaluate");
-        assert!(is_valid_function_name(&name) && name != "math__evaluate", "{name}");
+        assert!(
+            is_valid_function_name(&name) && name != "math__evaluate",
+            "{name}"
+        );
         assert_eq!(name, unique_name(&taken, "math.evaluate"));
     }
-
 }
