@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
+use connectors::function_calling::Provider;
 
 /// The Connectors gateway from the shell, and as one MCP server for any MCP host.
 ///
@@ -69,14 +71,20 @@ pub enum Command {
 /// `connectors tools ...`
 #[derive(Debug, Subcommand)]
 pub enum ToolsCommand {
-    /// The tools that fit a request, ranked, with scores and reasons.
+    /// The tools that fit a request, ranked, with scores and reasons (or, with --format,
+    /// as function definitions for a model).
     Select {
         /// What the tools are for, in words.
         query: String,
         #[command(flatten)]
         filters: SelectFilters,
+        /// Print the provider's `tools` array (function definitions with their input
+        /// schemas) instead of the ranking.
+        #[arg(long, value_name = "PROVIDER", value_parser = provider_parser())]
+        format: Option<Provider>,
     },
-    /// The tool catalog: one page, or every tool with --all.
+    /// The tool catalog: one page, or every tool with --all (or, with --format, as
+    /// function definitions for a model).
     List {
         /// Only tools of this category.
         #[arg(long)]
@@ -96,6 +104,38 @@ pub enum ToolsCommand {
         /// Every page.
         #[arg(long, conflicts_with = "offset")]
         all: bool,
+        /// Print the provider's `tools` array (function definitions with their input
+        /// schemas) instead of the table; every page unless --page-size or --offset is
+        /// given.
+        #[arg(long, value_name = "PROVIDER", value_parser = provider_parser())]
+        format: Option<Provider>,
+    },
+    /// Runs the tool calls a model made, read on stdin (an OpenAI `tool_calls` array,
+    /// assistant message or response; Anthropic `tool_use` blocks, `content` array or
+    /// message; OpenAI Responses output items), and prints the result messages as JSON.
+    ///
+    /// The function names are mapped back to tool ids through the same set of tools the
+    /// model was given: pass the selector that printed it (`--query` with the same
+    /// filters for `tools select --format`, `--server` for `tools list --server
+    /// --format`, or `--tools`); without one, the whole catalog.
+    #[command(group(clap::ArgGroup::new("set").multiple(false).args(["query", "tools", "server"])))]
+    Run {
+        /// The provider's shape of the calls and of the results.
+        #[arg(long, value_name = "PROVIDER", value_parser = provider_parser())]
+        format: Provider,
+        /// The model was given the tools the gateway selects for this query (with the
+        /// filters below, as `tools select QUERY --format` printed them).
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// The model was given exactly these tools (comma-separated ids, in this order).
+        #[arg(long, value_delimiter = ',', value_name = "ID,ID..")]
+        tools: Vec<String>,
+        /// The model was given this server's tools (as `tools list --server NAME
+        /// --format` printed them).
+        #[arg(long, value_name = "NAME")]
+        server: Option<String>,
+        #[command(flatten)]
+        filters: SelectFilters,
     },
     /// One tool with its schema.
     Get {
@@ -133,7 +173,7 @@ pub enum ToolsCommand {
 }
 
 /// The filters of a selection, shared by `tools select` and `mcp serve --select`.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct SelectFilters {
     /// At most this many tools (1 to 100).
     #[arg(long, value_name = "N")]
@@ -341,6 +381,12 @@ pub enum OauthCommand {
         /// The integration.
         integration: String,
     },
+}
+
+/// `--format`: `openai`, `anthropic` or `openai-responses`, parsed by the SDK.
+fn provider_parser() -> impl clap::builder::TypedValueParser<Value = Provider> {
+    clap::builder::PossibleValuesParser::new(["openai", "anthropic", "openai-responses"])
+        .try_map(|format| format.parse::<Provider>().map_err(|e| e.to_string()))
 }
 
 /// Reads `JSON|@FILE|-`: inline text, a file's contents, or stdin.

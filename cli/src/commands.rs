@@ -7,6 +7,7 @@ use connectors::api::IdentityType;
 use connectors::api::types;
 use connectors::deployments::Deployment;
 use connectors::events::GatewayEvent;
+use connectors::function_calling::{Provider, ToolCalls, ToolDefinition, Toolset};
 use connectors::mcp::Source;
 use connectors::tools::{InvocationEvent, ToolResult};
 use connectors::{Connectors, Error};
@@ -73,7 +74,36 @@ pub async fn health(client: &Connectors, detailed: bool, json: bool) -> Outcome 
 /// `connectors tools ...`
 pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Outcome {
     match command {
-        ToolsCommand::Select { query, filters } => select(client, &query, &filters, json).await,
+        ToolsCommand::Select {
+            query,
+            filters,
+            format: Some(provider),
+        } => {
+            let selection = select_request(client, &query, &filters).send().await?;
+            print_json(&selection.toolset()?.tools_for(provider));
+            Ok(())
+        }
+        ToolsCommand::Select { query, filters, .. } => select(client, &query, &filters, json).await,
+        ToolsCommand::Run {
+            format,
+            query,
+            tools,
+            server,
+            filters,
+        } => {
+            let set = match (query, server) {
+                (Some(query), _) => ToolSet::Selection(query, filters),
+                (None, _) if filters != SelectFilters::default() => {
+                    return Err(Failure::usage(
+                        "--max-tools, --category, --exclude-server and --token-budget apply to --query",
+                    ));
+                }
+                (None, Some(server)) => ToolSet::Server(server),
+                (None, None) if !tools.is_empty() => ToolSet::Tools(tools),
+                (None, None) => ToolSet::Catalog,
+            };
+            run_calls(client, format, set).await
+        }
         ToolsCommand::List {
             category,
             server,
@@ -81,7 +111,10 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
             page_size,
             offset,
             all,
+            format,
         } => {
+            // A model needs the whole set: --format reads every page unless a page is asked for.
+            let all = all || (format.is_some() && page_size.is_none() && offset.is_none());
             let mut request = client.tools().list();
             if let Some(category) = category {
                 request = request.category(category);
@@ -106,6 +139,11 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
                 let meta = (page.total, page.limit, page.offset);
                 (page.items, Some(meta))
             };
+            if let Some(provider) = format {
+                let toolset = client.tools().toolset(items).await?;
+                print_json(&toolset.tools_for(provider));
+                return Ok(());
+            }
             if json {
                 let mut doc = json!({"items": items});
                 if let Some((total, limit, offset)) = page {
@@ -277,6 +315,125 @@ async fn batch(client: &Connectors, calls: &str, json: bool) -> Outcome {
         });
     }
     Ok(())
+}
+
+/// The set of tools a model was given, rebuilt for `tools run` (see [`run_calls`]).
+enum ToolSet {
+    /// `tools select QUERY --format`, with its filters.
+    Selection(String, SelectFilters),
+    /// `tools list --server NAME --format`.
+    Server(String),
+    /// Exactly these tool ids, in order.
+    Tools(Vec<String>),
+    /// `tools list --format`: the whole catalog.
+    Catalog,
+}
+
+/// `tools run`: the model's calls on stdin, run against the set the model was given, and
+/// the result messages on stdout. Exit 0 when the calls ran, whatever their results (an
+/// error result is for the model to read); a usage error when stdin holds no calls.
+async fn run_calls(client: &Connectors, provider: Provider, set: ToolSet) -> Outcome {
+    let output = read_stdin_json()?;
+    // The calls are read before anything is asked of the gateway: bad input costs nothing.
+    let calls = ToolCalls::parse(&output).map_err(|e| match e {
+        Error::InvalidInput { message, .. } => Failure::usage(format!("stdin: {message}")),
+        other => Failure::from(other),
+    })?;
+    let Some(first) = calls.calls().first() else {
+        return Err(Failure::usage(
+            "stdin: the model made no tool calls (a message without calls is its final answer)",
+        ));
+    };
+    if first.provider != provider {
+        return Err(Failure::usage(format!(
+            "stdin holds {} calls, but --format is {}; give the --format the model's tools were printed in",
+            provider_name(first.provider),
+            provider_name(provider)
+        )));
+    }
+    let toolset = match set {
+        ToolSet::Selection(query, filters) => {
+            let selection = select_request(client, &query, &filters).send().await?;
+            names_of(&selection.tools)
+        }
+        ToolSet::Server(server) => {
+            let listed: Vec<types::ToolSelection> = client
+                .tools()
+                .list()
+                .server(server)
+                .stream()
+                .try_collect()
+                .await?;
+            names_of(&listed)
+        }
+        ToolSet::Tools(ids) => {
+            let mut tools = Vec::with_capacity(ids.len());
+            for id in ids {
+                tools.push(client.tools().get(id).await?);
+            }
+            names_of(&tools)
+        }
+        ToolSet::Catalog => {
+            let listed: Vec<types::ToolSelection> =
+                client.tools().list().stream().try_collect().await?;
+            names_of(&listed)
+        }
+    };
+    let results = client.tools().run_calls(&toolset, &output).await?;
+    print_json(&results.to_provider_json(provider));
+    let failed = results.outcomes().iter().filter(|o| o.is_error()).count();
+    if failed > 0 {
+        // For a person at the terminal; the model reads the results themselves.
+        eprintln!(
+            "{failed} of {} call(s) gave an error result (the results say why)",
+            results.outcomes().len()
+        );
+    }
+    Ok(())
+}
+
+/// The set of function names of these tools, as `--format` printed them: the names come
+/// from the tool ids and their order alone, so the schemas are not needed (nor fetched).
+fn names_of(tools: &[types::ToolSelection]) -> Toolset {
+    tools
+        .iter()
+        .map(|tool| {
+            ToolDefinition::from_tool(tool).unwrap_or_else(|_| {
+                ToolDefinition::new(&tool.tool_id, tool.description.clone(), json!({}))
+            })
+        })
+        .collect()
+}
+
+fn provider_name(provider: Provider) -> &'static str {
+    match provider {
+        Provider::OpenAi => "openai",
+        Provider::OpenAiResponses => "openai-responses",
+        Provider::Anthropic => "anthropic",
+        _ => "another provider's",
+    }
+}
+
+/// Stdin as one JSON document, for `tools run`.
+fn read_stdin_json() -> Result<Value, Failure> {
+    use std::io::{IsTerminal, Read};
+    let mut stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(Failure::usage(
+            "tools run reads the model's output on stdin: pipe it in (connectors tools run --format openai < reply.json)",
+        ));
+    }
+    let mut text = String::new();
+    stdin
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::usage(format!("could not read stdin: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(Failure::usage(
+            "stdin is empty: pipe in the model's output (its tool calls or its message)",
+        ));
+    }
+    // serde_json's message names line and column, never the text (it may hold secrets).
+    serde_json::from_str(&text).map_err(|e| Failure::usage(format!("stdin: not valid JSON: {e}")))
 }
 
 async fn select(client: &Connectors, query: &str, filters: &SelectFilters, json: bool) -> Outcome {
