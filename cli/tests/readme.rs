@@ -1,7 +1,10 @@
-//! The host configuration of the README, started exactly as written (its command, its
-//! args, its env keys), against the reference gateway in-process: what a host would run.
+//! The host configuration of the README, started as written (its args, its env keys; the
+//! binary under test in place of the command, an absolute path to `connectors`), against
+//! the reference gateway in-process: what a host would run.
 
 mod common;
+
+use std::path::Path;
 
 use common::client::{call, list_changed, spawn_child, tool_names};
 use common::{async_command, env_of, gateway};
@@ -24,8 +27,13 @@ fn host_config() -> Value {
 async fn the_readme_host_configuration_starts_a_working_bridge() {
     let config = host_config();
     let server = &config["mcpServers"]["connectors"];
+    // Hosts start the command without the shell's PATH: the block shows an absolute path
+    // to the installed binary (the test runs the binary it built in its place).
+    let command = Path::new(server["command"].as_str().expect("a command string"));
+    assert!(command.is_absolute(), "{command:?} is not absolute");
     assert_eq!(
-        server["command"], "connectors",
+        command.file_name().and_then(|n| n.to_str()),
+        Some("connectors"),
         "the installed binary's name"
     );
     let args: Vec<String> = server["args"]
@@ -63,4 +71,14 @@ async fn the_readme_host_configuration_starts_a_working_bridge() {
     assert_eq!(result.structured_content.as_ref().unwrap()["result"], 14.0);
     client.cancel().await.unwrap();
     gw.shutdown().await;
+}
+
+/// The names the README shows are the SDK's mapping, as `--format` prints it.
+#[test]
+fn the_readme_names_are_the_sdk_mapping() {
+    let readme = include_str!("../README.md");
+    for id in ["math.evaluate", "names.files/read"] {
+        let name = connectors::function_calling::function_name(id);
+        assert!(readme.contains(&format!("`{name}`")), "{id} is `{name}`");
+    }
 }
