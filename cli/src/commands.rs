@@ -91,18 +91,18 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
             server,
             filters,
         } => {
-            let set = match (query, server) {
-                (Some(query), _) => ToolSet::Selection(query, filters),
+            let given = match (query, server) {
+                (Some(query), _) => Given::Selection(query, filters),
                 (None, _) if filters != SelectFilters::default() => {
                     return Err(Failure::usage(
                         "--max-tools, --category, --exclude-server and --token-budget apply to --query",
                     ));
                 }
-                (None, Some(server)) => ToolSet::Server(server),
-                (None, None) if !tools.is_empty() => ToolSet::Tools(tools),
-                (None, None) => ToolSet::Catalog,
+                (None, Some(server)) => Given::Server(server),
+                (None, None) if !tools.is_empty() => Given::Tools(tools),
+                (None, None) => Given::Catalog,
             };
-            run_calls(client, format, set).await
+            run_calls(client, format, given).await
         }
         ToolsCommand::List {
             category,
@@ -318,7 +318,7 @@ async fn batch(client: &Connectors, calls: &str, json: bool) -> Outcome {
 }
 
 /// The set of tools a model was given, rebuilt for `tools run` (see [`run_calls`]).
-enum ToolSet {
+enum Given {
     /// `tools select QUERY --format`, with its filters.
     Selection(String, SelectFilters),
     /// `tools list --server NAME --format`.
@@ -332,7 +332,7 @@ enum ToolSet {
 /// `tools run`: the model's calls on stdin, run against the set the model was given, and
 /// the result messages on stdout. Exit 0 when the calls ran, whatever their results (an
 /// error result is for the model to read); a usage error when stdin holds no calls.
-async fn run_calls(client: &Connectors, provider: Provider, set: ToolSet) -> Outcome {
+async fn run_calls(client: &Connectors, provider: Provider, given: Given) -> Outcome {
     let output = read_stdin_json()?;
     // The calls are read before anything is asked of the gateway: bad input costs nothing.
     let calls = ToolCalls::parse(&output).map_err(|e| match e {
@@ -351,12 +351,12 @@ async fn run_calls(client: &Connectors, provider: Provider, set: ToolSet) -> Out
             provider_name(provider)
         )));
     }
-    let toolset = match set {
-        ToolSet::Selection(query, filters) => {
+    let toolset = match given {
+        Given::Selection(query, filters) => {
             let selection = select_request(client, &query, &filters).send().await?;
             names_of(&selection.tools)
         }
-        ToolSet::Server(server) => {
+        Given::Server(server) => {
             let listed: Vec<types::ToolSelection> = client
                 .tools()
                 .list()
@@ -366,14 +366,14 @@ async fn run_calls(client: &Connectors, provider: Provider, set: ToolSet) -> Out
                 .await?;
             names_of(&listed)
         }
-        ToolSet::Tools(ids) => {
+        Given::Tools(ids) => {
             let mut tools = Vec::with_capacity(ids.len());
             for id in ids {
                 tools.push(client.tools().get(id).await?);
             }
             names_of(&tools)
         }
-        ToolSet::Catalog => {
+        Given::Catalog => {
             let listed: Vec<types::ToolSelection> =
                 client.tools().list().stream().try_collect().await?;
             names_of(&listed)
