@@ -138,13 +138,9 @@ async fn catalog_list_get_categories_and_related() {
     let tool = gw.get("/api/v1/tools/math.evaluate").await;
     let tool: types::GetToolResponse = serde_json::from_value(tool.body).unwrap();
     let schema = tool.data.schema.expect("schema");
-    assert!(
-        schema
-            .parameters
-            .unwrap()
-            .required
-            .contains(&"expression".to_string())
-    );
+    // The MCP server's input schema, whole.
+    assert_eq!(schema.parameters["required"], serde_json::json!(["expression"]));
+    assert_eq!(schema.parameters["properties"]["expression"]["type"], "string");
     assert!(tool.data.token_cost > 0);
 
     let missing = gw.get("/api/v1/tools/math.nope").await;
