@@ -139,8 +139,14 @@ async fn catalog_list_get_categories_and_related() {
     let tool: types::GetToolResponse = serde_json::from_value(tool.body).unwrap();
     let schema = tool.data.schema.expect("schema");
     // The MCP server's input schema, whole.
-    assert_eq!(schema.parameters["required"], serde_json::json!(["expression"]));
-    assert_eq!(schema.parameters["properties"]["expression"]["type"], "string");
+    assert_eq!(
+        schema.parameters["required"],
+        serde_json::json!(["expression"])
+    );
+    assert_eq!(
+        schema.parameters["properties"]["expression"]["type"],
+        "string"
+    );
     assert!(tool.data.token_cost > 0);
 
     let missing = gw.get("/api/v1/tools/math.nope").await;
