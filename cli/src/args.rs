@@ -259,9 +259,21 @@ pub struct AddServer {
 /// `connectors mcp serve ...`
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Serve streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8811).
-    #[arg(long, value_name = "ADDR")]
+    /// Serve streamable HTTP at http://ADDR/mcp instead of stdio: PORT or localhost:PORT
+    /// listen on 127.0.0.1 only; IP:PORT on that address (0.0.0.0:PORT: every interface,
+    /// which needs --token).
+    #[arg(long, value_name = "ADDR", value_parser = crate::bridge_http::parse_http_addr)]
     pub http: Option<std::net::SocketAddr>,
+    /// With --http: the bearer token every request must carry (`Authorization: Bearer
+    /// TOKEN`); required when ADDR is not loopback. Default: CONNECTORS_MCP_TOKEN. Prefer
+    /// the variable: a flag is visible to other users of the machine in the process list.
+    #[arg(long, value_name = "TOKEN", requires = "http")]
+    pub token: Option<String>,
+    /// With --http: a browser origin allowed besides the server's own
+    /// (`scheme://host[:port]`, e.g. http://localhost:5173); repeat it for more. Requests
+    /// with any other `Origin` are refused (403).
+    #[arg(long, value_name = "ORIGIN", requires = "http")]
+    pub allow_origin: Vec<String>,
     /// Static mode: expose exactly these tools (comma-separated ids).
     #[arg(
         long,

@@ -6,6 +6,14 @@
 
 mod args;
 mod bridge;
+// Items 4 and 5 of issue 21, for bridge.rs to call (its serve_http, serve_stdio, static
+// mode and error results); main.rs uses what it can already.
+#[allow(dead_code)]
+mod bridge_checks;
+#[allow(dead_code)]
+mod bridge_http;
+#[allow(dead_code)]
+mod bridge_stdio;
 mod commands;
 mod exit;
 mod output;
@@ -39,7 +47,12 @@ fn main() -> ExitCode {
             return Failure::usage(format!("could not start the async runtime: {e}")).report(json);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(run(cli));
+    // A read of stdin or a write to stdout on the blocking pool cannot be cancelled (an
+    // MCP host that stopped reading, or keeps stdin open after the bridge closed the
+    // connection): don't wait for it to exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match outcome {
         Ok(()) => ExitCode::from(exit::OK),
         Err(failure) => failure.report(json),
     }
@@ -106,10 +119,29 @@ async fn serve_mcp(client: Connectors, serve: ServeArgs) -> commands::Outcome {
         }
         _ => {}
     }
+    // Who may call the HTTP server: refused here, before anything else, when it would
+    // listen beyond this machine without a token.
+    let policy = match serve.http {
+        Some(addr) => Some(
+            bridge_http::HttpPolicy::from_args(
+                addr,
+                bridge_http::token_from(serve.token),
+                &serve.allow_origin,
+            )
+            .map_err(Failure::usage)?,
+        ),
+        None => None,
+    };
+    // The key and the gateway, checked now: a problem is said on stderr, and kept for the
+    // server's instructions and the tool calls' errors.
+    let status = bridge_checks::check_gateway(&client).await;
+    status.report();
+    bridge_checks::gateway_watch().set(status);
     let bridge = bridge::Bridge::new(client, mode, max_tools, !serve.no_events).await?;
-    let served = match serve.http {
-        Some(addr) => bridge::serve_http(bridge, addr).await,
-        None => bridge::serve_stdio(bridge).await,
+    let served = match (serve.http, policy) {
+        // TODO(issue 21): bridge::serve_http(bridge, addr, policy), guarding its router.
+        (Some(addr), Some(_policy)) => bridge::serve_http(bridge, addr).await,
+        _ => bridge::serve_stdio(bridge).await,
     };
     served.map_err(|message| Failure {
         code: exit::OTHER,
