@@ -3,10 +3,20 @@
 //! * Static mode (`--tools` or `--select`) exposes exactly the chosen tools, with their
 //!   input schemas, under MCP-safe names that map back to tool ids.
 //! * Dynamic mode (the default) exposes two meta-tools: `find_tools` selects through the
-//!   gateway and adds the chosen tools to this connection's list (announced with
-//!   `notifications/tools/list_changed`), and `call_tool` calls any tool by id, for hosts
-//!   that do not refresh their list. `--max-tools` caps what the host sees: the least
+//!   gateway and adds the chosen tools to the server's list, and `call_tool` calls any tool
+//!   by id, for hosts that do not refresh their list. `--max-tools` caps the list: the least
 //!   recently used found tools drop out.
+//!
+//! One behaviour on both protocol versions and both transports: the 2025-11-25 one with
+//! sessions (`initialize`) and the stateless 2026-07-28 one (`server/discover`, `_meta` on
+//! each request, no session), over stdio and streamable HTTP, as rmcp serves them. So the
+//! tool list is the process's, not a connection's: every connection and every stateless
+//! request sees the same list (2026-07-28 lists must not vary per connection), in name
+//! order, with `ttlMs: 0` and `cacheScope: private` (it changes as tools are found, and it
+//! is the key holder's). A change is announced with `notifications/tools/list_changed` to
+//! every legacy session and on every `subscriptions/listen` stream of 2026-07-28 clients.
+//! A name the bridge has reported once (`find_tools`, a list) stays callable for the
+//! process's life, also after `--max-tools` dropped it from the list.
 //!
 //! Every call goes through the SDK (its retries and exactly-once rules); a failure is a
 //! tool result with `isError: true` and the SDK's message, which never holds secrets.
@@ -22,11 +32,14 @@ use connectors::tools::{InvocationEvent, ToolResult};
 use connectors::{Connectors, Error};
 use futures::StreamExt;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ProgressToken,
-    ServerCapabilities, ServerConfig, Tool,
+    CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
+    Implementation, JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    ProgressToken, ResultType, ServerCapabilities, ServerConfig, SubscriptionFilter, Tool,
 };
-use rmcp::service::{NotificationContext, RequestContext};
+use rmcp::service::{
+    NotificationContext, RequestContext, SubscriptionContext, SubscriptionSendError,
+    SubscriptionSink,
+};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, Peer, RoleServer, ServerHandler, ServiceExt};
@@ -57,7 +70,7 @@ pub enum Mode {
         /// Its filters (max tools, token budget).
         filters: SelectFilters,
     },
-    /// Meta-tools; found tools are added per connection.
+    /// Meta-tools; found tools are added to the server's list.
     Dynamic,
 }
 
@@ -68,11 +81,61 @@ struct Exposed {
     tool: Tool,
 }
 
-/// What one connection sees: its tools, most recently used last.
-#[derive(Debug, Default)]
+/// What every connection sees, one per process: the listed tools (most recently used last),
+/// every name ever reported, and whom to tell when the list changes.
+#[derive(Default)]
 struct State {
     exposed: Vec<Exposed>,
+    /// Every name the bridge has reported, to its tool id: a reported name stays callable.
+    names: HashMap<String, String>,
+    /// The name of each tool id that has one (the inverse of `names`).
+    ids: HashMap<String, String>,
+    /// Legacy (2025-11-25) sessions, told with `notifications/tools/list_changed`.
+    sessions: Vec<Peer<RoleServer>>,
+    /// 2026-07-28 `subscriptions/listen` streams, by a number of the bridge's own.
+    subscriptions: Vec<(u64, SubscriptionSink)>,
+    next_subscription: u64,
     events: Option<AbortOnDrop>,
+}
+
+impl State {
+    /// The name of `tool_id`: the one reported before, or a new one that no other id has had.
+    fn name_for(&mut self, tool_id: &str) -> String {
+        if let Some(name) = self.ids.get(tool_id) {
+            return name.clone();
+        }
+        let name = unique_name(&self.names, tool_id);
+        self.names.insert(name.clone(), tool_id.to_string());
+        self.ids.insert(tool_id.to_string(), name.clone());
+        name
+    }
+
+    /// Adds (or refreshes and marks used) a tool; with `cap`, drops the least recently used
+    /// beyond it. Returns its MCP name.
+    fn insert(&mut self, tool: &ToolSelection, cap: Option<usize>) -> String {
+        let name = self.name_for(&tool.tool_id);
+        self.exposed.retain(|e| e.tool_id != tool.tool_id);
+        self.exposed.push(Exposed {
+            tool_id: tool.tool_id.clone(),
+            tool: to_mcp_tool(&name, tool),
+        });
+        if let Some(cap) = cap {
+            let excess = self.exposed.len().saturating_sub(cap);
+            self.exposed.drain(..excess);
+        }
+        name
+    }
+
+    /// The listed tools become `tools` (the static modes), at most `max`.
+    fn replace(&mut self, tools: &[ToolSelection], max: Option<usize>) {
+        self.exposed.clear();
+        for tool in tools {
+            self.insert(tool, None);
+        }
+        if let Some(max) = max {
+            self.exposed.truncate(max);
+        }
+    }
 }
 
 /// Ends the connection's event follower with the connection.
@@ -85,7 +148,8 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The MCP server; one value per connection (a clone of a template with a fresh state).
+/// The MCP server. Every connection and stateless request is served by a clone, and all
+/// clones share one [`State`].
 #[derive(Clone)]
 pub struct Bridge {
     client: Connectors,
@@ -96,7 +160,8 @@ pub struct Bridge {
 }
 
 impl Bridge {
-    /// A bridge; static modes resolve their tools now, so a wrong id fails at start.
+    /// A bridge; static modes resolve their tools now, so a wrong id fails at start. Follows
+    /// the gateway's events from now on (unless `follow_events` is false).
     pub async fn new(
         client: Connectors,
         mode: Mode,
@@ -110,22 +175,11 @@ impl Bridge {
             follow_events,
             state: Arc::default(),
         };
-        if let Some(exposed) = bridge.resolve_static(true).await? {
-            bridge.lock().exposed = exposed;
+        if let Some(tools) = bridge.resolve_static(true).await? {
+            bridge.lock().replace(&tools, bridge.max_tools);
         }
+        bridge.follow_events();
         Ok(bridge)
-    }
-
-    /// A bridge for a new connection: the same tools to start with, its own state.
-    fn fresh(&self) -> Self {
-        let exposed = self.lock().exposed.clone();
-        Bridge {
-            state: Arc::new(Mutex::new(State {
-                exposed,
-                ..State::default()
-            })),
-            ..self.clone()
-        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -134,7 +188,7 @@ impl Bridge {
 
     /// The static modes' tools; `None` in dynamic mode. Unless `strict`, a listed tool
     /// that is gone (its server removed) drops out instead of failing.
-    async fn resolve_static(&self, strict: bool) -> Result<Option<Vec<Exposed>>, Error> {
+    async fn resolve_static(&self, strict: bool) -> Result<Option<Vec<ToolSelection>>, Error> {
         let selected = match self.mode.as_ref() {
             Mode::Dynamic => return Ok(None),
             Mode::Tools(ids) => {
@@ -156,21 +210,14 @@ impl Bridge {
                     .tools
             }
         };
-        let mut exposed = Vec::new();
-        for tool in &selected {
-            insert(&mut exposed, tool, None);
-        }
-        if let Some(max) = self.max_tools {
-            exposed.truncate(max);
-        }
-        Ok(Some(exposed))
+        Ok(Some(selected))
     }
 
     /// Re-reads the exposed tools after a gateway event; true when the list changed.
     async fn refresh(&self) -> bool {
         let before = snapshot(&self.lock().exposed);
         match self.resolve_static(false).await {
-            Ok(Some(exposed)) => self.lock().exposed = exposed,
+            Ok(Some(tools)) => self.lock().replace(&tools, self.max_tools),
             Ok(None) => {
                 // Dynamic: keep the found tools that still exist, with their new schemas.
                 let ids: Vec<String> = self
@@ -241,8 +288,8 @@ impl Bridge {
         ]
     }
 
-    /// `find_tools`: select, add to the list (least recently used drop out), notify.
-    async fn find_tools(&self, args: &JsonObject, peer: &Peer<RoleServer>) -> CallToolResult {
+    /// `find_tools`: select, add to the list (least recently used drop out), announce.
+    async fn find_tools(&self, args: &JsonObject) -> CallToolResult {
         let Some(query) = args.get("query").and_then(Value::as_str) else {
             return failure("find_tools needs a `query` string");
         };
@@ -280,14 +327,13 @@ impl Bridge {
             let before = names(&state.exposed);
             let mut added = Vec::new();
             for tool in &selection.tools {
-                added.push(insert(&mut state.exposed, tool, room));
+                added.push(state.insert(tool, room));
             }
             let changed = before != names(&state.exposed);
             (added, changed)
         };
         if changed {
-            // A host that ignores the notification can still use call_tool.
-            let _ = peer.notify_tool_list_changed().await;
+            self.announce().await;
         }
         let listed: Vec<Value> = selection
             .tools
@@ -297,8 +343,10 @@ impl Bridge {
                 json!({"name": name, "tool_id": tool.tool_id, "score": tool.score, "description": tool.description})
             })
             .collect();
+        // True on every version and transport: the list is the server's, not the
+        // connection's, and a reported name stays callable even after it leaves the list.
         let mut text = format!(
-            "{} tool(s) for {query:?}, now in this server's tool list (or call them with call_tool and their tool_id):\n",
+            "{} tool(s) for {query:?}, now in this server's tool list; call them by name (or with call_tool and their tool_id):\n",
             listed.len()
         );
         for (tool, name) in selection.tools.iter().zip(&added) {
@@ -391,13 +439,14 @@ impl Bridge {
         })
     }
 
-    /// Follows the gateway's events and refreshes the exposed tools on each one that can
-    /// change them; a gateway without events (NotOffered) keeps the list as it is.
-    fn follow_events(&self, peer: Peer<RoleServer>) {
+    /// Follows the gateway's events and refreshes the listed tools on each one that can
+    /// change them, telling every client; a gateway without events (NotOffered) keeps the
+    /// list as it is.
+    fn follow_events(&self) {
         if !self.follow_events {
             return;
         }
-        // The task holds the state weakly, so that the connection's end drops it and the
+        // The task holds the state weakly, so that the bridge's end drops it and the
         // state's guard ends the task.
         let weak = Arc::downgrade(&self.state);
         let template = Bridge {
@@ -410,7 +459,7 @@ impl Bridge {
                 match template.client.events().subscribe().await {
                     Ok(mut events) => {
                         // Events may have been missed while the stream was down.
-                        if !first && !refresh_and_notify(&weak, &template, &peer).await {
+                        if !first && !refresh_and_notify(&weak, &template).await {
                             return;
                         }
                         while let Some(event) = events.next().await {
@@ -420,7 +469,7 @@ impl Bridge {
                                 Ok(_) => false,
                                 Err(_) => break,
                             };
-                            if relevant && !refresh_and_notify(&weak, &template, &peer).await {
+                            if relevant && !refresh_and_notify(&weak, &template).await {
                                 return;
                             }
                         }
@@ -436,15 +485,33 @@ impl Bridge {
         });
         self.lock().events = Some(AbortOnDrop(task.abort_handle()));
     }
+
+    /// Tells every client that the list changed: each legacy session with
+    /// `notifications/tools/list_changed`, each `subscriptions/listen` stream through its
+    /// sink. Gone sessions and closed streams are dropped.
+    async fn announce(&self) {
+        let (sessions, subscriptions) = {
+            let mut state = self.lock();
+            state.sessions.retain(|peer| !peer.is_transport_closed());
+            (state.sessions.clone(), state.subscriptions.clone())
+        };
+        for peer in sessions {
+            // A host that went away meanwhile misses nothing it could use.
+            let _ = peer.notify_tool_list_changed().await;
+        }
+        for (key, sink) in subscriptions {
+            if let Err(SubscriptionSendError::SubscriptionClosed) =
+                sink.notify_tool_list_changed().await
+            {
+                self.lock().subscriptions.retain(|(k, _)| *k != key);
+            }
+        }
+    }
 }
 
-/// Refreshes the connection's tools and tells the host when they changed; false when
-/// the connection is gone (stop following).
-async fn refresh_and_notify(
-    state: &std::sync::Weak<Mutex<State>>,
-    template: &Bridge,
-    peer: &Peer<RoleServer>,
-) -> bool {
+/// Refreshes the listed tools and tells every client when they changed; false when the
+/// bridge is gone (stop following).
+async fn refresh_and_notify(state: &std::sync::Weak<Mutex<State>>, template: &Bridge) -> bool {
     let Some(state) = state.upgrade() else {
         return false;
     };
@@ -452,14 +519,17 @@ async fn refresh_and_notify(
         state,
         ..template.clone()
     };
-    !(bridge.refresh().await && peer.notify_tool_list_changed().await.is_err())
+    if bridge.refresh().await {
+        bridge.announce().await;
+    }
+    true
 }
 
 impl ServerHandler for Bridge {
     fn get_info(&self) -> ServerConfig {
         let mode = match self.mode.as_ref() {
             Mode::Dynamic => {
-                "Call find_tools with the task in words: it adds the gateway's best-fitting tools to this server's list. Call call_tool with a tool_id if the new tools do not appear."
+                "Call find_tools with the task in words: it adds the gateway's best-fitting tools to this server's tool list (the same for every client) and reports their names; a reported name stays callable. Call call_tool with a tool_id if the new tools do not appear in your list."
             }
             _ => "The Connectors gateway's tools for this workspace.",
         };
@@ -473,10 +543,38 @@ impl ServerHandler for Bridge {
         .with_instructions(mode)
     }
 
+    /// A legacy session (2025-11-25 `initialize`): told of list changes from now on.
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
-        self.follow_events(context.peer);
+        let mut state = self.lock();
+        state.sessions.retain(|peer| !peer.is_transport_closed());
+        state.sessions.push(context.peer);
     }
 
+    /// `subscriptions/listen` (2026-07-28): the tool list's changes, nothing else.
+    fn accepted_subscription_filter(
+        &self,
+        _requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        Some(SubscriptionFilter::builder().tools_list_changed().build())
+    }
+
+    /// One `subscriptions/listen` stream: told of list changes until the client ends it.
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        let key = {
+            let mut state = self.lock();
+            let key = state.next_subscription;
+            state.next_subscription += 1;
+            state.subscriptions.push((key, context.sink().clone()));
+            key
+        };
+        context.cancelled().await;
+        self.lock().subscriptions.retain(|(k, _)| *k != key);
+        Ok(())
+    }
+
+    /// The meta-tools first, then the tools in name order; the same for every client and
+    /// fresh only now (`ttlMs: 0`: `find_tools` and the gateway's events change it), for
+    /// this key holder alone (`cacheScope: private`).
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
@@ -486,8 +584,10 @@ impl ServerHandler for Bridge {
             Mode::Dynamic => Self::meta_tools(),
             _ => Vec::new(),
         };
-        tools.extend(self.lock().exposed.iter().map(|e| e.tool.clone()));
-        Ok(ListToolsResult::with_all_items(tools))
+        tools.extend(snapshot(&self.lock().exposed));
+        Ok(ListToolsResult::with_all_items(tools)
+            .with_ttl_ms(0)
+            .with_cache_scope(CacheScope::Private))
     }
 
     async fn call_tool(
@@ -498,7 +598,7 @@ impl ServerHandler for Bridge {
         let args = request.arguments.unwrap_or_default();
         let dynamic = matches!(self.mode.as_ref(), Mode::Dynamic);
         let result = match request.name.as_ref() {
-            FIND_TOOLS if dynamic => self.find_tools(&args, &context.peer).await,
+            FIND_TOOLS if dynamic => self.find_tools(&args).await,
             CALL_TOOL if dynamic => match args.get("tool_id").and_then(Value::as_str) {
                 None => failure("call_tool needs a `tool_id` string (find_tools lists them)"),
                 Some(tool_id) => {
@@ -530,13 +630,15 @@ impl ServerHandler for Bridge {
 }
 
 impl Bridge {
-    /// The tool id behind an exposed name, marking it most recently used.
+    /// The tool id behind a name the bridge has reported (listed or not any more), marking
+    /// a listed one most recently used.
     fn touch(&self, name: &str) -> Option<String> {
         let mut state = self.lock();
-        let at = state.exposed.iter().position(|e| e.tool.name == name)?;
-        let entry = state.exposed.remove(at);
-        let id = entry.tool_id.clone();
-        state.exposed.push(entry);
+        let id = state.names.get(name)?.clone();
+        if let Some(at) = state.exposed.iter().position(|e| e.tool_id == id) {
+            let entry = state.exposed.remove(at);
+            state.exposed.push(entry);
+        }
         Some(id)
     }
 }
@@ -552,32 +654,15 @@ fn snapshot(exposed: &[Exposed]) -> Vec<Tool> {
     tools
 }
 
-/// Adds (or refreshes and marks used) a tool; with `cap`, drops the least recently used
-/// beyond it. Returns its MCP name.
-fn insert(exposed: &mut Vec<Exposed>, tool: &ToolSelection, cap: Option<usize>) -> String {
-    let name = match exposed.iter().position(|e| e.tool_id == tool.tool_id) {
-        Some(at) => exposed.remove(at).tool.name.to_string(),
-        None => unique_name(exposed, &tool.tool_id),
-    };
-    exposed.push(Exposed {
-        tool_id: tool.tool_id.clone(),
-        tool: to_mcp_tool(&name, tool),
-    });
-    if let Some(cap) = cap {
-        let excess = exposed.len().saturating_sub(cap);
-        exposed.drain(..excess);
-    }
-    name
-}
-
 /// The name a tool id is exposed under: the SDK's one mapping
 /// ([`function_name`]: `server__tool`, or a readable stem, `___` and a hash), which a
 /// model or host accepts (`^[a-zA-Z0-9_-]{1,64}$`) and which never equals a meta-tool's
-/// name (those have no `__`). Should two exposed ids meet on a hashed name (1 in 2^40 a
-/// pair), the SDK's [`Toolset`] gives the later one a name of its own, deterministically.
-fn unique_name(exposed: &[Exposed], tool_id: &str) -> String {
+/// name (those have no `__`). Should two ids meet on a hashed name (1 in 2^40 a pair), the
+/// SDK's [`Toolset`] gives the later one a name of its own, deterministically. `taken` maps
+/// every name already given to its tool id.
+fn unique_name(taken: &HashMap<String, String>, tool_id: &str) -> String {
     let name = function_name(tool_id);
-    if !exposed.iter().any(|e| e.tool.name == name) {
+    if !taken.contains_key(&name) {
         return name;
     }
     let definition = |tool_id: &str, name: Option<&str>| {
@@ -587,9 +672,12 @@ fn unique_name(exposed: &[Exposed], tool_id: &str) -> String {
         }
         definition
     };
-    let set: Toolset = exposed
-        .iter()
-        .map(|e| definition(&e.tool_id, Some(&e.tool.name)))
+    // In name order, so that the same names give the same answer.
+    let mut given: Vec<(&String, &String)> = taken.iter().collect();
+    given.sort();
+    let set: Toolset = given
+        .into_iter()
+        .map(|(name, id)| definition(id, Some(name)))
         .chain([definition(tool_id, None)])
         .collect();
     set.definitions()
@@ -626,7 +714,10 @@ fn to_mcp_tool(name: &str, tool: &ToolSelection) -> Tool {
 /// The gateway's MCP result as the host's: the same content, structured content and
 /// `isError`; a result that is not an MCP result becomes its text.
 fn to_mcp_result(result: &ToolResult) -> CallToolResult {
-    if let Ok(mcp) = serde_json::from_value::<CallToolResult>(result.result.clone()) {
+    if let Ok(mut mcp) = serde_json::from_value::<CallToolResult>(result.result.clone()) {
+        // A complete result (2026-07-28 requires the field; rmcp removes it for older
+        // peers). The MCP server behind the gateway may speak a version without it.
+        mcp.result_type = Some(ResultType::COMPLETE);
         return mcp;
     }
     let mut out = CallToolResult::success(vec![ContentBlock::text(result.text())]);
@@ -653,7 +744,6 @@ fn error_result(error: &Error) -> CallToolResult {
 /// Serves over this process's stdin and stdout until the host closes stdin.
 pub async fn serve_stdio(bridge: Bridge) -> Result<(), String> {
     let running = bridge
-        .fresh()
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| format!("MCP initialization failed: {e}"))?;
@@ -678,7 +768,8 @@ pub async fn serve_http(bridge: Bridge, addr: SocketAddr) -> Result<(), String> 
     let cancel = tokio_util::sync::CancellationToken::new();
     let config = config.with_cancellation_token(cancel.child_token());
     let service = StreamableHttpService::new(
-        move || Ok(bridge.fresh()),
+        // Every connection and stateless request shares the bridge's one state.
+        move || Ok(bridge.clone()),
         LocalSessionManager::default().into(),
         config,
     );
@@ -706,19 +797,22 @@ mod tests {
 
     use connectors::function_calling::is_valid_function_name;
 
-    fn exposed(tool_id: &str, name: &str) -> Exposed {
-        Exposed {
-            tool_id: tool_id.into(),
-            tool: Tool::new(name.to_string(), "", JsonObject::new()),
-        }
+    fn taken(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(name, id)| (name.to_string(), id.to_string()))
+            .collect()
     }
 
     #[test]
     fn names_are_the_sdk_mapping_and_unique() {
-        assert_eq!(unique_name(&[], "math.evaluate"), "math__evaluate");
+        assert_eq!(
+            unique_name(&HashMap::new(), "math.evaluate"),
+            "math__evaluate"
+        );
         // Ids that map to the same characters get names of their own: the hashed form.
-        let slash = unique_name(&[], "names.files/read");
-        let dot = unique_name(&[], "names.files.read");
+        let slash = unique_name(&HashMap::new(), "names.files/read");
+        let dot = unique_name(&HashMap::new(), "names.files.read");
         assert_eq!(slash, function_name("names.files/read"));
         assert_eq!(dot, function_name("names.files.read"));
         assert_ne!(slash, dot);
@@ -729,15 +823,15 @@ mod tests {
             );
         }
         let long = format!("s.{}", "x".repeat(100));
-        assert!(unique_name(&[], &long).len() <= 64);
+        assert!(unique_name(&HashMap::new(), &long).len() <= 64);
         // Never a meta-tool's name.
         for id in ["s.find_tools", "find_tools", "call.tool", "x.call_tool"] {
-            let name = unique_name(&[], id);
+            let name = unique_name(&HashMap::new(), id);
             assert!(name != FIND_TOOLS && name != CALL_TOOL, "{id}: {name}");
         }
         // A name already taken by another id (a hash collision): a name of its own, valid,
         // and the same each time.
-        let taken = vec![exposed("other.tool", "math__evaluate")];
+        let taken = taken(&[("math__evaluate", "other.tool")]);
         let name = unique_name(&taken, "math.evaluate");
         assert!(
             is_valid_function_name(&name) && name != "math__evaluate",

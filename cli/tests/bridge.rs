@@ -27,6 +27,8 @@ const BOTH: [Transport; 2] = [Transport::Stdio, Transport::Http];
 struct Session {
     client: Client,
     seen: Notifications,
+    /// The MCP endpoint, over HTTP.
+    url: Option<String>,
     _server: Option<tokio::process::Child>,
 }
 
@@ -60,6 +62,7 @@ async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Se
             Session {
                 client,
                 seen,
+                url: None,
                 _server: None,
             }
         }
@@ -86,6 +89,7 @@ async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Se
             Session {
                 client,
                 seen,
+                url: Some(url),
                 _server: Some(server),
             }
         }
@@ -319,8 +323,55 @@ async fn max_tools_drops_the_least_recently_used() {
             ],
             "{transport:?}"
         );
+        // A name the bridge reported stays callable after it left the list.
+        let counted = call(&s.client, "text__word_count", json!({"text": "a b"})).await;
+        assert_eq!(
+            counted
+                .structured_content
+                .as_ref()
+                .map(|c| c["words"].clone()),
+            Some(json!(2)),
+            "{transport:?}: {counted:?}"
+        );
     })
     .await;
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn found_tools_are_the_servers_for_every_client() {
+    let gw = gateway().await;
+    // Two sessions of one HTTP server: what one finds, the other lists, calls and hears of.
+    let mut first = connect(&gw, Transport::Http, &[]).await;
+    let url = first.url.clone().unwrap();
+    let (second, mut second_seen) = connect_http(&url).await;
+    first.find("count the words of a text", 1).await;
+    list_changed(&mut second_seen).await;
+    assert_eq!(
+        tool_names(&second).await,
+        ["call_tool", "find_tools", "text__word_count"]
+    );
+    let counted = call(&second, "text__word_count", json!({"text": "one two"})).await;
+    assert_eq!(counted.structured_content.unwrap()["words"], 2);
+    // The list's cache hints and its order: the meta-tools, then by name.
+    first.find("evaluate an arithmetic expression", 1).await;
+    let listed = second.list_tools(None).await.unwrap();
+    assert_eq!(
+        (listed.ttl_ms, listed.cache_scope),
+        (Some(0), Some(rmcp::model::CacheScope::Private))
+    );
+    let names: Vec<&str> = listed.tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(
+        names,
+        [
+            "find_tools",
+            "call_tool",
+            "math__evaluate",
+            "text__word_count"
+        ]
+    );
+    second.cancel().await.unwrap();
+    first.client.cancel().await.unwrap();
     gw.shutdown().await;
 }
 

@@ -212,6 +212,19 @@ async fn judge(sdk: Sdk, transport: Transport) {
     }
     let results = run_client(sdk, transport).await;
     let mut failures = Vec::new();
+    // The version each Python mode negotiates (the list check's detail starts with it).
+    let version = match sdk {
+        Sdk::PythonAuto => Some("2026-07-28"),
+        Sdk::PythonLegacy => Some("2025-11-25"),
+        Sdk::Node => None,
+    };
+    if let (Some(version), Some((_, detail))) = (version, results.get("list"))
+        && !detail.starts_with(version)
+    {
+        failures.push(format!(
+            "negotiated another version than {version}: {detail}"
+        ));
+    }
     for check in CHECKS {
         let expected = *check != "origin" || transport == Transport::Http;
         let pending = PENDING.iter().find(|(name, _)| name == check);
@@ -251,13 +264,11 @@ async fn judge(sdk: Sdk, transport: Transport) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "dynamic mode on 2026-07-28 is being redesigned (issue 21 item 1)"]
 async fn python_auto_over_stdio() {
     judge(Sdk::PythonAuto, Transport::Stdio).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "dynamic mode on 2026-07-28 is being redesigned (issue 21 item 1)"]
 async fn python_auto_over_http() {
     judge(Sdk::PythonAuto, Transport::Http).await;
 }
