@@ -35,6 +35,27 @@ pub const TENANT_META_KEY: &str = "connectors/tenant";
 /// Most tenants with a store of their own in one server; a call for a further tenant is a
 /// tool error (memory stays bounded: at most this many stores of [`MAX_NOTES`] notes).
 pub const MAX_TENANTS: usize = 10_000;
+/// The icon `delete_note` declares: a bin, as an SVG `data:` URI.
+pub const DELETE_NOTE_ICON: &str = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAyNCAyNCI+PHBhdGggZD0iTTkgM2g2bDEgMmg0djJINFY1aDR6TTYgOWgxMmwtMSAxMkg3eiIvPjwvc3ZnPg==";
+/// The tool `_meta` key by which `delete_note` says whether a deletion can be undone
+/// (`false`: it cannot).
+pub const UNDOABLE_META_KEY: &str = "connectors/undoable";
+
+/// The icons of `delete_note`.
+fn delete_note_icons() -> Vec<rmcp::model::Icon> {
+    vec![
+        rmcp::model::Icon::new(DELETE_NOTE_ICON)
+            .with_mime_type("image/svg+xml")
+            .with_sizes(vec!["any".to_string()]),
+    ]
+}
+
+/// The tool `_meta` of `delete_note`.
+fn delete_note_meta() -> rmcp::model::MetaObject {
+    let mut meta = serde_json::Map::new();
+    meta.insert(UNDOABLE_META_KEY.to_string(), false.into());
+    rmcp::model::MetaObject(meta)
+}
 
 /// A stored note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -382,6 +403,7 @@ impl NotesServer {
 
     #[tool(
         name = "add_note",
+        title = "Add note",
         description = "Save a new note (memo) with a title, body text and optional tags; returns the \
             stored note including its id. Notes are kept in memory for the life of the server process.",
         annotations(
@@ -403,6 +425,7 @@ impl NotesServer {
 
     #[tool(
         name = "get_note",
+        title = "Get note",
         description = "Read one saved note (title, body and tags) by its id.",
         annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false)
     )]
@@ -419,6 +442,7 @@ impl NotesServer {
 
     #[tool(
         name = "list_notes",
+        title = "List notes",
         description = "List saved notes (id, title, tags), oldest first, optionally only those with a given tag.",
         annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false)
     )]
@@ -436,6 +460,7 @@ impl NotesServer {
 
     #[tool(
         name = "search_notes",
+        title = "Search notes",
         description = "Full-text search of saved notes: finds notes whose title, tags or body contain the \
             query words and returns them ranked by relevance, best match first.",
         annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false)
@@ -456,15 +481,20 @@ impl NotesServer {
         }))
     }
 
+    /// Declares every fact MCP gives a tool (title, annotations, output schema, icons and
+    /// `_meta`), so that a gateway or client can show it passes each of them on.
     #[tool(
         name = "delete_note",
+        title = "Delete note",
         description = "Delete (remove) a saved note by its id.",
         annotations(
             read_only_hint = false,
             destructive_hint = true,
             idempotent_hint = false,
             open_world_hint = false
-        )
+        ),
+        icons = delete_note_icons(),
+        meta = delete_note_meta()
     )]
     async fn delete_note(
         &self,
