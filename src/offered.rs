@@ -244,15 +244,23 @@ fn catalog_server(name: &str, tools: &[&types::ToolSelection]) -> types::McpServ
 }
 
 /// A catalog tool as a server's tool listing shows it; its input schema is the catalog's
-/// parameter schema (empty when the catalog has none).
+/// parameter schema (empty when the catalog has none), and its output schema, title,
+/// annotations, icons and `_meta` are the catalog's (absent when the gateway sends none).
 fn mcp_tool(tool: types::ToolSelection) -> types::McpTool {
     let input_schema = tool.schema.map(|s| s.parameters).unwrap_or_default();
+    let annotations = match tool.annotations.map(serde_json::to_value) {
+        Some(Ok(serde_json::Value::Object(map))) => map,
+        _ => serde_json::Map::new(),
+    };
     types::McpTool {
         tool_id: tool.tool_id,
         name: tool.name,
         description: Some(tool.description),
         input_schema,
-        output_schema: serde_json::Map::new(),
-        annotations: serde_json::Map::new(),
+        output_schema: tool.output_schema,
+        annotations,
+        title: tool.title,
+        icons: tool.icons,
+        meta: tool.meta,
     }
 }

@@ -875,6 +875,11 @@ impl Selection {
                     load_url: None,
                     reason: None,
                     related_tools: Vec::new(),
+                    title: None,
+                    annotations: None,
+                    output_schema: serde_json::Map::new(),
+                    icons: Vec::new(),
+                    meta: serde_json::Map::new(),
                 };
                 if let Some(full) = full {
                     with_input_schema(&mut tool, Some(description), full.input_schema.clone());
@@ -923,7 +928,8 @@ impl Selection {
     }
 }
 
-/// Fetches the schema of each tool that came without one ([`Tools::get`]); a tool the
+/// Fetches the schema of each tool that came without one ([`Tools::get`]), with its output
+/// schema and any title, annotations, icons and `_meta` it came without; a tool the
 /// gateway has no schema for stays without (its definition then fails, naming it).
 async fn fill_schemas(client: &Connectors, tools: &mut [types::ToolSelection]) {
     let missing: Vec<String> = tools
@@ -949,6 +955,21 @@ async fn fill_schemas(client: &Connectors, tools: &mut [types::ToolSelection]) {
             && let Some(tool) = tools.iter_mut().find(|t| t.tool_id == id)
         {
             tool.schema = fetched.schema;
+            if tool.output_schema.is_empty() {
+                tool.output_schema = fetched.output_schema;
+            }
+            if tool.title.is_none() {
+                tool.title = fetched.title;
+            }
+            if tool.annotations.is_none() {
+                tool.annotations = fetched.annotations;
+            }
+            if tool.icons.is_empty() {
+                tool.icons = fetched.icons;
+            }
+            if tool.meta.is_empty() {
+                tool.meta = fetched.meta;
+            }
         }
     }
 }

@@ -92,6 +92,48 @@ async fn select_sends_the_options_nested_and_flattens_the_tiers_by_rank() {
 }
 
 #[tokio::test]
+async fn a_schema_fetched_for_a_selected_tool_brings_what_its_server_declared() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/tools/select"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({
+            "query": "delete a note",
+            "tools": {"tier1": [tool("notes.delete_note", 0.9, 1)], "tier2": [], "tier3": []}
+        }))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let declared = json!({
+        "title": "Delete note",
+        "annotations": {"readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": false},
+        "outputSchema": {"type": "object", "properties": {"deleted": {"type": "boolean"}}},
+        "icons": [{"src": "https://example.com/bin.svg", "mimeType": "image/svg+xml", "sizes": ["any"]}],
+        "_meta": {"connectors/undoable": false}
+    });
+    let mut full = tool("notes.delete_note", 1.0, 1);
+    full["schema"] = json!({"name": "delete_note", "parameters": {"type": "object", "properties": {"id": {"type": "integer"}}}});
+    for (key, value) in declared.as_object().unwrap() {
+        full[key] = value.clone();
+    }
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tools/notes.delete_note"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(full)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let selection = client(&server)
+        .tools()
+        .select("delete a note")
+        .await
+        .unwrap();
+    let tool = serde_json::to_value(&selection.tools[0]).unwrap();
+    assert!(tool["schema"]["parameters"]["properties"]["id"].is_object());
+    for (key, value) in declared.as_object().unwrap() {
+        assert_eq!(&tool[key], value, "{key}");
+    }
+}
+
+#[tokio::test]
 async fn the_tool_stream_walks_every_page() {
     let server = MockServer::start().await;
     for (offset, ids) in [

@@ -99,6 +99,14 @@ fn catalog() -> Vec<Value> {
                                                         "title": {"type": "string"}},
                        "required": ["repo", "title"]}
     });
+    // What its MCP server declared beyond the input schema.
+    create["title"] = json!("Create pull request");
+    create["annotations"] =
+        json!({"readOnlyHint": false, "destructiveHint": false, "openWorldHint": true});
+    create["outputSchema"] =
+        json!({"type": "object", "properties": {"number": {"type": "integer"}}});
+    create["icons"] = json!([{"src": "https://example.com/pr.svg", "mimeType": "image/svg+xml", "sizes": ["any"]}]);
+    create["_meta"] = json!({"example/kind": "write"});
     vec![
         create,
         entry("github.listBranches", "code"),
@@ -407,6 +415,14 @@ async fn a_servers_tools_and_info_come_from_the_catalog() {
     );
     assert_eq!(tools[0].input_schema["required"], json!(["repo", "title"]));
     assert!(tools[1].input_schema.is_empty(), "no schema in the catalog");
+    // The facts the catalog carries pass on; a tool without them has none.
+    let create = serde_json::to_value(&tools[0]).unwrap();
+    let entry = &catalog()[0];
+    for key in ["title", "annotations", "outputSchema", "icons", "_meta"] {
+        assert_eq!(create[key], entry[key], "{key}");
+    }
+    assert_eq!(tools[0].annotations["destructiveHint"], false);
+    assert!(tools[1].annotations.is_empty() && tools[1].title.is_none());
     // Another server: the operation is remembered, not the path.
     let custom = mcp.server("my-http-mcp").tools().await.unwrap();
     assert_eq!(custom[0].tool_id, "my-http-mcp.fetch");

@@ -415,7 +415,8 @@ impl RelationGraph {
     }
 }
 
-/// The wire view of a tool (`ToolSelection`), with its full schema when `with_schema`.
+/// The wire view of a tool (`ToolSelection`), with what its server declared: the title,
+/// annotations, icons and `_meta`, and when `with_schema` its input and output schemas.
 pub(crate) fn to_selection(
     tool: &ToolInfo,
     score: f64,
@@ -423,6 +424,17 @@ pub(crate) fn to_selection(
     with_schema: bool,
 ) -> types::ToolSelection {
     types::ToolSelection {
+        title: tool.title.clone(),
+        annotations: (!tool.annotations.is_empty())
+            .then(|| serde_json::from_value(Value::Object(tool.annotations.clone())).ok())
+            .flatten(),
+        output_schema: if with_schema {
+            tool.output_schema.clone()
+        } else {
+            Map::new()
+        },
+        icons: tool.icons.clone(),
+        meta: tool.meta.clone(),
         tool_id: tool.tool_id.clone(),
         name: tool.name.clone(),
         description: tool.description.clone(),
@@ -478,6 +490,9 @@ mod tests {
             input_schema: schema,
             output_schema: Map::new(),
             annotations: Map::new(),
+            title: None,
+            icons: Vec::new(),
+            meta: Map::new(),
         }
     }
 

@@ -242,6 +242,9 @@ pub(crate) async fn server_tools(
             input_schema: t.input_schema.clone(),
             output_schema: t.output_schema.clone(),
             annotations: t.annotations.clone(),
+            title: t.title.clone(),
+            icons: t.icons.clone(),
+            meta: t.meta.clone(),
         })
         .collect();
     Ok(ok(types::ServerTools {
