@@ -741,6 +741,133 @@ async fn server_routes_list_get_tools_and_health() {
     gw.running.shutdown().await;
 }
 
+/// The facts an MCP server declares about a tool beyond its name, description and input
+/// schema, as they appear in a JSON tool object (MCP `Tool`, `ToolSelection`, `McpTool`).
+fn declared_facts(tool: &serde_json::Value) -> serde_json::Value {
+    let mut facts = serde_json::Map::new();
+    for key in ["title", "annotations", "outputSchema", "icons", "_meta"] {
+        if let Some(value) = tool.get(key) {
+            facts.insert(key.to_string(), value.clone());
+        }
+    }
+    serde_json::Value::Object(facts)
+}
+
+/// The tool named `tool_id` in a JSON array of tools.
+fn tool_in<'a>(tools: &'a serde_json::Value, tool_id: &str) -> &'a serde_json::Value {
+    tools
+        .as_array()
+        .and_then(|tools| tools.iter().find(|t| t["toolId"] == tool_id))
+        .unwrap_or_else(|| panic!("{tool_id} not in {tools}"))
+}
+
+#[tokio::test]
+async fn every_declared_tool_fact_reaches_every_route() {
+    // What the notes server itself lists for delete_note, over MCP.
+    let (stream, _task) =
+        connectors_mcp_servers::spawn_in_process(connectors_mcp_servers::Builtin::Notes);
+    let client = rmcp::ServiceExt::serve((), stream).await.unwrap();
+    let listed = client.list_all_tools().await.unwrap();
+    client.cancel().await.unwrap();
+    let declared = listed
+        .into_iter()
+        .find(|t| t.name == "delete_note")
+        .expect("notes lists delete_note");
+    let declared = declared_facts(&serde_json::to_value(&declared).unwrap());
+    // Every fact is there to be passed on.
+    assert_eq!(declared["title"], "Delete note");
+    assert_eq!(
+        declared["annotations"],
+        json!({"readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": false})
+    );
+    assert_eq!(declared["outputSchema"]["type"], "object");
+    assert_eq!(
+        declared["outputSchema"]["required"],
+        json!(["id", "deleted"])
+    );
+    assert_eq!(
+        declared["icons"][0]["src"],
+        connectors_mcp_servers::notes::DELETE_NOTE_ICON
+    );
+    assert_eq!(declared["icons"][0]["mimeType"], "image/svg+xml");
+    assert_eq!(declared["_meta"]["connectors/undoable"], false);
+
+    let gw = start().await;
+    // Selection, with schemas: every fact.
+    let selected = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"query": "delete a note", "options": {"includeSchemas": true}}),
+        )
+        .await;
+    assert_eq!(selected.status, StatusCode::OK, "{}", selected.body);
+    let top = &selected.data()["tools"]["tier1"][0];
+    assert_eq!(top["toolId"], "notes.delete_note", "{}", selected.body);
+    assert_eq!(declared_facts(top), declared);
+    // Without schemas: every fact but the output schema, which comes with the schema.
+    let lean = gw
+        .post("/api/v1/tools/select", json!({"query": "delete a note"}))
+        .await;
+    let top = &lean.data()["tools"]["tier1"][0];
+    assert_eq!(top["toolId"], "notes.delete_note");
+    assert!(top.get("schema").is_none() && top.get("outputSchema").is_none());
+    let mut without_output = declared.clone();
+    without_output
+        .as_object_mut()
+        .unwrap()
+        .remove("outputSchema");
+    assert_eq!(declared_facts(top), without_output);
+
+    // The catalog, one tool, and the server's tool listing.
+    let page = gw.get("/api/v1/tools/list?integration=notes").await;
+    let listed = tool_in(&page.data()["tools"], "notes.delete_note");
+    assert_eq!(declared_facts(listed), declared);
+    let one = gw.get("/api/v1/tools/notes.delete_note").await;
+    assert_eq!(declared_facts(one.data()), declared);
+    let server = gw.get("/api/v1/mcp/servers/notes/tools").await;
+    let listed = tool_in(&server.data()["tools"], "notes.delete_note");
+    assert_eq!(declared_facts(listed), declared);
+    // A tool that declares fewer facts has the others absent, not empty.
+    let read = tool_in(&page.data()["tools"], "notes.get_note");
+    assert_eq!(read["annotations"]["readOnlyHint"], true);
+    assert!(read.get("icons").is_none() && read.get("_meta").is_none());
+
+    // The generated types read them.
+    let one: types::GetToolResponse = serde_json::from_value(one.body).unwrap();
+    let annotations = one.data.annotations.expect("annotations");
+    assert_eq!(annotations.destructive_hint, Some(true));
+    assert_eq!(annotations.read_only_hint, Some(false));
+    assert_eq!(one.data.title.as_deref(), Some("Delete note"));
+    assert_eq!(one.data.icons[0].sizes, ["any"]);
+    assert!(one.data.output_schema.contains_key("properties"));
+
+    // A call's result is the MCP result as the server gave it: structured content and
+    // isError, on success and on a tool error.
+    let added = gw
+        .invoke("notes.add_note", json!({"title": "t", "body": "b"}))
+        .await;
+    let id = added.data()["result"]["structuredContent"]["id"].clone();
+    let deleted = gw.invoke("notes.delete_note", json!({"id": id})).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    let result = &deleted.data()["result"];
+    assert_eq!(
+        result["structuredContent"],
+        json!({"id": id, "deleted": true})
+    );
+    assert_eq!(result["isError"], false);
+    let again = gw.invoke("notes.delete_note", json!({"id": id})).await;
+    let result = &again.data()["result"];
+    assert_eq!(result["isError"], true, "{result}");
+    assert!(result.get("structuredContent").is_none(), "{result}");
+    assert!(
+        result["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("no note with id")
+    );
+    gw.running.shutdown().await;
+}
+
 // ---------------------------------------------------------------- idempotency, rate limits
 
 #[tokio::test]
