@@ -694,7 +694,9 @@ fn schema(value: Value) -> JsonObject {
 }
 
 /// The gateway's tool as an MCP tool: its parameters as the input schema (always an
-/// object schema), its id as the title and in the description.
+/// object schema), its id in the description; the title, annotations (`destructiveHint`,
+/// ..), output schema, icons and `_meta` as its MCP server declared them, where the gateway
+/// passes them on (the title is the tool id when the server declares none).
 fn to_mcp_tool(name: &str, tool: &ToolSelection) -> Tool {
     let mut input = tool
         .schema
@@ -703,12 +705,33 @@ fn to_mcp_tool(name: &str, tool: &ToolSelection) -> Tool {
         .unwrap_or_default();
     input.insert("type".into(), json!("object"));
     input.entry("properties").or_insert_with(|| json!({}));
-    Tool::new(
+    let mut mcp = Tool::new(
         name.to_string(),
         format!("{} [gateway tool {}]", tool.description, tool.tool_id),
         input,
-    )
-    .with_title(tool.tool_id.clone())
+    );
+    // The facts by their MCP names in the gateway's JSON (the spec's extension fields), so
+    // that a fact reaches the host as the server wrote it, whichever fields the API has.
+    let facts = serde_json::to_value(tool).unwrap_or_default();
+    let fact = |key: &str| facts.get(key).filter(|v| !v.is_null());
+    fn parse<T: serde::de::DeserializeOwned>(fact: Option<&Value>) -> Option<T> {
+        fact.and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+    mcp.title = Some(
+        fact("title")
+            .and_then(Value::as_str)
+            .map_or_else(|| tool.tool_id.clone(), str::to_string),
+    );
+    mcp.annotations = parse(fact("annotations"));
+    mcp.output_schema = fact("outputSchema")
+        .and_then(Value::as_object)
+        .filter(|schema| !schema.is_empty())
+        .map(|schema| Arc::new(schema.clone()));
+    mcp.icons = parse(fact("icons")).filter(|icons: &Vec<_>| !icons.is_empty());
+    mcp.meta = fact("_meta")
+        .filter(|meta| meta.as_object().is_some_and(|m| !m.is_empty()))
+        .and_then(|meta| serde_json::from_value(meta.clone()).ok());
+    mcp
 }
 
 /// The gateway's MCP result as the host's: the same content, structured content and

@@ -492,3 +492,38 @@ async fn a_gateway_without_streams_or_events_still_serves() {
     .await;
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tool_facts_reach_the_host_as_the_server_declared_them() {
+    let gw = gateway().await;
+    on_each_transport(
+        &gw,
+        &["--tools", "notes.delete_note"],
+        async |transport, s| {
+            let tools = s.client.list_all_tools().await.unwrap();
+            let delete = tools
+                .iter()
+                .find(|t| t.name == "notes__delete_note")
+                .unwrap();
+            assert_eq!(
+                delete.title.as_deref(),
+                Some("Delete note"),
+                "{transport:?}"
+            );
+            let annotations = delete.annotations.as_ref().expect("annotations");
+            assert_eq!(annotations.destructive_hint, Some(true), "{delete:?}");
+            let output = delete.output_schema.as_ref().expect("an output schema");
+            assert_eq!(output["type"], "object", "{output:?}");
+            assert!(
+                delete.icons.as_ref().is_some_and(|i| !i.is_empty()),
+                "{delete:?}"
+            );
+            assert!(
+                delete.meta.as_ref().is_some_and(|m| !m.0.is_empty()),
+                "{delete:?}"
+            );
+        },
+    )
+    .await;
+    gw.shutdown().await;
+}
