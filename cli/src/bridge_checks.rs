@@ -94,12 +94,14 @@ impl GatewayStatus {
         })
     }
 
-    /// The problem, if any.
+    /// The problem, if any (the tests read it).
+    #[cfg(test)]
     pub fn problem(&self) -> Option<&GatewayProblem> {
         self.problem.as_ref()
     }
 
-    /// Whether nothing is known to be wrong.
+    /// Whether nothing is known to be wrong (the tests ask).
+    #[cfg(test)]
     pub fn is_ok(&self) -> bool {
         self.problem.is_none()
     }
@@ -224,7 +226,8 @@ pub async fn check_gateway(client: &Connectors) -> GatewayStatus {
 pub struct GatewayWatch(Arc<RwLock<GatewayStatus>>);
 
 impl GatewayWatch {
-    /// A watch starting at `status`.
+    /// A watch starting at `status` (the bridge uses the process-wide [`gateway_watch`]).
+    #[cfg(test)]
     pub fn new(status: GatewayStatus) -> GatewayWatch {
         GatewayWatch(Arc::new(RwLock::new(status)))
     }
@@ -242,35 +245,41 @@ impl GatewayWatch {
         *self.0.write().unwrap_or_else(PoisonError::into_inner) = status;
     }
 
-    /// Learns from a call's outcome: a success clears a problem of the gateway or the key
-    /// (the gateway answered an authenticated call), not a missing setting (the settings
-    /// do not change while the bridge runs, and a selection succeeds without the tenant
-    /// id that invocations need); an error that reveals a problem sets it; other errors
-    /// (a tool's failure, an unknown tool) change nothing. Says on stderr when a problem
-    /// appears or clears.
+    /// Learns from a call's outcome: [`GatewayWatch::observe_ok`] or
+    /// [`GatewayWatch::observe_error`].
     pub fn observe<T>(&self, outcome: &Result<T, Error>) {
-        let mut status = self.0.write().unwrap_or_else(PoisonError::into_inner);
         match outcome {
-            Ok(_) => {
-                if status
-                    .problem
-                    .as_ref()
-                    .is_some_and(|p| !matches!(p, GatewayProblem::Setting { .. }))
-                {
-                    status.problem = None;
-                    eprintln!(
-                        "connectors: the gateway answers again; the problem reported before is gone"
-                    );
-                }
-            }
-            Err(e) => {
-                if let Some(found) = GatewayStatus::from_error(status.base_url.clone(), e)
-                    && found.problem != status.problem
-                {
-                    found.report();
-                    *status = found;
-                }
-            }
+            Ok(_) => self.observe_ok(),
+            Err(e) => self.observe_error(e),
+        }
+    }
+
+    /// A call got through: a problem of the gateway or the key is gone (the gateway
+    /// answered an authenticated call), not a missing setting (the settings do not change
+    /// while the bridge runs, and a selection succeeds without the tenant id that
+    /// invocations need). Says on stderr when a problem clears.
+    pub fn observe_ok(&self) {
+        let mut status = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if status
+            .problem
+            .as_ref()
+            .is_some_and(|p| !matches!(p, GatewayProblem::Setting { .. }))
+        {
+            status.problem = None;
+            eprintln!("connectors: the gateway answers again; the problem reported before is gone");
+        }
+    }
+
+    /// A call failed: an error that reveals a problem of the gateway, the key or a
+    /// setting ([`reveals_problem`]) becomes the status, said on stderr when it is new;
+    /// other errors (a tool's failure, an unknown tool, a bad argument) change nothing.
+    pub fn observe_error(&self, error: &Error) {
+        let mut status = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = GatewayStatus::from_error(status.base_url.clone(), error)
+            && found.problem != status.problem
+        {
+            found.report();
+            *status = found;
         }
     }
 
@@ -283,6 +292,13 @@ impl GatewayWatch {
     pub fn instructions_note(&self) -> Option<String> {
         self.status().instructions_note()
     }
+}
+
+/// Whether `error` reveals a problem of the gateway, the key or a setting (rather than
+/// of the call: a tool's failure, an unknown tool, a bad argument). Static mode serves an
+/// empty list on such an error at start, instead of exiting.
+pub fn reveals_problem(error: &Error) -> bool {
+    GatewayStatus::from_error("", error).is_some()
 }
 
 /// The process's watch: `mcp serve` sets it at start (main.rs), the bridge reads and

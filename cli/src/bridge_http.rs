@@ -233,11 +233,6 @@ impl HttpPolicy {
         self
     }
 
-    /// Whether requests must carry the bearer token.
-    pub fn requires_token(&self) -> bool {
-        self.token.is_some()
-    }
-
     /// The `Origin` check, then the token check, of a request's headers.
     pub fn check(&self, headers: &HeaderMap) -> Result<(), Refusal> {
         if let Some(origin) = headers.get(header::ORIGIN) {

@@ -304,6 +304,7 @@ impl OutputDrain {
     }
 
     /// Whether the output was closed (the host stopped reading, or closed stdout).
+    #[cfg(test)]
     pub fn is_closed(&self) -> bool {
         self.shared.closed().is_some()
     }
