@@ -175,8 +175,29 @@ impl Bridge {
             follow_events,
             state: Arc::default(),
         };
-        if let Some(tools) = bridge.resolve_static(true).await? {
-            bridge.lock().replace(&tools, bridge.max_tools);
+        match bridge.resolve_static(false).await {
+            Ok(Some(tools)) => {
+                match bridge.mode.as_ref() {
+                    Mode::Tools(ids) => {
+                        crate::bridge_checks::warn_missing(&crate::bridge_checks::missing_ids(
+                            ids,
+                            tools.iter().map(|t| t.tool_id.as_str()),
+                        ))
+                    }
+                    Mode::Select { query, .. } if tools.is_empty() => {
+                        crate::bridge_checks::warn_empty_selection(query)
+                    }
+                    _ => {}
+                }
+                bridge.lock().replace(&tools, bridge.max_tools);
+            }
+            Ok(None) => {}
+            // The gateway or the key is wrong: serve an empty list, and say why (stderr
+            // at start, the instructions, the call errors).
+            Err(e) if crate::bridge_checks::reveals_problem(&e) => {
+                crate::bridge_checks::gateway_watch().observe_error(&e)
+            }
+            Err(e) => return Err(e),
         }
         bridge.follow_events();
         Ok(bridge)
@@ -319,8 +340,14 @@ impl Bridge {
             .send()
             .await
         {
-            Ok(selection) => selection,
-            Err(e) => return error_result(&e),
+            Ok(selection) => {
+                crate::bridge_checks::gateway_watch().observe_ok();
+                selection
+            }
+            Err(e) => {
+                crate::bridge_checks::gateway_watch().observe_error(&e);
+                return error_result(&e);
+            }
         };
         let (added, changed) = {
             let mut state = self.lock();
@@ -386,8 +413,9 @@ impl Bridge {
                 ));
             }
         };
+        crate::bridge_checks::gateway_watch().observe(&outcome);
         match outcome {
-            Ok(result) => to_mcp_result(&result),
+            Ok(result) => to_mcp_result(&crate::bridge_checks::scrub_tool_error(&result)),
             Err(e) => error_result(&e),
         }
     }
@@ -540,7 +568,12 @@ impl ServerHandler for Bridge {
                 .build(),
         )
         .with_server_info(Implementation::new("connectors", env!("CARGO_PKG_VERSION")))
-        .with_instructions(mode)
+        .with_instructions(
+            match crate::bridge_checks::gateway_watch().instructions_note() {
+                Some(note) => format!("{mode}\n\n{note}"),
+                None => mode.to_string(),
+            },
+        )
     }
 
     /// A legacy session (2025-11-25 `initialize`): told of list changes from now on.
@@ -761,25 +794,36 @@ fn error_result(error: &Error) -> CallToolResult {
         Error::NotOffered { .. } => "not offered by this gateway",
         _ => error.kind(),
     };
-    failure(&format!("{lead}: {}", describe(error)))
+    let mut text = format!("{lead}: {}", describe(error));
+    if let Some(note) = crate::bridge_checks::gateway_watch().call_error() {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    failure(&text)
 }
 
 /// Serves over this process's stdin and stdout until the host closes stdin.
 pub async fn serve_stdio(bridge: Bridge) -> Result<(), String> {
+    use crate::bridge_stdio::{DRAIN_TIMEOUT, StdioLimits, guarded_stdio};
+    let (input, output, drain) = guarded_stdio(StdioLimits::default());
     let running = bridge
-        .serve(rmcp::transport::stdio())
+        .serve((input, output))
         .await
         .map_err(|e| format!("MCP initialization failed: {e}"))?;
     running
         .waiting()
         .await
-        .map(|_| ())
-        .map_err(|e| format!("the MCP session failed: {e}"))
+        .map_err(|e| format!("the MCP session failed: {e}"))?;
+    drain.finish(DRAIN_TIMEOUT).await
 }
 
 /// Serves streamable HTTP at `http://addr/mcp` until interrupted; prints the URL on stderr
 /// (with port 0, the port chosen).
-pub async fn serve_http(bridge: Bridge, addr: SocketAddr) -> Result<(), String> {
+pub async fn serve_http(
+    bridge: Bridge,
+    addr: SocketAddr,
+    policy: crate::bridge_http::HttpPolicy,
+) -> Result<(), String> {
     let mut config = StreamableHttpServerConfig::default();
     if addr.ip().is_unspecified() {
         config = config.disable_allowed_hosts();
@@ -803,6 +847,7 @@ pub async fn serve_http(bridge: Bridge, addr: SocketAddr) -> Result<(), String> 
     let local = listener
         .local_addr()
         .map_err(|e| format!("could not listen on {addr}: {e}"))?;
+    let router = crate::bridge_http::guard(router, policy.with_local_addr(local));
     eprintln!("connectors: serving MCP at http://{local}{MCP_PATH}");
     let shutdown = cancel.clone();
     axum::serve(listener, router)

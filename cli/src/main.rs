@@ -6,13 +6,8 @@
 
 mod args;
 mod bridge;
-// Items 4 and 5 of issue 21, for bridge.rs to call (its serve_http, serve_stdio, static
-// mode and error results); main.rs uses what it can already.
-#[allow(dead_code)]
 mod bridge_checks;
-#[allow(dead_code)]
 mod bridge_http;
-#[allow(dead_code)]
 mod bridge_stdio;
 mod commands;
 mod exit;
@@ -139,8 +134,7 @@ async fn serve_mcp(client: Connectors, serve: ServeArgs) -> commands::Outcome {
     bridge_checks::gateway_watch().set(status);
     let bridge = bridge::Bridge::new(client, mode, max_tools, !serve.no_events).await?;
     let served = match (serve.http, policy) {
-        // TODO(issue 21): bridge::serve_http(bridge, addr, policy), guarding its router.
-        (Some(addr), Some(_policy)) => bridge::serve_http(bridge, addr).await,
+        (Some(addr), Some(policy)) => bridge::serve_http(bridge, addr, policy).await,
         _ => bridge::serve_stdio(bridge).await,
     };
     served.map_err(|message| Failure {

@@ -191,14 +191,8 @@ async fn static_selection_and_a_wrong_tool_id() {
         },
     )
     .await;
-    // A tool id the gateway does not know stops the server at start, with the reason.
-    let out = serve_command(&gw, &["--tools", "nope.missing"])
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.missing"));
+    // A tool id the gateway does not know no longer stops the server: it serves what it
+    // finds and says what it did not (bridge_safety.rs checks the warning and the list).
     // A cap that leaves no room beside the meta-tools is refused.
     let out = serve_command(&gw, &["--max-tools", "2"])
         .stdin(Stdio::null())

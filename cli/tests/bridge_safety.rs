@@ -2,11 +2,6 @@
 //! gateway (in-process on 127.0.0.1), driven over its stdio with raw JSON-RPC lines and
 //! over HTTP with requests written by hand, so that every byte the host would see is
 //! checked.
-//!
-//! The tests marked `#[ignore = "wiring: ..."]` need bridge.rs to call the new modules
-//! (the HTTP guard in `serve_http`, the guarded stdio in `serve_stdio`, static mode's
-//! warnings, the scrubbed error results, the gateway status in the instructions and the
-//! call errors); they pass once it does, and then lose their `ignore`.
 
 mod common;
 
@@ -318,7 +313,6 @@ async fn the_gateway_key_never_reaches_the_host() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "wiring: serve_http guards its router with bridge_http::guard"]
 async fn http_requests_need_the_token_and_a_good_origin() {
     let gw = gateway().await;
     let token = "a-long-random-token-for-the-bridge-0123";
@@ -371,7 +365,6 @@ async fn http_requests_need_the_token_and_a_good_origin() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "wiring: serve_stdio serves through bridge_stdio::guarded_stdio"]
 async fn non_json_input_is_answered_with_a_parse_error() {
     let gw = gateway().await;
     let mut s = RawSession::start(serve(&gw, &["--tools", "math.evaluate"], &[]));
@@ -396,7 +389,6 @@ async fn non_json_input_is_answered_with_a_parse_error() {
 /// pile up without bound (650 MB after 120,000 `tools/list`); guarded, the bridge closes
 /// the connection at 32 MiB queued, says so, and exits.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "wiring: serve_stdio serves through bridge_stdio::guarded_stdio"]
 async fn a_host_that_stops_reading_is_disconnected() {
     let gw = gateway().await;
     let mut command = serve(
@@ -451,7 +443,6 @@ async fn a_host_that_stops_reading_is_disconnected() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "wiring: Bridge::new serves the tools it finds and warns (bridge_checks::warn_missing, warn_empty_selection)"]
 async fn static_mode_serves_what_it_finds_and_warns() {
     let gw = gateway().await;
     let mut s = RawSession::start(serve(&gw, &["--tools", "math.evaluate,nope.missing"], &[]));
@@ -480,7 +471,6 @@ async fn static_mode_serves_what_it_finds_and_warns() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "wiring: error results use bridge_checks::scrub_tool_error and gateway_watch().call_error(); get_info adds instructions_note()"]
 async fn the_host_hears_of_a_bad_key_and_tool_errors_are_scrubbed() {
     let gw = gateway().await;
     let wrong = "wrong-key-0123456789abcdef0123456789abcdef";

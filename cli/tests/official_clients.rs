@@ -37,10 +37,7 @@ const CHECKS: &[&str] = &[
 /// Checks whose server side is still being built (issue 21), with what they wait for. Their
 /// results are shown but not required; one that passes fails the test, so that it is taken
 /// off this list (the list must end empty).
-const PENDING: &[(&str, &str)] = &[(
-    "origin",
-    "issue 21 item 4: the bridge refuses a foreign Origin",
-)];
+const PENDING: &[(&str, &str)] = &[];
 
 #[derive(Debug, Clone, Copy)]
 enum Sdk {
