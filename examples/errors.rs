@@ -87,6 +87,22 @@ async fn all_cases(client: &Connectors, guard: &Guard, cases: &mut Cases) -> Res
         _ => None,
     });
 
+    // A call that needs the API key, on a client without one, names the variable to set
+    // instead of sending a request the gateway would refuse with a bare 401.
+    let keyless = Connectors::builder()
+        .base_url(client.config().base_url())
+        .build()?;
+    let selected = keyless.tools().select("add two numbers").await;
+    cases.check(
+        "Config",
+        "a selection without an API key",
+        selected,
+        |e| match e {
+            Error::Config { setting, .. } => Some(format!("setting: {setting}")),
+            _ => None,
+        },
+    );
+
     // Arguments are checked before a request goes out.
     let selected = client.tools().select("   ").await;
     cases.check(
@@ -319,8 +335,10 @@ async fn all_cases(client: &Connectors, guard: &Guard, cases: &mut Cases) -> Res
 
     // A web server that answers with HTML pages.
     let web = html_server().await?;
+    // With a key: without one, the SDK would refuse the authenticated call before sending.
     let confused = Connectors::builder()
         .base_url(format!("http://{web}"))
+        .api_key("example-key-for-a-server-that-is-not-the-gateway")
         .build()?;
     let checked = confused.health().check().await;
     cases.check("Decode", "a 200 HTML page for /health", checked, excerpt);
