@@ -98,6 +98,7 @@ pub struct RequestOptions {
     deadline: Option<Option<Duration>>,
     retry_ambiguous: Option<bool>,
     max_response_bytes: Option<u64>,
+    trace: Option<crate::trace::TraceContext>,
 }
 
 impl RequestOptions {
@@ -149,6 +150,15 @@ impl RequestOptions {
     /// [`ConnectorsBuilder::max_response_bytes`]).
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Sends `trace` as the W3C `traceparent` header (and `tracestate` when it has one)
+    /// on every request of the handle, so the gateway's work (and the MCP server's, which
+    /// the reference gateway passes it to in `_meta`) joins the caller's trace. See
+    /// [`crate::trace`].
+    pub fn trace_context(mut self, trace: crate::trace::TraceContext) -> Self {
+        self.trace = Some(trace);
         self
     }
 }
@@ -207,6 +217,9 @@ impl Connectors {
         }
         if let Some(limit) = options.max_response_bytes {
             policy.max_response_bytes = limit;
+        }
+        if let Some(trace) = options.trace {
+            policy.trace = Some(trace);
         }
         Connectors {
             handle: Handle::new(&self.shared, Arc::new(policy)),

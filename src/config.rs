@@ -324,6 +324,7 @@ impl ConnectorsBuilder {
                 Some(honoured) => KeyHonour::declared(honoured),
                 None => KeyHonour::default(),
             }),
+            trace: None,
         });
         let redactor = Redactor::new(config.api_key.as_ref().map(|k| k.expose()));
         Ok(Connectors::from_parts(

@@ -80,6 +80,7 @@ pub mod retry;
 mod secret;
 pub mod tenants;
 pub mod tools;
+pub mod trace;
 mod transport;
 pub mod typed;
 
@@ -87,6 +88,7 @@ pub use client::{Connectors, RequestOptions};
 pub use config::{Config, ConnectorsBuilder};
 pub use error::{ApiError, Error, Result};
 pub use retry::RetryPolicy;
+pub use trace::{InvalidTraceContext, TraceContext};
 pub use transport::{ATTEMPT_HEADER, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER};
 
 /// Compiles the README's snippets as doc tests, so the documented patterns cannot rot.

@@ -98,6 +98,8 @@ pub(crate) struct Policy {
     /// What is known of the gateway's handling of idempotency keys; one per client,
     /// shared by its clones and `with_options` handles (the `Arc` is cloned, not the state).
     pub(crate) keys: Arc<KeyHonour>,
+    /// The W3C trace context sent on every request (`traceparent`, `tracestate`).
+    pub(crate) trace: Option<crate::trace::TraceContext>,
 }
 
 impl Default for Policy {
@@ -112,6 +114,7 @@ impl Default for Policy {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry_ambiguous: false,
             keys: Arc::default(),
+            trace: None,
         }
     }
 }
@@ -513,8 +516,9 @@ struct CallKind {
     streaming: bool,
 }
 
-/// Adds what every attempt of the call shares: default query parameters, the request id,
-/// and for a POST or a keyed operation the idempotency key.
+/// Adds what every attempt of the call shares: default query parameters, the trace
+/// context when one is set, the request id, and for a POST or a keyed operation the
+/// idempotency key.
 fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, reports: bool) {
     if !policy.default_query.is_empty() {
         let mut pairs = request.url_mut().query_pairs_mut();
@@ -523,6 +527,9 @@ fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, reports
         }
     }
     let headers = request.headers_mut();
+    if let Some(trace) = &policy.trace {
+        trace.apply(headers);
+    }
     let request_id = headers.entry(REQUEST_ID).or_insert_with(random_id).clone();
     // Generated once per logical call and reused on every attempt, so a gateway that
     // honours it never runs a tool twice. A safe operation (a read, or a POST such as

@@ -12,9 +12,11 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use connectors::TraceContext;
 use connectors::api::{LogStream, SecretStringMap};
 use connectors_mcp_servers::Builtin;
 use connectors_mcp_servers::notes::TENANT_META_KEY;
+use rmcp::model::RequestParamsMeta;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CancelledNotificationParam, ClientCapabilities,
     ClientRequest, Implementation, InitializeRequestParams, MetaObject, NumberOrString,
@@ -474,12 +476,14 @@ impl Session {
     ///
     /// `tenant`, when given, is named in the request's `_meta` under
     /// [`TENANT_META_KEY`](connectors_mcp_servers::notes::TENANT_META_KEY), so one server
-    /// can keep each tenant's data apart (the built-in `notes` server does).
+    /// can keep each tenant's data apart (the built-in `notes` server does). `trace`, when
+    /// given, is passed on as `_meta.traceparent` and `_meta.tracestate` (SEP-414).
     pub async fn call_tool(
         &self,
         tool: &str,
         arguments: Map<String, Value>,
         tenant: Option<&str>,
+        trace: Option<&TraceContext>,
         events: Option<mpsc::UnboundedSender<CallEvent>>,
         timeout: Duration,
     ) -> Result<Value, CallError> {
@@ -494,6 +498,12 @@ impl Session {
                 Value::String(tenant.to_string()),
             );
             params.meta = Some(RequestMetaObject(MetaObject(meta)));
+        }
+        if let Some(trace) = trace {
+            params.set_traceparent(trace.traceparent());
+            if let Some(state) = trace.tracestate() {
+                params.set_tracestate(state);
+            }
         }
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         // rmcp keeps the timer and, when it fires, sends `notifications/cancelled` itself.

@@ -4,7 +4,9 @@
 //! Every tool just echoes: a call answers, as structured content and as the same JSON in
 //! a text item, `{"tool": <the tool's exact name>, "arguments": <the arguments as
 //! received, {} when absent>, "call": <n>}`, where `n` counts the calls of that tool this
-//! server has answered (clones share the counts; one stdio process is one server).
+//! server has answered (clones share the counts; one stdio process is one server). When
+//! the request carries a `_meta` (a progress token, a tenant, `traceparent` and
+//! `tracestate`, ..), the echo also has `"meta": <the request's _meta>`.
 //!
 //! When [`CALL_LOG_ENV`] names a file, every call also appends one JSON line
 //! `{"tool": <name>, "arguments": <arguments>}` to it, so a test can count the calls that
@@ -69,7 +71,8 @@ fn tools() -> Vec<Tool> {
         "properties": {
             "tool": { "type": "string", "description": "The exact name of the tool called." },
             "arguments": { "type": "object", "description": "The arguments as received." },
-            "call": { "type": "integer", "description": "How many calls of this tool this server has answered, this one included." }
+            "call": { "type": "integer", "description": "How many calls of this tool this server has answered, this one included." },
+            "meta": { "type": "object", "description": "The request's `_meta` as received, when it has one." }
         },
         "required": ["tool", "arguments", "call"]
     }));
@@ -211,8 +214,9 @@ impl NamesServer {
         self.call_log.as_deref().map(|log| log.path.as_path())
     }
 
-    /// The echo of a call of `tool` (a name of [`TOOL_NAMES`]), counted and logged.
-    fn answer(&self, tool: &str, arguments: Value) -> CallToolResult {
+    /// The echo of a call of `tool` (a name of [`TOOL_NAMES`]), counted and logged; with
+    /// the request's `_meta` when `meta` is a non-empty object.
+    fn answer(&self, tool: &str, arguments: Value, meta: Value) -> CallToolResult {
         if let Some(log) = &self.call_log
             && let Err(e) = log.append(tool, &arguments)
         {
@@ -226,7 +230,11 @@ impl NamesServer {
             *count += 1;
             *count
         };
-        CallToolResult::structured(json!({ "tool": tool, "arguments": arguments, "call": call }))
+        let mut echo = json!({ "tool": tool, "arguments": arguments, "call": call });
+        if meta.as_object().is_some_and(|m| !m.is_empty()) {
+            echo["meta"] = meta;
+        }
+        CallToolResult::structured(echo)
     }
 }
 
@@ -258,7 +266,7 @@ impl ServerHandler for NamesServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         if !self.tools.iter().any(|t| t.name == request.name) {
             return Err(ErrorData::invalid_params(
@@ -267,7 +275,9 @@ impl ServerHandler for NamesServer {
             ));
         }
         let arguments = Value::Object(request.arguments.unwrap_or_default());
-        Ok(self.answer(&request.name, arguments).into())
+        // rmcp hands the request's `_meta` to the handler in its context.
+        let meta = serde_json::to_value(&context.meta).unwrap_or_default();
+        Ok(self.answer(&request.name, arguments, meta).into())
     }
 }
 
@@ -316,15 +326,20 @@ mod tests {
         let _ = std::fs::remove_file(&log);
         let server = NamesServer::with_call_log(Some(log.clone()));
         let clone = server.clone();
-        let first = server.answer("get.user", json!({ "value": "ada" }));
-        let second = clone.answer("get.user", json!({ "value": "bob" }));
-        let other = server.answer("UPPER", json!({ "count": 2 }));
+        let first = server.answer("get.user", json!({ "value": "ada" }), json!({}));
+        let second = clone.answer("get.user", json!({ "value": "bob" }), Value::Null);
+        let traced =
+            json!({ "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" });
+        let other = server.answer("UPPER", json!({ "count": 2 }), traced.clone());
         assert_eq!(first.structured_content.unwrap()["call"], 1);
         assert_eq!(
             second.structured_content.unwrap(),
             json!({ "tool": "get.user", "arguments": { "value": "bob" }, "call": 2 })
         );
-        assert_eq!(other.structured_content.unwrap()["call"], 1);
+        assert_eq!(
+            other.structured_content.unwrap(),
+            json!({ "tool": "UPPER", "arguments": { "count": 2 }, "call": 1, "meta": traced })
+        );
         let lines: Vec<Value> = std::fs::read_to_string(&log)
             .unwrap()
             .lines()

@@ -25,6 +25,19 @@ async fn spawn_names(log: Option<&Path>) -> client::Client {
     client::spawn_child(command).await.0
 }
 
+/// The echo of a successful call without its `meta` (rmcp's client sends a progress
+/// token with every call, so every echo has one).
+fn echo(result: &rmcp::model::CallToolResult) -> Value {
+    let mut out = ok_json(result);
+    let meta = out.as_object_mut().unwrap().remove("meta");
+    assert!(
+        meta.as_ref()
+            .is_some_and(|m| m.get("progressToken").is_some()),
+        "{meta:?}"
+    );
+    out
+}
+
 /// A fresh, empty directory for one test's files.
 fn scratch(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("connectors-names-{test}-{}", std::process::id()));
@@ -101,7 +114,7 @@ async fn lists_the_awkward_names_with_schemas_and_annotations() {
     assert!(dotted.annotations.is_none());
 
     // Without CONNECTORS_NAMES_CALL_LOG the calls are answered all the same.
-    let out = ok_json(&call(&client, "Get-User", json!({ "value": "ada@example.com" })).await);
+    let out = echo(&call(&client, "Get-User", json!({ "value": "ada@example.com" })).await);
     assert_eq!(
         out,
         json!({ "tool": "Get-User", "arguments": { "value": "ada@example.com" }, "call": 1 })
@@ -116,24 +129,24 @@ async fn calls_echo_name_arguments_and_count_and_are_logged() {
     let log = dir.join("calls.jsonl");
     let client = spawn_names(Some(&log)).await;
 
-    let out = ok_json(&call(&client, "get user", json!({ "value": "Ada Lovelace" })).await);
+    let out = echo(&call(&client, "get user", json!({ "value": "Ada Lovelace" })).await);
     assert_eq!(
         out,
         json!({ "tool": "get user", "arguments": { "value": "Ada Lovelace" }, "call": 1 })
     );
-    let out = ok_json(&call(&client, "données.lire", json!({ "value": "clé-1" })).await);
+    let out = echo(&call(&client, "données.lire", json!({ "value": "clé-1" })).await);
     assert_eq!(
         out,
         json!({ "tool": "données.lire", "arguments": { "value": "clé-1" }, "call": 1 })
     );
     // Counts are per tool: a second call of `get user`, whatever the arguments.
     let args = json!({ "value": "Grace Hopper", "extra": [1, 2, { "nested": true }] });
-    let out = ok_json(&call(&client, "get user", args.clone()).await);
+    let out = echo(&call(&client, "get user", args.clone()).await);
     assert_eq!(
         out,
         json!({ "tool": "get user", "arguments": args, "call": 2 })
     );
-    let out = ok_json(&call(&client, LONG_TOOL_NAME, json!({ "value": "T-42" })).await);
+    let out = echo(&call(&client, LONG_TOOL_NAME, json!({ "value": "T-42" })).await);
     assert_eq!(out["tool"], LONG_TOOL_NAME);
     assert_eq!(out["call"], 1);
 
@@ -147,12 +160,23 @@ async fn calls_echo_name_arguments_and_count_and_are_logged() {
         ]
     );
 
+    // The request's `_meta` comes back as given (SEP-414 trace context here).
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let mut params = rmcp::model::CallToolRequestParams::new("UPPER")
+        .with_arguments(json!({ "count": 1 }).as_object().unwrap().clone());
+    rmcp::model::RequestParamsMeta::set_traceparent(&mut params, traceparent);
+    rmcp::model::RequestParamsMeta::set_tracestate(&mut params, "rojo=1");
+    let out = ok_json(&client.call_tool(params).await.unwrap());
+    assert_eq!(out["meta"]["traceparent"], traceparent, "{out}");
+    assert_eq!(out["meta"]["tracestate"], "rojo=1", "{out}");
+    assert_eq!(out["tool"], "UPPER");
+
     // An unknown name (here a near miss) is a protocol error, and is not logged.
     let unknown = client
         .call_tool(rmcp::model::CallToolRequestParams::new("get-user"))
         .await;
     assert!(unknown.is_err(), "{unknown:?}");
-    assert_eq!(log_lines(&log).len(), 4);
+    assert_eq!(log_lines(&log).len(), 5);
 
     client.cancel().await.unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
@@ -165,12 +189,12 @@ async fn two_server_processes_append_to_one_log() {
     let first = spawn_names(Some(&log)).await;
     let second = spawn_names(Some(&log)).await;
 
-    let out = ok_json(&call(&first, "files/read", json!({ "path": "/etc/hosts" })).await);
+    let out = echo(&call(&first, "files/read", json!({ "path": "/etc/hosts" })).await);
     assert_eq!(out["call"], 1);
     // The count is the process's own: the other process has not seen `files/read` yet.
-    let out = ok_json(&call(&second, "files/read", json!({ "path": "a.txt" })).await);
+    let out = echo(&call(&second, "files/read", json!({ "path": "a.txt" })).await);
     assert_eq!(out["call"], 1);
-    let out = ok_json(&call(&second, "UPPER", json!({ "count": 3 })).await);
+    let out = echo(&call(&second, "UPPER", json!({ "count": 3 })).await);
     assert_eq!(
         out,
         json!({ "tool": "UPPER", "arguments": { "count": 3 }, "call": 1 })

@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use connectors::TraceContext;
 use connectors::api::{ServerStatus, types};
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
@@ -18,6 +19,18 @@ use crate::envelope::ok;
 use crate::errors::{ApiError, ApiResult, JsonBody, decode};
 use crate::mcp_client::{CallError, CallEvent, Session};
 use crate::state::AppState;
+
+/// The caller's W3C trace context from the `traceparent` and `tracestate` headers; a
+/// malformed `traceparent` is ignored and a malformed `tracestate` dropped, as the W3C
+/// specification asks of a receiver.
+fn trace_context(headers: &HeaderMap) -> Option<TraceContext> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let trace = TraceContext::parse(header(connectors::trace::TRACEPARENT_HEADER)?.trim()).ok()?;
+    Some(match header(connectors::trace::TRACESTATE_HEADER) {
+        Some(state) => trace.clone().with_tracestate(state).unwrap_or(trace),
+        None => trace,
+    })
+}
 
 /// A checked invocation, resolved to a live session.
 struct Target {
@@ -156,12 +169,15 @@ async fn run(
     state: &AppState,
     tenant: &Tenant,
     request: &types::InvokeToolRequest,
+    trace: Option<&TraceContext>,
     events: Option<mpsc::UnboundedSender<CallEvent>>,
 ) -> ApiResult<types::InvokeToolResult> {
     let mut target = resolve(state, tenant, request)?;
     let started = Instant::now();
+    let trace_id = trace.map(TraceContext::trace_id);
     // One line per call at DEBUG: at INFO it was a measurable share of an invocation.
-    tracing::debug!(tenant = %tenant.0, tool = %target.tool_id, "invoking tool");
+    // A traced call is logged at INFO when it ends (below), with its trace id.
+    tracing::debug!(tenant = %tenant.0, tool = %target.tool_id, trace_id, "invoking tool");
     let arguments = std::mem::take(&mut target.arguments);
     let outcome = target
         .session
@@ -173,11 +189,22 @@ async fn run(
                 .profile
                 .passes_tenant_to_servers()
                 .then_some(tenant.0.as_str()),
+            trace,
             events,
             state.config.call_timeout(),
         )
         .await;
     let latency = started.elapsed().as_secs_f64() * 1000.0;
+    if let Some(trace_id) = trace_id {
+        tracing::info!(
+            tenant = %tenant.0,
+            tool = %target.tool_id,
+            trace_id,
+            latency_ms = (latency * 100.0).round() / 100.0,
+            ok = outcome.is_ok(),
+            "tool call"
+        );
+    }
     match outcome {
         Ok(result) => {
             state
@@ -192,7 +219,7 @@ async fn run(
             })
         }
         Err(e) => {
-            tracing::warn!(tool = %target.tool_id, error = %e, "tool call failed");
+            tracing::warn!(tool = %target.tool_id, trace_id, error = %e, "tool call failed");
             Err(call_error(state, &target, request.integration.as_str(), e))
         }
     }
@@ -211,15 +238,20 @@ fn decode_invocation(
 pub(crate) async fn invoke(
     State(state): State<AppState>,
     tenant: Tenant,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<types::InvokeToolResponse>> {
     let request = decode_invocation(&tenant, body)?;
-    Ok(ok(run(&state, &tenant, &request, None).await?))
+    let trace = trace_context(&headers);
+    Ok(ok(
+        run(&state, &tenant, &request, trace.as_ref(), None).await?
+    ))
 }
 
 pub(crate) async fn batch(
     State(state): State<AppState>,
     tenant: Tenant,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<types::BatchInvokeResponse>> {
     if let Some(Value::Array(items)) = body.get("invocations") {
@@ -239,11 +271,12 @@ pub(crate) async fn batch(
     for item in &request.invocations {
         tenant.check(Some(item.tenant_id.as_str()))?;
     }
+    let trace = trace_context(&headers);
     let outcomes = futures::future::join_all(
         request
             .invocations
             .iter()
-            .map(|item| run(&state, &tenant, item, None)),
+            .map(|item| run(&state, &tenant, item, trace.as_ref(), None)),
     )
     .await;
     let mut succeeded = 0;
@@ -295,15 +328,17 @@ fn sse_event<T: serde::Serialize>(name: &str, data: &T) -> Event {
 pub(crate) async fn stream(
     State(state): State<AppState>,
     tenant: Tenant,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let request = decode_invocation(&tenant, body)?;
+    let trace = trace_context(&headers);
     // Resolve first, so an unknown tool or a stopped server is an HTTP error, not an event.
     resolve(&state, &tenant, &request)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     tokio::spawn(async move {
         let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
-        let call = run(&state, &tenant, &request, Some(events_tx));
+        let call = run(&state, &tenant, &request, trace.as_ref(), Some(events_tx));
         tokio::pin!(call);
         let forward = |event: CallEvent, tx: &mpsc::UnboundedSender<Event>| {
             let _ = tx.send(match event {
