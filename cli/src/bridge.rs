@@ -29,12 +29,13 @@ use connectors::api::types::ToolSelection;
 use connectors::events::GatewayEvent;
 use connectors::function_calling::{ToolDefinition, Toolset, function_name};
 use connectors::tools::{InvocationEvent, ToolResult};
-use connectors::{Connectors, Error};
+use connectors::{Connectors, Error, RequestOptions, TraceContext};
 use futures::StreamExt;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
     Implementation, JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
-    ProgressToken, ResultType, ServerCapabilities, ServerConfig, SubscriptionFilter, Tool,
+    ProgressToken, RequestMetaObject, ResultType, ServerCapabilities, ServerConfig,
+    SubscriptionFilter, Tool,
 };
 use rmcp::service::{
     NotificationContext, RequestContext, SubscriptionContext, SubscriptionSendError,
@@ -387,20 +388,22 @@ impl Bridge {
         result
     }
 
-    /// Calls a gateway tool; progress is forwarded when the host sent a progress token.
+    /// Calls a gateway tool; progress is forwarded when the host sent a progress token,
+    /// and the host's trace context (`_meta.traceparent`, `_meta.tracestate`) is sent on.
     async fn invoke(
         &self,
         tool_id: &str,
         arguments: Value,
         context: &RequestContext<RoleServer>,
     ) -> CallToolResult {
+        let traced = traced_client(&self.client, &context.meta);
+        let client = traced.as_ref().unwrap_or(&self.client);
         let call = async {
             match context.meta.get_progress_token() {
                 Some(token) => {
-                    self.invoke_streamed(tool_id, arguments, token, &context.peer)
-                        .await
+                    Self::invoke_streamed(client, tool_id, arguments, token, &context.peer).await
                 }
-                None => self.client.tools().invoke(tool_id, arguments).await,
+                None => client.tools().invoke(tool_id, arguments).await,
             }
         };
         // The host cancelled the request (notifications/cancelled): stop waiting, and say
@@ -421,14 +424,13 @@ impl Bridge {
     }
 
     async fn invoke_streamed(
-        &self,
+        client: &Connectors,
         tool_id: &str,
         arguments: Value,
         token: ProgressToken,
         peer: &Peer<RoleServer>,
     ) -> Result<ToolResult, Error> {
-        let mut events = match self
-            .client
+        let mut events = match client
             .tools()
             .invoke_stream(tool_id, arguments.clone())
             .await
@@ -436,7 +438,7 @@ impl Bridge {
             Ok(events) => events,
             // Nothing ran (the SDK refuses before sending); a plain call has no progress.
             Err(Error::NotOffered { .. }) => {
-                return self.client.tools().invoke(tool_id, arguments).await;
+                return client.tools().invoke(tool_id, arguments).await;
             }
             Err(e) => return Err(e),
         };
@@ -674,6 +676,19 @@ impl Bridge {
         }
         Some(id)
     }
+}
+
+/// A handle of `client` that sends the host's W3C trace context (SEP-414: `traceparent`
+/// and `tracestate` in the request's `_meta`) to the gateway; `None` without a valid
+/// `traceparent` (a malformed one is ignored, as the W3C specification asks, and a
+/// malformed `tracestate` dropped).
+fn traced_client(client: &Connectors, meta: &RequestMetaObject) -> Option<Connectors> {
+    let trace = TraceContext::parse(meta.get_traceparent()?).ok()?;
+    let trace = match meta.get_tracestate() {
+        Some(state) => trace.clone().with_tracestate(state).unwrap_or(trace),
+        None => trace,
+    };
+    Some(client.with_options(RequestOptions::new().trace_context(trace)))
 }
 
 fn names(exposed: &[Exposed]) -> HashSet<String> {

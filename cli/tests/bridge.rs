@@ -521,3 +521,58 @@ async fn tool_facts_reach_the_host_as_the_server_declared_them() {
     .await;
     gw.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hosts_trace_context_reaches_the_mcp_server() {
+    let config = connectors_gateway::Config {
+        builtins: vec!["names".into()],
+        ..connectors_gateway::Config::default()
+    };
+    let gw = connectors_gateway::Gateway::builder()
+        .config(config)
+        .spawn()
+        .await
+        .expect("reference gateway");
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    on_each_transport(&gw, &["--tools", "names.UPPER"], async |transport, s| {
+        let names = tool_names(&s.client).await;
+        let [upper] = names.as_slice() else {
+            panic!("{transport:?}: {names:?}");
+        };
+        // SEP-414: the trace context in the request's `_meta`; rmcp's client adds its
+        // progress token, so this takes the bridge's streamed path.
+        let mut params = rmcp::model::CallToolRequestParams::new(upper.clone())
+            .with_arguments(json!({"count": 2}).as_object().unwrap().clone());
+        rmcp::model::RequestParamsMeta::set_traceparent(&mut params, traceparent);
+        rmcp::model::RequestParamsMeta::set_tracestate(&mut params, "rojo=00f067aa0ba902b7");
+        let result = s.client.call_tool(params).await.expect("tools/call");
+        assert_ne!(result.is_error, Some(true), "{transport:?}: {result:?}");
+        // The `names` server echoes the `_meta` the gateway sent it.
+        let echo = result.structured_content.expect("the names echo");
+        assert_eq!(echo["tool"], "UPPER", "{echo}");
+        assert_eq!(
+            echo["meta"]["traceparent"], traceparent,
+            "{transport:?}: {echo}"
+        );
+        assert_eq!(
+            echo["meta"]["tracestate"], "rojo=00f067aa0ba902b7",
+            "{echo}"
+        );
+
+        // A malformed traceparent is not passed on; the call still runs.
+        let mut params = rmcp::model::CallToolRequestParams::new(upper.clone())
+            .with_arguments(json!({"count": 3}).as_object().unwrap().clone());
+        rmcp::model::RequestParamsMeta::set_traceparent(&mut params, "00-nonsense");
+        let result = s.client.call_tool(params).await.expect("tools/call");
+        let echo = result.structured_content.expect("the names echo");
+        assert_eq!(echo["arguments"]["count"], 3, "{echo}");
+        assert_eq!(echo["meta"].get("traceparent"), None, "{echo}");
+
+        // Without one, none.
+        let result = call(&s.client, upper, json!({"count": 4})).await;
+        let echo = result.structured_content.expect("the names echo");
+        assert_eq!(echo["meta"].get("traceparent"), None, "{echo}");
+    })
+    .await;
+    gw.shutdown().await;
+}
