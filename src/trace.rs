@@ -3,7 +3,8 @@
 //! A [`TraceContext`] given to [`crate::RequestOptions::trace_context`] is sent as the
 //! `traceparent` header (and `tracestate` when given) on every request of that handle; the
 //! reference gateway logs its trace id and passes both on to the MCP server in the
-//! `tools/call` request's `_meta` (SEP-414). Without one, nothing is added to a request.
+//! `tools/call` request's `_meta` (SEP-414). Without one, nothing is added to a request
+//! unless the `opentelemetry` feature is on (below).
 //!
 //! ```
 //! use connectors::{Connectors, RequestOptions, TraceContext};
@@ -16,6 +17,16 @@
 //! # let _ = traced;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # The `opentelemetry` feature
+//!
+//! With the `opentelemetry` cargo feature, a call of a handle without an explicit trace
+//! context takes the OpenTelemetry context of its `tracing` span (the crate's
+//! `connectors.request` span when a `tracing_opentelemetry` layer records it, else the
+//! caller's current span; see [`TraceContext::from_span`]) and, when its span context is
+//! valid, sends it as `traceparent` and its trace state as `tracestate`. An explicit
+//! [`crate::RequestOptions::trace_context`] wins. Without the feature none of this is
+//! compiled and the `opentelemetry` crates are not in the dependency tree.
 
 use std::fmt;
 
@@ -188,6 +199,40 @@ impl TraceContext {
         if let Some(state) = &self.tracestate {
             headers.insert(TRACESTATE, state.clone());
         }
+    }
+}
+
+#[cfg(feature = "opentelemetry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+impl TraceContext {
+    /// The OpenTelemetry context of `span` (through
+    /// [`tracing_opentelemetry::OpenTelemetrySpanExt::context`]) as a W3C trace context:
+    /// `00-{trace id}-{span id}-{flags}` and the span context's trace state. `None` when
+    /// its span context is not valid: no `tracing_opentelemetry` layer, or a span it does
+    /// not record.
+    pub fn from_span(span: &tracing::Span) -> Option<Self> {
+        use opentelemetry::trace::TraceContextExt;
+        use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+        let cx = span.context();
+        let otel = cx.span();
+        let context = otel.span_context();
+        if !context.is_valid() {
+            return None;
+        }
+        let traceparent = format!(
+            "00-{:032x}-{:016x}-{:02x}",
+            context.trace_id(),
+            context.span_id(),
+            context.trace_flags().to_u8()
+        );
+        let trace = TraceContext::parse(&traceparent).ok()?;
+        let state = context.trace_state().header();
+        // A trace state that does not pass is left out, not the trace.
+        Some(match trace.clone().with_tracestate(&state) {
+            Ok(with) => with,
+            Err(_) => trace,
+        })
     }
 }
 

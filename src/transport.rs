@@ -461,6 +461,15 @@ async fn execute(
     );
     // Timed only for a subscriber that records the span: the clock costs on every call.
     let started = (!span.is_disabled()).then(Instant::now);
+    // Without an explicit trace context, the span's OpenTelemetry one: this request's span
+    // when the layer records it (the gateway's work is its child), else the caller's.
+    #[cfg(feature = "opentelemetry")]
+    if transport.policy.as_ref().is_none_or(|p| p.trace.is_none())
+        && let Some(trace) = crate::trace::TraceContext::from_span(&span)
+            .or_else(|| crate::trace::TraceContext::from_span(&tracing::Span::current()))
+    {
+        trace.apply(request.headers_mut());
+    }
     let result = match &transport.policy {
         None => {
             let result = client.client().execute(request).await;
