@@ -12,7 +12,7 @@ use connectors::function_calling::{
     is_valid_function_name, tool_id_of,
 };
 use connectors::{Connectors, Error};
-use connectors_gateway::{Config, Gateway, RunningGateway};
+use connectors_gateway::RunningGateway;
 use futures::TryStreamExt;
 use serde_json::{Map, Value, json};
 use wiremock::matchers::{method, path};
@@ -31,18 +31,7 @@ fn provider_valid(name: &str) -> bool {
 }
 
 async fn gateway_with_names() -> (RunningGateway, Connectors) {
-    let config = Config {
-        builtins: vec!["math".into(), "names".into()],
-        ..Config::default()
-    };
-    let gateway = Gateway::builder().config(config).spawn().await.unwrap();
-    let client = Connectors::builder()
-        .base_url(gateway.url())
-        .api_key(gateway.api_key())
-        .tenant_id(gateway.tenant_id())
-        .build()
-        .unwrap();
-    (gateway, client)
+    common::reference_gateway(&["math", "names"]).await
 }
 
 /// Arguments that fit a schema of the `names` server.

@@ -7,8 +7,7 @@ mod common;
 
 use common::{client, ok};
 use connectors::api::prelude::*;
-use connectors::{Connectors, RequestOptions, TraceContext};
-use connectors_gateway::{Config, Gateway};
+use connectors::{RequestOptions, TraceContext};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -154,17 +153,7 @@ fn echo_meta(structured: &Value) -> &Value {
 
 #[tokio::test]
 async fn the_gateway_passes_the_trace_context_to_the_mcp_servers_meta() {
-    let config = Config {
-        builtins: vec!["names".into()],
-        ..Config::default()
-    };
-    let gateway = Gateway::builder().config(config).spawn().await.unwrap();
-    let client = Connectors::builder()
-        .base_url(gateway.url())
-        .api_key(gateway.api_key())
-        .tenant_id(gateway.tenant_id())
-        .build()
-        .unwrap();
+    let (gateway, client) = common::reference_gateway(&["names"]).await;
     let traced = client.with_options(RequestOptions::new().trace_context(trace()));
 
     let result = traced

@@ -13,7 +13,6 @@ use connectors_gateway::RunningGateway;
 use connectors_mcp_servers::{Builtin, serve_http};
 use rmcp::transport::ConfigureCommandExt;
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[derive(Debug, Clone, Copy)]
 enum Transport {
@@ -67,24 +66,7 @@ async fn connect(gw: &RunningGateway, transport: Transport, args: &[&str]) -> Se
             }
         }
         Transport::Http => {
-            let mut command = serve_command(gw, &[&["--http", "127.0.0.1:0"], args].concat());
-            command
-                .stderr(Stdio::piped())
-                .stdout(Stdio::null())
-                .kill_on_drop(true);
-            let mut server = command.spawn().expect("spawn connectors mcp serve --http");
-            let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-            let url = loop {
-                let line = lines
-                    .next_line()
-                    .await
-                    .unwrap()
-                    .expect("the server's address on stderr");
-                if let Some(url) = line.strip_prefix("connectors: serving MCP at ") {
-                    break url.to_string();
-                }
-            };
-            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            let (server, url) = common::serve_http(gw, args, |_| {}).await;
             let (client, seen) = connect_http(&url).await;
             Session {
                 client,

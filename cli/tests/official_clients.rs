@@ -17,9 +17,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{BIN, env_of, gateway};
-use connectors_gateway::RunningGateway;
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Every check a script runs; `origin` over HTTP only.
 const CHECKS: &[&str] = &[
@@ -94,34 +92,6 @@ fn installed(sdk: Sdk) -> bool {
     panic!("{message}");
 }
 
-/// `connectors mcp serve --http 127.0.0.1:0` in front of `gw`, and its URL.
-async fn serve_http(gw: &RunningGateway) -> (tokio::process::Child, String) {
-    let mut command = common::async_command(gw, &["mcp", "serve", "--http", "127.0.0.1:0"]);
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut server = command.spawn().expect("spawn connectors mcp serve --http");
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the server's address on stderr");
-        if let Some(url) = line.strip_prefix("connectors: serving MCP at ") {
-            break url.to_string();
-        }
-    };
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = lines.next_line().await {
-            eprintln!("[bridge] {line}");
-        }
-    });
-    (server, url)
-}
-
 /// Runs the client of `sdk` against a bridge over `transport` and returns each check's
 /// result: (ok, detail).
 async fn run_client(sdk: Sdk, transport: Transport) -> BTreeMap<String, (bool, String)> {
@@ -130,7 +100,8 @@ async fn run_client(sdk: Sdk, transport: Transport) -> BTreeMap<String, (bool, S
     let target = match transport {
         Transport::Stdio => vec!["--stdio".to_string(), BIN.to_string()],
         Transport::Http => {
-            let (child, url) = serve_http(&gw).await;
+            let (child, url) =
+                common::serve_http(&gw, &[], |line| eprintln!("[bridge] {line}")).await;
             server = Some(child);
             vec!["--http".to_string(), url]
         }

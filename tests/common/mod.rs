@@ -54,3 +54,26 @@ pub fn recorded_exchanges() -> Value {
         .unwrap_or_else(|e| panic!("the recorded exchanges are needed at {file}: {e}"));
     serde_json::from_str(&text).expect("recorded.json is JSON")
 }
+
+/// The reference gateway in-process with these built-in MCP servers (e.g. `names`), and a
+/// client of it.
+pub async fn reference_gateway(
+    builtins: &[&str],
+) -> (connectors_gateway::RunningGateway, Connectors) {
+    let config = connectors_gateway::Config {
+        builtins: builtins.iter().map(|b| b.to_string()).collect(),
+        ..connectors_gateway::Config::default()
+    };
+    let gateway = connectors_gateway::Gateway::builder()
+        .config(config)
+        .spawn()
+        .await
+        .expect("reference gateway");
+    let client = Connectors::builder()
+        .base_url(gateway.url())
+        .api_key(gateway.api_key())
+        .tenant_id(gateway.tenant_id())
+        .build()
+        .expect("a client of the reference gateway");
+    (gateway, client)
+}

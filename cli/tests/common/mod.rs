@@ -73,3 +73,41 @@ pub fn json_ok(output: &Output) -> Value {
     );
     serde_json::from_slice(&output.stdout).expect("stdout is one JSON document")
 }
+
+/// `connectors mcp serve --http 127.0.0.1:0 ARGS` against `gateway`, started, with the URL
+/// it printed and the rest of its stderr (each line to `forward`, e.g. to print it).
+pub async fn serve_http(
+    gateway: &RunningGateway,
+    args: &[&str],
+    forward: fn(&str),
+) -> (tokio::process::Child, String) {
+    use std::process::Stdio;
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let args = [&["mcp", "serve", "--http", "127.0.0.1:0"], args].concat();
+    let mut command = async_command(gateway, &args);
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut server = command.spawn().expect("spawn connectors mcp serve --http");
+    let stderr = server.stderr.take().expect("piped stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the server's address on stderr");
+        if let Some(url) = line.strip_prefix("connectors: serving MCP at ") {
+            break url.to_string();
+        }
+    };
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            forward(&line);
+        }
+    });
+    (server, url)
+}
