@@ -557,6 +557,35 @@ impl ToolResult {
         Ok(self)
     }
 
+    /// The result as a host or a log may see it: when the tool reported a failure
+    /// (`isError`), the API key and the call's argument values are removed from its text
+    /// content items, embedded text resources, `structuredContent` (at any depth) and
+    /// `error`, as the SDK removes them from its own errors (tools often quote their
+    /// arguments in an error). The shape (item types, `isError`) stays; a result that is not
+    /// a failure is the caller's data and is returned as it is.
+    pub fn scrubbed(&self) -> ToolResult {
+        let mut out = self.clone();
+        if !self.is_error() {
+            return out;
+        }
+        let scrub = |value: Option<&mut Value>| {
+            if let Some(Value::String(text)) = value {
+                *text = self.redactor.scrub(text);
+            }
+        };
+        if let Some(items) = out.result.get_mut("content").and_then(Value::as_array_mut) {
+            for item in items {
+                scrub(item.get_mut("text"));
+                scrub(item.get_mut("resource").and_then(|r| r.get_mut("text")));
+            }
+        }
+        if let Some(structured) = out.result.get_mut("structuredContent") {
+            *structured = self.redactor.scrub_value(std::mem::take(structured));
+        }
+        scrub(out.result.get_mut("error"));
+        out
+    }
+
     /// The text of the result: the MCP `text` content items joined with newlines, or the
     /// result itself as JSON when it has no text content.
     pub fn text(&self) -> String {

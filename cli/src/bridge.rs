@@ -418,7 +418,8 @@ impl Bridge {
         };
         crate::bridge_checks::gateway_watch().observe(&outcome);
         match outcome {
-            Ok(result) => to_mcp_result(&crate::bridge_checks::scrub_tool_error(&result)),
+            // A tool's own error can quote the call's arguments: scrubbed as the SDK's.
+            Ok(result) => to_mcp_result(&result.scrubbed()),
             Err(e) => error_result(&e),
         }
     }

@@ -7,15 +7,13 @@
 //!   while it lasts ([`GatewayStatus::call_error`], kept current by [`GatewayWatch`]).
 //! * Static mode serves the tools it finds: [`warn_missing`] names the others, and
 //!   [`warn_empty_selection`] says when `--select` selected nothing.
-//! * [`scrub_tool_error`] removes the call's argument values and the API key from a tool's
-//!   own error result (`isError`), as the SDK does with its errors.
+//!
+//! A tool's own error result is scrubbed by the SDK (`ToolResult::scrubbed`).
 
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
-use connectors::tools::ToolResult;
 use connectors::{Connectors, Error, RequestOptions};
-use serde_json::{Map, Value, json};
 
 use crate::exit::describe;
 
@@ -342,76 +340,12 @@ pub fn warn_empty_selection(query: &str) {
     );
 }
 
-/// The SDK's scrubbing of `text` for this call: the API key and the call's argument
-/// string values of 4 or more characters (in every form: as given, JSON-escaped,
-/// Debug-escaped) become `<redacted>`. It is the scrubbing [`ToolResult::into_result`]
-/// applies to a tool's error text, borrowed through it (the SDK has no other public
-/// door to its redactor); should that ever stop working, the whole text is withheld.
-fn scrub_as_sdk(probe: &ToolResult, text: &str) -> String {
-    let mut probe = probe.clone();
-    probe.result = json!({"isError": true, "content": [{"type": "text", "text": text}]});
-    match probe.into_result() {
-        Err(Error::ToolInvocation { message, .. }) => message,
-        _ => "<redacted>".to_string(),
-    }
-}
-
-/// A tool's own error result (MCP `isError: true`) as the host may see it: the text of
-/// its text content items (and of embedded text resources) and every string and key of
-/// its `structuredContent` scrubbed as the SDK scrubs its errors ([`scrub_as_sdk`]): the
-/// API key and the call's argument values go. A result that is not an error is returned
-/// as it is: a tool's output is what the caller asked for.
-pub fn scrub_tool_error(result: &ToolResult) -> ToolResult {
-    if !result.is_error() {
-        return result.clone();
-    }
-    let mut out = result.clone();
-    // The probe carries the call's redactor, not the (possibly large) result.
-    let mut probe = result.clone();
-    probe.result = Value::Null;
-    let scrub = |text: &str| scrub_as_sdk(&probe, text);
-    if let Some(items) = out.result.get_mut("content").and_then(Value::as_array_mut) {
-        for item in items {
-            for field in [&["text"][..], &["resource", "text"][..]] {
-                let mut at = Some(&mut *item);
-                for key in field {
-                    at = at.and_then(|v| v.get_mut(*key));
-                }
-                if let Some(Value::String(text)) = at {
-                    *text = scrub(text);
-                }
-            }
-        }
-    }
-    if let Some(structured) = out.result.get_mut("structuredContent") {
-        *structured = scrub_value(std::mem::take(structured), &scrub);
-    }
-    if let Some(Value::String(text)) = out.result.get_mut("error") {
-        *text = scrub(text);
-    }
-    out
-}
-
-fn scrub_value(value: Value, scrub: &impl Fn(&str) -> String) -> Value {
-    match value {
-        Value::String(s) => Value::String(scrub(&s)),
-        Value::Array(items) => {
-            Value::Array(items.into_iter().map(|v| scrub_value(v, scrub)).collect())
-        }
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (scrub(&k), scrub_value(v, scrub)))
-                .collect::<Map<String, Value>>(),
-        ),
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     use connectors_gateway::Gateway;
+    use serde_json::json;
 
     fn client(url: &str, key: Option<&str>, tenant: Option<&str>) -> Connectors {
         let mut builder = Connectors::builder().base_url(url).max_retries(0);
@@ -563,7 +497,7 @@ mod tests {
             result.result.to_string().contains(secret),
             "the tool quotes it: {result:?}"
         );
-        let scrubbed = scrub_tool_error(&result);
+        let scrubbed = result.scrubbed();
         let text = scrubbed.result.to_string();
         assert!(!text.contains(secret), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
@@ -576,7 +510,7 @@ mod tests {
             .invoke("text.word_count", json!({"text": "four words right here"}))
             .await
             .unwrap();
-        assert_eq!(scrub_tool_error(&ok), ok);
+        assert_eq!(ok.scrubbed(), ok);
         gw.shutdown().await;
     }
 }
