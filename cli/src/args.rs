@@ -397,7 +397,7 @@ pub enum OauthCommand {
 
 /// `--format`: `openai`, `anthropic` or `openai-responses`, parsed by the SDK.
 fn provider_parser() -> impl clap::builder::TypedValueParser<Value = Provider> {
-    clap::builder::PossibleValuesParser::new(["openai", "anthropic", "openai-responses"])
+    clap::builder::PossibleValuesParser::new(Provider::ALL.map(Provider::name))
         .try_map(|format| format.parse::<Provider>().map_err(|e| e.to_string()))
 }
 

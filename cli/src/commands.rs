@@ -98,9 +98,8 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
                         "--max-tools, --category, --exclude-server and --token-budget apply to --query",
                     ));
                 }
-                (None, Some(server)) => Given::Server(server),
                 (None, None) if !tools.is_empty() => Given::Tools(tools),
-                (None, None) => Given::Catalog,
+                (None, server) => Given::Listing(server),
             };
             run_calls(client, format, given).await
         }
@@ -321,12 +320,10 @@ async fn batch(client: &Connectors, calls: &str, json: bool) -> Outcome {
 enum Given {
     /// `tools select QUERY --format`, with its filters.
     Selection(String, SelectFilters),
-    /// `tools list --server NAME --format`.
-    Server(String),
+    /// `tools list [--server NAME] --format`: one server's tools, or the whole catalog.
+    Listing(Option<String>),
     /// Exactly these tool ids, in order.
     Tools(Vec<String>),
-    /// `tools list --format`: the whole catalog.
-    Catalog,
 }
 
 /// `tools run`: the model's calls on stdin, run against the set the model was given, and
@@ -347,8 +344,8 @@ async fn run_calls(client: &Connectors, provider: Provider, given: Given) -> Out
     if first.provider != provider {
         return Err(Failure::usage(format!(
             "stdin holds {} calls, but --format is {}; give the --format the model's tools were printed in",
-            provider_name(first.provider),
-            provider_name(provider)
+            first.provider.name(),
+            provider.name()
         )));
     }
     let toolset = match given {
@@ -356,14 +353,12 @@ async fn run_calls(client: &Connectors, provider: Provider, given: Given) -> Out
             let selection = select_request(client, &query, &filters).send().await?;
             names_of(&selection.tools)
         }
-        Given::Server(server) => {
-            let listed: Vec<types::ToolSelection> = client
-                .tools()
-                .list()
-                .server(server)
-                .stream()
-                .try_collect()
-                .await?;
+        Given::Listing(server) => {
+            let mut listing = client.tools().list();
+            if let Some(server) = server {
+                listing = listing.server(server);
+            }
+            let listed: Vec<types::ToolSelection> = listing.stream().try_collect().await?;
             names_of(&listed)
         }
         Given::Tools(ids) => {
@@ -372,11 +367,6 @@ async fn run_calls(client: &Connectors, provider: Provider, given: Given) -> Out
                 tools.push(client.tools().get(id).await?);
             }
             names_of(&tools)
-        }
-        Given::Catalog => {
-            let listed: Vec<types::ToolSelection> =
-                client.tools().list().stream().try_collect().await?;
-            names_of(&listed)
         }
     };
     let results = client.tools().run_calls(&toolset, &output).await?;
@@ -397,21 +387,8 @@ async fn run_calls(client: &Connectors, provider: Provider, given: Given) -> Out
 fn names_of(tools: &[types::ToolSelection]) -> Toolset {
     tools
         .iter()
-        .map(|tool| {
-            ToolDefinition::from_tool(tool).unwrap_or_else(|_| {
-                ToolDefinition::new(&tool.tool_id, tool.description.clone(), json!({}))
-            })
-        })
+        .map(|tool| ToolDefinition::new(&tool.tool_id, "", json!({})))
         .collect()
-}
-
-fn provider_name(provider: Provider) -> &'static str {
-    match provider {
-        Provider::OpenAi => "openai",
-        Provider::OpenAiResponses => "openai-responses",
-        Provider::Anthropic => "anthropic",
-        _ => "another provider's",
-    }
 }
 
 /// Stdin as one JSON document, for `tools run`.

@@ -22,19 +22,42 @@ pub enum Provider {
     Anthropic,
 }
 
+impl Provider {
+    /// Every provider shape, in the order of their names.
+    pub const ALL: [Provider; 3] = [
+        Provider::OpenAi,
+        Provider::Anthropic,
+        Provider::OpenAiResponses,
+    ];
+
+    /// Its name, as [`Provider::from_str`](std::str::FromStr) reads it: `openai`,
+    /// `anthropic` or `openai-responses`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "openai",
+            Provider::OpenAiResponses => "openai-responses",
+            Provider::Anthropic => "anthropic",
+        }
+    }
+}
+
 impl std::str::FromStr for Provider {
     type Err = Error;
 
     /// `openai`, `openai-responses` or `anthropic`.
     fn from_str(s: &str) -> Result<Self> {
         match s.to_ascii_lowercase().as_str() {
-            "openai" | "openai-chat" => Ok(Provider::OpenAi),
-            "openai-responses" | "responses" => Ok(Provider::OpenAiResponses),
-            "anthropic" => Ok(Provider::Anthropic),
-            _ => Err(Error::invalid(
-                "format",
-                format!("`{s}` is not one of openai, openai-responses, anthropic"),
-            )),
+            "openai-chat" => Ok(Provider::OpenAi),
+            "responses" => Ok(Provider::OpenAiResponses),
+            name => Provider::ALL
+                .into_iter()
+                .find(|p| p.name() == name)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "format",
+                        format!("`{s}` is not one of openai, openai-responses, anthropic"),
+                    )
+                }),
         }
     }
 }
