@@ -135,6 +135,17 @@ impl TraceContext {
         })
     }
 
+    /// A trace context as a receiver takes it from a caller (headers, or MCP `_meta`), by
+    /// the W3C specification's rule: `None` for a missing or malformed `traceparent` (the
+    /// receiver starts its own trace), and a malformed `tracestate` dropped.
+    pub fn received(traceparent: Option<&str>, tracestate: Option<&str>) -> Option<Self> {
+        let trace = TraceContext::parse(traceparent?).ok()?;
+        Some(match tracestate {
+            Some(state) => trace.clone().with_tracestate(state).unwrap_or(trace),
+            None => trace,
+        })
+    }
+
     /// Adds a `tracestate` (vendor-specific `key=value` members, comma-separated): checked
     /// to be printable ASCII of at most 16,447 characters; its members are passed on as
     /// given. An empty one is left out.

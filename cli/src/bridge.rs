@@ -684,11 +684,7 @@ impl Bridge {
 /// `traceparent` (a malformed one is ignored, as the W3C specification asks, and a
 /// malformed `tracestate` dropped).
 fn traced_client(client: &Connectors, meta: &RequestMetaObject) -> Option<Connectors> {
-    let trace = TraceContext::parse(meta.get_traceparent()?).ok()?;
-    let trace = match meta.get_tracestate() {
-        Some(state) => trace.clone().with_tracestate(state).unwrap_or(trace),
-        None => trace,
-    };
+    let trace = TraceContext::received(meta.get_traceparent(), meta.get_tracestate())?;
     Some(client.with_options(RequestOptions::new().trace_context(trace)))
 }
 

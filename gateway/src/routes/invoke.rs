@@ -25,11 +25,11 @@ use crate::state::AppState;
 /// specification asks of a receiver.
 fn trace_context(headers: &HeaderMap) -> Option<TraceContext> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let trace = TraceContext::parse(header(connectors::trace::TRACEPARENT_HEADER)?.trim()).ok()?;
-    Some(match header(connectors::trace::TRACESTATE_HEADER) {
-        Some(state) => trace.clone().with_tracestate(state).unwrap_or(trace),
-        None => trace,
-    })
+    TraceContext::received(
+        // An HTTP header's value may carry optional whitespace around it.
+        header(connectors::trace::TRACEPARENT_HEADER).map(str::trim),
+        header(connectors::trace::TRACESTATE_HEADER),
+    )
 }
 
 /// A checked invocation, resolved to a live session.
