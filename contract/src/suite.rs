@@ -352,6 +352,16 @@ impl Suite {
             .push((op.to_string(), check));
     }
 
+    /// Appends `note` to the name of the latest check of `op` (what the check found that
+    /// later checks depend on).
+    pub fn note_on_check(&mut self, op: &str, note: &str) {
+        if self.selected(op)
+            && let Some(check) = self.tallies.get_mut(op).and_then(|t| t.checks.last_mut())
+        {
+            check.name = format!("{}: {note}", check.name);
+        }
+    }
+
     /// Names the next check (else it is named after what it expects).
     pub fn name_next(&mut self, name: impl Into<String>) {
         self.next_name = Some(name.into());

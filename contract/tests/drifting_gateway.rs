@@ -132,3 +132,71 @@ async fn a_drifted_event_on_the_event_stream_fails_the_stream() {
         text.ends_with("2 operations: 0 passed, 1 failed, 1 not offered, 0 skipped (read-only)")
     );
 }
+
+#[tokio::test]
+async fn a_deployment_that_ends_stopped_is_no_failure_of_get_deployment() {
+    let server = gateway_without_routes().await;
+    let accepted = json!({
+        "success": true,
+        "data": {"deploymentId": "dep-1", "status": "deploying"},
+        "metadata": metadata(),
+    });
+    Mock::given(method("POST"))
+        .and(path("/api/v1/mcp/add"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(accepted))
+        .mount(&server)
+        .await;
+    // `stopped` is a status the spec's DeploymentStatus allows.
+    let stopped = json!({
+        "success": true,
+        "data": {"deploymentId": "dep-1", "status": "stopped"},
+        "metadata": metadata(),
+    });
+    Mock::given(method("GET"))
+        .and(path("/api/v1/mcp/deployments/dep-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(stopped))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    // Any other deployment is unknown (the suite asks for one that cannot exist).
+    let unknown = json!({
+        "success": false,
+        "error": {"code": "DEPLOYMENT_NOT_FOUND", "message": "no such deployment"},
+        "metadata": metadata(),
+    });
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(
+            "^/api/v1/mcp/deployments/[^/]+$",
+        ))
+        .respond_with(ResponseTemplate::new(404).set_body_json(unknown))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+
+    let options = Options {
+        only: Some(vec!["addMcpServer".into(), "getDeployment".into()]),
+        allow_writes: true,
+        deploy_command: Some(vec!["true".into()]),
+        ..options(&server, API_KEY)
+    };
+    let report = run(options).await.expect("the runner starts");
+    let text = report.to_string();
+
+    assert_eq!(
+        outcome(&report, "getDeployment"),
+        &Outcome::Passed,
+        "{text}"
+    );
+    let get = report.operation("getDeployment").expect("getDeployment");
+    assert!(
+        get.checks.iter().any(|c| c.name
+            == "follows the run's deployment until it ends: it ended `stopped`, so later checks do not use its server"),
+        "{:?}\n{text}",
+        get.checks
+    );
+    assert_eq!(outcome(&report, "addMcpServer"), &Outcome::Passed, "{text}");
+    assert!(
+        text.ends_with("2 operations: 2 passed, 0 failed, 0 not offered, 0 skipped (read-only)"),
+        "{text}"
+    );
+}

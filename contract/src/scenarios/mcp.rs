@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use connectors::Error;
 use connectors::api::{ServerStatus, types};
 use connectors::deployments::Deployment;
 use connectors::mcp::Source;
@@ -55,14 +56,18 @@ pub(crate) async fn run(suite: &mut Suite) {
     let ready = match &deployed {
         Some(d) => {
             // Waited for even when getDeployment is not checked: later checks need the server.
-            let status = suite
-                .discover(
-                    "getDeployment",
-                    Expect::Success,
-                    d.deployment.wait_until_ready(READY_TIMEOUT),
-                )
+            suite.name_next("follows the run's deployment until it ends");
+            let ended = suite
+                .discover("getDeployment", Expect::Success, follow(&d.deployment))
                 .await;
-            status.is_some()
+            match ended {
+                Some(End::Ready) => true,
+                Some(End::Other(how)) => {
+                    suite.note_on_check("getDeployment", &how);
+                    false
+                }
+                None => false,
+            }
         }
         None => false,
     };
@@ -90,6 +95,35 @@ pub(crate) async fn run(suite: &mut Suite) {
     };
     invoke::run(suite, target).await;
     remove(suite, deployed.as_ref(), ready).await;
+}
+
+/// How the run's deployment ended.
+enum End {
+    /// Ready: the server runs.
+    Ready,
+    /// Otherwise (`stopped`, `failed`, or still under way when the wait ended), as text.
+    Other(String),
+}
+
+/// Follows `deployment` until it ends. Every status the gateway reports is an answer of
+/// getDeployment: whether its value is one the spec allows is judged on the responses
+/// (their schema), so a deployment that ends `stopped` or `failed`, or takes longer than
+/// [`READY_TIMEOUT`], is no failure of the operation; only a request that fails is.
+async fn follow(deployment: &Deployment) -> Result<End, Error> {
+    match deployment.wait_until_ready(READY_TIMEOUT).await {
+        Ok(_) => Ok(End::Ready),
+        Err(Error::Deployment { status, error, .. }) => Ok(End::Other(match error {
+            Some(error) => {
+                format!("it ended `{status}` ({error}), so later checks do not use its server")
+            }
+            None => format!("it ended `{status}`, so later checks do not use its server"),
+        })),
+        Err(Error::DeploymentTimeout { status, waited, .. }) => Ok(End::Other(format!(
+            "it was still `{status}` after {} s, so later checks do not use its server",
+            waited.as_secs()
+        ))),
+        Err(other) => Err(other),
+    }
 }
 
 /// A running server of the listing, else any.
