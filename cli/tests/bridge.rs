@@ -449,6 +449,8 @@ async fn a_gateway_without_streams_or_events_still_serves() {
     // The original gateway's routes only: no streamed invocation, no event stream.
     let gw = connectors_gateway::Gateway::builder()
         .profile(connectors_gateway::Profile::ConnectorsTs)
+        .catalog(["text", "math", "notes"])
+        .oauth_credentials(connectors_gateway::DEV_TENANT, "math")
         .spawn()
         .await
         .unwrap();

@@ -231,6 +231,7 @@ async fn a_gateway_that_is_down_is_named_with_a_hint() {
 async fn not_offered_is_shown_as_such() {
     let gw = Gateway::builder()
         .profile(Profile::ConnectorsTs)
+        .catalog(["text", "math", "notes"])
         .spawn()
         .await
         .unwrap();

@@ -17,6 +17,22 @@
 //! }
 //! ```
 //!
+//! The `connectors-ts` profile models the original gateway, whose tool catalog is empty and
+//! whose invocations need OAuth credentials that none of its routes stores. Its
+//! `connectorsTs` section sets up what the original would find in its environment, for
+//! tests that need tools there ([`ConnectorsTsConfig`]; the `full` profile ignores it):
+//!
+//! ```json
+//! {
+//!   "profile": "connectors-ts",
+//!   "connectorsTs": {
+//!     "catalog": ["text", "math"],
+//!     "oauthCredentials": [{"tenantId": "tenant-a", "integration": "math"}],
+//!     "selectionIndices": true
+//!   }
+//! }
+//! ```
+//!
 //! API keys can also come from the environment variable `CONNECTORS_GATEWAY_API_KEYS`
 //! (`key=tenant` pairs separated by commas).
 
@@ -81,6 +97,58 @@ pub struct Config {
     /// Which gateway to behave as: `full` (default) or `connectors-ts`.
     #[serde(default)]
     pub profile: Profile,
+    /// What the `connectors-ts` profile finds in its environment: the tool catalog, stored
+    /// OAuth credentials, selection indices. Ignored by the `full` profile.
+    #[serde(default)]
+    pub connectors_ts: ConnectorsTsConfig,
+}
+
+/// The environment of the original gateway that the `connectors-ts` profile models (the
+/// config file's `connectorsTs` section). By default it is the environment of the
+/// recorded exchanges: an empty tool catalog, no stored OAuth credentials, and selection
+/// indices loaded (`/ready` answers 200).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConnectorsTsConfig {
+    /// Servers whose tools make up the catalog (`tools/list`, `tools/select`,
+    /// `categories`): built-in servers of `builtins` or keys of `mcpServers`. Empty by
+    /// default, as the original's catalog is (its indexing call is commented out); every
+    /// server runs behind the gateway all the same.
+    #[serde(default)]
+    pub catalog: Vec<String>,
+    /// OAuth credentials the original's Vault holds, by tenant and integration: an
+    /// invocation runs only with credentials for its tenant and `integration`, otherwise it
+    /// is 401 `OAUTH_AUTHENTICATION_FAILED`. None by default: the original stores them only
+    /// after an OAuth flow that none of its routes runs (the `oauth-config` routes store a
+    /// client configuration, at another Vault path).
+    #[serde(default)]
+    pub oauth_credentials: Vec<OAuthCredentialConfig>,
+    /// Whether the original's selection (FAISS) indices are loaded, as when the exchanges
+    /// were recorded (default `true`). Without them (measured live) `/ready` answers 503
+    /// `SERVICE_NOT_READY` and a selection that has to search them (no categories given)
+    /// is 500 `TOOL_SELECTION_FAILED`.
+    #[serde(default = "default_true")]
+    pub selection_indices: bool,
+}
+
+impl Default for ConnectorsTsConfig {
+    fn default() -> Self {
+        ConnectorsTsConfig {
+            catalog: Vec::new(),
+            oauth_credentials: Vec::new(),
+            selection_indices: true,
+        }
+    }
+}
+
+/// Stored OAuth credentials of one tenant for one integration (`connectorsTs.oauthCredentials`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OAuthCredentialConfig {
+    /// The tenant they belong to.
+    pub tenant_id: String,
+    /// The integration (server name) they are for.
+    pub integration: String,
 }
 
 impl Default for Config {
@@ -100,6 +168,7 @@ impl Default for Config {
             clone_timeout_seconds: default_clone_timeout(),
             relations: Vec::new(),
             profile: Profile::default(),
+            connectors_ts: ConnectorsTsConfig::default(),
         }
     }
 }
@@ -245,6 +314,9 @@ pub struct RelationConfig {
     pub weight: Option<f64>,
 }
 
+fn default_true() -> bool {
+    true
+}
 fn default_builtins() -> Vec<String> {
     vec!["text".into(), "math".into(), "notes".into()]
 }
@@ -386,6 +458,27 @@ impl Config {
             if !["stdio", "http", "github", "docker"].contains(&source.as_str()) {
                 return Err(ConfigError(format!(
                     "unknown deployment source type '{source}'"
+                )));
+            }
+        }
+        for name in &self.connectors_ts.catalog {
+            if !self.builtins.contains(name) && !self.mcp_servers.contains_key(name) {
+                return Err(ConfigError(format!(
+                    "connectorsTs.catalog names '{name}', which is neither in `builtins` nor a key of `mcpServers`"
+                )));
+            }
+        }
+        for credential in &self.connectors_ts.oauth_credentials {
+            if !is_tenant_id(&credential.tenant_id) {
+                return Err(ConfigError(format!(
+                    "connectorsTs.oauthCredentials: tenant id '{}' must match ^[a-zA-Z0-9_-]+$",
+                    credential.tenant_id
+                )));
+            }
+            if !is_server_name(&credential.integration) {
+                return Err(ConfigError(format!(
+                    "connectorsTs.oauthCredentials: integration '{}' must match ^[a-z0-9-]+$",
+                    credential.integration
                 )));
             }
         }

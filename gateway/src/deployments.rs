@@ -199,6 +199,15 @@ impl Deployment {
 
     /// Stops an unfinished deployment, or marks a finished one stopped.
     pub fn stop(&self) {
+        self.release();
+        if self.status() != DeploymentStatus::Failed {
+            self.set_status(DeploymentStatus::Stopped, "removed");
+        }
+    }
+
+    /// Stops what the deployment runs (its pipeline, its container) and leaves its status
+    /// as it is.
+    pub fn release(&self) {
         self.cancel.cancel();
         let container = self.state().container.take();
         if let Some(container) = container {
@@ -210,9 +219,6 @@ impl Deployment {
                     .status()
                     .await;
             });
-        }
-        if self.status() != DeploymentStatus::Failed {
-            self.set_status(DeploymentStatus::Stopped, "removed");
         }
     }
 }
@@ -438,14 +444,29 @@ impl Deployer {
             endpoint.clone(),
             deployment.sink(),
         );
-        if self.registry.insert(server.clone()).is_err() {
-            deployment.fail(
-                Step::Deploy,
-                format!("MCP server with name '{name}' already exists"),
-            );
-            return;
+        // Connected outside the registry, then put under its name in place of the other
+        // deployment's server (connectors-ts, where a duplicate add while the first
+        // deploys runs too), or under a free name only.
+        let mut takes_name = false;
+        if let Err(server) = self.registry.insert(server.clone()) {
+            let duplicate = self
+                .registry
+                .get(name)
+                .is_some_and(|other| other.kind == ServerKind::Custom);
+            if self.config.profile.refuses_names_still_deploying() || !duplicate {
+                deployment.fail(
+                    Step::Deploy,
+                    format!("MCP server with name '{}' already exists", server.name),
+                );
+                return;
+            }
+            takes_name = true;
         }
-        match self.registry.start(server.clone()).await {
+        let started = self.registry.start(server.clone()).await;
+        if takes_name && started.is_ok() {
+            self.registry.replace(server.clone());
+        }
+        match started {
             Ok(count) => {
                 deployment.step(
                     Step::Deploy,
@@ -478,7 +499,7 @@ impl Deployer {
                 );
             }
             Err(reason) => {
-                self.registry.remove(name);
+                self.registry.remove_exact(&server);
                 deployment.fail(
                     Step::Deploy,
                     format!("the MCP server did not start: {reason}"),

@@ -59,7 +59,8 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use config::{
-    ApiKeyConfig, Config, ConfigError, RateLimitConfig, RelationConfig, ServerConfig,
+    ApiKeyConfig, Config, ConfigError, ConnectorsTsConfig, OAuthCredentialConfig, RateLimitConfig,
+    RelationConfig, ServerConfig,
 };
 pub use profile::Profile;
 
@@ -136,6 +137,37 @@ impl GatewayBuilder {
     /// models the original TypeScript gateway.
     pub fn profile(mut self, profile: Profile) -> Self {
         self.config.profile = profile;
+        self
+    }
+
+    /// On [`Profile::ConnectorsTs`]: puts the tools of these servers (built-in or
+    /// configured platform servers) in the catalog, which is otherwise empty as the
+    /// original's is (`connectorsTs.catalog` of the config file). The full profile's catalog
+    /// always holds every server's tools.
+    pub fn catalog(mut self, servers: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.config
+            .connectors_ts
+            .catalog
+            .extend(servers.into_iter().map(Into::into));
+        self
+    }
+
+    /// On [`Profile::ConnectorsTs`]: OAuth credentials of `tenant` for `integration` are
+    /// stored, so that its invocations through that integration run
+    /// (`connectorsTs.oauthCredentials` of the config file). Without them an invocation is
+    /// 401 `OAUTH_AUTHENTICATION_FAILED`, as in the original.
+    pub fn oauth_credentials(
+        mut self,
+        tenant: impl Into<String>,
+        integration: impl Into<String>,
+    ) -> Self {
+        self.config
+            .connectors_ts
+            .oauth_credentials
+            .push(OAuthCredentialConfig {
+                tenant_id: tenant.into(),
+                integration: integration.into(),
+            });
         self
     }
 

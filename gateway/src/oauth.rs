@@ -1,7 +1,7 @@
-//! Per-tenant OAuth client configurations of integrations. The client secret is stored
-//! but never returned.
+//! Per-tenant OAuth client configurations of integrations, and (connectors-ts) the OAuth
+//! credentials invocations need. The client secret is stored but never returned.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::Utc;
@@ -17,9 +17,27 @@ struct Stored {
 #[derive(Default)]
 pub(crate) struct OAuthStore {
     configs: Mutex<BTreeMap<(String, String), Stored>>,
+    /// (tenant, integration) pairs with stored OAuth credentials: set at start from
+    /// `connectorsTs.oauthCredentials`, as the original's Vault would hold them; no route
+    /// changes them, as none of the original's does.
+    credentials: BTreeSet<(String, String)>,
 }
 
 impl OAuthStore {
+    /// A store holding credentials for these (tenant, integration) pairs.
+    pub fn with_credentials(pairs: impl IntoIterator<Item = (String, String)>) -> OAuthStore {
+        OAuthStore {
+            configs: Mutex::default(),
+            credentials: pairs.into_iter().collect(),
+        }
+    }
+
+    /// Whether OAuth credentials of `tenant` for `integration` are stored.
+    pub fn has_credentials(&self, tenant: &str, integration: &str) -> bool {
+        self.credentials
+            .contains(&(tenant.to_string(), integration.to_string()))
+    }
+
     /// Stores (or replaces) a configuration.
     pub fn put(&self, tenant: &str, integration: &str, request: types::OAuthConfigRequest) {
         let now = Utc::now();

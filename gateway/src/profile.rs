@@ -34,9 +34,14 @@ pub enum Profile {
     /// The original TypeScript gateway as measured: only its 18 routes (every other one is
     /// 404 `ROUTE_NOT_FOUND`), `Idempotency-Key` ignored, `pagination.total` the length of
     /// the page, an unreachable tool 401 `OAUTH_AUTHENTICATION_FAILED`, a malformed JSON body
-    /// an HTML 500 page, `mcp/add` answering `deploying`, custom servers shared by all
-    /// tenants. Built-in and configured MCP servers still run, so clients can be tested
-    /// end to end against it. Named `connectors-ts`.
+    /// an HTML 500 page, `mcp/add` answering `deploying`, custom servers and deployments
+    /// shared by all tenants, an empty tool catalog, and invocations that need stored OAuth
+    /// credentials. Built-in and configured MCP servers still run: the config's
+    /// `connectorsTs` section ([`ConnectorsTsConfig`]) puts their tools in the catalog and
+    /// stores credentials, so clients can be tested end to end against it. Named
+    /// `connectors-ts`.
+    ///
+    /// [`ConnectorsTsConfig`]: crate::ConnectorsTsConfig
     ConnectorsTs,
 }
 
@@ -155,6 +160,87 @@ impl Profile {
     /// `OAUTH_CONFIG_RETRIEVAL_ERROR` (read) or `OAUTH_CONFIG_DELETION_ERROR` (delete).
     pub(crate) fn reports_missing_oauth_configs(self) -> bool {
         self == Profile::Full
+    }
+
+    /// Which servers' tools make up the catalog (`tools/list`, `tools/select`,
+    /// `categories`): every server's (full), or only those of the servers named in
+    /// `connectorsTs.catalog`, none by default. The original's catalog is empty at 752592b
+    /// (recorded and measured: its call that indexes the tools is commented out, so
+    /// `tools/list` is empty and selection finds nothing), while its servers still run.
+    pub(crate) fn catalogs_every_server(self) -> bool {
+        self == Profile::Full
+    }
+
+    /// Whether an invocation needs stored OAuth credentials for its tenant and
+    /// `integration`. The original sends every call through its OAuth proxy, which first
+    /// reads the credentials from Vault: without them the call is 401
+    /// `OAUTH_AUTHENTICATION_FAILED` "MCP request failed: Failed to retrieve OAuth
+    /// credentials" (recorded), whatever the tool, built-in or deployed through `mcp/add`
+    /// (measured). None of its routes stores such credentials (its `oauth-config` routes
+    /// store a client configuration, at another Vault path), so the model takes them from
+    /// `connectorsTs.oauthCredentials`.
+    pub(crate) fn invokes_with_stored_credentials_only(self) -> bool {
+        self == Profile::ConnectorsTs
+    }
+
+    /// Whether readiness and selection depend on the original's selection (FAISS) indices,
+    /// which `connectorsTs.selectionIndices` says are loaded or not. Loaded (the default,
+    /// as recorded), `/ready` is 200 and selection answers from the catalog. Not loaded
+    /// (measured live): `/ready` is 503 `SERVICE_NOT_READY`, and a selection that has to
+    /// search them (no `allowedCategories`, or a batch item without a `category` known
+    /// field) is 500 `TOOL_SELECTION_FAILED` "Failed to select tools"; one limited to
+    /// categories of no catalogued tool answers 200 with nothing, before any search.
+    pub(crate) fn depends_on_selection_indices(self) -> bool {
+        self == Profile::ConnectorsTs
+    }
+
+    /// Another tenant's deployment (`GET /mcp/deployments/{id}`) answers as an unknown id,
+    /// 404 `DEPLOYMENT_NOT_FOUND` (full), or 200 with the deployment: measured, the
+    /// original looks a deployment up by id alone, so any tenant reads any deployment.
+    pub(crate) fn isolates_deployments(self) -> bool {
+        self == Profile::Full
+    }
+
+    /// `mcp/add` of a name that is taken: 409 `SERVER_ALREADY_EXISTS` as soon as a server
+    /// of that name exists, deploying or not (full); or only once a custom server of that
+    /// name has run (measured: the original records a custom server when its deployment
+    /// reaches `running`, and checks names against those records, of every tenant). A
+    /// duplicate while the first still deploys is 202 and both deployments run; the later
+    /// to start serves the name, the earlier keeps running unreachable, as in the original.
+    pub(crate) fn refuses_names_still_deploying(self) -> bool {
+        self == Profile::Full
+    }
+
+    /// Removing a custom server (`DELETE /mcp/custom/{name}`) marks its finished
+    /// deployments `stopped` (full), or leaves them as they were: measured, the removed
+    /// server's deployment stays `running` in the original, whose removal forgets the
+    /// server record only.
+    pub(crate) fn stops_deployments_of_removed_servers(self) -> bool {
+        self == Profile::Full
+    }
+
+    /// A Docker source's `port` of 0: 400 `VALIDATION_ERROR` (full), or accepted with 202
+    /// (measured: the original checks only that a Docker source names an image).
+    pub(crate) fn checks_docker_ports(self) -> bool {
+        self == Profile::Full
+    }
+
+    /// A source the deployer does not know: 400 `VALIDATION_ERROR` naming the field (full),
+    /// or 500 `DEPLOYMENT_FAILED` with the deployer's message, `Unknown source type: <type>`
+    /// (measured), or for a known type without its required field `STDIO command is
+    /// required`, `HTTP URL is required`, `GitHub URL is required`, `Docker image is
+    /// required` (its source): the original's deployer throws, and `mcp/add` answers any
+    /// exception but a name conflict with 500.
+    pub(crate) fn rejects_unknown_sources_with_400(self) -> bool {
+        self == Profile::Full
+    }
+
+    /// Validation errors of a batch selection's `queries` (empty, more than 10): message
+    /// and `context.field` as meant (full), or swapped, as the original throws them
+    /// (measured): message `queries`, field `Queries array cannot be empty` or `Maximum 10
+    /// queries allowed in batch mode`.
+    pub(crate) fn swaps_batch_validation_fields(self) -> bool {
+        self == Profile::ConnectorsTs
     }
 }
 

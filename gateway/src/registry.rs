@@ -145,6 +145,13 @@ impl Server {
         state.session.clone().filter(|s| s.is_alive())
     }
 
+    /// Whether the server has run: connected once, whatever happened since (a server is
+    /// `starting` only before its first connection and while being restarted).
+    pub fn has_run(&self) -> bool {
+        let state = self.state();
+        state.status != ServerStatus::Starting || state.restarts > 0
+    }
+
     /// Whether tenant `tenant` may see this server.
     pub fn visible_to(&self, tenant: &str) -> bool {
         self.tenant.as_deref().is_none_or(|owner| owner == tenant)
@@ -173,6 +180,9 @@ impl Server {
 /// All servers, by name.
 pub(crate) struct Registry {
     servers: RwLock<BTreeMap<String, Arc<Server>>>,
+    /// Servers whose name a later server took ([`Registry::replace`]): they keep running,
+    /// unreachable, until their name is removed or the gateway stops.
+    retired: Mutex<Vec<Arc<Server>>>,
     /// The selection index of every server's tools, updated as they come and go.
     pub index: Index,
     events: EventBus,
@@ -183,6 +193,7 @@ impl Registry {
     pub fn new(config: Arc<Config>, events: EventBus) -> Arc<Registry> {
         Arc::new(Registry {
             servers: RwLock::new(BTreeMap::new()),
+            retired: Mutex::new(Vec::new()),
             index: Index::default(),
             events,
             config,
@@ -199,12 +210,32 @@ impl Registry {
         Ok(())
     }
 
-    /// Whether a server of that name exists.
-    pub fn contains(&self, name: &str) -> bool {
-        self.servers
-            .read()
+    /// Puts `server` under its name, in place of the server holding it, which keeps
+    /// running, unreachable (the connectors-ts profile's duplicate deployments). Its tools
+    /// leave the index.
+    pub fn replace(&self, server: Arc<Server>) {
+        let previous = self
+            .servers
+            .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .contains_key(name)
+            .insert(server.name.clone(), server);
+        if let Some(previous) = previous {
+            self.index
+                .remove_server(&previous.name, previous.generation);
+            self.retired
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(previous);
+        }
+    }
+
+    /// Whether the tools of `server` belong to the catalog (`tools/list`, selection,
+    /// categories): on the full profile every server's, on connectors-ts only those of
+    /// the platform servers `connectorsTs.catalog` names.
+    pub fn catalogued(&self, server: &Server) -> bool {
+        self.config.profile.catalogs_every_server()
+            || (server.kind == ServerKind::Platform
+                && self.config.connectors_ts.catalog.contains(&server.name))
     }
 
     /// The server `name`, whoever may see it.
@@ -242,11 +273,12 @@ impl Registry {
             .collect()
     }
 
-    /// Every tool `tenant` may use, ordered by tool id.
+    /// Every tool of the catalog `tenant` may use, ordered by tool id.
     pub fn tools(&self, tenant: &str) -> Vec<ToolInfo> {
         let mut tools: Vec<ToolInfo> = self
             .visible(tenant)
             .iter()
+            .filter(|s| self.catalogued(s))
             .flat_map(|s| {
                 s.snapshot()
                     .tools
@@ -259,27 +291,66 @@ impl Registry {
         tools
     }
 
-    /// Removes a server and stops it.
+    /// Removes a server and stops it, with the servers it replaced under that name.
     pub fn remove(&self, name: &str) -> Option<Arc<Server>> {
         let server = self
             .servers
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(name)?;
+        let retired: Vec<Arc<Server>> = {
+            let mut all = self.retired.lock().unwrap_or_else(PoisonError::into_inner);
+            let (gone, kept) = std::mem::take(&mut *all)
+                .into_iter()
+                .partition(|s| s.name == name);
+            *all = kept;
+            gone
+        };
+        for old in retired {
+            self.stop_server(&old);
+        }
+        self.stop_server(&server);
+        Some(server)
+    }
+
+    /// Removes `server` if it still holds its name (a later server may have taken it), and
+    /// stops it either way.
+    pub fn remove_exact(&self, server: &Arc<Server>) {
+        {
+            let mut servers = self.servers.write().unwrap_or_else(PoisonError::into_inner);
+            if servers
+                .get(&server.name)
+                .is_some_and(|s| Arc::ptr_eq(s, server))
+            {
+                servers.remove(&server.name);
+            }
+        }
+        self.retired
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|s| !Arc::ptr_eq(s, server));
+        self.stop_server(server);
+    }
+
+    fn stop_server(&self, server: &Server) {
         server.stop.cancel();
         self.index.remove_server(&server.name, server.generation);
         let session = server.state().session.take();
         if let Some(session) = session {
             session.close();
         }
-        self.set_status(&server, ServerStatus::Stopped, Some("removed".into()));
+        self.set_status(server, ServerStatus::Stopped, Some("removed".into()));
         server.state().tools = Arc::new(Vec::new());
-        Some(server)
     }
 
     /// Stops every server (gateway shutdown).
     pub fn shutdown(&self) {
-        for server in self.all() {
+        let retired = self
+            .retired
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        for server in self.all().into_iter().chain(retired) {
             server.stop.cancel();
             if let Some(session) = server.state().session.take() {
                 session.close();
@@ -353,12 +424,14 @@ impl Registry {
             return Err("stopped".into());
         }
         let tools = Arc::new(tools);
-        self.index.set_server(
-            &server.name,
-            server.tenant.as_deref(),
-            server.generation,
-            &tools,
-        );
+        if self.catalogued(server) {
+            self.index.set_server(
+                &server.name,
+                server.tenant.as_deref(),
+                server.generation,
+                &tools,
+            );
+        }
         {
             let mut state = server.state();
             state.session = Some(session.clone());

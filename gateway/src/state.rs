@@ -59,7 +59,13 @@ impl AppState {
             deployments: Deployments::new(events.clone()),
             relations: RelationGraph::new(&config.relations),
             identities: Identities::default(),
-            oauth: OAuthStore::default(),
+            oauth: OAuthStore::with_credentials(
+                config
+                    .connectors_ts
+                    .oauth_credentials
+                    .iter()
+                    .map(|c| (c.tenant_id.clone(), c.integration.clone())),
+            ),
             metrics: Metrics::default(),
             started: Instant::now(),
             ready: AtomicBool::new(false),

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use connectors_gateway::{Config, Gateway, GatewayBuilder, Profile};
+use connectors_gateway::{Config, ConnectorsTsConfig, Gateway, GatewayBuilder, Profile};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -35,6 +35,24 @@ fn exchange(name: &str) -> Value {
 
 fn compat() -> GatewayBuilder {
     builder().profile(Profile::ConnectorsTs)
+}
+
+/// The built-in servers' tools in the catalog, and tenant A's credentials for `notes`.
+fn seeded() -> GatewayBuilder {
+    compat()
+        .catalog(["text", "math", "notes"])
+        .oauth_credentials(TENANT_A, "notes")
+}
+
+/// The recorded 401 of an invocation without stored credentials for `integration`.
+fn no_credentials(integration: &str) -> Value {
+    json!({"code": "OAUTH_AUTHENTICATION_FAILED", "message": "MCP request failed: Failed to retrieve OAuth credentials", "context": {"integration": integration}})
+}
+
+/// A stdio source that serves built-in `name` after a second, so that a deployment of it
+/// is still deploying for that long.
+fn slow_builtin_source(name: &str) -> Value {
+    json!({"type": "stdio", "command": "sh", "args": ["-c", format!("sleep 1; exec '{GATEWAY_BIN}' mcp-server {name}")]})
 }
 
 /// The keys of a JSON object, for comparing shapes.
@@ -168,7 +186,7 @@ async fn extension_routes_answer_route_not_found_in_the_recorded_envelope() {
 
 #[tokio::test]
 async fn the_eighteen_routes_of_the_original_answer() {
-    let gw = start_with(compat()).await;
+    let gw = start_with(seeded()).await;
     assert_eq!(gw.running.profile(), Profile::ConnectorsTs);
     let mut seen = 0;
     let mut expect = |reply: &Reply, status: StatusCode, what: &str| {
@@ -234,7 +252,7 @@ async fn the_eighteen_routes_of_the_original_answer() {
 
 #[tokio::test]
 async fn pagination_total_is_the_length_of_the_page() {
-    let gw = start_with(compat()).await;
+    let gw = start_with(seeded()).await;
     let all = gw.get("/api/v1/tools/list").await;
     let catalog = all.data()["tools"].as_array().unwrap().len();
     assert_eq!(catalog, 13, "text, math and notes");
@@ -288,7 +306,7 @@ async fn pagination_total_is_the_length_of_the_page() {
 
 #[tokio::test]
 async fn a_replayed_idempotency_key_runs_the_operation_again() {
-    let gw = start_with(compat()).await;
+    let gw = start_with(seeded()).await;
     let body = json!({"toolId": "notes.add_note", "integration": "notes", "tenantId": TENANT_A, "parameters": {"title": "twice", "body": "one key"}});
     let first = invoke_with_key(&gw, &body, "idem-1").await;
     let second = invoke_with_key(&gw, &body, "idem-1").await;
@@ -323,7 +341,7 @@ async fn a_replayed_idempotency_key_runs_the_operation_again() {
 
 #[tokio::test]
 async fn unreachable_tools_are_oauth_failures_and_built_in_tools_run() {
-    let gw = start_with(compat()).await;
+    let gw = start_with(seeded()).await;
     let recorded = exchange("tools/invoke unknown integration")["response"].clone();
     let unknown_integration = gw
         .post(
@@ -355,7 +373,8 @@ async fn unreachable_tools_are_oauth_failures_and_built_in_tools_run() {
         .await;
     assert_eq!(other.code(), "OAUTH_AUTHENTICATION_FAILED");
 
-    // Built-in tools run, and the server part of the id is not checked (measured).
+    // With credentials, built-in tools run, and the server part of the id is not checked
+    // (measured).
     let added = gw
         .invoke("notes.add_note", json!({"title": "t", "body": "b"}))
         .await;
@@ -676,5 +695,443 @@ async fn replayed_recorded_exchanges_get_the_recorded_status_and_error() {
         replayed += 1;
     }
     assert_eq!(replayed, recorded().len() - NOT_REPLAYABLE.len());
+    gw.running.shutdown().await;
+}
+
+// ---------------------------------------------------------------- the original's environment
+
+fn tool_ids(reply: &Reply) -> Vec<String> {
+    reply.data()["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| t["toolId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn selected(reply: &Reply) -> Vec<String> {
+    ["tier1", "tier2", "tier3"]
+        .iter()
+        .flat_map(|tier| {
+            reply.data()["tools"][tier]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|t| t["toolId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_catalog_is_empty_while_the_servers_run() {
+    let gw = start_with(compat().oauth_credentials(TENANT_A, "math")).await;
+    let recorded = exchange("tools/list")["response"]["body"]["data"].clone();
+    let list = gw.get("/api/v1/tools/list").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.data(), &recorded, "as recorded");
+    let categories = gw.get("/api/v1/categories").await;
+    assert_eq!(categories.data()["categories"], json!([]));
+
+    // Selection answers, and finds nothing (recorded: 200 with empty tiers).
+    let select = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"query": "evaluate an arithmetic expression"}),
+        )
+        .await;
+    assert_eq!(select.status, StatusCode::OK, "{}", select.body);
+    assert!(selected(&select).is_empty(), "{}", select.body);
+    assert_eq!(select.data()["performance"]["totalTools"], 0);
+    let batch = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"queries": [{"use_case": "evaluate an arithmetic expression"}, {"use_case": "add a note", "known_fields": "category:productivity"}]}),
+        )
+        .await;
+    assert_eq!(batch.status, StatusCode::OK, "{}", batch.body);
+    for result in batch.data()["results"].as_array().unwrap() {
+        // (An empty list is left out here; the original writes `[]`.)
+        let slugs = result["main_tool_slugs"].as_array();
+        assert!(slugs.is_none_or(Vec::is_empty), "{result}");
+    }
+    // The ready probe is as recorded: the indices are loaded, they are just empty.
+    let ready = gw.send(Method::GET, "/ready", None, None, &[]).await;
+    assert_eq!(ready.status, StatusCode::OK);
+
+    // The servers are behind the gateway all the same.
+    let evaluated = gw
+        .invoke("math.evaluate", json!({"expression": "2*(3+4)"}))
+        .await;
+    assert_eq!(evaluated.status, StatusCode::OK, "{}", evaluated.body);
+    assert!(evaluated.data()["result"].to_string().contains("14"));
+
+    // The full profile's catalog holds every server's tools, whatever the seed says.
+    let full = start_with(builder().catalog(["math"])).await;
+    assert_eq!(tool_ids(&full.get("/api/v1/tools/list").await).len(), 13);
+    full.running.shutdown().await;
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_catalog_seed_puts_the_named_servers_tools_in_the_catalog() {
+    let config = Config::from_json(
+        r#"{"profile": "connectors-ts", "connectorsTs": {"catalog": ["math"], "oauthCredentials": [{"tenantId": "tenant-a", "integration": "math"}]}}"#,
+    )
+    .unwrap();
+    assert_eq!(config.connectors_ts.catalog, ["math"]);
+    assert!(config.connectors_ts.selection_indices, "loaded by default");
+    let gw = start_with(
+        Gateway::builder()
+            .config(config)
+            .api_key(KEY_A, TENANT_A)
+            .api_key(KEY_B, TENANT_B),
+    )
+    .await;
+    let list = gw.get("/api/v1/tools/list").await;
+    let ids = tool_ids(&list);
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("math.")), "{ids:?}");
+    let categories = gw.get("/api/v1/categories").await;
+    assert_eq!(categories.data()["categories"][0]["name"], "math");
+    assert_eq!(categories.data()["categories"][0]["toolCount"], 3);
+    assert_eq!(categories.data()["categories"].as_array().unwrap().len(), 1);
+
+    let select = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"query": "evaluate an arithmetic expression"}),
+        )
+        .await;
+    let found = selected(&select);
+    assert!(found.contains(&"math.evaluate".to_string()), "{found:?}");
+    assert!(found.iter().all(|id| id.starts_with("math.")), "{found:?}");
+    let note = gw
+        .post("/api/v1/tools/select", json!({"query": "add a note"}))
+        .await;
+    assert!(
+        selected(&note).iter().all(|id| !id.starts_with("notes.")),
+        "notes is not catalogued: {}",
+        note.body
+    );
+    let batch = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"queries": [{"use_case": "evaluate an arithmetic expression"}]}),
+        )
+        .await;
+    assert_eq!(
+        batch.data()["results"][0]["main_tool_slugs"][0],
+        "math.evaluate",
+        "{}",
+        batch.body
+    );
+    // A selected tool can be called with the tenant's credentials.
+    let evaluated = gw
+        .invoke("math.evaluate", json!({"expression": "6*7"}))
+        .await;
+    assert_eq!(evaluated.status, StatusCode::OK, "{}", evaluated.body);
+
+    // The seed names servers the gateway runs.
+    let error = Config::from_json(r#"{"connectorsTs": {"catalog": ["github"]}}"#).unwrap_err();
+    assert!(error.to_string().contains("github"), "{error}");
+    let error = Config::from_json(
+        r#"{"connectorsTs": {"oauthCredentials": [{"tenantId": "a b", "integration": "math"}]}}"#,
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("oauthCredentials"), "{error}");
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_selection_indices_ready_is_503_and_searching_selections_fail() {
+    let config = Config {
+        profile: Profile::ConnectorsTs,
+        connectors_ts: ConnectorsTsConfig {
+            selection_indices: false,
+            ..ConnectorsTsConfig::default()
+        },
+        ..Config::default()
+    };
+    let gw = start_with(Gateway::builder().config(config).api_key(KEY_A, TENANT_A)).await;
+    let ready = gw.send(Method::GET, "/ready", None, None, &[]).await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        ready.body["error"],
+        json!({"code": "SERVICE_NOT_READY", "message": "One or more services are not ready", "context": {"checks": [{"service": "semanticRouter", "status": "ok"}, {"service": "oauthProxy", "status": "ok"}]}})
+    );
+    let failed = json!({"code": "TOOL_SELECTION_FAILED", "message": "Failed to select tools"});
+    let single = gw
+        .post("/api/v1/tools/select", json!({"query": "add a note"}))
+        .await;
+    assert_eq!(single.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(single.body["error"], failed);
+    assert_eq!(single.body["success"], false);
+    let batch = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"queries": [{"use_case": "send an email", "known_fields": "category:communication"}, {"use_case": "create issue"}]}),
+        )
+        .await;
+    assert_eq!(batch.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(batch.body["error"], failed);
+
+    // Given categories, the original reads no index: nothing is in them, so nothing is found.
+    let limited = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"query": "create a github pull request", "options": {"allowedCategories": ["code"]}}),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::OK, "{}", limited.body);
+    assert!(selected(&limited).is_empty());
+    let known = gw
+        .post(
+            "/api/v1/tools/select",
+            json!({"queries": [{"use_case": "send an email", "known_fields": "category:communication"}]}),
+        )
+        .await;
+    assert_eq!(known.status, StatusCode::OK, "{}", known.body);
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn invocations_need_stored_oauth_credentials() {
+    let gw = start_with(compat().oauth_credentials(TENANT_A, "notes")).await;
+    // Tenant A has credentials for notes, not for math.
+    let listed = gw.invoke("notes.list_notes", json!({})).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let math = gw
+        .invoke("math.evaluate", json!({"expression": "1+1"}))
+        .await;
+    assert_eq!(math.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(math.body["error"], no_credentials("math"));
+    // Tenant B has none.
+    let other = gw
+        .post_as(
+            KEY_B,
+            "/api/v1/tools/invoke",
+            json!({"toolId": "notes.list_notes", "integration": "notes", "tenantId": TENANT_B}),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(other.body["error"], no_credentials("notes"));
+
+    // An OAuth client configuration is not a credential (another Vault path in the
+    // original): storing one changes nothing.
+    let oauth = "/api/v1/tenants/tenant-a/integrations/math/oauth-config";
+    let created = gw
+        .post(oauth, json!({"clientId": "client-123", "clientSecret": "s3cr3t-value-0123456789", "redirectUri": "https://app.example.com/cb", "authEndpoint": "https://example.com/authorize", "tokenEndpoint": "https://example.com/token"}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let still = gw
+        .invoke("math.evaluate", json!({"expression": "1+1"}))
+        .await;
+    assert_eq!(still.status, StatusCode::UNAUTHORIZED);
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn deployed_servers_need_credentials_too() {
+    let gw = start_with(compat().oauth_credentials(TENANT_A, "with-creds")).await;
+    for name in ["with-creds", "without-creds"] {
+        let id = gw.deploy(name, builtin_source("notes")).await;
+        let deployment = gw.wait_deployment(&id).await;
+        assert_eq!(deployment["status"], "running", "{deployment}");
+    }
+    let call = |integration: &str| json!({"toolId": format!("{integration}.list_notes"), "integration": integration, "tenantId": TENANT_A});
+    let ok = gw.post("/api/v1/tools/invoke", call("with-creds")).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.data()["toolId"], "with-creds.list_notes");
+    let refused = gw.post("/api/v1/tools/invoke", call("without-creds")).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.body["error"], no_credentials("without-creds"));
+    // Deployed servers do not join the catalog either.
+    assert!(tool_ids(&gw.get("/api/v1/tools/list").await).is_empty());
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn any_tenant_reads_any_deployment() {
+    let gw = start_with(compat()).await;
+    let id = gw.deploy("tenant-a-notes", builtin_source("notes")).await;
+    gw.wait_deployment(&id).await;
+    let path = format!("/api/v1/mcp/deployments/{id}");
+    let by_b = gw.get_as(KEY_B, &path).await;
+    assert_eq!(by_b.status, StatusCode::OK, "{}", by_b.body);
+    assert_eq!(by_b.data()["deploymentId"], id.as_str());
+    assert_eq!(by_b.data()["status"], "running");
+
+    let full = start().await;
+    let id = full.deploy("tenant-a-notes", builtin_source("notes")).await;
+    full.wait_deployment(&id).await;
+    let by_b = full
+        .get_as(KEY_B, &format!("/api/v1/mcp/deployments/{id}"))
+        .await;
+    assert_eq!(by_b.status, StatusCode::NOT_FOUND);
+    assert_eq!(by_b.code(), "DEPLOYMENT_NOT_FOUND");
+    full.running.shutdown().await;
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_duplicate_add_while_the_first_deploys_runs_both() {
+    let gw = start_with(compat().oauth_credentials(TENANT_A, "twin")).await;
+    let first = gw.deploy("twin", slow_builtin_source("notes")).await;
+    // Right after the first: still deploying, so not a conflict yet (measured).
+    let second = gw.deploy("twin", builtin_source("notes")).await;
+    assert_ne!(first, second);
+    for id in [&first, &second] {
+        let deployment = gw.wait_deployment(id).await;
+        assert_eq!(deployment["status"], "running", "{deployment}");
+    }
+    // One server of that name, which answers.
+    let custom = gw.get("/api/v1/mcp/custom").await;
+    assert_eq!(custom.data()["count"], 1, "{}", custom.body);
+    let called = gw.invoke("twin.list_notes", json!({})).await;
+    assert_eq!(called.status, StatusCode::OK, "{}", called.body);
+    // Once one runs, the name is taken, for every tenant.
+    for key in [KEY_A, KEY_B] {
+        let third = gw
+            .post_as(
+                key,
+                "/api/v1/mcp/add",
+                json!({"name": "twin", "category": "testing", "source": builtin_source("notes")}),
+            )
+            .await;
+        assert_eq!(third.status, StatusCode::CONFLICT, "{}", third.body);
+        assert_eq!(
+            third.body["error"],
+            exchange(
+                "EXTRA mcp/add same name again after the first deployment finished (2 s later)"
+            )["response"]["body"]["error"]
+                .to_string()
+                .replace("dup-check", "twin")
+                .parse::<Value>()
+                .unwrap()
+        );
+    }
+    // Removing the name stops both servers.
+    let removed = gw.delete("/api/v1/mcp/custom/twin").await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    assert_eq!(gw.get("/api/v1/mcp/custom").await.data()["count"], 0);
+
+    // The full profile refuses the name while it deploys.
+    let full = start().await;
+    full.deploy("twin", slow_builtin_source("notes")).await;
+    let again = full
+        .post(
+            "/api/v1/mcp/add",
+            json!({"name": "twin", "category": "testing", "source": builtin_source("notes")}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    full.running.shutdown().await;
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_removed_servers_deployment_stays_running() {
+    for (profile, after) in [
+        (Profile::ConnectorsTs, "running"),
+        (Profile::Full, "stopped"),
+    ] {
+        let gw = start_with(builder().profile(profile)).await;
+        let id = gw.deploy("short-lived", builtin_source("notes")).await;
+        assert_eq!(gw.wait_deployment(&id).await["status"], "running");
+        let removed = gw.delete("/api/v1/mcp/custom/short-lived").await;
+        assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+        assert_eq!(gw.get("/api/v1/mcp/custom").await.data()["count"], 0);
+        let deployment = gw.get(&format!("/api/v1/mcp/deployments/{id}")).await;
+        assert_eq!(
+            deployment.data()["status"],
+            after,
+            "{profile}: {}",
+            deployment.body
+        );
+        gw.running.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn docker_port_0_is_accepted() {
+    let add = json!({"name": "docked", "category": "testing", "source": {"type": "docker", "image": "example/mcp:latest", "port": 0}});
+    let gw = start_with(compat()).await;
+    let reply = gw.post("/api/v1/mcp/add", add.clone()).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    assert_eq!(reply.data()["status"], "deploying");
+    let full = start().await;
+    let reply = full.post("/api/v1/mcp/add", add).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(reply.code(), "VALIDATION_ERROR");
+    full.running.shutdown().await;
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_source_the_deployer_cannot_take_is_a_500() {
+    let gw = start_with(compat()).await;
+    let full = start().await;
+    for (source, message) in [
+        (
+            json!({"type": "ftp", "url": "ftp://example.com"}),
+            "Unknown source type: ftp",
+        ),
+        (
+            json!({"url": "http://127.0.0.1:9/mcp"}),
+            "Unknown source type: undefined",
+        ),
+        (
+            json!({"type": "stdio", "args": []}),
+            "STDIO command is required",
+        ),
+        (json!({"type": "http", "url": ""}), "HTTP URL is required"),
+        (json!({"type": "docker"}), "Docker image is required"),
+        (json!({"type": "github"}), "GitHub URL is required"),
+    ] {
+        let add = json!({"name": "odd-source", "category": "testing", "source": source});
+        let reply = gw.post("/api/v1/mcp/add", add.clone()).await;
+        assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{source}");
+        assert_eq!(
+            reply.body["error"],
+            json!({"code": "DEPLOYMENT_FAILED", "message": message}),
+            "{source}"
+        );
+        let refused = full.post("/api/v1/mcp/add", add).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{source}: {}",
+            refused.body
+        );
+    }
+    full.running.shutdown().await;
+    gw.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn batch_select_validation_errors_swap_message_and_field() {
+    let gw = start_with(compat()).await;
+    let eleven: Vec<Value> = (0..11)
+        .map(|i| json!({"use_case": format!("case {i}")}))
+        .collect();
+    for (queries, field) in [
+        (json!([]), "Queries array cannot be empty"),
+        (json!(eleven), "Maximum 10 queries allowed in batch mode"),
+    ] {
+        let reply = gw
+            .post("/api/v1/tools/select", json!({"queries": queries}))
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        assert_eq!(
+            reply.body["error"],
+            json!({"code": "VALIDATION_ERROR", "message": "queries", "context": {"field": field}})
+        );
+    }
+    let full = start().await;
+    let reply = full
+        .post("/api/v1/tools/select", json!({"queries": []}))
+        .await;
+    assert_eq!(reply.body["error"]["context"]["field"], "queries");
+    full.running.shutdown().await;
     gw.running.shutdown().await;
 }

@@ -300,7 +300,12 @@ async fn every_full_response_says_keys_are_honoured() {
 
 #[tokio::test]
 async fn the_connectors_ts_profile_ignores_keys_and_says_nothing() {
-    let gw = start_with(builder().profile(Profile::ConnectorsTs)).await;
+    let gw = start_with(
+        builder()
+            .profile(Profile::ConnectorsTs)
+            .oauth_credentials(TENANT_A, "notes"),
+    )
+    .await;
     let root = gw.send(Method::GET, "/", None, None, &[]).await;
     assert!(root.data().get("capabilities").is_none(), "{}", root.body);
     let body = add_note(TENANT_A, "twice");

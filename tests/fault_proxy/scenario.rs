@@ -49,6 +49,8 @@ impl Run {
         let gateway = Gateway::builder()
             .api_key(KEY, TENANT)
             .profile(self.profile)
+            // connectors-ts runs a call only with stored OAuth credentials for its integration.
+            .oauth_credentials(TENANT, "notes")
             .rate_limits(unlimited)
             .spawn()
             .await

@@ -16,12 +16,14 @@ use crate::state::AppState;
 
 /// The tenant's deployment `id`. Another tenant's deployment answers exactly as an unknown
 /// id (404 `DEPLOYMENT_NOT_FOUND`, same body, no owner named): a 403 would tell the
-/// caller that the id exists and whose it is.
+/// caller that the id exists and whose it is. On connectors-ts any tenant's deployment is
+/// found, as in the original.
 fn find(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Arc<Deployment>> {
+    let isolated = state.config.profile.isolates_deployments();
     state
         .deployments
         .get_any(id)
-        .filter(|deployment| deployment.tenant == tenant.0)
+        .filter(|deployment| !isolated || deployment.tenant == tenant.0)
         .ok_or_else(|| {
             ApiError::not_found(
                 "DEPLOYMENT_NOT_FOUND",

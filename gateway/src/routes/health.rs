@@ -140,6 +140,25 @@ pub(crate) async fn ready(
             serde_json::json!([{"service": "registry", "status": "starting"}]),
         ));
     }
+    if state.config.profile.depends_on_selection_indices()
+        && !state.config.connectors_ts.selection_indices
+    {
+        // The original's router reports itself unhealthy without its indices; its handler
+        // writes each check's promise state, which is `ok` for a check that answered
+        // `false`, so the body names no culprit.
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_NOT_READY",
+            "One or more services are not ready",
+        )
+        .with(
+            "checks",
+            serde_json::json!([
+                {"service": "semanticRouter", "status": "ok"},
+                {"service": "oauthProxy", "status": "ok"}
+            ]),
+        ));
+    }
     let mut checks = std::collections::HashMap::new();
     checks.insert("semanticRouter".to_string(), "ok".to_string());
     checks.insert("oauthProxy".to_string(), "ok".to_string());

@@ -94,6 +94,12 @@ fn resolve(
     let integration = request.integration.as_str();
     let tool_id = request.tool_id.as_str();
     let not_found = |id: &str| tool_not_found(state, id, integration);
+    if state.config.profile.invokes_with_stored_credentials_only()
+        && !state.oauth.has_credentials(&tenant.0, integration)
+    {
+        // The original's OAuth proxy reads the credentials before anything else.
+        return Err(not_found(tool_id));
+    }
     let tool = match tool_id.split_once('.') {
         Some((server, tool)) if server == integration => tool,
         // The original sends the call to `integration` whatever the id's server part says.

@@ -36,6 +36,16 @@ pub(crate) async fn add(
     if let Some(Value::String(requested)) = body.get("tenantId") {
         tenant.check(Some(requested))?;
     }
+    if !state.config.profile.rejects_unknown_sources_with_400()
+        && let Some(Value::Object(source)) = body.get("source")
+        && let Some(message) = deployer_refusal(source)
+    {
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "DEPLOYMENT_FAILED",
+            message,
+        ));
+    }
     let request: types::AddMcpServerRequest = decode(Value::Object(body), "AddMcpServerRequest")?;
     let name = request.name.to_string();
     if !is_server_name(&name) {
@@ -45,7 +55,9 @@ pub(crate) async fn add(
         ));
     }
     match &request.source {
-        types::McpSource::Docker { port: Some(0), .. } => {
+        types::McpSource::Docker { port: Some(0), .. }
+            if state.config.profile.checks_docker_ports() =>
+        {
             return Err(ApiError::validation(
                 "source.port",
                 "source.port must be between 1 and 65535",
@@ -61,7 +73,14 @@ pub(crate) async fn add(
         }
         _ => {}
     }
-    if state.registry.contains(&name) {
+    let taken = match state.registry.get(&name) {
+        None => false,
+        Some(_) if state.config.profile.refuses_names_still_deploying() => true,
+        // The original knows a custom server once its deployment ran; a platform server
+        // keeps its name here (the original has none).
+        Some(server) => server.kind == ServerKind::Platform || server.has_run(),
+    };
+    if taken {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "SERVER_ALREADY_EXISTS",
@@ -83,6 +102,45 @@ pub(crate) async fn add(
     tracing::info!(tenant = %tenant.0, server = %name, deployment = %deployment.id, "deployment accepted");
     tokio::spawn(state.deployer().run(deployment, request));
     Ok((StatusCode::ACCEPTED, ok(accepted)))
+}
+
+/// What the original's deployer throws for a source it cannot take (its
+/// `_validateAddRequest`), which `mcp/add` answers with 500 `DEPLOYMENT_FAILED`: an unknown
+/// `type`, or a known one without its required field. `None` for a source it takes.
+fn deployer_refusal(source: &serde_json::Map<String, Value>) -> Option<String> {
+    // JavaScript's truthiness, which its checks use.
+    let present = |field: &str| match source.get(field) {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+        Some(_) => true,
+    };
+    let (required, message) = match source.get("type").and_then(Value::as_str) {
+        Some("github") => ("url", "GitHub URL is required"),
+        Some("stdio") => ("command", "STDIO command is required"),
+        Some("http") => ("url", "HTTP URL is required"),
+        Some("docker") => ("image", "Docker image is required"),
+        _ => {
+            // `${type}` of JavaScript.
+            let shown = match source.get("type") {
+                None => "undefined".to_string(),
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Object(_)) => "[object Object]".to_string(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        Value::Null => String::new(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Some(other) => other.to_string(),
+            };
+            return Some(format!("Unknown source type: {shown}"));
+        }
+    };
+    (!present(required)).then(|| message.to_string())
 }
 
 pub(crate) async fn list_custom(
@@ -158,9 +216,16 @@ pub(crate) async fn remove_custom(
     }
     if deployed.is_some() {
         state.registry.remove(&name);
+        let mark_stopped = state.config.profile.stops_deployments_of_removed_servers();
         for deployment in state.deployments.list(&owner) {
             if deployment.name == name && deployment.status().is_ready() {
-                deployment.stop();
+                if mark_stopped {
+                    deployment.stop();
+                } else {
+                    // The server is gone all the same (and its container, if any); only
+                    // the deployment record keeps saying `running`.
+                    deployment.release();
+                }
             }
         }
     }

@@ -141,6 +141,7 @@ pub(crate) async fn select(
             let request: types::SingleSelectRequest =
                 decode(Value::Object(body), "SelectToolsRequest")?;
             let options = options(&tenant, request.options.as_ref())?;
+            searchable(&state, &tenant, [&options.filters.allowed_categories])?;
             types::SelectToolsResult::ToolSelectionResult(single(
                 &state, &tenant, request, options, started,
             ))
@@ -149,16 +150,86 @@ pub(crate) async fn select(
             let request: types::BatchSelectRequest =
                 decode(Value::Object(body), "SelectToolsRequest")?;
             if request.queries.is_empty() || request.queries.len() > 10 {
-                return Err(ApiError::validation(
-                    "queries",
-                    "queries must have between 1 and 10 items",
-                ));
+                return Err(batch_size_error(&state, request.queries.is_empty()));
             }
             let options = options(&tenant, request.options.as_ref())?;
+            let categories: Vec<Vec<String>> = request
+                .queries
+                .iter()
+                .map(|query| {
+                    known_category(query)
+                        .map(|c| vec![c.to_string()])
+                        .unwrap_or_else(|| options.filters.allowed_categories.clone())
+                })
+                .collect();
+            searchable(&state, &tenant, &categories)?;
             types::SelectToolsResult::BatchSelectionResult(batch(&state, &tenant, request, options))
         }
     };
     Ok(ok(data))
+}
+
+/// A batch with no query or more than 10: the meant message and field, or (connectors-ts)
+/// the original's, which its `ValidationError` constructor takes the other way round.
+fn batch_size_error(state: &AppState, empty: bool) -> ApiError {
+    if !state.config.profile.swaps_batch_validation_fields() {
+        return ApiError::validation("queries", "queries must have between 1 and 10 items");
+    }
+    let meant = if empty {
+        "Queries array cannot be empty"
+    } else {
+        "Maximum 10 queries allowed in batch mode"
+    };
+    ApiError::new(
+        axum::http::StatusCode::BAD_REQUEST,
+        "VALIDATION_ERROR",
+        "queries",
+    )
+    .with("field", meant)
+}
+
+/// The `category` of a batch query's `known_fields` (`category:code, limit:5`), which
+/// takes the place of `allowedCategories` for that query in the original.
+fn known_category(query: &types::BatchQuery) -> Option<&str> {
+    query.known_fields.as_deref()?.split(',').find_map(|pair| {
+        let (key, value) = pair.split_once(':')?;
+        (key.trim() == "category" && !value.trim().is_empty()).then_some(value.trim())
+    })
+}
+
+/// Whether the selections asked for (each limited to its categories, none meaning all) can
+/// be answered: always, except on connectors-ts without its selection indices, where a
+/// search of them fails with 500 `TOOL_SELECTION_FAILED`. The original searches its
+/// category index only when no category is given, and its tool index only when a given
+/// category holds catalogued tools, so a selection limited to categories of no
+/// catalogued tool still answers (with nothing).
+fn searchable<'a>(
+    state: &AppState,
+    tenant: &Tenant,
+    selections: impl IntoIterator<Item = &'a Vec<String>>,
+) -> ApiResult<()> {
+    if !state.config.profile.depends_on_selection_indices()
+        || state.config.connectors_ts.selection_indices
+    {
+        return Ok(());
+    }
+    let catalogued: BTreeSet<String> = state
+        .registry
+        .tools(&tenant.0)
+        .into_iter()
+        .map(|t| t.category)
+        .collect();
+    let searches = |categories: &Vec<String>| {
+        categories.is_empty() || categories.iter().any(|c| catalogued.contains(c))
+    };
+    if selections.into_iter().any(searches) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "TOOL_SELECTION_FAILED",
+            "Failed to select tools",
+        ));
+    }
+    Ok(())
 }
 
 fn single(
@@ -390,7 +461,7 @@ fn batch(
         .registry
         .visible(&tenant.0)
         .into_iter()
-        .filter(|s| !s.snapshot().tools.is_empty())
+        .filter(|s| state.registry.catalogued(s) && !s.snapshot().tools.is_empty())
         .collect();
     let categories: BTreeSet<&str> = visible.iter().map(|s| s.category.as_str()).collect();
     let servers: BTreeSet<&str> = visible.iter().map(|s| s.name.as_str()).collect();
@@ -648,7 +719,12 @@ pub(crate) async fn categories(
     tenant: Tenant,
 ) -> Json<types::ListCategoriesResponse> {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for server in state.registry.visible(&tenant.0) {
+    for server in state
+        .registry
+        .visible(&tenant.0)
+        .into_iter()
+        .filter(|s| state.registry.catalogued(s))
+    {
         let tools = server.snapshot().tools.len() as u64;
         *counts.entry(server.category.clone()).or_insert(0) += tools;
     }
