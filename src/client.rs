@@ -232,10 +232,13 @@ impl Connectors {
         &self.shared.config
     }
 
-    /// The `operationId`s of the operations this gateway answered with 404
-    /// `ROUTE_NOT_FOUND` so far, sorted; the facade does not send them again (see
-    /// [`crate::Error::NotOffered`]). Clones share what one learned; a new client (after
-    /// the gateway was upgraded, say) starts afresh.
+    /// The `operationId`s of the operations this gateway is known not to offer, sorted;
+    /// the facade does not send them again while that is believed (see
+    /// [`crate::Error::NotOffered`]). An extension operation is known not to be offered
+    /// once two requests were answered 404 `ROUTE_NOT_FOUND` (one may come from a proxy or
+    /// a misroute); that is believed for 10 minutes, and a success of the operation forgets
+    /// it. The original gateway's own operations are never listed here. Clones share what
+    /// one learned.
     ///
     /// ```
     /// let client = connectors::Connectors::builder().build()?;
@@ -352,13 +355,19 @@ impl Connectors {
         let call = Box::pin(op(&self.handle.facade));
         let (result, exchange) = crate::transport::record_call(call).await;
         let result = match result {
-            Ok(value) => Ok(value),
+            Ok(value) => {
+                // An answer forgets what refusals of this operation taught.
+                if let Some(operation) = exchange.operation {
+                    self.shared.routes.offered(operation);
+                }
+                Ok(value)
+            }
             Err(error) => {
                 let redactor = redactor.unwrap_or(&self.shared.redactor);
                 // Boxed: only a failure pays for reading and mapping an error body.
                 let error = Box::pin(from_generated(error, &exchange, redactor)).await;
                 // A keyed operation that may have run says so, with its key.
-                let error = outcome_unknown(error, &exchange);
+                let error = outcome_unknown(error, &exchange, self.handle.policy.keys.known());
                 // A route the gateway lacks is not asked for again by this client.
                 self.shared.routes.remember(&error);
                 Err(error)

@@ -74,6 +74,7 @@ pub struct ConnectorsBuilder {
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<u64>,
     idempotency_keys_honoured: Option<bool>,
+    not_offered_for: Option<Duration>,
     headers: Vec<(String, SecretString)>,
     query: Vec<(String, String)>,
     proxy: Option<SecretString>,
@@ -225,6 +226,17 @@ impl ConnectorsBuilder {
         self
     }
 
+    /// How long the client believes that the gateway does not offer an extension
+    /// operation, once two requests were answered 404 `ROUTE_NOT_FOUND` (default 10
+    /// minutes); meanwhile its calls fail at once with [`Error::NotOffered`] and send
+    /// nothing. `Duration::ZERO` asks every time. A success of the operation forgets it.
+    ///
+    /// [`Error::NotOffered`]: crate::Error::NotOffered
+    pub fn remember_not_offered_for(mut self, period: Duration) -> Self {
+        self.not_offered_for = Some(period);
+        self
+    }
+
     /// A header sent with every request. Its value is treated as a secret (never printed).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<SecretString>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -332,7 +344,10 @@ impl ConnectorsBuilder {
                 config,
                 http,
                 redactor,
-                routes: Arc::default(),
+                routes: Arc::new(crate::offered::RouteMemory::new(
+                    self.not_offered_for
+                        .unwrap_or(crate::offered::REMEMBERED_FOR),
+                )),
             }),
             policy,
         ))

@@ -69,17 +69,23 @@ pub enum Error {
     /// The gateway does not offer the operation: it answered 404 `ROUTE_NOT_FOUND`, as the
     /// original gateway answers the spec's extension routes.
     ///
-    /// The client and its clones remember the first refusal, so later calls of the
-    /// operation fail at once with it, without a request. Where the gateway's own routes
-    /// hold the same facts, the facade answers from them instead, and says so once per
-    /// client in a `tracing` event (level INFO):
+    /// The client and its clones remember a refusal once it is confirmed (a second
+    /// request answered the same; one `ROUTE_NOT_FOUND` may come from a proxy or a
+    /// misrouted request), for 10 minutes or until the operation succeeds: meanwhile its
+    /// calls fail at once with it, without a request. Only extension operations are
+    /// remembered; a `ROUTE_NOT_FOUND` for one of the original gateway's own operations
+    /// (`invokeTool`, `selectTools`, ...) is this error for that call alone. Where the
+    /// gateway's own routes hold the same facts, the facade answers from them instead,
+    /// and says so once per client in a `tracing` event (level INFO); where they cannot
+    /// tell (the original gateway's catalog is empty), the answer is this error, never
+    /// an empty list or a made-up [`Error::NotFound`]:
     ///
-    /// | call | missing route | answered from |
-    /// |---|---|---|
-    /// | [`mcp().list()`](crate::mcp::Mcp::list), its `stream()` | `GET /mcp/servers` | `GET /mcp/custom` plus the catalog `GET /tools/list`, grouped by the server part of the tool ids |
-    /// | [`mcp().server(name).info()`](crate::mcp::Server::info) | `GET /mcp/servers/{name}` | the same listing; a name in neither is [`Error::NotFound`] |
-    /// | [`mcp().server(name).tools()`](crate::mcp::Server::tools) | `GET /mcp/servers/{name}/tools` | the catalog, filtered by the server part of the tool ids; a name in neither is [`Error::NotFound`] |
-    /// | [`tools().get(id)`](crate::tools::Tools::get) | `GET /tools/{toolId}` | the catalog; a tool not in it is [`Error::NotFound`] |
+    /// | call | missing route | answered from | when that cannot tell |
+    /// |---|---|---|---|
+    /// | [`mcp().list()`](crate::mcp::Mcp::list), its `stream()` | `GET /mcp/servers` | `GET /mcp/custom` (the caller's tenant's servers) plus the catalog `GET /tools/list`, grouped by the server part of the tool ids | |
+    /// | [`mcp().server(name).info()`](crate::mcp::Server::info) | `GET /mcp/servers/{name}` | the same listing | a name in neither: this error |
+    /// | [`mcp().server(name).tools()`](crate::mcp::Server::tools) | `GET /mcp/servers/{name}/tools` | the catalog, filtered by the server part of the tool ids | no tool of the server in the catalog: this error |
+    /// | [`tools().get(id)`](crate::tools::Tools::get) | `GET /tools/{toolId}` | the catalog | a tool not in it: this error |
     ///
     /// Nothing else can answer for deployment logs, the deployments list, events,
     /// identities, batch and streamed invocation, related tools, detailed health and a
@@ -132,9 +138,12 @@ pub enum Error {
     /// table in [`crate::retry`].
     ///
     /// Not transient: re-sending with a *new* key could run the tool twice. Check the
-    /// effect, or re-send with the same key
-    /// ([`InvokeTool::idempotency_key`](crate::tools::InvokeTool::idempotency_key)), which a
-    /// key-honouring gateway answers with the first result.
+    /// effect. Only where the gateway honours idempotency keys (`keys_honoured` is
+    /// `Some(true)`, see [`Connectors::idempotency_keys_honoured`](crate::Connectors::idempotency_keys_honoured))
+    /// may it be re-sent with the same key
+    /// ([`InvokeTool::idempotency_key`](crate::tools::InvokeTool::idempotency_key)), which
+    /// such a gateway answers with the first result; a gateway that ignores keys (the
+    /// original one, measured) runs it again. The message says which applies.
     ///
     /// ```
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
@@ -142,7 +151,7 @@ pub enum Error {
     ///
     /// let params = serde_json::json!({"title": "Fix"});
     /// match client.tools().invoke("github.createIssue", params.clone()).await {
-    ///     Err(Error::OutcomeUnknown { idempotency_key: Some(key), .. }) => {
+    ///     Err(Error::OutcomeUnknown { idempotency_key: Some(key), keys_honoured: Some(true), .. }) => {
     ///         // The same key: a gateway that honours it does not run the tool again.
     ///         client.tools().invoke("github.createIssue", params).idempotency_key(key).await?;
     ///     }
@@ -155,16 +164,22 @@ pub enum Error {
     /// ```
     #[error(
         "the outcome of {operation} is unknown after {attempts} attempt(s): it may have run on the gateway ({source}); {}",
-        match idempotency_key {
-            Some(key) => format!("re-send it only with the same idempotency key {key}"),
-            None => "check before re-sending it".to_string(),
+        match (idempotency_key, keys_honoured) {
+            (Some(key), Some(true)) => format!("re-send it only with the same idempotency key {key}, which this gateway honours"),
+            (_, Some(false)) => "this gateway ignores idempotency keys, so re-sending may run it again: check its effect before re-sending".to_string(),
+            _ => "this gateway is not known to honour idempotency keys, so re-sending may run it again: check its effect before re-sending".to_string(),
         }
     )]
     OutcomeUnknown {
         /// The spec's `operationId` (`invokeTool`, `removeCustomServer`, ...).
         operation: String,
-        /// The `Idempotency-Key` every attempt carried; re-send with it.
+        /// The `Idempotency-Key` every attempt carried; re-send with it only where
+        /// `keys_honoured` is `Some(true)`.
         idempotency_key: Option<String>,
+        /// Whether the gateway honours idempotency keys, as the client knew when the call
+        /// failed ([`Connectors::idempotency_keys_honoured`](crate::Connectors::idempotency_keys_honoured)):
+        /// re-sending with the same key is safe only when `Some(true)`.
+        keys_honoured: Option<bool>,
         /// Attempts made.
         attempts: u32,
         /// The failure of the last attempt.
@@ -526,6 +541,15 @@ impl Error {
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),
         }
+    }
+
+    /// Whether the gateway refused because no OAuth credentials are stored for the
+    /// integration (401 `OAUTH_AUTHENTICATION_FAILED`): the original gateway invokes every
+    /// tool through its OAuth proxy, so a tool it has no credentials for answers this,
+    /// whether or not the tool exists. Store them with
+    /// [`OAuthConfig::set`](crate::tenants::OAuthConfig::set).
+    pub fn needs_oauth_credentials(&self) -> bool {
+        self.code() == Some("OAUTH_AUTHENTICATION_FAILED")
     }
 
     pub(crate) fn config(setting: impl Into<String>, message: impl Into<String>) -> Self {
@@ -897,13 +921,18 @@ fn too_large_cause(error: &reqwest::Error) -> Option<crate::transport::TooLarge>
 
 /// [`Error::OutcomeUnknown`] around `error` when the transport found that the call's
 /// keyed operation may have run (see [`crate::retry`]).
-pub(crate) fn outcome_unknown(error: Error, exchange: &Exchange) -> Error {
+pub(crate) fn outcome_unknown(
+    error: Error,
+    exchange: &Exchange,
+    keys_honoured: Option<bool>,
+) -> Error {
     if !exchange.outcome_unknown || matches!(error, Error::ResponseTooLarge { .. }) {
         return error;
     }
     Error::OutcomeUnknown {
         operation: exchange.operation.unwrap_or(UNKNOWN_OPERATION).to_string(),
         idempotency_key: exchange.idempotency_key(),
+        keys_honoured,
         attempts: exchange.attempts.max(1),
         source: Box::new(error),
     }

@@ -48,10 +48,37 @@ impl<'a> Mcp<'a> {
         Listing::new(self.client, request)
     }
 
-    /// The custom servers the tenant deployed (the original gateway's listing).
-    pub async fn custom(&self) -> Result<Vec<types::CustomServer>> {
-        let custom = self.client.send(|api| api.list_custom_servers().send());
-        Ok(custom.await?.data.servers)
+    /// The custom servers the tenant deployed (the original gateway's listing), asked for
+    /// with the client's tenant id when it has one.
+    ///
+    /// A gateway that shows other tenants' servers as well (the original one does, measured)
+    /// does not make them the caller's: the listing keeps the servers of the client's
+    /// tenant and those that name no tenant, and [`CustomServers::other_tenants`] counts
+    /// the ones it left out. A client without a tenant id keeps every server.
+    ///
+    /// ```no_run
+    /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
+    /// let custom = client.mcp().custom().await?;
+    /// for server in &custom.servers {
+    ///     println!("{} ({})", server.name, server.status);
+    /// }
+    /// if custom.other_tenants > 0 {
+    ///     println!("{} servers of other tenants not shown", custom.other_tenants);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn custom(&self) -> Result<CustomServers> {
+        let tenant = self.client.config().tenant_id();
+        let custom = self.client.send(|api| {
+            let request = api.list_custom_servers();
+            match tenant {
+                Some(tenant) => request.tenant_id(tenant),
+                None => request,
+            }
+            .send()
+        });
+        Ok(CustomServers::of_tenant(custom.await?.data.servers, tenant))
     }
 
     /// A handle on the server `name`; no request is made until it is used.
@@ -126,6 +153,62 @@ impl<'a> Mcp<'a> {
     }
 }
 
+/// The custom servers of [`Mcp::custom`]: the caller's tenant's, and how many others the
+/// gateway showed.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CustomServers {
+    /// The servers of the client's tenant (and those that name no tenant), as listed.
+    pub servers: Vec<types::CustomServer>,
+    /// Servers of other tenants the gateway listed too, left out of [`Self::servers`].
+    pub other_tenants: usize,
+}
+
+impl CustomServers {
+    /// Keeps the servers of `tenant` (every server when it is `None`).
+    fn of_tenant(listed: Vec<types::CustomServer>, tenant: Option<&str>) -> Self {
+        let Some(tenant) = tenant else {
+            return CustomServers {
+                servers: listed,
+                other_tenants: 0,
+            };
+        };
+        let total = listed.len();
+        let servers: Vec<types::CustomServer> = listed
+            .into_iter()
+            .filter(|s| s.tenant_id.as_deref().is_none_or(|t| t == tenant))
+            .collect();
+        if servers.len() < total {
+            tracing::debug!(
+                left_out = total - servers.len(),
+                "the gateway listed custom servers of other tenants; they are left out"
+            );
+        }
+        CustomServers {
+            other_tenants: total - servers.len(),
+            servers,
+        }
+    }
+}
+
+impl IntoIterator for CustomServers {
+    type Item = types::CustomServer;
+    type IntoIter = std::vec::IntoIter<types::CustomServer>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.servers.into_iter()
+    }
+}
+
+impl<'c> IntoIterator for &'c CustomServers {
+    type Item = &'c types::CustomServer;
+    type IntoIter = std::slice::Iter<'c, types::CustomServer>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.servers.iter()
+    }
+}
+
 fn non_empty(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         Err(Error::invalid(field, "must not be empty"))
@@ -159,7 +242,7 @@ impl Server {
             &self.client,
             offered::FROM_CUSTOM_AND_CATALOG,
             listed,
-            || offered::server(&self.client, &self.name),
+            |refusal| offered::server(&self.client, &self.name, refusal),
         )
         .await
     }
@@ -172,8 +255,8 @@ impl Server {
             .client
             .send(|api| api.list_server_tools().name(&self.name).send());
         let listed = async { Ok(listed.await?.data.tools) };
-        offered::or_fallback(&self.client, offered::FROM_CATALOG, listed, || {
-            offered::server_tools(&self.client, &self.name)
+        offered::or_fallback(&self.client, offered::FROM_CATALOG, listed, |refusal| {
+            offered::server_tools(&self.client, &self.name, refusal)
         })
         .await
     }
@@ -373,7 +456,9 @@ impl<'a> AddServer<'a> {
                 .map_err(invalid("category"))?,
             source: self.source.0.map_err(|e| Error::invalid("source", e))?,
             description: self.description,
-            tenant_id: None,
+            // The original gateway files a server without a tenant under no tenant, where
+            // every tenant sees it and may remove it.
+            tenant_id: self.client.config().tenant_id().map(str::to_string),
         };
         let accepted = self
             .client
@@ -470,7 +555,7 @@ impl<'a> Paged<'a> for ServersRequest<'a> {
             let page = client.send(|_| request.send()).await?.data;
             Ok(Page::new(page.servers, page.pagination))
         };
-        let assembled = move || async move {
+        let assembled = move |_refusal| async move {
             let servers = offered::servers(client).await?;
             let servers = servers.into_iter().filter(|s| self.admits(s)).collect();
             let (offset, limit) = (offset.unwrap_or(0), limit.unwrap_or(DEFAULT_PAGE_SIZE));

@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
-use reqwest::StatusCode;
 
 use crate::api::{ServerStatus, ServerType, types};
 use crate::client::Connectors;
@@ -25,47 +26,144 @@ pub(crate) const FROM_CATALOG: &str = "GET /api/v1/tools/list";
 /// gateway routes to, not whether their server is up.
 const STATUS_NOT_REPORTED: &str = "unknown";
 
+/// How long a confirmed refusal is believed by default: after it, the operation is asked
+/// for again (a gateway may be upgraded, a proxy fixed), and one more refusal confirms it
+/// anew.
+pub(crate) const REMEMBERED_FOR: Duration = Duration::from_secs(600);
+
+/// The answers that confirm a refusal: one `ROUTE_NOT_FOUND` may come from a proxy, a
+/// misrouted request or a fuzzed body; the same answer to a second request is the
+/// gateway's answer for that route.
+const ANSWERS_TO_CONFIRM: u32 = 2;
+
 /// What one client (and all its clones) learned about the gateway's routes.
-#[derive(Debug, Default)]
-pub(crate) struct RouteMemory(Mutex<Learned>);
+///
+/// Only extension operations (those the original gateway lacks) are ever remembered as
+/// not offered, and only once confirmed; a confirmed refusal expires after
+/// [`REMEMBERED_FOR`], and any success of the operation forgets it.
+#[derive(Debug)]
+pub(crate) struct RouteMemory {
+    learned: Mutex<Learned>,
+    /// Whether `learned.refusals` may hold anything, so that the success of every call
+    /// does not take the lock to forget what was never learned.
+    any: AtomicBool,
+    /// How long a confirmed refusal is believed.
+    period: Duration,
+}
 
 #[derive(Debug, Default)]
 struct Learned {
-    /// `operationId` -> the gateway's first refusal of it.
-    refusals: HashMap<String, ApiError>,
+    /// `operationId` -> the gateway's refusals of it.
+    refusals: HashMap<&'static str, Refusal>,
     /// Operations whose fallback was announced in a `tracing` event.
     announced: HashSet<String>,
 }
 
+/// The `ROUTE_NOT_FOUND` answers to one operation.
+#[derive(Debug)]
+struct Refusal {
+    /// The latest answer.
+    api: ApiError,
+    /// Answers so far (since the last success).
+    answers: u32,
+    /// When it was confirmed; `None` while one answer is all there is.
+    confirmed_at: Option<Instant>,
+}
+
+impl Refusal {
+    /// Whether it is confirmed and still believed at `now`, for `period` after that.
+    fn believed(&self, now: Instant, period: Duration) -> bool {
+        self.confirmed_at
+            .is_some_and(|at| now.saturating_duration_since(at) < period)
+    }
+}
+
 impl RouteMemory {
-    fn learned(&self) -> MutexGuard<'_, Learned> {
-        // The sets stay consistent whatever panicked while holding the lock.
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    /// A memory that believes a confirmed refusal for `period`.
+    pub(crate) fn new(period: Duration) -> Self {
+        RouteMemory {
+            learned: Mutex::default(),
+            any: AtomicBool::new(false),
+            period,
+        }
     }
 
-    /// Keeps the refusal of an [`Error::NotOffered`]; other errors teach nothing.
+    fn learned(&self) -> MutexGuard<'_, Learned> {
+        // The sets stay consistent whatever panicked while holding the lock.
+        self.learned.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts the refusal of an [`Error::NotOffered`] of an extension operation; the
+    /// second one confirms it. Other errors, and refusals of the original gateway's own
+    /// operations (which every gateway of this API has), teach nothing.
     pub(crate) fn remember(&self, error: &Error) {
         let Error::NotOffered { operation, api } = error else {
             return;
         };
-        let mut learned = self.learned();
-        if !learned.refusals.contains_key(operation) {
+        let Some(op) = crate::operations::find(operation).filter(|op| op.extension) else {
             tracing::debug!(
                 operation = %operation,
-                "the gateway does not offer this operation; this client will not ask again"
+                "404 ROUTE_NOT_FOUND for an operation every gateway of this API offers: an error of this call only"
             );
-            learned.refusals.insert(operation.clone(), (**api).clone());
+            return;
+        };
+        let now = Instant::now();
+        let mut learned = self.learned();
+        self.any.store(true, Ordering::Release);
+        let refusal = learned.refusals.entry(op.id).or_insert(Refusal {
+            api: (**api).clone(),
+            answers: 0,
+            confirmed_at: None,
+        });
+        refusal.api = (**api).clone();
+        refusal.answers = refusal.answers.saturating_add(1);
+        if refusal.answers >= ANSWERS_TO_CONFIRM && !refusal.believed(now, self.period) {
+            refusal.confirmed_at = Some(now);
+            tracing::debug!(
+                operation = %operation,
+                remembered_for_seconds = self.period.as_secs(),
+                "the gateway does not offer this operation (answered twice); this client will not ask again for a while"
+            );
         }
     }
 
-    /// The remembered refusal of `operation`, if the gateway does not offer it.
-    pub(crate) fn refusal(&self, operation: &str) -> Option<ApiError> {
-        self.learned().refusals.get(operation).cloned()
+    /// Forgets what was learned of `operation`: the gateway just answered it.
+    pub(crate) fn offered(&self, operation: &str) {
+        if !self.any.load(Ordering::Acquire) {
+            return;
+        }
+        let mut learned = self.learned();
+        if learned.refusals.remove(operation).is_some() {
+            tracing::debug!(
+                operation,
+                "the gateway answered this operation; its refusals are forgotten"
+            );
+        }
     }
 
-    /// The operations known not to be offered, sorted.
+    /// The confirmed refusal of `operation`, while it is believed.
+    pub(crate) fn refusal(&self, operation: &str) -> Option<ApiError> {
+        if !self.any.load(Ordering::Acquire) {
+            return None;
+        }
+        let now = Instant::now();
+        self.learned()
+            .refusals
+            .get(operation)
+            .filter(|r| r.believed(now, self.period))
+            .map(|r| r.api.clone())
+    }
+
+    /// The operations known not to be offered (confirmed and still believed), sorted.
     pub(crate) fn operations(&self) -> Vec<String> {
-        let mut operations: Vec<String> = self.learned().refusals.keys().cloned().collect();
+        let now = Instant::now();
+        let mut operations: Vec<String> = self
+            .learned()
+            .refusals
+            .iter()
+            .filter(|(_, r)| r.believed(now, self.period))
+            .map(|(op, _)| op.to_string())
+            .collect();
         operations.sort();
         operations
     }
@@ -77,7 +175,8 @@ impl RouteMemory {
 }
 
 /// `primary`'s answer; when the gateway does not offer its operation, `fallback`'s, said
-/// once per client in a `tracing` event naming the routes it answers from.
+/// once per client in a `tracing` event naming the routes it answers from. The fallback
+/// gets the refusal, to return where the routes it answers from cannot tell.
 pub(crate) async fn or_fallback<T, P, F, Fut>(
     client: &Connectors,
     answered_from: &'static str,
@@ -86,32 +185,24 @@ pub(crate) async fn or_fallback<T, P, F, Fut>(
 ) -> Result<T>
 where
     P: Future<Output = Result<T>>,
-    F: FnOnce() -> Fut,
+    F: FnOnce(Error) -> Fut,
     Fut: Future<Output = Result<T>>,
 {
     match primary.await {
-        Err(Error::NotOffered { operation, .. }) => {
-            if client.route_memory().first_fallback(&operation) {
+        Err(refusal @ Error::NotOffered { .. }) => {
+            if let Error::NotOffered { operation, .. } = &refusal
+                && client.route_memory().first_fallback(operation)
+            {
                 tracing::info!(
                     operation = %operation,
                     answered_from,
                     "the gateway does not offer {operation}; answering from {answered_from}"
                 );
             }
-            fallback().await
+            fallback(refusal).await
         }
         other => other,
     }
-}
-
-/// The not-found answer the missing extension route would have given, made by the facade
-/// (no request id: no single request said it).
-fn not_found(code: &str, message: String) -> Error {
-    Error::NotFound(Box::new(ApiError {
-        code: Some(code.to_string()),
-        message,
-        ..ApiError::with_status(StatusCode::NOT_FOUND)
-    }))
 }
 
 /// The server part of a tool id (`github` of `github.createPullRequest`).
@@ -140,21 +231,19 @@ pub(crate) async fn catalog(
     })
 }
 
-/// One catalog tool by id; not in the catalog is [`Error::NotFound`] (`TOOL_NOT_FOUND`).
+/// One catalog tool by id. A tool not in the catalog may still exist (the original
+/// gateway's catalog is empty, and it invokes tools it does not list), so that is
+/// `refusal`, the gateway's [`Error::NotOffered`] for `getTool`: the catalog cannot tell.
 pub(crate) async fn catalog_tool(
     client: &Connectors,
     tool_id: &str,
+    refusal: Error,
 ) -> Result<types::ToolSelection> {
     catalog(client, server_of(tool_id))
         .await?
         .into_iter()
         .find(|t| t.tool_id == tool_id)
-        .ok_or_else(|| {
-            not_found(
-                "TOOL_NOT_FOUND",
-                format!("Tool '{tool_id}' is not in the gateway's catalog"),
-            )
-        })
+        .ok_or(refusal)
 }
 
 /// The custom servers and the servers known only by their catalog tools, by name.
@@ -167,8 +256,9 @@ pub(crate) async fn servers(client: &Connectors) -> Result<Vec<types::McpServer>
             by_server.entry(server).or_default().push(tool);
         }
     }
-    let mut servers: Vec<types::McpServer> = Vec::with_capacity(custom.len() + by_server.len());
-    for server in custom {
+    let mut servers: Vec<types::McpServer> =
+        Vec::with_capacity(custom.servers.len() + by_server.len());
+    for server in custom.servers {
         let catalog_count = by_server.remove(server.name.as_str()).map(|t| t.len());
         servers.push(custom_server(server, catalog_count));
     }
@@ -181,30 +271,34 @@ pub(crate) async fn servers(client: &Connectors) -> Result<Vec<types::McpServer>
     Ok(servers)
 }
 
-/// One server of [`servers`]; in neither source is [`Error::NotFound`] (`SERVER_NOT_FOUND`).
-pub(crate) async fn server(client: &Connectors, name: &str) -> Result<types::McpServer> {
+/// One server of [`servers`]. A name in neither source may still be a server of the
+/// gateway's (one whose tools are not in the catalog), so that is `refusal`, the gateway's
+/// [`Error::NotOffered`] for `getServer`: those routes cannot tell.
+pub(crate) async fn server(
+    client: &Connectors,
+    name: &str,
+    refusal: Error,
+) -> Result<types::McpServer> {
     servers(client)
         .await?
         .into_iter()
         .find(|s| s.name == name)
-        .ok_or_else(|| server_not_found(name))
+        .ok_or(refusal)
 }
 
-/// A server's tools from the catalog. None there is an empty list for a custom server
-/// (its tools may not be indexed yet) and [`Error::NotFound`] for any other name.
-pub(crate) async fn server_tools(client: &Connectors, name: &str) -> Result<Vec<types::McpTool>> {
+/// A server's tools from the catalog. None there cannot tell (a deployed server's tools
+/// are not in the original gateway's catalog, which is empty): that is `refusal`, the
+/// gateway's [`Error::NotOffered`] for `listServerTools`, never an empty list.
+pub(crate) async fn server_tools(
+    client: &Connectors,
+    name: &str,
+    refusal: Error,
+) -> Result<Vec<types::McpTool>> {
     let tools = catalog(client, Some(name)).await?;
-    if tools.is_empty() && !client.mcp().custom().await?.iter().any(|s| s.name == name) {
-        return Err(server_not_found(name));
+    if tools.is_empty() {
+        return Err(refusal);
     }
     Ok(tools.into_iter().map(mcp_tool).collect())
-}
-
-fn server_not_found(name: &str) -> Error {
-    not_found(
-        "SERVER_NOT_FOUND",
-        format!("MCP server '{name}' is neither a custom server nor in the gateway's catalog"),
-    )
 }
 
 /// A custom server as a server listing shows it; the catalog's count stands in for a

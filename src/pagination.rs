@@ -4,13 +4,17 @@
 //! nothing here trusts it. The stream asks for the next page while the last one was full
 //! (as many items as the page size asked for, or as a smaller page size the gateway
 //! reported), and stops after a short or an empty page. A gateway that ignores the offset
-//! (it answers another offset, or the same items again) ends the stream with
-//! [`Error::Paging`].
+//! (it answers another offset, or the same items again) or wraps it (it echoes the offset
+//! asked for but starts over, so that an item comes again) ends the stream with
+//! [`Error::Paging`]: a stream always ends.
 
+use std::collections::HashMap;
 use std::future::{Future, IntoFuture};
+use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use serde::Serialize;
 
 use crate::client::Connectors;
 use crate::error::{Error, Result};
@@ -103,23 +107,51 @@ pub enum PagingProblem {
     /// The page holds the same items as the page before it.
     #[error("it sent the same items as for the page before (it ignores the offset)")]
     RepeatedPage,
+    /// The page holds an item an earlier page of the stream held already: the gateway's
+    /// offset wraps, or its listing changed under the stream.
+    #[error(
+        "it sent again the item it listed at position {first_seen_at} (its offset wraps, or the listing changed while it was read)"
+    )]
+    RepeatedItem {
+        /// The position (from the stream's first offset) where the item was first listed.
+        first_seen_at: u64,
+    },
 }
 
-/// Where the next page of a listing starts, and the page before it (to tell a gateway
-/// that ignores the offset from one that pages).
+/// Where the next page of a listing starts, the page before it (to tell a gateway that
+/// ignores the offset from one that pages), and a fingerprint of every item listed so far
+/// with its position (to tell one whose offset wraps).
 struct Cursor<T> {
     offset: u64,
     previous: Option<Vec<T>>,
+    seen: HashMap<u64, u64>,
+    listed: u64,
+    hasher: RandomState,
 }
 
-impl<T: Clone + PartialEq> Cursor<T> {
+impl<T: Clone + PartialEq + Serialize> Cursor<T> {
+    fn new(offset: u64) -> Self {
+        Cursor {
+            offset,
+            previous: None,
+            seen: HashMap::new(),
+            listed: 0,
+            // Keyed per stream: a gateway cannot make items collide on purpose.
+            hasher: RandomState::new(),
+        }
+    }
+
+    /// An item's fingerprint: the hash of its JSON form (generated types are not `Hash`).
+    fn fingerprint(&self, item: &T) -> Option<u64> {
+        let json = serde_json::to_vec(item).ok()?;
+        Some(self.hasher.hash_one(json))
+    }
+
     /// Checks that `page` is the one asked for, and says where the next one starts, if
     /// one may follow.
-    fn after(self, page: &Page<T>, limit: u64) -> Result<Option<Cursor<T>>> {
-        let refuse = |problem| Error::Paging {
-            offset: self.offset,
-            problem,
-        };
+    fn after(mut self, page: &Page<T>, limit: u64) -> Result<Option<Cursor<T>>> {
+        let offset = self.offset;
+        let refuse = |problem| Error::Paging { offset, problem };
         if page.offset != self.offset {
             return Err(refuse(PagingProblem::OtherOffset {
                 answered: page.offset,
@@ -131,13 +163,23 @@ impl<T: Clone + PartialEq> Cursor<T> {
         if self.previous.as_ref() == Some(&page.items) {
             return Err(refuse(PagingProblem::RepeatedPage));
         }
+        for item in &page.items {
+            let position = self.listed;
+            self.listed += 1;
+            let Some(fingerprint) = self.fingerprint(item) else {
+                continue;
+            };
+            if let Some(&first_seen_at) = self.seen.get(&fingerprint) {
+                return Err(refuse(PagingProblem::RepeatedItem { first_seen_at }));
+            }
+            self.seen.insert(fingerprint, position);
+        }
         if !page.is_full(limit) {
             return Ok(None);
         }
-        Ok(Some(Cursor {
-            offset: page.next_offset(),
-            previous: Some(page.items.clone()),
-        }))
+        self.offset = page.next_offset();
+        self.previous = Some(page.items.clone());
+        Ok(Some(self))
     }
 }
 
@@ -147,15 +189,12 @@ pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'a>>;
 /// The items of all pages from `offset` on, fetching pages of `limit` with `fetch`.
 fn all_items<'a, T, F, Fut>(offset: u64, limit: u64, fetch: F) -> ItemStream<'a, T>
 where
-    T: Clone + PartialEq + Send + 'a,
+    T: Clone + PartialEq + Serialize + Send + 'a,
     F: Fn(u64, u64) -> Fut + Send + Sync + 'a,
     Fut: Future<Output = Result<Page<T>>> + Send + 'a,
 {
     let fetch = std::sync::Arc::new(fetch);
-    let start = Cursor {
-        offset,
-        previous: None,
-    };
+    let start = Cursor::new(offset);
     stream::try_unfold(Some(start), move |cursor| {
         let fetch = fetch.clone();
         async move {
@@ -175,8 +214,8 @@ where
 /// A listing operation's request of the generated client, with its filters set: what a
 /// [`Listing`] sends once per page. Implemented by the facade for its listings.
 pub trait Paged<'a>: Clone + Send + Sync + 'a {
-    /// What the listing lists.
-    type Item: Clone + PartialEq + Send + 'a;
+    /// What the listing lists (its JSON form tells one item from another).
+    type Item: Clone + PartialEq + Serialize + Send + 'a;
 
     /// Sends the request for one page (`None`: the gateway's default).
     fn page(

@@ -97,8 +97,8 @@ impl<'a> Tools<'a> {
             .client
             .send(|api| api.get_tool().tool_id(tool_id).send());
         let listed = async { Ok(listed.await?.data) };
-        offered::or_fallback(self.client, offered::FROM_CATALOG, listed, || {
-            offered::catalog_tool(self.client, tool_id)
+        offered::or_fallback(self.client, offered::FROM_CATALOG, listed, |refusal| {
+            offered::catalog_tool(self.client, tool_id, refusal)
         })
         .await
     }
@@ -447,6 +447,7 @@ fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArgument
     if let Error::OutcomeUnknown {
         operation,
         idempotency_key,
+        keys_honoured,
         attempts,
         source,
     } = error
@@ -454,6 +455,7 @@ fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArgument
         return Error::OutcomeUnknown {
             operation,
             idempotency_key,
+            keys_honoured,
             attempts,
             source: Box::new(invocation_error(tool_id, *source, parameters)),
         };

@@ -394,7 +394,9 @@ async fn a_deployment_is_followed_until_ready() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v1/mcp/add"))
-        .and(body_json(json!({"name": "my-notes", "category": "productivity",
+        // The client's tenant: a server filed under no tenant is every tenant's on the
+        // original gateway.
+        .and(body_json(json!({"name": "my-notes", "category": "productivity", "tenantId": common::TENANT,
                               "source": {"type": "stdio", "command": "connectors-mcp-servers", "args": ["notes"]}})))
         .respond_with(ResponseTemplate::new(202).set_body_json(ok(json!({
             "deploymentId": "dep-1", "status": "pending", "estimatedTime": "30-60 seconds"

@@ -256,11 +256,13 @@ async fn a_cut_invocation_on_a_gateway_without_the_capability_is_outcome_unknown
         Error::OutcomeUnknown {
             operation,
             idempotency_key,
+            keys_honoured,
             attempts,
             source,
         } => {
             assert_eq!(operation, "invokeTool");
             assert_eq!(idempotency_key.as_deref(), Some(sent_key.as_str()));
+            assert_eq!(*keys_honoured, Some(false), "its GET / said so");
             assert_eq!(*attempts, 1);
             assert_eq!(source.kind(), "Connection");
         }
@@ -270,9 +272,15 @@ async fn a_cut_invocation_on_a_gateway_without_the_capability_is_outcome_unknown
     assert_eq!(error.kind(), "OutcomeUnknown");
     let text = error.to_string();
     assert!(text.contains("may have run"), "{text}");
+    // Re-sending with the same key runs the tool again on a gateway that ignores keys:
+    // the advice must not offer it.
     assert!(
-        text.contains(&sent_key),
-        "says which key to re-send with: {text}"
+        !text.contains(&sent_key) && !text.contains("same idempotency key"),
+        "no same-key advice where keys are ignored: {text}"
+    );
+    assert!(
+        text.contains("ignores idempotency keys") && text.contains("may run it again"),
+        "{text}"
     );
     assert_secret_free(&error);
     assert_eq!(server.requests("/").len(), 1, "asked GET / once");
@@ -568,10 +576,20 @@ async fn used_up_retries_on_a_gateway_that_honours_keys_still_hand_out_the_key()
         Error::OutcomeUnknown {
             attempts,
             idempotency_key,
+            keys_honoured,
             ..
         } => {
             assert_eq!(*attempts, 3);
-            assert!(idempotency_key.is_some());
+            assert_eq!(*keys_honoured, Some(true));
+            let key = idempotency_key.as_deref().expect("the key");
+            // Where keys are honoured, the same key is the safe way to re-send.
+            let text = error.to_string();
+            assert!(
+                text.contains(&format!(
+                    "re-send it only with the same idempotency key {key}"
+                )),
+                "{text}"
+            );
         }
         other => panic!("expected OutcomeUnknown, got {other:?}"),
     }

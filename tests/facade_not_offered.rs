@@ -1,8 +1,10 @@
 //! A gateway without the extension routes, as the original one: a local server that
 //! answers 404 `ROUTE_NOT_FOUND` on every route it does not have, and the recorded real
-//! bodies on the routes it has. Not offered is its own error, the client remembers it
-//! (no second request), and the calls whose facts the real routes hold fall back to them,
-//! saying so once per client.
+//! bodies on the routes it has. Not offered is its own error; the client remembers it
+//! once a second request confirmed it (one answer may be a proxy's), for a while, and
+//! never for the original's own operations; the calls whose facts the real routes hold
+//! fall back to them, saying so once per client, and where those cannot tell the answer
+//! stays not offered.
 
 mod common;
 
@@ -298,12 +300,15 @@ async fn calls_without_a_fallback(client: &Connectors) -> Vec<(&'static str, Err
 }
 
 #[tokio::test]
-async fn calls_without_a_fallback_are_not_offered_and_not_asked_again() {
+async fn calls_without_a_fallback_are_not_offered_and_not_asked_a_third_time() {
     let server = original_gateway(catalog()).await;
     let client = client(&server);
 
-    for (operation, error) in calls_without_a_fallback(&client).await {
-        assert_not_offered(&error, operation);
+    // Two rounds: one refusal could be a proxy's, the second confirms it.
+    for _ in 0..2 {
+        for (operation, error) in calls_without_a_fallback(&client).await {
+            assert_not_offered(&error, operation);
+        }
     }
     let asked = server.received_requests().await.unwrap().len();
     let mut expected: Vec<&str> = calls_without_a_fallback(&client)
@@ -318,13 +323,14 @@ async fn calls_without_a_fallback_are_not_offered_and_not_asked_again() {
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         asked,
-        "the second round sent nothing"
+        "the third round sent nothing"
     );
-    // Batch and streamed invocations were each asked once; nothing ran twice.
+    // Batch and streamed invocations and the identity creation were each asked twice
+    // (a route the gateway lacks runs nothing), and not again.
     let posts = server.received_requests().await.unwrap();
     assert_eq!(
         posts.iter().filter(|r| r.method.as_str() == "POST").count(),
-        3
+        6
     );
 
     expected.sort();
@@ -335,7 +341,7 @@ async fn calls_without_a_fallback_are_not_offered_and_not_asked_again() {
 #[tokio::test]
 async fn servers_are_listed_from_the_custom_servers_and_the_catalog() {
     let server = original_gateway(catalog()).await;
-    missing(&server, path("/api/v1/mcp/servers"), 1).await;
+    missing(&server, path("/api/v1/mcp/servers"), 2).await;
     let log = capture_tracing();
     let client = client(&server);
 
@@ -399,8 +405,8 @@ async fn servers_are_listed_from_the_custom_servers_and_the_catalog() {
 #[tokio::test]
 async fn a_servers_tools_and_info_come_from_the_catalog() {
     let server = original_gateway(catalog()).await;
-    missing(&server, path_regex(r"^/api/v1/mcp/servers/[^/]+/tools$"), 1).await;
-    missing(&server, path_regex(r"^/api/v1/mcp/servers/[^/]+$"), 1).await;
+    missing(&server, path_regex(r"^/api/v1/mcp/servers/[^/]+/tools$"), 2).await;
+    missing(&server, path_regex(r"^/api/v1/mcp/servers/[^/]+$"), 2).await;
     let log = capture_tracing();
     let client = client(&server);
     let mcp = client.mcp();
@@ -426,9 +432,9 @@ async fn a_servers_tools_and_info_come_from_the_catalog() {
     // Another server: the operation is remembered, not the path.
     let custom = mcp.server("my-http-mcp").tools().await.unwrap();
     assert_eq!(custom[0].tool_id, "my-http-mcp.fetch");
+    // The catalog cannot tell which tools a server it does not list has.
     let error = mcp.server("nosuch").tools().await.unwrap_err();
-    assert!(matches!(error, Error::NotFound(_)), "{error:?}");
-    assert_eq!(error.code(), Some("SERVER_NOT_FOUND"));
+    assert_not_offered(&error, "listServerTools");
 
     let notion = mcp.server("notion").info().await.unwrap();
     assert_eq!(
@@ -441,8 +447,7 @@ async fn a_servers_tools_and_info_come_from_the_catalog() {
         (ServerType::Custom, ServerStatus::Running)
     );
     let error = mcp.server("nosuch").info().await.unwrap_err();
-    assert!(matches!(error, Error::NotFound(_)), "{error:?}");
-    assert_eq!(error.code(), Some("SERVER_NOT_FOUND"));
+    assert_not_offered(&error, "getServer");
 
     assert_eq!(
         log.count("does not offer listServerTools; answering from"),
@@ -453,9 +458,9 @@ async fn a_servers_tools_and_info_come_from_the_catalog() {
 }
 
 #[tokio::test]
-async fn one_tool_comes_from_the_catalog_and_an_unknown_one_is_not_found() {
+async fn one_tool_comes_from_the_catalog_and_one_not_in_it_is_not_offered() {
     let server = original_gateway(catalog()).await;
-    missing(&server, path_regex(r"^/api/v1/tools/[^/]+\.[^/]+$"), 1).await;
+    missing(&server, path_regex(r"^/api/v1/tools/[^/]+\.[^/]+$"), 2).await;
     let log = capture_tracing();
     let client = client(&server);
 
@@ -471,9 +476,10 @@ async fn one_tool_comes_from_the_catalog_and_an_unknown_one_is_not_found() {
         serde_json::json!(["repo", "title"])
     );
 
+    // The original invokes tools it does not list: not in the catalog is not "no such
+    // tool".
     let error = client.tools().get("github.nope").await.unwrap_err();
-    assert!(matches!(error, Error::NotFound(_)), "{error:?}");
-    assert_eq!(error.code(), Some("TOOL_NOT_FOUND"));
+    assert_not_offered(&error, "getTool");
 
     assert_eq!(log.count("does not offer getTool; answering from"), 1);
     server.verify().await;
@@ -482,7 +488,9 @@ async fn one_tool_comes_from_the_catalog_and_an_unknown_one_is_not_found() {
 #[tokio::test]
 async fn clones_share_what_the_client_learned_and_a_new_client_asks_again() {
     let server = original_gateway(catalog()).await;
-    missing(&server, path_regex(r"^/api/v1/tools/[^/]+\.[^/]+$"), 2).await;
+    // The first client and its clones confirm it (two requests), the new client asks
+    // once more.
+    missing(&server, path_regex(r"^/api/v1/tools/[^/]+\.[^/]+$"), 3).await;
     let first = client(&server);
     let clone = first.clone();
     let patient = first.with_options(RequestOptions::new().max_retries(5));
@@ -506,22 +514,21 @@ async fn the_recorded_empty_catalog_still_lists_the_custom_server() {
     let page = client.mcp().list().await.unwrap();
     let names: Vec<&str> = page.items.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["my-http-mcp"]);
-    assert!(
-        client
-            .mcp()
-            .server("my-http-mcp")
-            .tools()
-            .await
-            .unwrap()
-            .is_empty(),
-        "a custom server whose tools are not indexed"
-    );
+    // A custom server whose tools are not in the catalog: not an empty list, which
+    // would say it has none.
+    let error = client
+        .mcp()
+        .server("my-http-mcp")
+        .tools()
+        .await
+        .unwrap_err();
+    assert_not_offered(&error, "listServerTools");
     let error = client
         .tools()
         .get("github.createPullRequest")
         .await
         .unwrap_err();
-    assert_eq!(error.code(), Some("TOOL_NOT_FOUND"));
+    assert_not_offered(&error, "getTool");
 }
 
 #[tokio::test]
@@ -563,7 +570,7 @@ fn refusal(request_id: &str) -> ResponseTemplate {
 }
 
 #[tokio::test]
-async fn the_first_refusal_is_remembered_and_other_errors_teach_nothing() {
+async fn a_refusal_answered_twice_is_remembered_and_other_errors_teach_nothing() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/tools/a.b"))
@@ -579,7 +586,7 @@ async fn the_first_refusal_is_remembered_and_other_errors_teach_nothing() {
         .with_priority(1)
         .mount(&server)
         .await;
-    // The second refusal arrives after the first was remembered.
+    // The second refusal arrives after the first was counted.
     Mock::given(method("GET"))
         .and(path("/health/detailed"))
         .respond_with(refusal("req-2").set_delay(std::time::Duration::from_millis(300)))
@@ -605,11 +612,188 @@ async fn the_first_refusal_is_remembered_and_other_errors_teach_nothing() {
     assert_eq!(ids, [Some("req-1".to_string()), Some("req-2".to_string())]);
     let remembered = client.health().detailed().await.unwrap_err();
     assert_eq!(remembered.kind(), "NotOffered");
-    assert_eq!(remembered.request_id(), Some("req-1"), "the first refusal");
+    assert_eq!(remembered.request_id(), Some("req-2"), "the latest refusal");
     assert_eq!(client.not_offered(), ["getDetailedHealth"]);
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         4,
         "not asked again"
     );
+}
+
+/// Answers 404 `ROUTE_NOT_FOUND` to the requests whose number (from 0) `refuses`, and
+/// `success` to the others.
+struct Sometimes {
+    seen: std::sync::atomic::AtomicUsize,
+    refuses: fn(usize) -> bool,
+    success: Value,
+}
+
+impl Respond for Sometimes {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = self.seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if (self.refuses)(n) {
+            RouteNotFound.respond(request)
+        } else {
+            ResponseTemplate::new(200).set_body_json(common::ok(self.success.clone()))
+        }
+    }
+}
+
+fn sometimes(refuses: fn(usize) -> bool, success: Value) -> Sometimes {
+    Sometimes {
+        seen: Default::default(),
+        refuses,
+        success,
+    }
+}
+
+#[tokio::test]
+async fn a_stray_route_not_found_for_a_core_operation_is_an_error_of_that_call_only() {
+    // A proxy or a misroute answering the original's own routes must not make the client
+    // refuse them for good.
+    let server = MockServer::start().await;
+    let health = recorded("health")["body"]["data"].clone();
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(sometimes(|n| n < 3, health))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for _ in 0..3 {
+        let error = client.health().check().await.unwrap_err();
+        assert_not_offered(&error, "getHealth");
+        assert!(client.not_offered().is_empty(), "never remembered");
+    }
+    client
+        .health()
+        .check()
+        .await
+        .expect("sent again, and answered");
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn one_refusal_between_successes_is_never_remembered() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tools/notion.createPage"))
+        .respond_with(sometimes(|n| n % 2 == 0, catalog()[3].clone()))
+        .mount(&server)
+        .await;
+    // The fallback's catalog, which cannot tell.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tools/list"))
+        .respond_with(Catalog(Vec::new()))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for _ in 0..3 {
+        let error = client.tools().get("notion.createPage").await.unwrap_err();
+        assert_not_offered(&error, "getTool");
+        // A success forgets the refusal before it: the next one counts as the first.
+        let tool = client.tools().get("notion.createPage").await.unwrap();
+        assert_eq!(tool.category, "docs");
+        assert!(client.not_offered().is_empty());
+    }
+    let asked = server.received_requests().await.unwrap();
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|r| r.url.path() != "/api/v1/tools/list")
+            .count(),
+        6
+    );
+}
+
+#[tokio::test]
+async fn a_confirmed_refusal_expires_and_one_more_refusal_confirms_it_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/health/detailed"))
+        .respond_with(RouteNotFound)
+        .mount(&server)
+        .await;
+    let period = std::time::Duration::from_millis(300);
+    let client = builder(&server)
+        .remember_not_offered_for(period)
+        .build()
+        .unwrap();
+    let asked = || async { server.received_requests().await.unwrap().len() };
+    for _ in 0..3 {
+        client.health().detailed().await.unwrap_err();
+    }
+    assert_eq!(asked().await, 2, "confirmed by the second answer");
+    assert_eq!(client.not_offered(), ["getDetailedHealth"]);
+    tokio::time::sleep(period + std::time::Duration::from_millis(50)).await;
+    assert!(client.not_offered().is_empty(), "expired");
+    for _ in 0..3 {
+        let error = client.health().detailed().await.unwrap_err();
+        assert_not_offered(&error, "getDetailedHealth");
+    }
+    assert_eq!(
+        asked().await,
+        3,
+        "one request after the expiry confirms it again"
+    );
+
+    // Zero: asked every time.
+    let eager = builder(&server)
+        .remember_not_offered_for(std::time::Duration::ZERO)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        eager.health().detailed().await.unwrap_err();
+    }
+    assert_eq!(asked().await, 6);
+    assert!(eager.not_offered().is_empty());
+}
+
+#[tokio::test]
+async fn other_tenants_custom_servers_are_left_out_and_counted() {
+    // Measured on the original: without a tenant filter, and even with one, a listing can
+    // show every tenant's servers.
+    let server = MockServer::start().await;
+    let mut body = recorded("mcp/custom (after add)")["body"].clone();
+    let mine = body["data"]["servers"][0].clone();
+    let mut theirs = mine.clone();
+    theirs["name"] = json!("their-server");
+    theirs["tenantId"] = json!("tenant-b");
+    let mut nobodys = mine.clone();
+    nobodys["name"] = json!("shared-server");
+    nobodys.as_object_mut().unwrap().remove("tenantId");
+    body["data"]["servers"] = json!([mine, theirs, nobodys]);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/mcp/custom"))
+        .and(wiremock::matchers::query_param("tenantId", common::TENANT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tools/list"))
+        .respond_with(Catalog(Vec::new()))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(RouteNotFound)
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let custom = client.mcp().custom().await.unwrap();
+    let names: Vec<&str> = custom.servers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["my-http-mcp", "shared-server"]);
+    assert_eq!(custom.other_tenants, 1);
+    // The listing assembled from it shows the caller's servers only.
+    let listed = client.mcp().list().await.unwrap();
+    let names: Vec<&str> = listed.items.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["my-http-mcp", "shared-server"]);
+    let error = client
+        .mcp()
+        .server("their-server")
+        .info()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "NotOffered", "{error:?}");
 }
