@@ -21,12 +21,14 @@
 //! server answers the request); set `CONNECTORS_BASE_URL`, `CONNECTORS_API_KEY` and
 //! `CONNECTORS_TENANT_ID` to use another. `CONNECTORS_LOG=connectors=debug` shows each
 //! request. A gateway without a tool for the request, or that will not run it for this
-//! client (the original gateway answers 401 `OAUTH_AUTHENTICATION_FAILED`), is said to
-//! not offer it, and the example still exits 0.
+//! client (the original gateway answers 401 `OAUTH_AUTHENTICATION_FAILED` unless OAuth
+//! credentials are stored for the tool's integration), is said in one line to not offer
+//! it, and the example still exits 0.
 
 mod support;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use connectors::Connectors;
 use connectors::function_calling::{Provider, ToolCallResults, Toolset};
@@ -51,33 +53,36 @@ async fn run() -> Result<(), BoxError> {
     let request = std::env::args()
         .nth(1)
         .unwrap_or_else(|| DEFAULT_REQUEST.to_string());
+    let started = Instant::now();
     let (client, guard) = support::connect().await?;
-    // The in-process gateway's `math` server answers the default request: there (but for
-    // the profile of the original gateway) both loops must end with its answer.
-    let full_profile = support::env_value(support::ENV_PROFILE).is_none_or(|p| p == "full");
-    let must_answer = guard.embedded().is_some() && full_profile && request == DEFAULT_REQUEST;
+    // The in-process gateway's `math` server answers the default request: where that
+    // gateway offers everything, both loops must end with its answer.
+    let must_answer = support::everything_offered() && request == DEFAULT_REQUEST;
     let outcome = agent(&client, &request, must_answer).await;
     guard.shutdown().await;
-    outcome
+    outcome?;
+    support::done(started);
+    Ok(())
 }
 
 async fn agent(client: &Connectors, request: &str, must_answer: bool) -> Result<(), BoxError> {
+    heading("What the gateway offers");
+    let offer = support::discover(client).await?;
+
     heading(&format!("Select tools for {request:?}"));
     let selected = client.tools().select(request).max_tools(3).await;
     let Some(selection) = support::offered(selected)? else {
         return Ok(());
     };
     if selection.tools.is_empty() {
-        // The original gateway's catalog can be empty until servers are deployed.
-        let why = match selection.total_tools {
-            Some(0) => "its tool catalog is empty".to_string(),
-            Some(n) => format!("none of its {n} tools fits"),
-            None => "it selected none".to_string(),
+        let why = match offer.catalog.len() {
+            0 => "its tool catalog is empty".to_string(),
+            n => format!("none of its {n} tools fits"),
         };
         if must_answer {
             return Err(format!("no tool for {request:?}: {why}").into());
         }
-        println!("(not offered by this gateway: a tool for this request; {why})");
+        support::not_offered(&format!("a tool for this request; {why}"));
         return Ok(());
     }
     // Function definitions, each with its input schema, and the way back from a
@@ -86,7 +91,7 @@ async fn agent(client: &Connectors, request: &str, must_answer: bool) -> Result<
         Ok(toolset) => toolset,
         // A model must not be given a tool without its parameters.
         Err(connectors::Error::SchemaUnavailable { tool_id }) if !must_answer => {
-            println!("(not offered by this gateway: the input schema of {tool_id})");
+            support::not_offered(&format!("the input schema of {tool_id}"));
             return Ok(());
         }
         Err(e) => return Err(e.into()),
@@ -170,8 +175,12 @@ async fn agent_loop(
         // Run the calls of the assistant message, whatever it holds.
         let assistant = conversation.last().expect("just pushed");
         let results = client.tools().run_calls(toolset, assistant).await?;
-        if let Some(reason) = not_offered(&results) {
-            println!("(not offered by this gateway: {reason})");
+        if let Some(refusal) = refused(&results) {
+            // Where everything is offered, a refusal is the example's failure.
+            if support::everything_offered() {
+                return Err(refusal.into());
+            }
+            support::not_offered(&refusal);
             return Ok(Ending::NotOffered);
         }
         tool_answered |= results.outcomes().iter().any(|o| !o.is_error());
@@ -206,21 +215,15 @@ fn provider_name(provider: Provider) -> &'static str {
     }
 }
 
-/// What the gateway does not offer, when it refused to run a call for this client: the
-/// original gateway answers 401 `OAUTH_AUTHENTICATION_FAILED` for a tool it cannot reach.
-fn not_offered(results: &ToolCallResults) -> Option<String> {
-    let (outcome, error) = results.outcomes().iter().find_map(|outcome| {
-        let error = outcome.result.as_ref().err()?;
-        let refused = error.code() == Some("OAUTH_AUTHENTICATION_FAILED")
-            || matches!(error, connectors::Error::Authentication(_));
-        refused.then_some((outcome, error))
-    })?;
-    Some(format!(
-        "running {} for this client (it answered {} {})",
-        outcome.tool_id.as_deref().unwrap_or("the tool"),
-        error.status().map_or(0, |s| s.as_u16()),
-        error.code().unwrap_or("refused")
-    ))
+/// What the gateway does not do, when it refused to run a call of `results` for a
+/// reason of its own ([`support::limit`]), such as the original gateway's 401
+/// `OAUTH_AUTHENTICATION_FAILED`.
+fn refused(results: &ToolCallResults) -> Option<String> {
+    results.outcomes().iter().find_map(|outcome| {
+        let why = support::limit(outcome.result.as_ref().err()?)?;
+        let tool = outcome.tool_id.as_deref().unwrap_or("the tool");
+        Some(format!("{tool}: {why}"))
+    })
 }
 
 /// Prints one message of the conversation: who, what, then the message as sent.

@@ -9,7 +9,9 @@
 //!
 //! With no configuration it starts the reference gateway in this process (the calls go
 //! to its `math` and `text` servers); set `CONNECTORS_BASE_URL`, `CONNECTORS_API_KEY` and
-//! `CONNECTORS_TENANT_ID` to use another gateway that has them.
+//! `CONNECTORS_TENANT_ID` to use another gateway. Each part first checks that the gateway
+//! has its tool and runs it for this client; where it does not, it says so in one line
+//! and is skipped.
 
 mod support;
 
@@ -22,7 +24,7 @@ use connectors::{Connectors, Error};
 use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
-use support::{BoxError, heading};
+use support::{BoxError, Offer, heading};
 use tokio::sync::Semaphore;
 
 /// Calls in flight at most; more would only queue at the gateway (and count against its
@@ -47,16 +49,34 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), BoxError> {
+    let started = Instant::now();
     let (client, guard) = support::connect().await?;
     let outcome = concurrently(&client).await;
     guard.shutdown().await;
-    outcome
+    outcome?;
+    support::done(started);
+    Ok(())
 }
 
 async fn concurrently(client: &Connectors) -> Result<(), BoxError> {
+    heading("What the gateway offers");
+    let offer = support::discover(client).await?;
+    let failed = evaluations(client, &offer).await? + word_counts(client, &offer).await?;
+    if failed > 0 {
+        return Err(format!("{failed} of the calls failed").into());
+    }
+    Ok(())
+}
+
+/// Evaluations in a stream with `buffer_unordered`; returns how many calls failed.
+async fn evaluations(client: &Connectors, offer: &Offer) -> Result<usize, BoxError> {
     heading(&format!(
         "24 evaluations, at most {CONCURRENCY} at a time (buffer_unordered)"
     ));
+    let probe = json!({"expression": "1 + 1"});
+    if !offer.runs(client, "math.evaluate", probe).await? {
+        return Ok(0);
+    }
     let gauge = Gauge::default();
     let started = Instant::now();
     let outcomes: Vec<(String, Result<f64, Error>, Duration)> = futures::stream::iter(1..=24)
@@ -85,15 +105,24 @@ async fn concurrently(client: &Connectors) -> Result<(), BoxError> {
             Err(e) => println!("  {expression:<16} failed: {e}"),
         }
     }
-    let first = summary(
+    Ok(summary(
         outcomes.iter().map(|(_, r, took)| (r.is_ok(), *took)),
         started.elapsed(),
         gauge.max(),
-    );
+    ))
+}
 
+/// Word counts in spawned tasks held back by a semaphore; returns how many calls failed.
+async fn word_counts(client: &Connectors, offer: &Offer) -> Result<usize, BoxError> {
     heading(&format!(
         "12 word counts in spawned tasks, at most {CONCURRENCY} at a time (Semaphore)"
     ));
+    if !offer
+        .runs(client, "text.word_count", json!({"text": "a b"}))
+        .await?
+    {
+        return Ok(0);
+    }
     let gauge = Gauge::default();
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let started = Instant::now();
@@ -129,16 +158,11 @@ async fn concurrently(client: &Connectors) -> Result<(), BoxError> {
             Err(e) => println!("  {expected:>2} words sent, failed: {e}"),
         }
     }
-    let second = summary(
+    Ok(summary(
         outcomes.iter().map(|(_, r, took)| (r.is_ok(), *took)),
         started.elapsed(),
         gauge.max(),
-    );
-
-    if first + second > 0 {
-        return Err(format!("{} of the calls failed", first + second).into());
-    }
-    Ok(())
+    ))
 }
 
 /// Prints the summary of a run from each call's success and duration; returns how many

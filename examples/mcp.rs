@@ -11,21 +11,25 @@
 //! example's own executable as the `notes` MCP server. Against another gateway
 //! (`CONNECTORS_BASE_URL`, ...) it deploys `CONNECTORS_EXAMPLE_MCP_COMMAND` (default
 //! `npx -y @modelcontextprotocol/server-memory`) and skips the calls meant for `notes`.
+//! What the gateway does not offer (the original TypeScript gateway lists no tools of a
+//! deployed server and runs them only with OAuth credentials stored for it) is said in
+//! one line and skipped; the server is removed whatever happens.
 
 mod support;
 
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use connectors::deployments::Deployment;
 use connectors::function_calling::{self, ToolDefinition};
 use connectors::mcp::Server;
 use connectors::typed::TypedTool;
 use connectors::{Connectors, Error};
+use futures::TryStreamExt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::{BoxError, Guard, heading};
+use support::{BoxError, Guard, Offer, heading};
 
 /// The deployed server's name: the first part of its tool ids (`example-notes.add_note`).
 const SERVER: &str = "example-notes";
@@ -105,13 +109,19 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), BoxError> {
+    let started = Instant::now();
     let (client, guard) = support::connect().await?;
     let outcome = mcp(&client, &guard).await;
     guard.shutdown().await;
-    outcome
+    outcome?;
+    support::done(started);
+    Ok(())
 }
 
 async fn mcp(client: &Connectors, guard: &Guard) -> Result<(), BoxError> {
+    heading("What the gateway offers");
+    let offer = support::discover(client).await?;
+
     heading("Deploy a stdio MCP server");
     let (source, command) = support::mcp_server_source(guard)?;
     println!("{SERVER}: {command}");
@@ -131,21 +141,30 @@ async fn mcp(client: &Connectors, guard: &Guard) -> Result<(), BoxError> {
         );
     }
     // Remove the server whatever happens next.
-    let used = use_server(client, &deployment).await;
+    let used = use_server(client, guard, &offer, &deployment).await;
 
     heading("Remove the server");
     let removed = client.mcp().remove(SERVER).await;
     used?;
     println!("{}", removed?.message.unwrap_or_else(|| "removed".into()));
-    match client.mcp().server(SERVER).info().await {
-        Err(Error::NotFound(_)) => println!("{SERVER} is gone"),
-        Ok(info) => return Err(format!("{SERVER} is still there ({})", info.status).into()),
-        Err(e) => return Err(e.into()),
+    // The listing, which every gateway answers (from its custom servers, when it has no
+    // server listing of its own).
+    let mut servers = client.mcp().list().stream();
+    while let Some(server) = servers.try_next().await? {
+        if server.name == SERVER {
+            return Err(format!("{SERVER} is still listed ({})", server.status).into());
+        }
     }
+    println!("{SERVER} is no longer listed");
     Ok(())
 }
 
-async fn use_server(client: &Connectors, deployment: &Deployment) -> Result<(), BoxError> {
+async fn use_server(
+    client: &Connectors,
+    guard: &Guard,
+    offer: &Offer,
+    deployment: &Deployment,
+) -> Result<(), BoxError> {
     let ready = match deployment.wait_until_ready(Duration::from_secs(180)).await {
         Ok(ready) => ready,
         Err(Error::Deployment {
@@ -162,10 +181,11 @@ async fn use_server(client: &Connectors, deployment: &Deployment) -> Result<(), 
         }
         Err(e) => return Err(e.into()),
     };
+    let discovered = ready.tools_discovered;
     println!(
         "{}: {} tools discovered",
         ready.status,
-        ready.tools_discovered.unwrap_or(0)
+        discovered.map_or("?".into(), |n| n.to_string())
     );
 
     heading("Its logs (the last 10 lines)");
@@ -179,55 +199,63 @@ async fn use_server(client: &Connectors, deployment: &Deployment) -> Result<(), 
 
     heading("The server and its tools");
     let server = client.mcp().server(SERVER);
-    let info = server.info().await?;
-    let health = match support::offered(server.health().await)? {
-        Some(health) => format!(
-            "health {} ({} ms)",
-            health.status,
-            health
-                .latency_ms
-                .map_or("?".into(), |ms| format!("{ms:.1}"))
-        ),
-        None => "no health check on this gateway".to_string(),
-    };
-    println!(
-        "{} ({}, {}), {health}",
-        info.name,
-        info.type_,
-        info.transport.as_deref().unwrap_or("?"),
-    );
-    let tools = server.tools().await?;
-    for tool in &tools {
+    if let Some(info) = support::offered(server.info().await)? {
+        println!(
+            "{} ({}, {})",
+            info.name,
+            info.type_,
+            info.transport.as_deref().unwrap_or("?"),
+        );
+    }
+    if let Some(health) = support::offered(server.health().await)? {
+        let latency = health
+            .latency_ms
+            .map_or("?".into(), |ms| format!("{ms:.1}"));
+        println!("health {} ({latency} ms)", health.status);
+    }
+    let tools = support::offered(server.tools().await)?;
+    for tool in tools.iter().flatten() {
         println!(
             "  {:<14} needs [{}]",
             tool.name,
             required(&tool.input_schema).join(", ")
         );
     }
-
-    if tools.iter().any(|t| t.name == "add_note") {
-        notes_calls(&server).await?;
-    } else if let Some(tool) = tools.iter().find(|t| required(&t.input_schema).is_empty()) {
-        heading("A call by name");
-        let result = server.call(&tool.name, json!({})).await?;
-        println!("{} -> {}", tool.tool_id, result.text());
-        println!("(not the notes server: skipping the calls meant for it)");
+    match tools {
+        Some(tools) if tools.is_empty() && discovered.is_some_and(|n| n > 0) => {
+            return Err(format!("{SERVER} listed no tools; its deployment found some").into());
+        }
+        Some(tools) if tools.iter().any(|t| t.name == "add_note") => notes_calls(&server).await?,
+        Some(tools) => {
+            if let Some(tool) = tools.iter().find(|t| required(&t.input_schema).is_empty()) {
+                heading("A call by name");
+                let called = server.call(&tool.name, json!({})).await;
+                if let Some(result) = support::ran(&tool.tool_id, called)? {
+                    println!("{} -> {}", tool.tool_id, result.text());
+                }
+            }
+            println!("(not the notes server: skipping the calls meant for it)");
+        }
+        // The gateway cannot list them, but the notes server's tools are known.
+        None if support::deploys_notes(guard) => notes_calls(&server).await?,
+        None => println!("(its tools are not known: skipping the calls meant for notes)"),
     }
 
-    typed_tool(client).await?;
+    typed_tool(client, offer).await?;
     tools_for_a_model(client).await
 }
 
 /// Calls of the `notes` server, by name with JSON and with types.
 async fn notes_calls(server: &Server) -> Result<(), BoxError> {
     heading("Calls by name, with JSON arguments");
-    let result = server
-        .call(
-            "add_note",
-            json!({"title": "Rust SDK", "body": "Try the typed calls", "tags": ["rust", "sdk"]}),
-        )
-        .await?;
-    println!("add_note -> {}", result.text());
+    let note = json!({"title": "Rust SDK", "body": "Try the typed calls", "tags": ["rust", "sdk"]});
+    println!("add_note({note})");
+    // The first call tells whether the gateway runs this server's tools for us at all.
+    let tool_id = format!("{SERVER}.add_note");
+    let Some(result) = support::ran(&tool_id, server.call("add_note", &note).await)? else {
+        return Ok(());
+    };
+    println!("-> {}", result.text());
     let result = server.call("list_notes", json!({})).await?;
     println!("list_notes -> {}", result.text());
 
@@ -270,24 +298,19 @@ async fn notes_calls(server: &Server) -> Result<(), BoxError> {
 }
 
 /// A [`TypedTool`]: the call, and its function definition derived from the input type.
-async fn typed_tool(client: &Connectors) -> Result<(), BoxError> {
+async fn typed_tool(client: &Connectors, offer: &Offer) -> Result<(), BoxError> {
     heading("A typed tool (math.evaluate)");
-    let evaluation = match client
-        .tools()
-        .call::<Evaluate>(&Expression {
-            expression: "2*(3+4)^2".into(),
-        })
-        .await
-    {
-        Ok(evaluation) => evaluation,
-        // Another gateway may have no math server.
-        Err(Error::NotFound(_)) => {
-            println!("(this gateway has no math.evaluate)");
-            return Ok(());
+    if offer.may_run(Evaluate::TOOL_ID)? {
+        let called = client
+            .tools()
+            .call::<Evaluate>(&Expression {
+                expression: "2*(3+4)^2".into(),
+            })
+            .await;
+        if let Some(evaluation) = support::ran(Evaluate::TOOL_ID, called)? {
+            println!("2*(3+4)^2 = {}", evaluation.result);
         }
-        Err(e) => return Err(e.into()),
-    };
-    println!("2*(3+4)^2 = {}", evaluation.result);
+    }
     println!("its definition for a model, the schema derived from `Expression`:");
     let definition = ToolDefinition::from_typed::<Evaluate>();
     println!("{}", serde_json::to_string_pretty(&definition.to_openai())?);
@@ -299,12 +322,24 @@ async fn typed_tool(client: &Connectors) -> Result<(), BoxError> {
 async fn tools_for_a_model(client: &Connectors) -> Result<(), BoxError> {
     heading("Tools for an LLM");
     let query = "search my notes";
-    let selection = client
+    let selected = client
         .tools()
         .select(query)
         .categories([CATEGORY])
         .max_tools(2)
-        .await?;
+        .await;
+    let Some(selection) = support::offered(selected)? else {
+        return Ok(());
+    };
+    if selection.tools.is_empty() {
+        if support::everything_offered() {
+            return Err(format!("nothing selected in category {CATEGORY}").into());
+        }
+        support::not_offered(&format!(
+            "selecting the tools of {SERVER}: none of category {CATEGORY} was selected"
+        ));
+        return Ok(());
+    }
     for tool in &selection.tools {
         println!("{:.2} {}", tool.score, tool.tool_id);
     }

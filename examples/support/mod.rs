@@ -1,6 +1,9 @@
 //! Shared by the examples (`mod support;`): a client of the configured gateway, or of a
 //! reference gateway started in-process when none is configured; tracing from
-//! `CONNECTORS_LOG`; and the MCP server the examples deploy.
+//! `CONNECTORS_LOG`; the MCP server the examples deploy; and what the gateway offers
+//! ([`discover`], [`offered`]), because not every gateway offers everything: the original
+//! TypeScript gateway has an empty catalog, runs a tool only with OAuth credentials stored
+//! for its integration, and lacks the spec's extension routes.
 //!
 //! Cargo does not build this directory as an example of its own (it has no `main.rs`).
 
@@ -9,10 +12,13 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use connectors::Connectors;
+use connectors::api::types::ToolSelection;
 use connectors::mcp::Source;
+use connectors::{Connectors, Error};
 use connectors_gateway::{Gateway, Profile, RunningGateway};
+use futures::TryStreamExt;
 
 /// What the examples return: any error, printed with its causes by [`exit`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -28,6 +34,17 @@ pub const DEFAULT_MCP_COMMAND: &str = "npx -y @modelcontextprotocol/server-memor
 pub const ENV_PROFILE: &str = "CONNECTORS_EXAMPLE_PROFILE";
 /// The built-in server an example's own executable serves when deployed.
 pub const EMBEDDED_MCP_SERVER: &str = "notes";
+
+/// Set when the in-process gateway runs the `full` profile, which offers everything the
+/// examples use: there a refusal is a fault of the SDK or the example, never the gateway's
+/// limit, and the example must fail.
+static EVERYTHING_OFFERED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the gateway is known to offer everything the examples use (the in-process
+/// gateway's `full` profile).
+pub fn everything_offered() -> bool {
+    EVERYTHING_OFFERED.load(Ordering::Relaxed)
+}
 
 /// Keeps the in-process gateway, if one was started, running until dropped or shut down.
 #[derive(Debug)]
@@ -83,6 +100,7 @@ pub async fn start_gateway() -> Result<Guard, BoxError> {
         None => Profile::default(),
     };
     let gateway = Gateway::builder().profile(profile).spawn().await?;
+    EVERYTHING_OFFERED.store(profile == Profile::Full, Ordering::Relaxed);
     println!(
         "Gateway: in-process reference gateway ({} profile) at {} (set CONNECTORS_BASE_URL to use another)",
         profile.name(),
@@ -137,6 +155,14 @@ pub fn mcp_server_source(guard: &Guard) -> Result<(Source, String), BoxError> {
     Ok((Source::stdio(command, args.iter().copied()), line.clone()))
 }
 
+/// Whether [`mcp_server_source`] deploys the built-in `notes` server, whose tools are
+/// known without asking the gateway (which may not list a deployed server's tools).
+pub fn deploys_notes(guard: &Guard) -> bool {
+    guard.embedded().is_some()
+        || env_value(ENV_MCP_COMMAND)
+            .is_some_and(|c| c.ends_with(&format!("mcp-server {EMBEDDED_MCP_SERVER}")))
+}
+
 /// The built-in server to serve when this process was started as
 /// `<example> mcp-server <name>` (by a gateway deploying [`mcp_server_source`]).
 pub fn mcp_server_name() -> Option<String> {
@@ -176,18 +202,165 @@ pub fn exit(result: Result<(), BoxError>) -> ExitCode {
     }
 }
 
-/// The value of a step that this gateway may not offer: `Some` when it answered,
-/// `None` (after saying so) when it does not offer the operation; any other failure is
-/// the example's error.
-pub fn offered<T>(result: Result<T, connectors::Error>) -> Result<Option<T>, BoxError> {
+/// The value of a step that this gateway may not offer: `Some` when it answered, `None`
+/// (after saying so in one line) when the refusal is a limit of the gateway ([`limit`]);
+/// any other failure, and any refusal where [`everything_offered`], is the example's error.
+pub fn offered<T>(result: Result<T, Error>) -> Result<Option<T>, BoxError> {
+    refused(None, result)
+}
+
+/// [`offered`] for a call of the tool `tool_id`, which the line names.
+pub fn ran<T>(tool_id: &str, result: Result<T, Error>) -> Result<Option<T>, BoxError> {
+    refused(Some(tool_id), result)
+}
+
+fn refused<T>(tool_id: Option<&str>, result: Result<T, Error>) -> Result<Option<T>, BoxError> {
     match result {
         Ok(value) => Ok(Some(value)),
-        Err(connectors::Error::NotOffered { operation, .. }) => {
-            println!("(not offered by this gateway: {operation})");
-            Ok(None)
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => match limit(&e) {
+            Some(what) if !everything_offered() => {
+                match tool_id {
+                    Some(tool_id) => not_offered(&format!("{tool_id}: {what}")),
+                    None => not_offered(&what),
+                }
+                Ok(None)
+            }
+            _ => Err(e.into()),
+        },
     }
+}
+
+/// How many times [`not_offered`] spoke, for an example's last line.
+static NOT_OFFERED: AtomicUsize = AtomicUsize::new(0);
+
+/// Says in one line what this gateway does not do.
+pub fn not_offered(what: &str) {
+    NOT_OFFERED.fetch_add(1, Ordering::Relaxed);
+    println!("(not offered by this gateway: {what})");
+}
+
+/// The last line of an example: done, and what the gateway did not do, if anything.
+pub fn done(started: std::time::Instant) {
+    let seconds = started.elapsed().as_secs_f64();
+    match NOT_OFFERED.load(Ordering::Relaxed) {
+        0 => println!("\nDone in {seconds:.1} s: every step ran."),
+        n => println!(
+            "\nDone in {seconds:.1} s; {n} step(s) not offered by this gateway, each said above."
+        ),
+    }
+}
+
+/// What `error` says the gateway does not do, when it is a limit of the gateway rather
+/// than a fault: an operation it has no route for, a tool it runs only with OAuth
+/// credentials that were not stored, a selection it cannot make.
+pub fn limit(error: &Error) -> Option<String> {
+    if let Error::NotOffered { operation, .. } = error {
+        return Some(format!("{operation}, it has no route for it"));
+    }
+    if error.needs_oauth_credentials() {
+        // The integration is not taken from the error: its context may be scrubbed of
+        // the call's arguments. The example has just said which tool it called.
+        return Some(
+            "running it needs OAuth credentials of this tenant for its integration, and the gateway has none (401 OAUTH_AUTHENTICATION_FAILED)".into(),
+        );
+    }
+    if error.code() == Some("TOOL_SELECTION_FAILED") {
+        let status = error.status().map_or(0, |s| s.as_u16());
+        return Some(format!(
+            "tool selection, it failed ({status} TOOL_SELECTION_FAILED)"
+        ));
+    }
+    None
+}
+
+/// What the gateway offers this client, found out before an example uses it.
+#[derive(Debug)]
+pub struct Offer {
+    /// Every tool of its catalog, all pages (the original gateway's is empty).
+    pub catalog: Vec<ToolSelection>,
+    /// The integrations this tenant stored an OAuth configuration for (empty when the
+    /// gateway cannot say).
+    pub oauth_configured: Vec<String>,
+}
+
+impl Offer {
+    /// The catalog's tool `tool_id`, if it has it.
+    pub fn tool(&self, tool_id: &str) -> Option<&ToolSelection> {
+        self.catalog.iter().find(|t| t.tool_id == tool_id)
+    }
+
+    /// Whether the gateway may run `tool_id`: it is in the catalog, or the tenant stored
+    /// an OAuth configuration for its integration (the original gateway can run such a
+    /// tool although its catalog is empty). When neither, says so in one line; where
+    /// [`everything_offered`] that is an error.
+    pub fn may_run(&self, tool_id: &str) -> Result<bool, BoxError> {
+        let integration = tool_id
+            .split_once('.')
+            .map_or(tool_id, |(server, _)| server);
+        if self.tool(tool_id).is_some() || self.oauth_configured.iter().any(|i| i == integration) {
+            return Ok(true);
+        }
+        if everything_offered() {
+            return Err(format!("the catalog has no {tool_id}").into());
+        }
+        not_offered(&format!(
+            "{tool_id}, which is not in its catalog, and no OAuth configuration of this tenant names {integration}"
+        ));
+        Ok(false)
+    }
+
+    /// Whether the gateway runs `tool_id` for this client, found out with one call of
+    /// `arguments`: a gateway that will not run it is said once, not in every call an
+    /// example makes next. A tool's own error result counts as running.
+    pub async fn runs(
+        &self,
+        client: &Connectors,
+        tool_id: &str,
+        arguments: serde_json::Value,
+    ) -> Result<bool, BoxError> {
+        if !self.may_run(tool_id)? {
+            return Ok(false);
+        }
+        let probe = client.tools().invoke(tool_id, arguments).await;
+        Ok(ran(tool_id, probe)?.is_some())
+    }
+}
+
+/// Lists the gateway's catalog and the integrations this tenant stored OAuth
+/// configurations for, and says what it found in two lines.
+pub async fn discover(client: &Connectors) -> Result<Offer, BoxError> {
+    let catalog: Vec<ToolSelection> = client.tools().list().stream().try_collect().await?;
+    let mut servers: Vec<&str> = catalog
+        .iter()
+        .filter_map(|t| t.tool_id.split_once('.').map(|(server, _)| server))
+        .collect();
+    servers.sort_unstable();
+    servers.dedup();
+    if catalog.is_empty() {
+        println!("catalog: empty (nothing to select from)");
+    } else {
+        println!("catalog: {} tools of {}", catalog.len(), servers.join(", "));
+    }
+    // The gateway uses a tenant's OAuth configuration to get the credentials that the
+    // tools of an integration need; a client without a tenant id cannot ask.
+    let mut oauth_configured = Vec::new();
+    if client.config().tenant_id().is_some()
+        && let Some(listed) = offered(client.tenants().integrations().await)?
+    {
+        let configured = match listed.integrations.is_empty() {
+            true => "none".to_string(),
+            false => listed.integrations.join(", "),
+        };
+        println!(
+            "OAuth configured for tenant {}: {configured}",
+            listed.tenant_id
+        );
+        oauth_configured = listed.integrations;
+    }
+    Ok(Offer {
+        catalog,
+        oauth_configured,
+    })
 }
 
 /// A heading, so that a person can follow the steps of the output.
