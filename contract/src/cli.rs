@@ -109,9 +109,10 @@ struct Cli {
     #[arg(long, value_name = "N", verbatim_doc_comment)]
     seed: Option<u64>,
     /// Another tenant's API key (or CONNECTORS_CONTRACT_SECOND_API_KEY):
-    /// every route that takes an id or a tenant is tried with it against
-    /// the first tenant's resources, and must be refused. Prefer the
-    /// variable: a command line is visible to other users
+    /// once a request of its own succeeds, every route that takes an id
+    /// or a tenant is tried with it against the first tenant's resources,
+    /// and must be refused (403, or 404 as for a missing resource). Prefer
+    /// the variable: a command line is visible to other users
     #[arg(long, value_name = "KEY", verbatim_doc_comment)]
     second_key: Option<String>,
 }

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::report::{Check, OperationReport, Outcome, Report};
+use crate::report::{Check, Isolation, IsolationCheck, OperationReport, Outcome, Report};
 
 /// The JSON Schema of the JSON report (draft 2020-12).
 pub const JSON_SCHEMA: &str = include_str!("../report.schema.json");
 /// The version of the JSON report's shape; raised when a field changes meaning or goes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The formats `--report` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,13 +77,29 @@ fn operation_json(op: &OperationReport) -> Value {
 pub fn json(report: &Report) -> Value {
     let (met, all) = report.status_coverage();
     let tenancy = report.tenancy.as_ref().map(|t| {
+        let (operation, proof) = &t.second_key;
+        let mut second_key = check_json(proof);
+        second_key["operationId"] = json!(operation);
         json!({
-            "checks": t.checks.iter().map(|(op, c)| {
-                let mut v = check_json(c);
-                v["operationId"] = json!(op);
+            "secondKey": second_key,
+            "secondKeyWorks": t.second_key_works(),
+            "checks": t.checks.iter().map(|c| {
+                let mut v = check_json(&c.check);
+                v["operationId"] = json!(c.operation);
+                v["outcome"] = json!(c.label());
+                v["drift"] = match &c.outcome {
+                    Isolation::Drift { reason, reproducer } => {
+                        json!({"reason": reason, "reproducer": reproducer})
+                    }
+                    _ => Value::Null,
+                };
                 v
             }).collect::<Vec<_>>(),
+            "passed": t.count("passed"),
             "failed": t.failed(),
+            "drift": t.drift(),
+            "notOffered": t.count("not offered"),
+            "line": t.summary(),
         })
     });
     json!({
@@ -147,6 +163,8 @@ struct Case {
     /// (message, type, details)
     failure: Option<(String, String, String)>,
     skipped: Option<String>,
+    /// Text for `system-out` (a drift's reason and reproducer).
+    out: Option<String>,
 }
 
 fn check_case(classname: &str, check: &Check) -> Case {
@@ -170,6 +188,7 @@ fn check_case(classname: &str, check: &Check) -> Case {
         time: check.elapsed,
         failure,
         skipped: None,
+        out: None,
     }
 }
 
@@ -189,6 +208,7 @@ fn operation_cases(op: &OperationReport) -> Vec<Case> {
                 time: elapsed,
                 failure: None,
                 skipped: Some("not offered: the gateway answers 404 ROUTE_NOT_FOUND".into()),
+                out: None,
             }]
         }
         Outcome::SkippedReadOnly => cases.push(Case {
@@ -197,6 +217,7 @@ fn operation_cases(op: &OperationReport) -> Vec<Case> {
             time: elapsed,
             failure: None,
             skipped: Some("a write, and writes are not allowed".into()),
+            out: None,
         }),
         // A failure no check carries (the runner never got to call it).
         Outcome::Failed(reasons) if cases.iter().all(|c| c.failure.is_none()) => cases.push(Case {
@@ -209,10 +230,39 @@ fn operation_cases(op: &OperationReport) -> Vec<Case> {
                 reasons.join("\n"),
             )),
             skipped: None,
+            out: None,
         }),
         _ => {}
     }
     cases
+}
+
+/// An isolation check as a test case: a failure fails it, a route the gateway does not
+/// offer skips it, and drift passes it with the reason in `system-out` and in its name
+/// (JUnit has no outcome for a documented deviation).
+fn isolation_case(isolation: &IsolationCheck) -> Case {
+    let mut case = check_case(
+        &format!("tenancy.{}", isolation.operation),
+        &isolation.check,
+    );
+    if case.failure.is_some() {
+        return case;
+    }
+    match &isolation.outcome {
+        Isolation::NotOffered => {
+            case.skipped = Some("not offered: the gateway answers 404 ROUTE_NOT_FOUND".into());
+        }
+        Isolation::Drift { reason, reproducer } => {
+            case.name = format!("{} (drift from the contract)", case.name);
+            let mut text = reason.clone();
+            if let Some(line) = reproducer {
+                text.push_str(&format!("\nreproduce: {line}"));
+            }
+            case.out = Some(text);
+        }
+        Isolation::Refused | Isolation::Failed => {}
+    }
+    case
 }
 
 fn suite(out: &mut String, name: &str, cases: &[Case], properties: &[(&str, String)]) {
@@ -247,6 +297,15 @@ fn suite(out: &mut String, name: &str, cases: &[Case], properties: &[(&str, Stri
             case.time.as_secs_f64()
         );
         match (&case.failure, &case.skipped) {
+            (None, None) if case.out.is_some() => {
+                let _ = writeln!(
+                    out,
+                    r#">
+      <system-out>{}</system-out>
+    </testcase>"#,
+                    xml_text(case.out.as_deref().unwrap_or_default())
+                );
+            }
             (Some((message, kind, details)), _) => {
                 let _ = writeln!(
                     out,
@@ -286,14 +345,15 @@ pub fn junit(report: &Report) -> String {
             time: Duration::ZERO,
             failure: Some((why.clone(), "cleanup".into(), why.clone())),
             skipped: None,
+            out: None,
         })
         .collect();
     let mut all = operations;
     all.append(&mut cleanup);
     let tenancy: Option<Vec<Case>> = report.tenancy.as_ref().map(|t| {
-        t.checks
-            .iter()
-            .map(|(op, c)| check_case(&format!("tenancy.{op}"), c))
+        let (operation, proof) = &t.second_key;
+        std::iter::once(check_case(&format!("tenancy.{operation}"), proof))
+            .chain(t.checks.iter().map(isolation_case))
             .collect()
     });
     let total = all.len() + tenancy.as_ref().map_or(0, Vec::len);
@@ -325,8 +385,13 @@ pub fn junit(report: &Report) -> String {
             ("status-coverage", format!("{met}/{declared}")),
         ],
     );
-    if let Some(cases) = &tenancy {
-        suite(&mut out, "tenant isolation", cases, &[]);
+    if let (Some(cases), Some(t)) = (&tenancy, &report.tenancy) {
+        suite(
+            &mut out,
+            "tenant isolation",
+            cases,
+            &[("summary", t.summary()), ("drift", t.drift().to_string())],
+        );
     }
     out.push_str("</testsuites>\n");
     out

@@ -233,6 +233,14 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         .build()
         .map_err(|e| StartError::Config(e.to_string()))?;
     let second_key = second_key.filter(|k| !k.trim().is_empty());
+    // The first tenant's own key would "leak" everywhere, and prove nothing.
+    if let (Some(second), Some(first)) = (&second_key, &secret)
+        && second.trim() == first.trim()
+    {
+        return Err(StartError::Config(
+            "--second-key is CONNECTORS_API_KEY itself: the tenant isolation checks need another tenant's key".into(),
+        ));
+    }
     let second = match &second_key {
         Some(key) => Some(
             builder
@@ -265,7 +273,7 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         seed,
     );
     suite.unknown_key = Some(unknown_key);
-    suite.second = second;
+    suite.second_tenant = second;
     scenarios::run_all(&mut suite).await;
     let report = suite.into_report(target);
     drop(wire);

@@ -12,14 +12,17 @@ use crate::judge::{self, Expect};
 use crate::operations::OPERATIONS;
 use crate::recorder::{Observed, Recorder};
 use crate::report::{
-    Check, Failure, FailureKind, OperationReport, Outcome, RateLimits, Report, StatusCoverage,
-    Tenancy,
+    Check, Failure, FailureKind, Isolation, IsolationCheck, OperationReport, Outcome, RateLimits,
+    Report, StatusCoverage, Tenancy,
 };
 use crate::reproduce::{self, Secrets};
 use crate::wire::Log;
 
 /// The name of the check that holds problems of responses met outside any check.
 const OUTSIDE_CHECKS: &str = "responses of unchecked calls conform to the spec";
+
+/// The name of the check that the second tenant's key works.
+const SECOND_KEY_CHECK: &str = "the second tenant's key works: a request of its own succeeds";
 
 /// What one operation has shown so far.
 #[derive(Debug, Default)]
@@ -85,11 +88,11 @@ pub(crate) struct Suite {
     current: Option<(String, usize)>,
     /// The name of the next check (else its expectation's).
     next_name: Option<String>,
-    /// The tenant isolation checks, when a second tenant's client is given.
-    pub tenancy: Option<Tenancy>,
+    /// The tenant isolation checks, once the second tenant's key was tried.
+    tenancy: Option<Tenancy>,
     /// The second tenant's client (its key, the first tenant's id), for the isolation
-    /// checks.
-    pub second: Option<Connectors>,
+    /// checks; they use it through [`Self::second`].
+    pub second_tenant: Option<Connectors>,
     /// A client with a key no gateway knows, for the 401 checks.
     pub unknown_key: Option<Connectors>,
 }
@@ -132,7 +135,7 @@ impl Suite {
             current: None,
             next_name: None,
             tenancy: None,
-            second: None,
+            second_tenant: None,
             unknown_key: None,
         }
     }
@@ -307,33 +310,28 @@ impl Suite {
         (result, elapsed, own)
     }
 
-    /// A tenant isolation check: `call`, made with the second tenant's key against the
-    /// first tenant's resource, must be refused as the spec declares (a missing resource,
-    /// or a refusal); a route the gateway does not offer passes.
-    pub async fn isolation<T>(
+    /// Tries the second tenant's key on `op`, a request of its own that must succeed
+    /// (`call`) before any refusal of it means something. Until it has, [`Self::second`]
+    /// gives nothing and no isolation check runs; when it fails, the tenant isolation
+    /// section fails with the reason.
+    pub async fn prove_second_key<T>(
         &mut self,
         op: &str,
-        name: &str,
         call: impl Future<Output = Result<T, Error>>,
-    ) {
+    ) -> bool {
         let earlier = self.recorder.drain();
         self.absorb(&earlier);
         let (result, elapsed, own) = self.observe(op, call).await;
         let exchange = own.as_ref().and_then(|r| r.exchange);
-        let not_offered = own.as_ref().is_some_and(Observed::is_route_not_found)
-            || result.as_ref().err().is_some_and(judge::is_route_not_found);
-        let schemas = &self.schemas;
-        let why = if not_offered {
-            None
-        } else if own.is_none() {
-            Some("no response of this operation was observed".to_string())
-        } else {
-            Expect::Refused
-                .mismatch(&result, |status| schemas.declares(op, status))
-                .map(|why| format!("the second tenant was not refused: {why}"))
+        let why = match &result {
+            Ok(_) if own.is_some() => None,
+            Ok(_) => Some(format!(
+                "no response of {op} was observed, so the second tenant's key is not known to work"
+            )),
+            Err(e) => Some(judge::second_key_refused(e)),
         };
         let mut check = Check {
-            name: name.to_string(),
+            name: SECOND_KEY_CHECK.to_string(),
             status: own.as_ref().map(|r| r.status),
             elapsed,
             request_id: self.request_id(exchange),
@@ -346,10 +344,124 @@ impl Suite {
                 reproducer: exchange.and_then(|n| self.reproducer(n)),
             });
         }
+        let works = check.passed();
+        self.tenancy = Some(Tenancy {
+            second_key: (op.to_string(), check),
+            checks: Vec::new(),
+        });
+        works
+    }
+
+    /// The second tenant's client, once its key was shown to work
+    /// ([`Self::prove_second_key`]).
+    pub fn second(&self) -> Option<Connectors> {
         self.tenancy
-            .get_or_insert_with(Tenancy::default)
-            .checks
-            .push((op.to_string(), check));
+            .as_ref()
+            .filter(|t| t.second_key_works())
+            .and(self.second_tenant.clone())
+    }
+
+    /// Whether an isolation check of `op` has run.
+    pub fn isolation_checked(&self, op: &str) -> bool {
+        self.tenancy
+            .as_ref()
+            .is_some_and(|t| t.checks.iter().any(|c| c.operation == op))
+    }
+
+    /// A tenant isolation check: `call`, made with the second tenant's key against the
+    /// first tenant's resource, must get the tenancy refusal: 403 or the not-found answer
+    /// of a missing resource (a 401 or a 429 is no such refusal). A success is drift from
+    /// the contract on a route where that deviation is known ([`judge::known_leak`]),
+    /// else a failure; `evidence` (the first tenant's resource name or id) is looked for
+    /// in its body. A route the gateway does not offer is reported as such. Returns
+    /// whether the gateway carried the request out (a success).
+    pub async fn isolation<T>(
+        &mut self,
+        op: &str,
+        name: &str,
+        evidence: Option<&str>,
+        call: impl Future<Output = Result<T, Error>>,
+    ) -> bool {
+        let earlier = self.recorder.drain();
+        self.absorb(&earlier);
+        let (result, elapsed, own) = self.observe(op, call).await;
+        let exchange = own.as_ref().and_then(|r| r.exchange);
+        let not_offered = own.as_ref().is_some_and(Observed::is_route_not_found)
+            || result.as_ref().err().is_some_and(judge::is_route_not_found);
+        let status = own.as_ref().map(|r| r.status);
+        let held = match (evidence, own.as_ref().and_then(|r| r.body.as_deref())) {
+            (Some(wanted), Some(body)) if !wanted.is_empty() => {
+                String::from_utf8_lossy(body).contains(wanted)
+            }
+            _ => false,
+        };
+        let reproducer = exchange.and_then(|n| self.reproducer(n));
+        let (outcome, why) = if not_offered {
+            (Isolation::NotOffered, None)
+        } else if own.is_none() {
+            (
+                Isolation::Failed,
+                Some(format!(
+                    "no response of {op} was observed (the request was not sent): {}",
+                    match &result {
+                        Ok(_) => "the client answered it by itself".to_string(),
+                        Err(e) => e.to_string(),
+                    }
+                )),
+            )
+        } else {
+            match &result {
+                Ok(_) => {
+                    let answered = judge::carried_out(status, held.then_some(evidence).flatten());
+                    match judge::known_leak(op) {
+                        Some(leak) => (
+                            Isolation::Drift {
+                                reason: self.scrub(&format!(
+                                    "drift from the contract: {answered}. {}",
+                                    leak.documented(self.schemas.spec())
+                                )),
+                                reproducer: reproducer.clone(),
+                            },
+                            None,
+                        ),
+                        None => (
+                            Isolation::Failed,
+                            Some(format!(
+                                "the second tenant was not refused: {answered} (is the second \
+                                 key another tenant's?)"
+                            )),
+                        ),
+                    }
+                }
+                Err(e) => match judge::not_a_tenancy_refusal(e) {
+                    None => (Isolation::Refused, None),
+                    Some(why) => (Isolation::Failed, Some(why)),
+                },
+            }
+        };
+        let carried_out = result.is_ok() && own.is_some();
+        let mut check = Check {
+            name: name.to_string(),
+            status,
+            elapsed,
+            request_id: self.request_id(exchange),
+            failures: Vec::new(),
+        };
+        if let Some(why) = why {
+            check.failures.push(Failure {
+                kind: FailureKind::Expectation,
+                message: self.scrub(&why),
+                reproducer,
+            });
+        }
+        if let Some(tenancy) = self.tenancy.as_mut() {
+            tenancy.checks.push(IsolationCheck {
+                operation: op.to_string(),
+                check,
+                outcome,
+            });
+        }
+        carried_out
     }
 
     /// Appends `note` to the name of the latest check of `op` (what the check found that

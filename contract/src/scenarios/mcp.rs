@@ -9,7 +9,7 @@ use connectors::deployments::Deployment;
 use connectors::mcp::Source;
 
 use crate::judge::Expect;
-use crate::scenarios::invoke;
+use crate::scenarios::{invoke, tenancy};
 use crate::streams::{self, Until};
 use crate::suite::{Created, Suite};
 
@@ -94,7 +94,12 @@ pub(crate) async fn run(suite: &mut Suite) {
         _ => None,
     };
     invoke::run(suite, target).await;
-    remove(suite, deployed.as_ref(), ready).await;
+    // Another tenant's requests against the run's server, while it is still there.
+    let removed_by_other_tenant = match &deployed {
+        Some(d) => tenancy::own_server(suite, &d.name, d.deployment.id(), ready).await,
+        None => false,
+    };
+    remove(suite, deployed.as_ref(), ready, removed_by_other_tenant).await;
 }
 
 /// How the run's deployment ended.
@@ -218,12 +223,25 @@ async fn deployments(suite: &mut Suite, deployed: Option<&Deployed>) {
 }
 
 /// Removes the run's server, or asks to remove one that cannot exist.
-async fn remove(suite: &mut Suite, deployed: Option<&Deployed>, ready: bool) {
+/// `removed_by_other_tenant`: the gateway carried out another tenant's removal of it
+/// (drift the isolation checks report), so it may be gone.
+async fn remove(
+    suite: &mut Suite,
+    deployed: Option<&Deployed>,
+    ready: bool,
+    removed_by_other_tenant: bool,
+) {
     if !suite.write_allowed("removeCustomServer") {
         return;
     }
     let client = suite.client.clone();
     let (name, expect) = match deployed {
+        Some(d) if removed_by_other_tenant => {
+            suite.name_next(
+                "removes the run's server, or answers 404: another tenant's removal of it was carried out",
+            );
+            (d.name.clone(), Expect::SuccessOrRefused)
+        }
         Some(d) if ready => (d.name.clone(), Expect::Success),
         // A failed deployment may or may not have left its server behind.
         Some(d) => (d.name.clone(), Expect::SuccessOrRefused),

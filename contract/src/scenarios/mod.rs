@@ -14,10 +14,12 @@ pub(crate) mod tools;
 use crate::suite::Suite;
 
 /// Runs every area, the refusals and the tenant isolation checks, then removes what
-/// the run created.
+/// the run created. The second tenant's key is tried before the MCP area, which runs the
+/// isolation checks of the server it deploys before removing it.
 pub(crate) async fn run_all(suite: &mut Suite) {
     health::run(suite).await;
     tools::run(suite).await;
+    tenancy::prove_second_key(suite).await;
     mcp::run(suite).await;
     tenants::run(suite).await;
     identities::run(suite).await;
