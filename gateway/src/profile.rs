@@ -194,6 +194,12 @@ impl Profile {
         self == Profile::ConnectorsTs
     }
 
+    /// `/ready`'s checks name the server registry besides `semanticRouter` and `oauthProxy`
+    /// (full), or only those two, as the original's (recorded).
+    pub(crate) fn reports_registry_readiness(self) -> bool {
+        self == Profile::Full
+    }
+
     /// Another tenant's deployment (`GET /mcp/deployments/{id}`) answers as an unknown id,
     /// 404 `DEPLOYMENT_NOT_FOUND` (full), or 200 with the deployment: measured, the
     /// original looks a deployment up by id alone, so any tenant reads any deployment.

@@ -757,6 +757,11 @@ async fn the_catalog_is_empty_while_the_servers_run() {
     // The ready probe is as recorded: the indices are loaded, they are just empty.
     let ready = gw.send(Method::GET, "/ready", None, None, &[]).await;
     assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(
+        ready.data(),
+        &exchange("ready")["response"]["body"]["data"],
+        "as recorded"
+    );
 
     // The servers are behind the gateway all the same.
     let evaluated = gw
@@ -1071,6 +1076,24 @@ async fn docker_port_0_is_accepted() {
 async fn a_source_the_deployer_cannot_take_is_a_500() {
     let gw = start_with(compat()).await;
     let full = start().await;
+    // A missing field is the route's own 400, in the original's words.
+    for (body, message) in [
+        (
+            json!({"name": "x", "category": "testing"}),
+            "Source configuration is required",
+        ),
+        (
+            json!({"name": "x", "source": {"type": "http", "url": "http://127.0.0.1:9/mcp"}}),
+            "Category is required",
+        ),
+    ] {
+        let reply = gw.post("/api/v1/mcp/add", body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            reply.body["error"],
+            json!({"code": "MISSING_FIELD", "message": message})
+        );
+    }
     for (source, message) in [
         (
             json!({"type": "ftp", "url": "ftp://example.com"}),

@@ -162,7 +162,9 @@ pub(crate) async fn ready(
     let mut checks = std::collections::HashMap::new();
     checks.insert("semanticRouter".to_string(), "ok".to_string());
     checks.insert("oauthProxy".to_string(), "ok".to_string());
-    checks.insert("registry".to_string(), "ok".to_string());
+    if state.config.profile.reports_registry_readiness() {
+        checks.insert("registry".to_string(), "ok".to_string());
+    }
     Ok(ok(types::Readiness {
         status: "ready".into(),
         checks,

@@ -28,10 +28,11 @@ pub(crate) async fn add(
         return Err(missing("Server name is required"));
     }
     if absent("source") {
-        return Err(missing("Server source is required"));
+        // The original's wording (its route's own checks).
+        return Err(missing("Source configuration is required"));
     }
     if absent("category") {
-        return Err(missing("Server category is required"));
+        return Err(missing("Category is required"));
     }
     if let Some(Value::String(requested)) = body.get("tenantId") {
         tenant.check(Some(requested))?;
