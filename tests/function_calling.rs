@@ -537,3 +537,62 @@ async fn a_missing_key_is_reported_before_any_request_naming_the_variable() {
         other => panic!("expected Config, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn on_the_original_gateway_a_model_reads_that_credentials_are_missing_and_a_tool_with_them_runs()
+ {
+    // The original gateway invokes every tool through its OAuth proxy: without stored
+    // credentials for the integration the answer is 401 OAUTH_AUTHENTICATION_FAILED, which
+    // a model must read as "cannot be called", not as a tool's failure worth retrying.
+    let gateway = connectors_gateway::Gateway::builder()
+        .profile(connectors_gateway::Profile::ConnectorsTs)
+        .catalog(["math", "text"])
+        .spawn()
+        .await
+        .expect("the compat gateway");
+    let tenant = gateway.tenant_id().to_string();
+    let stored = connectors_gateway::Gateway::builder()
+        .profile(connectors_gateway::Profile::ConnectorsTs)
+        .catalog(["math", "text"])
+        .oauth_credentials(tenant.as_str(), "math")
+        .spawn()
+        .await
+        .expect("the compat gateway with credentials");
+    for (gateway, math_runs) in [(&gateway, false), (&stored, true)] {
+        let client = Connectors::builder()
+            .base_url(gateway.url())
+            .api_key(gateway.api_key())
+            .tenant_id(gateway.tenant_id())
+            .build()
+            .unwrap();
+        let listed: Vec<_> = client.tools().list().stream().try_collect().await.unwrap();
+        let toolset = client.tools().toolset(listed).await.unwrap();
+        let evaluate = toolset
+            .definitions()
+            .iter()
+            .find(|d| d.tool_id == "math.evaluate")
+            .expect("math.evaluate in the seeded catalog")
+            .name
+            .clone();
+        let output = json!({"role": "assistant", "content": null, "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": evaluate, "arguments": "{\"expression\": \"6*7\"}"}}
+        ]});
+        let results = client.tools().run_calls(&toolset, &output).await.unwrap();
+        let outcome = &results.outcomes()[0];
+        if math_runs {
+            assert!(!outcome.is_error(), "{}", outcome.content());
+            assert!(outcome.content().contains("42"), "{}", outcome.content());
+        } else {
+            assert!(outcome.is_error());
+            let error = outcome.result.as_ref().unwrap_err();
+            assert!(error.needs_oauth_credentials(), "{error:?}");
+            assert!(
+                outcome.content().contains("no OAuth credentials"),
+                "{}",
+                outcome.content()
+            );
+        }
+    }
+    gateway.shutdown().await;
+    stored.shutdown().await;
+}

@@ -294,6 +294,9 @@ fn model_message(error: &Error) -> String {
                 .unwrap_or_else(|| "the connection to the gateway failed".into())
         ),
         Error::NotFound(api) => format!("No such tool: {}", api.message),
+        // The original gateway answers this for every tool of an integration it holds no
+        // credentials for: a retry cannot help, and the model should not try one.
+        error if error.needs_oauth_credentials() => "The gateway holds no OAuth credentials for this tool's integration, so it cannot call the tool; calling it again will not help until a user stores them.".to_string(),
         Error::ToolInvocation { message, .. } => message.clone(),
         other => other.to_string(),
     }
