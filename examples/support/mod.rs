@@ -327,7 +327,7 @@ impl Offer {
 }
 
 /// Lists the gateway's catalog and the integrations this tenant stored OAuth
-/// configurations for, and says what it found in two lines.
+/// configurations for, and says what it found in a few lines.
 pub async fn discover(client: &Connectors) -> Result<Offer, BoxError> {
     let catalog: Vec<ToolSelection> = client.tools().list().stream().try_collect().await?;
     let mut servers: Vec<&str> = catalog
@@ -343,6 +343,12 @@ pub async fn discover(client: &Connectors) -> Result<Offer, BoxError> {
     }
     // The gateway uses a tenant's OAuth configuration to get the credentials that the
     // tools of an integration need; a client without a tenant id cannot ask.
+    // The original gateway shows every tenant's custom servers; the SDK keeps this
+    // tenant's and counts the others.
+    let others = client.mcp().custom().await?.other_tenants;
+    if others > 0 {
+        println!("custom servers of other tenants: {others}, left out (this gateway shows them)");
+    }
     let mut oauth_configured = Vec::new();
     if client.config().tenant_id().is_some()
         && let Some(listed) = offered(client.tenants().integrations().await)?
@@ -389,12 +395,14 @@ pub fn env_value(name: &str) -> Option<String> {
 }
 
 /// Removes server `name` when an earlier run against the same gateway failed half-way
-/// and left it behind; no such server is the usual case.
+/// and left it behind; no such server is the usual case. Only a server of this tenant is
+/// removed: the original gateway lists other tenants' servers too, and lets anyone remove
+/// them.
 pub async fn remove_leftover(client: &Connectors, name: &str) -> Result<(), BoxError> {
-    match client.mcp().remove(name).await {
-        Ok(_) => println!("(removed the server left by an earlier run)"),
-        Err(connectors::Error::NotFound(_)) => {}
-        Err(e) => return Err(e.into()),
+    let custom = client.mcp().custom().await?;
+    if custom.servers.iter().any(|s| s.name == name) {
+        client.mcp().remove(name).await?;
+        println!("(removed the server {name} left by an earlier run)");
     }
     Ok(())
 }
