@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use common::*;
 use connectors_gateway::{Config, ConnectorsTsConfig, Gateway, GatewayBuilder, Profile};
@@ -1023,6 +1024,11 @@ async fn a_duplicate_add_while_the_first_deploys_runs_both() {
     // The full profile refuses the name while it deploys.
     let full = start().await;
     full.deploy("twin", slow_builtin_source("notes")).await;
+    // Its server exists (starting) once the deployment task has run.
+    eventually(Duration::from_secs(10), || async {
+        (full.get("/api/v1/mcp/servers/twin").await.status == StatusCode::OK).then_some(())
+    })
+    .await;
     let again = full
         .post(
             "/api/v1/mcp/add",
@@ -1060,7 +1066,19 @@ async fn a_removed_servers_deployment_stays_running() {
 #[tokio::test]
 async fn docker_port_0_is_accepted() {
     let add = json!({"name": "docked", "category": "testing", "source": {"type": "docker", "image": "example/mcp:latest", "port": 0}});
-    let gw = start_with(compat()).await;
+    // The deployment itself is not the point: it fails at once instead of reaching for a
+    // Docker engine and a registry.
+    let no_docker = Config {
+        deployment_sources: vec!["stdio".into(), "http".into()],
+        ..Config::default()
+    };
+    let gw = start_with(
+        Gateway::builder()
+            .config(no_docker)
+            .profile(Profile::ConnectorsTs)
+            .api_key(KEY_A, TENANT_A),
+    )
+    .await;
     let reply = gw.post("/api/v1/mcp/add", add.clone()).await;
     assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
     assert_eq!(reply.data()["status"], "deploying");
