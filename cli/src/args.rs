@@ -11,7 +11,7 @@ use connectors::function_calling::Provider;
 /// Configuration comes from the flags, else from CONNECTORS_BASE_URL, CONNECTORS_API_KEY,
 /// CONNECTORS_TENANT_ID (and the SDK's other CONNECTORS_* variables).
 #[derive(Debug, Parser)]
-#[command(name = "connectors", version, propagate_version = true)]
+#[command(name = "connectors", version, propagate_version = true, after_help = crate::exit::HELP)]
 pub struct Cli {
     /// The gateway's base URL (default: CONNECTORS_BASE_URL, else http://localhost:3000).
     #[arg(long, global = true, value_name = "URL")]
@@ -166,7 +166,9 @@ pub enum ToolsCommand {
         /// Stream the invocation (progress on stderr while it runs).
         #[arg(long)]
         stream: bool,
-        /// Re-send with this idempotency key (as an OutcomeUnknown error printed it).
+        /// Re-send with this idempotency key, as an outcome-unknown error (exit 10) printed
+        /// it: a gateway that honours keys answers with the first outcome; one that ignores
+        /// them (the original) runs the tool again, so the error says which applies.
         #[arg(long, value_name = "KEY", conflicts_with = "stream")]
         idempotency_key: Option<String>,
     },

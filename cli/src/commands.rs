@@ -1,9 +1,11 @@
 //! The commands other than `mcp serve`: each one facade call (or a few), then a table or a
 //! JSON document.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use connectors::api::IdentityType;
+use connectors::api::prelude::*;
 use connectors::api::types;
 use connectors::deployments::Deployment;
 use connectors::events::GatewayEvent;
@@ -199,7 +201,11 @@ pub async fn tools(client: &Connectors, command: ToolsCommand, json: bool) -> Ou
         }
         ToolsCommand::Batch { calls } => batch(client, &calls, json).await,
         ToolsCommand::Get { id } => {
-            let tool = client.tools().get(&id).await?;
+            let tool = client
+                .tools()
+                .get(&id)
+                .await
+                .map_err(|e| cannot_tell(e, &unknown_tool(&id)))?;
             if json {
                 print_json(&tool);
                 return Ok(());
@@ -364,7 +370,8 @@ async fn run_calls(client: &Connectors, provider: Provider, given: Given) -> Out
         Given::Tools(ids) => {
             let mut tools = Vec::with_capacity(ids.len());
             for id in ids {
-                tools.push(client.tools().get(id).await?);
+                let tool = client.tools().get(&id).await;
+                tools.push(tool.map_err(|e| cannot_tell(e, &unknown_tool(&id)))?);
             }
             names_of(&tools)
         }
@@ -543,9 +550,37 @@ async fn invoke_streamed(
 pub async fn mcp(client: &Connectors, command: McpCommand, json: bool) -> Outcome {
     match command {
         McpCommand::List => {
-            let servers: Vec<types::McpServer> = client.mcp().list().stream().try_collect().await?;
+            let listed: Vec<types::McpServer> = client.mcp().list().stream().try_collect().await?;
+            let tenant = client.config().tenant_id();
+            // A server of another tenant is never shown as the caller's, whichever listing
+            // showed it.
+            let (servers, shown_anyway): (Vec<_>, Vec<_>) = listed
+                .into_iter()
+                .partition(|s| of_tenant(s.tenant_id.as_deref(), tenant));
+            let everyones = every_tenants_custom_servers(client).await;
+            let mut others: BTreeSet<&str> = shown_anyway.iter().map(|s| s.name.as_str()).collect();
+            others.extend(
+                everyones
+                    .iter()
+                    .flatten()
+                    .filter(|s| !of_tenant(s.tenant_id.as_deref(), tenant))
+                    .map(|s| s.name.as_str()),
+            );
+            if !others.is_empty() {
+                eprintln!(
+                    "{} server(s) of other tenants not shown (this gateway shows every tenant's custom servers)",
+                    others.len()
+                );
+            } else if tenant.is_none() {
+                let tenants = tenants_of(everyones.iter().flatten());
+                if tenants > 1 {
+                    eprintln!(
+                        "the custom servers listed belong to {tenants} tenants; set --tenant (or CONNECTORS_TENANT_ID) to see only yours"
+                    );
+                }
+            }
             if json {
-                print_json(&json!({"items": servers}));
+                print_json(&json!({"items": servers, "otherTenants": others.len()}));
                 return Ok(());
             }
             let mut table = Table::new(&["SERVER", "TYPE", "STATUS", "TOOLS", "CATEGORY"]);
@@ -562,8 +597,15 @@ pub async fn mcp(client: &Connectors, command: McpCommand, json: bool) -> Outcom
             Ok(())
         }
         McpCommand::Info { name } => {
-            let server = client.mcp().server(name);
-            let info = server.info().await?;
+            let server = client.mcp().server(&name);
+            let info = server.info().await.map_err(|e| {
+                cannot_tell(
+                    e,
+                    &format!(
+                        "neither its custom servers nor its catalog show {name}: cannot tell whether it has this server"
+                    ),
+                )
+            })?;
             // A gateway without the health route still has the server's facts.
             let health = match server.health().await {
                 Ok(health) => Some(health),
@@ -607,7 +649,14 @@ pub async fn mcp(client: &Connectors, command: McpCommand, json: bool) -> Outcom
             Ok(())
         }
         McpCommand::Tools { name } => {
-            let tools = client.mcp().server(name).tools().await?;
+            // Never an empty table for "cannot tell": a deployed server's tools are not in
+            // the original gateway's catalog, which is all it has to answer from.
+            let tools = client.mcp().server(&name).tools().await.map_err(|e| {
+                cannot_tell(
+                    e,
+                    &format!("its catalog has no tools of {name}: cannot tell which tools it has"),
+                )
+            })?;
             if json {
                 print_json(&json!({"items": tools}));
                 return Ok(());
@@ -635,6 +684,7 @@ pub async fn mcp(client: &Connectors, command: McpCommand, json: bool) -> Outcom
         }
         McpCommand::Add(add) => add_server(client, add, json).await,
         McpCommand::Remove { name } => {
+            refuse_other_tenants_server(client, &name).await?;
             let removed = client.mcp().remove(&name).await?;
             if json {
                 print_json(&removed);
@@ -644,6 +694,90 @@ pub async fn mcp(client: &Connectors, command: McpCommand, json: bool) -> Outcom
             Ok(())
         }
         McpCommand::Serve(_) => unreachable!("`mcp serve` is dispatched by main"),
+    }
+}
+
+/// Whether a server of `owner` (`None`: it names no tenant) is the caller's, whose tenant
+/// is `caller` (`None`: not configured, so every server counts as the caller's).
+fn of_tenant(owner: Option<&str>, caller: Option<&str>) -> bool {
+    match (owner, caller) {
+        (Some(owner), Some(caller)) => owner == caller,
+        _ => true,
+    }
+}
+
+/// The number of tenants that own these servers.
+fn tenants_of<'s>(servers: impl Iterator<Item = &'s types::CustomServer>) -> usize {
+    servers
+        .filter_map(|s| s.tenant_id.as_deref())
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// The custom servers the gateway shows to anyone who asks without a tenant id: the
+/// original gateway shows every tenant's (and lets any tenant remove them), a gateway that
+/// keeps tenants apart only the caller's. The facade asks with the caller's tenant and
+/// keeps only its servers, so this asks through the generated client. `None` when it did
+/// not answer: what it would show is then unknown, and the gateway decides alone.
+async fn every_tenants_custom_servers(client: &Connectors) -> Option<Vec<types::CustomServer>> {
+    let listed = client.api().list_custom_servers().send().await;
+    listed.ok().map(|r| r.into_inner().data.servers)
+}
+
+/// `mcp remove NAME` of a server the gateway lists as another tenant's is refused before
+/// anything is sent: the original gateway removes any tenant's server for anyone who asks.
+/// Without a configured tenant, the CLI cannot tell whose a server is; it refuses where the
+/// gateway shows servers of several tenants and NAME has an owner.
+async fn refuse_other_tenants_server(client: &Connectors, name: &str) -> Outcome {
+    let Some(listed) = every_tenants_custom_servers(client).await else {
+        return Ok(());
+    };
+    let Some(owner) = listed
+        .iter()
+        .find(|s| s.name == name)
+        .and_then(|s| s.tenant_id.as_deref())
+    else {
+        return Ok(());
+    };
+    match client.config().tenant_id() {
+        Some(tenant) if tenant != owner => Err(Failure::new(
+            crate::exit::AUTH,
+            "OtherTenant",
+            format!(
+                "refused: the gateway lists {name} as a server of another tenant, not of {tenant}; \
+                 this gateway would remove it for anyone who asks, so the CLI does not ask it to"
+            ),
+        )),
+        None if tenants_of(listed.iter()) > 1 => Err(Failure::new(
+            crate::exit::CONFIG,
+            "Config",
+            format!(
+                "refused: the gateway lists custom servers of several tenants and the CLI does not know yours, \
+                 so it cannot tell whether {name} is yours; set --tenant (or CONNECTORS_TENANT_ID)"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What the gateway's other routes could not tell about tool `id`.
+fn unknown_tool(id: &str) -> String {
+    format!(
+        "its catalog has no tool {id}: cannot tell whether it has it (`connectors tools invoke {id}` may still run it)"
+    )
+}
+
+/// An SDK error, where [`Error::NotOffered`] means that the gateway lacks the operation and
+/// the routes it has cannot tell the answer: said plainly, with the not-offered exit code,
+/// never as an empty success or a made-up "not found".
+fn cannot_tell(error: Error, why: &str) -> Failure {
+    match &error {
+        Error::NotOffered { operation, .. } => Failure::new(
+            crate::exit::NOT_OFFERED,
+            error.kind(),
+            format!("this gateway does not offer {operation} and {why}"),
+        ),
+        _ => error.into(),
     }
 }
 

@@ -1,5 +1,10 @@
 //! Exit codes, one per kind of failure, so scripts can branch without parsing messages.
 //! The README's table lists them; a test below keeps the two equal.
+//!
+//! A tool invocation ends in one of four ways a script can tell apart: the gateway has no
+//! such tool ([`NOT_FOUND`]), the gateway refused to run it (its arguments, missing OAuth
+//! credentials: [`TOOL_NOT_RUN`]), it ran and reported an error ([`TOOL_ERROR`]), or it may
+//! have run ([`OUTCOME_UNKNOWN`]). Only the last two may have had an effect.
 
 use std::process::ExitCode;
 
@@ -26,15 +31,17 @@ pub const USAGE: u8 = 2;
 pub const CONFIG: u8 = 3;
 /// The gateway could not be reached, or timed out.
 pub const UNREACHABLE: u8 = 4;
-/// The API key was refused, or the resource belongs to another tenant.
+/// The API key was refused, or the resource belongs to another tenant (also when the CLI
+/// refuses to remove another tenant's server itself).
 pub const AUTH: u8 = 5;
 /// No such tool, server, deployment or identity.
 pub const NOT_FOUND: u8 = 6;
-/// The gateway does not offer the operation (`NotOffered`).
+/// The gateway does not offer the operation (`NotOffered`), and what it does offer cannot
+/// tell the answer (its catalog has no tools of the server, say).
 pub const NOT_OFFERED: u8 = 7;
 /// Rate limited.
 pub const RATE_LIMITED: u8 = 8;
-/// The tool ran and reported an error, or refused its arguments.
+/// The tool ran and reported an error (`isError`).
 pub const TOOL_ERROR: u8 = 9;
 /// The outcome of an invocation or write is unknown: it may have run.
 pub const OUTCOME_UNKNOWN: u8 = 10;
@@ -44,6 +51,30 @@ pub const DEPLOYMENT: u8 = 11;
 pub const GATEWAY: u8 = 12;
 /// The resource exists already.
 pub const CONFLICT: u8 = 13;
+/// The gateway refused to run the tool, so nothing ran: it refused the arguments (400), or
+/// no OAuth credentials are stored for the tool's integration (401
+/// `OAUTH_AUTHENTICATION_FAILED`, which the original gateway also answers for a tool it
+/// does not have).
+pub const TOOL_NOT_RUN: u8 = 14;
+
+/// The codes as `connectors --help` lists them (the README's table says more).
+pub const HELP: &str = "\
+Exit codes:
+   0  success
+   1  any other error
+   2  bad command line or input
+   3  invalid configuration (base URL, key, tenant)
+   4  the gateway could not be reached, or timed out
+   5  the key was refused, or the resource is another tenant's (mcp remove refuses it)
+   6  no such tool, server, deployment, identity or configuration
+   7  not offered: the gateway lacks the operation and cannot tell the answer otherwise
+   8  rate limited
+   9  the tool ran and reported an error (isError)
+  10  outcome unknown: it may have run (the message says whether re-sending is safe)
+  11  the deployment failed, or was not ready in time
+  12  the gateway failed (5xx) or answered nonsense
+  13  conflict: the resource exists already
+  14  the gateway did not run the tool: arguments refused, or no OAuth credentials stored";
 
 /// The exit code of an SDK error.
 pub fn code_of(error: &Error) -> u8 {
@@ -55,6 +86,23 @@ pub fn code_of(error: &Error) -> u8 {
         Error::NotFound(_) => NOT_FOUND,
         Error::NotOffered { .. } => NOT_OFFERED,
         Error::RateLimited(_) => RATE_LIMITED,
+        // Refused before the tool ran (its arguments, no OAuth credentials): nothing ran.
+        // A streamed or batched call reports the refusal by its code alone.
+        Error::ToolInvocation { source, code, .. }
+            if error.needs_oauth_credentials()
+                || code.as_deref() == Some("VALIDATION_ERROR")
+                || source.as_deref().is_some_and(|s| {
+                    matches!(s, Error::BadRequest(_) | Error::Authentication(_))
+                }) =>
+        {
+            TOOL_NOT_RUN
+        }
+        // The gateway failed calling it (5xx): the gateway's failure, not the tool's.
+        Error::ToolInvocation {
+            source: Some(source),
+            ..
+        } => code_of(source),
+        // The tool's own error (`isError` through the SDK, a batch's or a stream's item).
         Error::ToolInvocation { .. } => TOOL_ERROR,
         // A tool that cannot be described to a model: what the gateway sent is short.
         Error::SchemaUnavailable { .. } => GATEWAY,
@@ -95,6 +143,15 @@ impl Failure {
         }
     }
 
+    /// A failure the CLI found itself, with its code and kind.
+    pub fn new(code: u8, kind: &str, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            kind: kind.into(),
+            message: message.into(),
+        }
+    }
+
     /// A tool result with `isError: true`.
     pub fn tool_error(tool_id: &str, text: &str) -> Self {
         Failure {
@@ -128,6 +185,25 @@ pub fn describe(error: &Error) -> String {
         Error::NotOffered { operation, .. } => format!(
             "not offered: this gateway has no {operation} operation (it answered 404 ROUTE_NOT_FOUND)"
         ),
+        // The SDK's message says whether re-sending with the key is safe; the CLI names
+        // its flag where it is.
+        Error::OutcomeUnknown {
+            operation,
+            idempotency_key: Some(key),
+            keys_honoured: Some(true),
+            ..
+        } if operation == "invokeTool" => format!(
+            "{error}\nhint: run the same `connectors tools invoke` with --idempotency-key {key}: the gateway answers it with the first outcome instead of running the tool again"
+        ),
+        _ if error.needs_oauth_credentials() => needs_oauth_credentials(error),
+        // The tool did not run: say so, rather than the SDK's "tool X failed".
+        Error::ToolInvocation {
+            tool_id,
+            source: Some(source),
+            ..
+        } if matches!(**source, Error::BadRequest(_)) => {
+            format!("the gateway did not run {tool_id}: it refused the call: {source}")
+        }
         Error::Config {
             setting, message, ..
         } => match flag_of(setting) {
@@ -140,6 +216,35 @@ pub fn describe(error: &Error) -> String {
         },
         _ => error.to_string(),
     }
+}
+
+/// A 401 `OAUTH_AUTHENTICATION_FAILED`: nothing ran, and what is missing where.
+fn needs_oauth_credentials(error: &Error) -> String {
+    let api = error.api_error();
+    let tool = match error {
+        Error::ToolInvocation { tool_id, .. } => Some(tool_id.as_str()),
+        _ => None,
+    };
+    // The gateway names the integration; else the server part of the tool id is it.
+    let integration = api
+        .and_then(|api| api.context.get("integration"))
+        .and_then(|v| v.as_str())
+        .or_else(|| {
+            tool.and_then(|t| t.split_once('.'))
+                .map(|(server, _)| server)
+        })
+        .unwrap_or("its integration");
+    let answer = api.map_or_else(|| error.to_string(), ToString::to_string);
+    let subject = tool.unwrap_or("the tool");
+    // The original gateway reads the tokens from its Vault before it calls any tool; none
+    // of its routes stores them, and `oauth-config` is the client configuration, which
+    // does not stand in for them.
+    format!(
+        "the gateway did not run {subject}: no OAuth credentials of your tenant are stored for the integration {integration} ({answer})\n\
+         hint: the gateway's operator stores them (the original gateway keeps them in its Vault; no API route stores them); \
+         `connectors oauth-config set {integration} --config -` sets the integration's OAuth client configuration, which is not the credentials. \
+         The original gateway answers so also for a tool it does not have: check the id (and that the integration is the server part of it)."
+    )
 }
 
 /// The variable and the flag of a setting the SDK names by its variable (a value from the
@@ -156,6 +261,24 @@ fn flag_of(setting: &str) -> Option<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ALL: [u8; 15] = [
+        OK,
+        OTHER,
+        USAGE,
+        CONFIG,
+        UNREACHABLE,
+        AUTH,
+        NOT_FOUND,
+        NOT_OFFERED,
+        RATE_LIMITED,
+        TOOL_ERROR,
+        OUTCOME_UNKNOWN,
+        DEPLOYMENT,
+        GATEWAY,
+        CONFLICT,
+        TOOL_NOT_RUN,
+    ];
 
     #[test]
     fn configuration_errors_name_the_variable_and_the_flag() {
@@ -181,6 +304,17 @@ mod tests {
         );
     }
 
+    /// `--help` lists each code once, in order, and no other.
+    #[test]
+    fn the_help_lists_every_exit_code() {
+        let listed: Vec<u8> = HELP
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect();
+        assert_eq!(listed, ALL);
+    }
+
     /// The README's table lists each code once, in order, and no other.
     #[test]
     fn the_readme_lists_every_exit_code() {
@@ -194,22 +328,6 @@ mod tests {
             .take_while(|l| l.starts_with('|'))
             .filter_map(|l| l.split('|').nth(1)?.trim().parse().ok())
             .collect();
-        let codes = [
-            OK,
-            OTHER,
-            USAGE,
-            CONFIG,
-            UNREACHABLE,
-            AUTH,
-            NOT_FOUND,
-            NOT_OFFERED,
-            RATE_LIMITED,
-            TOOL_ERROR,
-            OUTCOME_UNKNOWN,
-            DEPLOYMENT,
-            GATEWAY,
-            CONFLICT,
-        ];
-        assert_eq!(listed, codes);
+        assert_eq!(listed, ALL);
     }
 }

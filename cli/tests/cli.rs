@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{gateway, json_ok, run, stderr, stdout};
-use connectors_gateway::{Gateway, Profile};
+use common::{gateway, json_ok, output, run, stderr, stdout};
+use connectors_gateway::{Gateway, Profile, RunningGateway};
 use connectors_mcp_servers::{Builtin, serve_http};
 use serde_json::json;
 
@@ -254,7 +254,10 @@ async fn mcp_add_wait_tools_deployments_and_remove() {
     let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let list = json_ok(&run(&gw, &["mcp", "list", "--json"]).await);
+    let out = run(&gw, &["mcp", "list", "--json"]).await;
+    let list = json_ok(&out);
+    assert_eq!(list["otherTenants"], 0, "{list}");
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     assert!(
         list["items"]
             .as_array()
@@ -611,12 +614,12 @@ async fn categories_related_server_info_health_and_batch() {
     gw.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_invocation_that_may_have_run_is_outcome_unknown() {
-    let gw = gateway().await;
-    // One attempt that times out after the request was sent: the tool may be running.
+/// `tools invoke` of a tool that runs for seconds, with attempts of 50 ms: the tool may be
+/// running when the CLI gives up. One retry, so that the client asks the gateway (`GET /`)
+/// whether it honours idempotency keys.
+async fn invoke_that_times_out(gw: &RunningGateway) -> std::process::Output {
     let mut command = common::command(
-        &gw,
+        gw,
         &[
             "tools",
             "invoke",
@@ -627,16 +630,257 @@ async fn an_invocation_that_may_have_run_is_outcome_unknown() {
     );
     command
         .env("CONNECTORS_TIMEOUT", "0.05")
-        .env("CONNECTORS_MAX_RETRIES", "0");
-    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap();
+        .env("CONNECTORS_MAX_RETRIES", "1");
+    output(command).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invocation_that_may_have_run_is_outcome_unknown() {
+    // The reference gateway honours keys: re-send with the same key, and the flag to do so.
+    let gw = gateway().await;
+    let out = invoke_that_times_out(&gw).await;
     assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("outcome of invokeTool is unknown") && err.contains("same idempotency key"),
+        err.contains("outcome of invokeTool is unknown")
+            && err.contains("same idempotency key")
+            && err.contains("--idempotency-key"),
         "{err}"
     );
+    gw.shutdown().await;
+
+    // The original ignores keys: re-sending may run the tool again, and no key is offered
+    // as the way to re-send.
+    let gw = original().await;
+    let out = invoke_that_times_out(&gw).await;
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("outcome of invokeTool is unknown") && err.contains("may run it again"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("same idempotency key") && !err.contains("--idempotency-key"),
+        "{err}"
+    );
+    gw.shutdown().await;
+}
+
+/// Two tenants' keys, as the original TypeScript gateway would hold them.
+const KEY_A: &str = "ck_tenant_a_0123456789abcdef0123456789abcdef";
+const KEY_B: &str = "ck_tenant_b_0123456789abcdef0123456789abcdef";
+
+/// The original TypeScript gateway (its model): tenant-a (the CLI's default here) has
+/// OAuth credentials stored for the built-in `math`, tenant-b none.
+async fn original() -> RunningGateway {
+    Gateway::builder()
+        .profile(Profile::ConnectorsTs)
+        .api_key(KEY_A, "tenant-a")
+        .api_key(KEY_B, "tenant-b")
+        .oauth_credentials("tenant-a", "math")
+        .spawn()
+        .await
+        .expect("the connectors-ts gateway")
+}
+
+/// `connectors ARGS` as tenant-b.
+async fn run_as_b(gw: &RunningGateway, args: &[&str]) -> std::process::Output {
+    let mut command = common::command(gw, args);
+    command
+        .env("CONNECTORS_API_KEY", KEY_B)
+        .env("CONNECTORS_TENANT_ID", "tenant-b");
+    output(command).await
+}
+
+/// Deploys the notes server at `url` as `name` and waits for it, as tenant-b or as the
+/// CLI's default tenant (tenant-a).
+async fn deploy(gw: &RunningGateway, as_b: bool, name: &str, url: &str) {
+    let args = [
+        "mcp",
+        "add",
+        name,
+        "--category",
+        "notes",
+        "--http",
+        url,
+        "--wait",
+        "--json",
+    ];
+    let out = if as_b {
+        run_as_b(gw, &args).await
+    } else {
+        run(gw, &args).await
+    };
+    json_ok(&out);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_the_original_gateway_cannot_tell_is_not_an_empty_success() {
+    let gw = original().await;
+    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = notes.url();
+    deploy(&gw, false, "a-notes", &url).await;
+
+    // Its tools are not in the (empty) catalog, and the gateway has no route for them.
+    let out = run(&gw, &["mcp", "tools", "a-notes"]).await;
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "no table: {}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("does not offer listServerTools")
+            && err.contains("no tools of a-notes")
+            && err.contains("cannot tell which tools it has"),
+        "{err}"
+    );
+    let out = run(&gw, &["--json", "mcp", "tools", "a-notes"]).await;
+    assert_eq!(out.status.code(), Some(7));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stderr).expect("a JSON error");
+    assert_eq!(doc["error"]["kind"], "NotOffered", "{doc}");
+    assert_eq!(doc["error"]["exitCode"], 7);
+    assert!(out.stdout.is_empty());
+
+    // A tool the gateway runs, and one it does not have: neither is "not found".
+    for id in ["a-notes.add_note", "nope.missing"] {
+        let out = run(&gw, &["tools", "get", id]).await;
+        assert_eq!(out.status.code(), Some(7), "{id}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("does not offer getTool") && err.contains("cannot tell whether it has it"),
+            "{err}"
+        );
+    }
+
+    // What its custom servers do tell is shown.
+    let info = json_ok(&run(&gw, &["mcp", "info", "a-notes", "--json"]).await);
+    assert_eq!(info["server"]["name"], "a-notes", "{info}");
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_the_original_gateway_a_tool_not_run_is_not_a_tool_that_failed() {
+    let gw = original().await;
+    let ran = run(
+        &gw,
+        &[
+            "tools",
+            "invoke",
+            "math.evaluate",
+            "--args",
+            r#"{"expression":"1+2"}"#,
+        ],
+    )
+    .await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+
+    // The tool ran and reported an error: 9.
+    let failed = run(
+        &gw,
+        &[
+            "tools",
+            "invoke",
+            "math.evaluate",
+            "--args",
+            r#"{"expression":"7/0"}"#,
+        ],
+    )
+    .await;
+    assert_eq!(failed.status.code(), Some(9), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("division by zero"),
+        "{}",
+        stderr(&failed)
+    );
+
+    // No such tool (of an integration without credentials, and of one with them), and
+    // below a tool tenant-b has no credentials for: the original answers each with its
+    // OAuth 401, nothing ran: 14, and what is missing.
+    for (id, integration) in [("nope.missing", "nope"), ("math.nope", "math")] {
+        let out = run(&gw, &["tools", "invoke", id]).await;
+        assert_eq!(out.status.code(), Some(14), "{id}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("the gateway did not run {id}"))
+                && err.contains(&format!("no OAuth credentials of your tenant are stored for the integration {integration}"))
+                && err.contains("OAUTH_AUTHENTICATION_FAILED"),
+            "{err}"
+        );
+        assert!(!err.contains("reported an error"), "{err}");
+    }
+    let out = run_as_b(
+        &gw,
+        &[
+            "tools",
+            "invoke",
+            "math.evaluate",
+            "--args",
+            r#"{"expression":"1+2"}"#,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(14), "{}", stderr(&out));
+    let out = run(&gw, &["--json", "tools", "invoke", "nope.missing"]).await;
+    let doc: serde_json::Value = serde_json::from_slice(&out.stderr).expect("a JSON error");
+    assert_eq!(doc["error"]["exitCode"], 14, "{doc}");
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_the_original_gateway_other_tenants_servers_are_not_listed_nor_removed() {
+    let gw = original().await;
+    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = notes.url();
+    deploy(&gw, true, "b-notes", &url).await;
+    deploy(&gw, false, "a-notes", &url).await;
+
+    let out = run(&gw, &["mcp", "list", "--json"]).await;
+    let list = json_ok(&out);
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"a-notes") && !names.contains(&"b-notes"),
+        "{list}"
+    );
+    assert_eq!(list["otherTenants"], 1, "{list}");
+    assert_eq!(
+        stderr(&out).trim(),
+        "1 server(s) of other tenants not shown (this gateway shows every tenant's custom servers)"
+    );
+    let text = stdout(&run(&gw, &["mcp", "list"]).await);
+    assert!(
+        text.contains("a-notes") && !text.contains("b-notes"),
+        "{text}"
+    );
+
+    // Another tenant's server: refused before anything is sent; it is still there.
+    let out = run(&gw, &["mcp", "remove", "b-notes"]).await;
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refused: the gateway lists b-notes as a server of another tenant"),
+        "{}",
+        stderr(&out)
+    );
+    let theirs = json_ok(&run_as_b(&gw, &["mcp", "list", "--json"]).await);
+    assert!(
+        theirs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "b-notes"),
+        "{theirs}"
+    );
+    assert_eq!(theirs["otherTenants"], 1, "{theirs}");
+
+    // One's own server is removed as before.
+    let removed = json_ok(&run(&gw, &["mcp", "remove", "a-notes", "--json"]).await);
+    assert_eq!(removed["name"], "a-notes");
     gw.shutdown().await;
 }
 

@@ -54,6 +54,13 @@ pub async fn run(gateway: &RunningGateway, args: &[&str]) -> Output {
         .expect("join")
 }
 
+/// Runs a prepared [`command`] (off the async workers: the gateway runs on them).
+pub async fn output(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().expect("run connectors"))
+        .await
+        .expect("join")
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
