@@ -20,6 +20,10 @@
 //!
 //! Every call goes through the SDK (its retries and exactly-once rules); a failure is a
 //! tool result with `isError: true` and the SDK's message, which never holds secrets.
+//! A call whose outcome is unknown (it may have run) says what calling it again does: on
+//! a gateway that honours idempotency keys, the bridge re-sends the same call (same tool,
+//! same arguments) with the same key, so the gateway answers with the first outcome;
+//! elsewhere calling it again may run it twice, and the result says so.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -56,6 +60,9 @@ pub const FIND_TOOLS: &str = "find_tools";
 pub const CALL_TOOL: &str = "call_tool";
 /// The path of the MCP endpoint with `--http`.
 pub const MCP_PATH: &str = "/mcp";
+/// Unsettled calls whose idempotency keys the bridge keeps for a repeat (see
+/// [`State::set_unsettled`]): enough for the calls a host has in flight.
+const MAX_UNSETTLED: usize = 64;
 /// The pause before following the gateway's events again after their stream ended.
 const RESUBSCRIBE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -97,6 +104,9 @@ struct State {
     subscriptions: Vec<(u64, SubscriptionSink)>,
     next_subscription: u64,
     events: Option<AbortOnDrop>,
+    /// Calls whose outcome is unknown on a gateway that honours idempotency keys, by
+    /// [`call_fingerprint`], with their key: the same call again is re-sent with it.
+    unsettled: std::collections::VecDeque<(u64, String)>,
 }
 
 impl State {
@@ -125,6 +135,26 @@ impl State {
             self.exposed.drain(..excess);
         }
         name
+    }
+
+    /// The key of an unsettled call with this fingerprint, if any.
+    fn unsettled_key(&self, fingerprint: u64) -> Option<String> {
+        self.unsettled
+            .iter()
+            .find(|(f, _)| *f == fingerprint)
+            .map(|(_, key)| key.clone())
+    }
+
+    /// Records (`Some`) or settles (`None`) the key of the call with this fingerprint;
+    /// at most [`MAX_UNSETTLED`] are kept, the oldest dropped.
+    fn set_unsettled(&mut self, fingerprint: u64, key: Option<String>) {
+        self.unsettled.retain(|(f, _)| *f != fingerprint);
+        if let Some(key) = key {
+            if self.unsettled.len() >= MAX_UNSETTLED {
+                self.unsettled.pop_front();
+            }
+            self.unsettled.push_back((fingerprint, key));
+        }
     }
 
     /// The listed tools become `tools` (the static modes), at most `max`.
@@ -183,7 +213,18 @@ impl Bridge {
                         crate::bridge_checks::warn_missing(&crate::bridge_checks::missing_ids(
                             ids,
                             tools.iter().map(|t| t.tool_id.as_str()),
-                        ))
+                        ));
+                        let undescribed: Vec<&str> = tools
+                            .iter()
+                            .filter(|t| t.description == UNDESCRIBED)
+                            .map(|t| t.tool_id.as_str())
+                            .collect();
+                        if !undescribed.is_empty() {
+                            eprintln!(
+                                "connectors: warning: the gateway cannot describe {} (it does not offer getTool and its catalog lacks them); serving them without their parameters",
+                                undescribed.join(", ")
+                            );
+                        }
                     }
                     Mode::Select { query, .. } if tools.is_empty() => {
                         crate::bridge_checks::warn_empty_selection(query)
@@ -219,6 +260,12 @@ impl Bridge {
                     match self.client.tools().get(id).await {
                         Ok(tool) => tools.push(tool),
                         Err(Error::NotFound(_)) if !strict => {}
+                        // The gateway cannot describe it (the original: no route, an empty
+                        // catalog), yet it may run it: the tool asked for is served, as one
+                        // that takes any arguments.
+                        Err(Error::NotOffered { .. }) if !strict => {
+                            tools.extend(undescribed_tool(id));
+                        }
                         Err(e) => return Err(e),
                     }
                 }
@@ -398,12 +445,25 @@ impl Bridge {
     ) -> CallToolResult {
         let traced = traced_client(&self.client, &context.meta);
         let client = traced.as_ref().unwrap_or(&self.client);
+        let fingerprint = call_fingerprint(tool_id, &arguments);
+        let unsettled = self.lock().unsettled_key(fingerprint);
+        let resent = unsettled.is_some();
         let call = async {
-            match context.meta.get_progress_token() {
-                Some(token) => {
+            match (unsettled, context.meta.get_progress_token()) {
+                // The repeat of a call that may have run: the same key, on the plain route
+                // (a streamed invocation takes no key), so the gateway answers it with the
+                // first outcome.
+                (Some(key), _) => {
+                    client
+                        .tools()
+                        .invoke(tool_id, arguments)
+                        .idempotency_key(key)
+                        .await
+                }
+                (None, Some(token)) => {
                     Self::invoke_streamed(client, tool_id, arguments, token, &context.peer).await
                 }
-                None => client.tools().invoke(tool_id, arguments).await,
+                (None, None) => client.tools().invoke(tool_id, arguments).await,
             }
         };
         // The host cancelled the request (notifications/cancelled): stop waiting, and say
@@ -417,9 +477,26 @@ impl Bridge {
             }
         };
         crate::bridge_checks::gateway_watch().observe(&outcome);
+        // Only a key the gateway honours makes a repeat safe; any other outcome settles it.
+        let honoured_key = match &outcome {
+            Err(Error::OutcomeUnknown {
+                idempotency_key: Some(key),
+                keys_honoured,
+                ..
+            }) if keys_honoured.or(self.client.idempotency_keys_honoured()) == Some(true) => {
+                Some(key.clone())
+            }
+            _ => None,
+        };
+        if resent || honoured_key.is_some() {
+            self.lock().set_unsettled(fingerprint, honoured_key.clone());
+        }
         match outcome {
             // A tool's own error can quote the call's arguments: scrubbed as the SDK's.
             Ok(result) => to_mcp_result(&result.scrubbed()),
+            Err(e @ Error::OutcomeUnknown { .. }) => {
+                outcome_unknown_result(tool_id, &e, honoured_key.is_some())
+            }
             Err(e) => error_result(&e),
         }
     }
@@ -731,6 +808,22 @@ fn unique_name(taken: &HashMap<String, String>, tool_id: &str) -> String {
         .map_or(name, |d| d.name.clone())
 }
 
+/// The description of a tool the gateway cannot describe (see [`undescribed_tool`]).
+const UNDESCRIBED: &str =
+    "A tool of the gateway, which cannot describe it: its purpose and parameters are unknown.";
+
+/// Tool `id` as far as known without the gateway's description: its id, and parameters
+/// left open (an object schema without properties).
+fn undescribed_tool(id: &str) -> Option<ToolSelection> {
+    let name = id.split_once('.').map_or(id, |(_, tool)| tool);
+    let category = id.split_once('.').map_or("", |(server, _)| server);
+    serde_json::from_value(json!({
+        "toolId": id, "name": name, "description": UNDESCRIBED, "category": category,
+        "score": 1.0, "tokenCost": 0, "tier": 1
+    }))
+    .ok()
+}
+
 fn schema(value: Value) -> JsonObject {
     match value {
         Value::Object(map) => map,
@@ -797,12 +890,45 @@ fn failure(message: &str) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(message.to_string())])
 }
 
+/// A fingerprint of a call (tool id and arguments), to know its repeat: the arguments are
+/// not kept, only this hash of their JSON.
+fn call_fingerprint(tool_id: &str, arguments: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    tool_id.hash(&mut hasher);
+    arguments.to_string().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A call that may have run, as a tool result: what calling it again does. The host's
+/// calls carry no idempotency key, so the SDK's advice to re-send with one is not passed
+/// on: with `resendable` (the gateway honours keys) the bridge re-sends the same call with
+/// the same key itself; otherwise calling it again may run it twice.
+fn outcome_unknown_result(tool_id: &str, error: &Error, resendable: bool) -> CallToolResult {
+    let Error::OutcomeUnknown {
+        attempts, source, ..
+    } = error
+    else {
+        return error_result(error);
+    };
+    let advice = if resendable {
+        "Calling it again with the same arguments is safe: this server re-sends it with the same idempotency key, which the gateway honours, so it answers with the first outcome instead of running the tool again."
+    } else {
+        "This gateway is not known to honour idempotency keys, so calling it again may run it a second time: check whether it took effect before calling it again."
+    };
+    let mut text = format!(
+        "outcome unknown: {tool_id} may have run on the gateway (no answer after {attempts} attempt(s): {source}). {advice}"
+    );
+    if let Some(note) = crate::bridge_checks::gateway_watch().call_error() {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    failure(&text)
+}
+
 /// An SDK error as a tool result: its kind and message (the SDK keeps secrets out).
 fn error_result(error: &Error) -> CallToolResult {
     let lead = match error {
-        Error::OutcomeUnknown { .. } => {
-            "outcome unknown (the tool may have run; check before calling it again)"
-        }
         Error::NotOffered { .. } => "not offered by this gateway",
         _ => error.kind(),
     };

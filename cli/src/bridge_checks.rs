@@ -81,6 +81,11 @@ impl GatewayStatus {
             Error::Server(_) | Error::ServiceUnavailable(_) => GatewayProblem::Failing {
                 detail: error.to_string(),
             },
+            // A call that was sent and then timed out reached the gateway: the call was
+            // slow (a long tool), which says nothing of the gateway being down.
+            Error::OutcomeUnknown { source, .. } if matches!(**source, Error::Timeout { .. }) => {
+                return None;
+            }
             Error::ToolSelection { source, .. } | Error::OutcomeUnknown { source, .. } => {
                 return GatewayStatus::from_error(base_url, source);
             }

@@ -498,3 +498,109 @@ async fn the_host_hears_of_a_bad_key_and_tool_errors_are_scrubbed() {
     s.finish().await;
     gw.shutdown().await;
 }
+
+/// A bridge serving `math.count_primes` whose gateway calls get 50 ms an attempt and one
+/// retry: a call of a few hundred milliseconds may have run when the bridge gives up.
+fn impatient(gw: &RunningGateway) -> RawSession {
+    RawSession::start(serve(
+        gw,
+        &["--tools", "math.count_primes", "--no-events"],
+        &[
+            ("CONNECTORS_TIMEOUT", "0.05"),
+            ("CONNECTORS_MAX_RETRIES", "1"),
+        ],
+    ))
+}
+
+/// The tool of [`impatient`].
+const PRIMES: &str = "math__count_primes";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_that_may_have_run_says_what_calling_it_again_does() {
+    // The reference gateway honours idempotency keys: the same call again is re-sent with
+    // the same key, and answered with the first outcome instead of running again (a new
+    // run would outlast the attempts again).
+    let gw = gateway().await;
+    let mut s = impatient(&gw);
+    s.initialize().await;
+    // Seconds in a debug build: longer than both attempts and the backoff between them.
+    let args = json!({"n": 50_000_000});
+    let unknown = s.call(1, PRIMES, args.clone()).await;
+    assert_eq!(unknown["result"]["isError"], true, "{unknown}");
+    let said = text(&unknown);
+    assert!(
+        said.contains("outcome unknown: math.count_primes may have run")
+            && said.contains("Calling it again with the same arguments is safe"),
+        "{said}"
+    );
+    // A slow call is not a gateway that is down.
+    assert!(!said.contains("could not be reached"), "{said}");
+    let mut again = Value::Null;
+    for id in 2..40 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        again = s.call(id, PRIMES, args.clone()).await;
+        if again["result"]["isError"] != true {
+            break;
+        }
+    }
+    assert_ne!(again["result"]["isError"], true, "{again}");
+    assert!(text(&again).contains("3001134"), "{again}");
+    s.finish().await;
+    gw.shutdown().await;
+
+    // The original ignores keys: calling again may run the tool a second time, said so,
+    // and no re-send with a key is suggested.
+    let gw = connectors_gateway::Gateway::builder()
+        .profile(connectors_gateway::Profile::ConnectorsTs)
+        .catalog(["math"])
+        .oauth_credentials(connectors_gateway::DEV_TENANT, "math")
+        .spawn()
+        .await
+        .unwrap();
+    let mut s = impatient(&gw);
+    s.initialize().await;
+    let unknown = s.call(1, PRIMES, args).await;
+    assert_eq!(unknown["result"]["isError"], true, "{unknown}");
+    let said = text(&unknown);
+    assert!(
+        said.contains("outcome unknown: math.count_primes may have run")
+            && said.contains("calling it again may run it a second time"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("is safe") && !said.contains("same idempotency key"),
+        "{said}"
+    );
+    s.finish().await;
+    gw.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_the_original_gateway_static_mode_serves_tools_it_cannot_describe() {
+    // An empty catalog and no getTool: the tools asked for are served without parameters.
+    let gw = connectors_gateway::Gateway::builder()
+        .profile(connectors_gateway::Profile::ConnectorsTs)
+        .oauth_credentials(connectors_gateway::DEV_TENANT, "math")
+        .spawn()
+        .await
+        .unwrap();
+    let mut s = RawSession::start(serve(
+        &gw,
+        &["--tools", "math.evaluate", "--no-events"],
+        &[],
+    ));
+    s.initialize().await;
+    let listed = s.request(1, "tools/list", json!({})).await;
+    let tools = listed["result"]["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 1, "{listed}");
+    assert_eq!(tools[0]["name"], "math__evaluate");
+    assert_eq!(tools[0]["inputSchema"]["type"], "object", "{listed}");
+    let result = s
+        .call(2, "math__evaluate", json!({"expression": "2*(3+4)"}))
+        .await;
+    assert_ne!(result["result"]["isError"], true, "{result}");
+    assert!(text(&result).contains("14"), "{result}");
+    let (_, _, stderr) = s.finish().await;
+    assert!(stderr.contains("cannot describe math.evaluate"), "{stderr}");
+    gw.shutdown().await;
+}
