@@ -546,8 +546,9 @@ impl Error {
     /// Whether the gateway refused because no OAuth credentials are stored for the
     /// integration (401 `OAUTH_AUTHENTICATION_FAILED`): the original gateway invokes every
     /// tool through its OAuth proxy, so a tool it has no credentials for answers this,
-    /// whether or not the tool exists. Store them with
-    /// [`OAuthConfig::set`](crate::tenants::OAuthConfig::set).
+    /// whether or not the tool exists. No API route stores such credentials (its Vault
+    /// holds them after an OAuth flow run by the gateway's operator); an OAuth client
+    /// configuration ([`OAuthConfig::set`](crate::tenants::OAuthConfig::set)) is not them.
     pub fn needs_oauth_credentials(&self) -> bool {
         self.code() == Some("OAUTH_AUTHENTICATION_FAILED")
     }
