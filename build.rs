@@ -145,6 +145,10 @@ fn generate(spec_path: &Path) -> Result<(), String> {
         &out_dir.join("operations.rs"),
         operation_table(&yaml).as_bytes(),
     )?;
+    write(
+        &out_dir.join("rate_limit_scopes.rs"),
+        rate_limit_scopes(&yaml)?.as_bytes(),
+    )?;
     let spec_json = serde_json::to_vec_pretty(&json).map_err(|e| format!("  {e}"))?;
     write(&out_dir.join("openapi.json"), &spec_json)
 }
@@ -218,6 +222,40 @@ fn operation_table(spec: &serde_yaml_ng::Value) -> String {
         }
     }
     format!("&[\n{rows}]\n")
+}
+
+/// The rate-limit scopes (`connectors::operations::RATE_LIMIT_SCOPES`), in the spec's
+/// order: each operation with a quota of its own names its scope in
+/// `x-connectors-rate-limit` (the `limits.scope` of its 429s, e.g. `endpoint:tools-list`);
+/// the others share `endpoint:default` and are left out. A scope that is not a string fails
+/// the build, since the gateway would otherwise count the operation in the wrong quota.
+fn rate_limit_scopes(spec: &serde_yaml_ng::Value) -> Result<String, String> {
+    use serde_yaml_ng::Value;
+    let mut rows = String::new();
+    let paths = spec.get("paths").and_then(Value::as_mapping);
+    for (path, item) in paths.into_iter().flatten() {
+        let Some(item) = item.as_mapping() else {
+            continue;
+        };
+        for (method, op) in item {
+            let Some(scope) = op.get("x-connectors-rate-limit") else {
+                continue;
+            };
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let scope = scope.as_str().filter(|s| !s.is_empty()).ok_or_else(|| {
+                format!(
+                    "  - operation `{id}` ({} {}): `x-connectors-rate-limit` must be a scope name such as `endpoint:tools-list`",
+                    method.as_str().unwrap_or_default().to_uppercase(),
+                    path.as_str().unwrap_or_default()
+                )
+            })?;
+            rows.push_str(&format!("    ({id:?}, {scope:?}),\n"));
+        }
+    }
+    Ok(format!("&[\n{rows}]\n"))
 }
 
 /// Bounds that the generated types do not check (their type is hand-written, or typify

@@ -57,3 +57,34 @@ pub const OPERATIONS: &[Operation] = include!(concat!(env!("OUT_DIR"), "/operati
 pub fn find(id: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.id == id)
 }
+
+/// The rate-limit scope of every operation that has a quota of its own
+/// (`x-connectors-rate-limit`), as `(operationId, scope)` in the order of `openapi.yaml`:
+/// the `limits.scope` a 429 of the operation names. Every other operation counts in
+/// [`DEFAULT_RATE_LIMIT_SCOPE`].
+pub const RATE_LIMIT_SCOPES: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/rate_limit_scopes.rs"));
+
+/// The scope of the operations without a quota of their own, and of requests that match
+/// no operation.
+pub const DEFAULT_RATE_LIMIT_SCOPE: &str = "endpoint:default";
+
+impl Operation {
+    /// Its rate-limit scope: the one `openapi.yaml` gives it in `x-connectors-rate-limit`,
+    /// or [`DEFAULT_RATE_LIMIT_SCOPE`].
+    ///
+    /// ```
+    /// use connectors::operations;
+    ///
+    /// let list = operations::find("listTools").expect("in the spec");
+    /// assert_eq!(list.rate_limit_scope(), "endpoint:tools-list");
+    /// let health = operations::find("getMcpHealth").expect("in the spec");
+    /// assert_eq!(health.rate_limit_scope(), operations::DEFAULT_RATE_LIMIT_SCOPE);
+    /// ```
+    pub fn rate_limit_scope(&self) -> &'static str {
+        RATE_LIMIT_SCOPES
+            .iter()
+            .find(|(id, _)| *id == self.id)
+            .map_or(DEFAULT_RATE_LIMIT_SCOPE, |(_, scope)| scope)
+    }
+}
