@@ -41,8 +41,9 @@ const SECRET_TYPES: &[(&str, &str)] = &[
 
 /// Constrained strings decoded as plain `String`s: the spec keeps their pattern for
 /// validators (the contract suite, Schemathesis), while a response whose value breaks it
-/// still decodes, and the generated API keeps `String` fields.
-const PLAIN_STRINGS: &[&str] = &["ToolId"];
+/// still decodes, and the generated API keeps `String` fields. The generated builders
+/// take an `Idempotency-Key` as a `String`, not a type per operation.
+const PLAIN_STRINGS: &[&str] = &["ToolId", "IdempotencyKey"];
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
