@@ -330,26 +330,48 @@ impl Suite {
             )),
             Err(e) => Some(judge::second_key_refused(e)),
         };
-        let mut check = Check {
-            name: SECOND_KEY_CHECK.to_string(),
-            status: own.as_ref().map(|r| r.status),
+        let reproducer = exchange.and_then(|n| self.reproducer(n));
+        let check = self.expectation(
+            SECOND_KEY_CHECK,
+            own.as_ref().map(|r| r.status),
             elapsed,
-            request_id: self.request_id(exchange),
-            failures: Vec::new(),
-        };
-        if let Some(why) = why {
-            check.failures.push(Failure {
-                kind: FailureKind::Expectation,
-                message: self.scrub(&why),
-                reproducer: exchange.and_then(|n| self.reproducer(n)),
-            });
-        }
+            exchange,
+            why,
+            reproducer,
+        );
         let works = check.passed();
         self.tenancy = Some(Tenancy {
             second_key: (op.to_string(), check),
             checks: Vec::new(),
         });
         works
+    }
+
+    /// A tenancy check named `name` of the response `status` (request `exchange`), failed
+    /// with `why` (scrubbed) when there is a reason.
+    fn expectation(
+        &self,
+        name: &str,
+        status: Option<u16>,
+        elapsed: Duration,
+        exchange: Option<usize>,
+        why: Option<String>,
+        reproducer: Option<String>,
+    ) -> Check {
+        Check {
+            name: name.to_string(),
+            status,
+            elapsed,
+            request_id: self.request_id(exchange),
+            failures: why
+                .map(|why| Failure {
+                    kind: FailureKind::Expectation,
+                    message: self.scrub(&why),
+                    reproducer,
+                })
+                .into_iter()
+                .collect(),
+        }
     }
 
     /// The second tenant's client, once its key was shown to work
@@ -440,20 +462,7 @@ impl Suite {
             }
         };
         let carried_out = result.is_ok() && own.is_some();
-        let mut check = Check {
-            name: name.to_string(),
-            status,
-            elapsed,
-            request_id: self.request_id(exchange),
-            failures: Vec::new(),
-        };
-        if let Some(why) = why {
-            check.failures.push(Failure {
-                kind: FailureKind::Expectation,
-                message: self.scrub(&why),
-                reproducer,
-            });
-        }
+        let check = self.expectation(name, status, elapsed, exchange, why, reproducer);
         if let Some(tenancy) = self.tenancy.as_mut() {
             tenancy.checks.push(IsolationCheck {
                 operation: op.to_string(),
