@@ -4,7 +4,9 @@
 //! Progenitor reports some spec problems as `assert!`/`todo!` panics from deep inside
 //! its code generator. Each check here mirrors one of those limits, so that a spec it
 //! cannot take fails the build with the operation and the reason instead, and a spec
-//! author sees every problem at once without building.
+//! author sees every problem at once without building. The project's own rules are
+//! checked too: each operation's retry class (`x-connectors-retry`), the `Idempotency-Key`
+//! header of every keyed operation with its bounds, and the secret markers.
 //!
 //! ```
 //! let spec = "openapi: 3.1.0\npaths: {}\n";
@@ -81,6 +83,8 @@ pub fn check(spec: &Value) -> Vec<Problem> {
 
     let mut seen_ids: HashMap<String, String> = HashMap::new();
     let mut response_schemas = Vec::new();
+    // The key parameters of keyed operations whose schema was checked (each reported once).
+    let mut key_schemas_checked = BTreeSet::new();
     for (path, item) in paths {
         if item.get("$ref").is_some() {
             push(
@@ -114,6 +118,18 @@ pub fn check(spec: &Value) -> Vec<Problem> {
             }
             for reason in check_extensions(op) {
                 push(&location, reason);
+            }
+            if op.get("x-connectors-retry").and_then(Value::as_str) == Some("keyed") {
+                match idempotency_key_parameter(spec, shared_params, op.get("parameters")) {
+                    None => push(&location, MISSING_KEY.into()),
+                    Some((at, param)) => {
+                        if key_schemas_checked.insert(at.clone()) {
+                            for reason in check_key_schema(spec, param) {
+                                push(&at, reason);
+                            }
+                        }
+                    }
+                }
             }
             if let Some(body) = op.get("requestBody") {
                 for reason in check_request_body(spec, body) {
@@ -174,6 +190,67 @@ fn check_extensions(op: &Value) -> Vec<String> {
         && !flag.is_boolean()
     {
         reasons.push("`x-connectors-extension` must be `true` or `false`".into());
+    }
+    reasons
+}
+
+/// The request header that carries an idempotency key, which every keyed operation
+/// declares (compared without regard to case, as HTTP does).
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+const MISSING_KEY: &str = "the operation is `x-connectors-retry: keyed` but does not declare the `Idempotency-Key` header parameter: add `- {$ref: '#/components/parameters/IdempotencyKey'}` to its `parameters`, so that clients send the key that makes a repeat safe and the gateway deduplicates it";
+
+/// The `Idempotency-Key` header parameter among an operation's parameters (path-item ones,
+/// then its own): where it is declared (its `$ref`, or `parameter Idempotency-Key` when
+/// inline) and the parameter itself.
+fn idempotency_key_parameter<'a>(
+    spec: &'a Value,
+    shared: Option<&'a Vec<Value>>,
+    own: Option<&'a Value>,
+) -> Option<(String, &'a Value)> {
+    shared
+        .into_iter()
+        .flatten()
+        .chain(own.and_then(Value::as_array).into_iter().flatten())
+        .find_map(|raw| {
+            let param = resolve(spec, raw)?;
+            let is_key = param.get("in").and_then(Value::as_str) == Some("header")
+                && param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(IDEMPOTENCY_HEADER));
+            let at = match raw.get("$ref").and_then(Value::as_str) {
+                Some(reference) => format!("parameter `{reference}`"),
+                None => format!("parameter `{IDEMPOTENCY_HEADER}`"),
+            };
+            is_key.then_some((at, param))
+        })
+}
+
+/// The key's schema states what the header can carry, so that clients refuse a key the
+/// gateway could not read instead of sending it: a string with `maxLength` and a
+/// `pattern` (its alphabet).
+fn check_key_schema(spec: &Value, param: &Value) -> Vec<String> {
+    let Some(schema) = param.get("schema").and_then(|s| resolve(spec, s)) else {
+        return vec![format!(
+            "the `{IDEMPOTENCY_HEADER}` parameter has no schema (or its `$ref` does not resolve): give it a string schema with `maxLength` and `pattern`"
+        )];
+    };
+    let mut reasons = Vec::new();
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        reasons.push(format!(
+            "the `{IDEMPOTENCY_HEADER}` schema must be `type: string`"
+        ));
+    }
+    if schema.get("maxLength").and_then(Value::as_u64).is_none() {
+        reasons.push(format!(
+            "the `{IDEMPOTENCY_HEADER}` schema has no integer `maxLength`: say how long a key may be (the reference gateway takes 255 bytes)"
+        ));
+    }
+    if schema.get("pattern").and_then(Value::as_str).is_none() {
+        reasons.push(format!(
+            "the `{IDEMPOTENCY_HEADER}` schema has no `pattern`: say which characters a key may hold (a header carries visible ASCII, `^[\\x21-\\x7E]+$`)"
+        ));
     }
     reasons
 }
