@@ -177,6 +177,16 @@ impl GatewayBuilder {
         self.config
             .validate()
             .map_err(|e| GatewayError(e.to_string()))?;
+        // The routes come from the operation table generated from openapi.yaml; a spec
+        // the handlers do not match is refused here, before anything starts, rather than
+        // served with an operation missing.
+        let problems = routes::problems();
+        if !problems.is_empty() {
+            return Err(GatewayError(format!(
+                "the gateway cannot serve openapi.yaml as built:\n  - {}",
+                problems.join("\n  - ")
+            )));
+        }
         let generated_key = if self.config.api_keys.is_empty() {
             let key = format!("cgw-dev-{}", uuid::Uuid::new_v4().simple());
             self.config.api_keys.push(ApiKeyConfig {

@@ -178,3 +178,21 @@ where
 pub fn builtin_source(name: &str) -> Value {
     serde_json::json!({"type": "stdio", "command": GATEWAY_BIN, "args": ["mcp-server", name]})
 }
+
+/// A request path for an operation's path template (`/api/v1/tools/{toolId}`), with a
+/// sample value of tenant A's world for each parameter: a built-in tool, server, tenant.
+pub fn sample_path(template: &str) -> String {
+    template
+        .split('/')
+        .map(|segment| match segment {
+            "{toolId}" => "notes.add_note",
+            "{name}" | "{integration}" => "notes",
+            "{tenantId}" => TENANT_A,
+            "{deploymentId}" => "dep-1",
+            "{identityId}" => "id-1",
+            other if other.starts_with('{') => "x",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
