@@ -12,9 +12,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use connectors::api::types;
+use connectors::operations::DEFAULT_RATE_LIMIT_SCOPE;
 
 use crate::auth::Tenant;
 use crate::config::RateLimitConfig;
+use crate::routes;
 use crate::state::AppState;
 
 struct Window {
@@ -46,15 +48,28 @@ impl RateLimiter {
         }
     }
 
+    /// The scope a request counts in and its quota: the scope `openapi.yaml` gives the
+    /// operation the request is routed to (`x-connectors-rate-limit`, through
+    /// [`Operation::rate_limit_scope`]), whether or not the profile serves it; unknown routes
+    /// count in the default scope.
+    ///
+    /// [`Operation::rate_limit_scope`]: connectors::operations::Operation::rate_limit_scope
     fn scope(&self, method: &Method, path: &str) -> (&'static str, u64) {
+        let scope = routes::operation_of(method, path)
+            .map_or(DEFAULT_RATE_LIMIT_SCOPE, |op| op.rate_limit_scope());
+        (scope, self.quota(scope))
+    }
+
+    /// The configured quota of a scope. The scopes are the spec's; which setting of
+    /// `rateLimits` holds each one's quota is the gateway's own configuration. A scope
+    /// without a setting here falls back to `default` (a unit test refuses one).
+    fn quota(&self, scope: &str) -> u64 {
         let c = &self.config;
-        match (method, path) {
-            (&Method::POST, "/api/v1/tools/select") => ("endpoint:tools-select", c.select),
-            (&Method::POST, p) if p.starts_with("/api/v1/tools/invoke") => {
-                ("endpoint:tools-invoke", c.invoke)
-            }
-            (&Method::GET, "/api/v1/tools/list") => ("endpoint:tools-list", c.list),
-            _ => ("endpoint:default", c.default),
+        match scope {
+            "endpoint:tools-select" => c.select,
+            "endpoint:tools-invoke" => c.invoke,
+            "endpoint:tools-list" => c.list,
+            _ => c.default,
         }
     }
 
@@ -174,4 +189,72 @@ pub(crate) async fn limit(State(state): State<AppState>, request: Request, next:
     let mut response = next.run(request).await;
     set_headers(response.headers_mut(), &decision, window_secs);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use connectors::operations::{OPERATIONS, RATE_LIMIT_SCOPES};
+
+    use super::*;
+
+    /// A configuration whose every quota differs, so a scope's setting shows.
+    fn limiter() -> RateLimiter {
+        RateLimiter::new(RateLimitConfig {
+            window_seconds: 60,
+            select: 1,
+            invoke: 2,
+            list: 3,
+            default: 4,
+        })
+    }
+
+    #[test]
+    fn every_scope_of_the_spec_has_a_quota_of_its_own() {
+        let limiter = limiter();
+        for (id, scope) in RATE_LIMIT_SCOPES {
+            assert_ne!(
+                limiter.quota(scope),
+                limiter.config.default,
+                "`{id}`'s scope {scope} has no setting in rateLimits"
+            );
+        }
+        assert_eq!(limiter.quota(DEFAULT_RATE_LIMIT_SCOPE), 4);
+    }
+
+    #[test]
+    fn a_request_counts_in_its_operations_scope() {
+        let limiter = limiter();
+        for op in OPERATIONS {
+            let method = Method::from_bytes(op.method.as_bytes()).unwrap();
+            let path = op.path.replace('{', "x").replace('}', "");
+            assert_eq!(
+                limiter.scope(&method, &path).0,
+                op.rate_limit_scope(),
+                "{path}"
+            );
+        }
+        let scope = |method: Method, path: &str| limiter.scope(&method, path);
+        assert_eq!(
+            scope(Method::POST, "/api/v1/tools/select"),
+            ("endpoint:tools-select", 1)
+        );
+        assert_eq!(
+            scope(Method::POST, "/api/v1/tools/invoke"),
+            ("endpoint:tools-invoke", 2)
+        );
+        assert_eq!(
+            scope(Method::POST, "/api/v1/tools/invoke/stream"),
+            ("endpoint:tools-invoke", 2)
+        );
+        assert_eq!(
+            scope(Method::GET, "/api/v1/tools/list"),
+            ("endpoint:tools-list", 3)
+        );
+        // Another method on a path, or no route at all: the default scope.
+        assert_eq!(
+            scope(Method::GET, "/api/v1/tools/invoke"),
+            ("endpoint:default", 4)
+        );
+        assert_eq!(scope(Method::GET, "/api/v1/nope"), ("endpoint:default", 4));
+    }
 }

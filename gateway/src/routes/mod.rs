@@ -16,7 +16,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
-use connectors::operations::{OPERATIONS, RetryClass};
+use connectors::operations::{OPERATIONS, Operation, RetryClass};
 
 use crate::errors::{ApiError, express_json_body, route_not_found};
 use crate::profile::Profile;
@@ -166,6 +166,41 @@ pub(crate) fn problems() -> Vec<String> {
     problems
 }
 
+/// The operation of the spec that a request for `method` `path` (the whole path, as
+/// received) is routed to, matched as axum matches: the template that fits the path best
+/// (a literal segment before a parameter, from the left), then the method on it. `None`
+/// for an unknown path, or a known path with another method. Whatever the profile serves:
+/// a route a profile leaves out is still that operation's (for its quota, say).
+pub(crate) fn operation_of(method: &Method, path: &str) -> Option<&'static Operation> {
+    let segments: Vec<&str> = path.split('/').collect();
+    // Per segment, whether the template has a literal there: the larger, the better fit.
+    let fit = |template: &str| -> Option<Vec<bool>> {
+        let parts: Vec<&str> = template.split('/').collect();
+        if parts.len() != segments.len() {
+            return None;
+        }
+        parts
+            .iter()
+            .zip(&segments)
+            .map(|(part, segment)| {
+                if is_parameter(part) {
+                    (!segment.is_empty()).then_some(false)
+                } else {
+                    (part == segment).then_some(true)
+                }
+            })
+            .collect()
+    };
+    let best = OPERATIONS
+        .iter()
+        .filter_map(|op| Some((fit(op.path)?, op.path)))
+        .max_by(|a, b| a.0.cmp(&b.0))?
+        .1;
+    OPERATIONS
+        .iter()
+        .find(|op| op.path == best && op.method.eq_ignore_ascii_case(method.as_str()))
+}
+
 /// 405 for a known path with a method it does not have (axum adds the `Allow` header);
 /// a profile without 405s answers as for an unknown route.
 async fn method_not_allowed(state: State<AppState>, request: Request) -> ApiError {
@@ -261,5 +296,37 @@ mod tests {
     fn every_operation_has_one_handler_and_every_handler_an_operation() {
         assert_eq!(problems(), Vec::<String>::new());
         assert_eq!(HANDLERS.len(), OPERATIONS.len());
+    }
+
+    #[test]
+    fn requests_are_matched_to_operations_as_axum_routes_them() {
+        let of = |method: Method, path: &str| operation_of(&method, path).map(|op| op.id);
+        // A literal segment wins over a parameter, whatever the order of the spec.
+        assert_eq!(of(Method::GET, "/api/v1/tools/list"), Some("listTools"));
+        assert_eq!(of(Method::GET, "/api/v1/tools/math.add"), Some("getTool"));
+        assert_eq!(
+            of(Method::POST, "/api/v1/tools/invoke/batch"),
+            Some("invokeToolsBatch")
+        );
+        assert_eq!(
+            of(Method::GET, "/api/v1/tools/a%2Fb/related"),
+            Some("listRelatedTools")
+        );
+        assert_eq!(
+            of(Method::PATCH, "/api/v1/identities/idn-1"),
+            Some("updateIdentity")
+        );
+        assert_eq!(of(Method::GET, "/"), Some("getServiceInfo"));
+        // The path decides first: another method on it is no operation (405), even where
+        // a parameter route of that method would fit.
+        assert_eq!(of(Method::GET, "/api/v1/tools/invoke"), None);
+        assert_eq!(of(Method::GET, "/api/v1/tools/list/"), None);
+        assert_eq!(of(Method::GET, "/api/v1/tools//related"), None);
+        assert_eq!(of(Method::GET, "/api/v1/docs"), None);
+        for op in OPERATIONS {
+            let method = Method::from_bytes(op.method.as_bytes()).unwrap();
+            let path = op.path.replace('{', "x").replace('}', "");
+            assert_eq!(of(method, &path), Some(op.id), "{path}");
+        }
     }
 }
