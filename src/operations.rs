@@ -88,3 +88,23 @@ impl Operation {
             .map_or(DEFAULT_RATE_LIMIT_SCOPE, |(_, scope)| scope)
     }
 }
+
+#[cfg(all(test, feature = "openapi-json"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_limit_scopes_are_the_specs() {
+        let spec: serde_json::Value =
+            serde_json::from_str(crate::api::OPENAPI_JSON).expect("the bundled spec");
+        for op in OPERATIONS {
+            let declared =
+                &spec["paths"][op.path][op.method.to_lowercase()]["x-connectors-rate-limit"];
+            let expected = declared.as_str().unwrap_or(DEFAULT_RATE_LIMIT_SCOPE);
+            assert_eq!(op.rate_limit_scope(), expected, "{}", op.id);
+        }
+        for (id, _) in RATE_LIMIT_SCOPES {
+            assert!(find(id).is_some(), "{id}");
+        }
+    }
+}
