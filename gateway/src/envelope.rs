@@ -108,6 +108,11 @@ pub(crate) trait Envelope: Sized {
     fn wrap(data: Self::Data) -> Self;
 }
 
+/// Implements [`Envelope`] for each generated envelope type. The list is checked against
+/// `openapi.yaml` (a unit test: every envelope schema of the spec, `{success, data:
+/// {$ref}, metadata}`, is here with its `data` schema, and nothing else is); it cannot be
+/// generated, since a trait impl needs the types by name at compile time and the generated
+/// client is another crate.
 macro_rules! envelopes {
     ($($response:ident => $data:ident),* $(,)?) => {
         $(
@@ -118,6 +123,9 @@ macro_rules! envelopes {
                 }
             }
         )*
+        /// The envelope schemas implemented above, with their `data` schema.
+        #[cfg(test)]
+        const ENVELOPES: &[(&str, &str)] = &[$((stringify!($response), stringify!($data))),*];
     };
 }
 
@@ -157,4 +165,57 @@ envelopes! {
 /// A success envelope of type `E` around `data`, as JSON.
 pub(crate) fn ok<E: Envelope>(data: E::Data) -> Json<E> {
     Json(E::wrap(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+
+    /// The schema a `$ref` names (`#/components/schemas/ToolPage` -> `ToolPage`).
+    fn referenced(schema: &Value) -> Option<&str> {
+        schema["$ref"]
+            .as_str()?
+            .strip_prefix("#/components/schemas/")
+    }
+
+    #[test]
+    fn every_envelope_schema_of_the_spec_has_an_envelope_impl() {
+        let spec: Value = serde_json::from_str(connectors::api::OPENAPI_JSON).unwrap();
+        let schemas = spec["components"]["schemas"].as_object().unwrap();
+        let in_spec: BTreeSet<(&str, &str)> = schemas
+            .iter()
+            .filter_map(|(name, schema)| {
+                let properties = schema["properties"].as_object()?;
+                let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
+                (keys == BTreeSet::from(["success", "data", "metadata"]))
+                    .then(|| Some((name.as_str(), referenced(&properties["data"])?)))?
+            })
+            .collect();
+        let here: BTreeSet<(&str, &str)> = ENVELOPES.iter().copied().collect();
+        assert_eq!(here, in_spec);
+
+        // And every JSON success of an operation is one of them (or a bare body the spec
+        // names, such as the health check's).
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let Some(responses) = operation["responses"].as_object() else {
+                    continue;
+                };
+                for (status, response) in responses {
+                    let schema = &response["content"]["application/json"]["schema"];
+                    let (true, Some(name)) = (status.starts_with('2'), referenced(schema)) else {
+                        continue;
+                    };
+                    assert!(
+                        here.iter().any(|(envelope, _)| *envelope == name),
+                        "{method} {path} answers {status} with {name}, which has no Envelope impl"
+                    );
+                }
+            }
+        }
+    }
 }
