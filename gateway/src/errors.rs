@@ -399,9 +399,11 @@ impl QueryParams {
     }
 }
 
-/// `limit` and `offset` of a paginated list (limit 1..=1000, default 100).
+/// `limit` and `offset` of a paginated list (limit within the spec's `Limit` parameter's
+/// bounds, 1..=1000; default 100).
 pub(crate) fn page(query: &QueryParams) -> ApiResult<(u64, u64)> {
-    let limit = query.int("limit", 1, 1000, 100)?;
+    use connectors::api::limits::{PAGE_SIZE_MAX, PAGE_SIZE_MIN};
+    let limit = query.int("limit", PAGE_SIZE_MIN, PAGE_SIZE_MAX, 100)?;
     let offset = query.int("offset", 0, u64::MAX, 0)?;
     Ok((limit, offset))
 }
