@@ -276,6 +276,9 @@ fn limits(spec: &serde_json::Value) -> Result<String, String> {
         ("schemas/SelectOptions/properties/allowedCategories", "maxItems", "CATEGORIES_MAX", "usize"),
         ("schemas/BatchInvokeRequest/properties/invocations", "minItems", "BATCH_MIN", "usize"),
         ("schemas/BatchInvokeRequest/properties/invocations", "maxItems", "BATCH_MAX", "usize"),
+        // Lengths in characters; the pattern (below) keeps a key to ASCII, so in bytes too.
+        ("schemas/IdempotencyKey", "minLength", "IDEMPOTENCY_KEY_MIN_BYTES", "usize"),
+        ("schemas/IdempotencyKey", "maxLength", "IDEMPOTENCY_KEY_MAX_BYTES", "usize"),
     ];
     let mut code = String::new();
     for (schema, keyword, constant, type_) in LIMITS {
@@ -287,7 +290,52 @@ fn limits(spec: &serde_json::Value) -> Result<String, String> {
             "/// `{keyword}` of the `{schema}` schema.\npub const {constant}: {type_} = {value};\n"
         ));
     }
+    code.push_str(&idempotency_key_alphabet(spec)?);
     Ok(code)
+}
+
+/// The bytes an `Idempotency-Key` may hold, from the `pattern` of the spec's
+/// `IdempotencyKey` schema, which must be one range of ASCII bytes repeated
+/// (`^[\x21-\x7E]+$`): the SDK checks a key byte by byte, without a regex engine (and
+/// the gateway can check it with the same constants).
+fn idempotency_key_alphabet(spec: &serde_json::Value) -> Result<String, String> {
+    const AT: &str = "schemas/IdempotencyKey";
+    let pattern = spec
+        .pointer(&format!("/components/{AT}/pattern"))
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| format!("  schema `{AT}` needs a `pattern`"))?;
+    let (first, last) = byte_range(pattern).ok_or_else(|| {
+        format!(
+            "  schema `{AT}`: its `pattern` {pattern:?} is not one range of ASCII bytes such as `^[\\x21-\\x7E]+$`, which the SDK can check byte by byte"
+        )
+    })?;
+    Ok(format!(
+        "/// `pattern` of the `{AT}` schema.\npub const IDEMPOTENCY_KEY_PATTERN: &str = {pattern:?};\n\
+         /// The bytes an idempotency key may hold (the range of `IDEMPOTENCY_KEY_PATTERN`).\n\
+         pub const IDEMPOTENCY_KEY_BYTES: ::std::ops::RangeInclusive<u8> = {first:#04X}..={last:#04X};\n"
+    ))
+}
+
+/// `(first, last)` of a pattern `^[F-L]+$` (`*` for `+` too), each bound a visible
+/// ASCII character or `\xHH`, with `first <= last <= 0x7F`.
+fn byte_range(pattern: &str) -> Option<(u8, u8)> {
+    let class = pattern
+        .strip_prefix("^[")?
+        .strip_suffix("]+$")
+        .or_else(|| pattern.strip_prefix("^[")?.strip_suffix("]*$"))?;
+    fn bound(text: &str) -> Option<(u8, &str)> {
+        if let Some(rest) = text.strip_prefix("\\x") {
+            let hex = rest.get(..2)?;
+            Some((u8::from_str_radix(hex, 16).ok()?, &rest[2..]))
+        } else {
+            let byte = *text.as_bytes().first()?;
+            (byte.is_ascii_graphic() && byte != b'\\' && byte != b'-' && byte != b']')
+                .then_some((byte, &text[1..]))
+        }
+    }
+    let (first, rest) = bound(class)?;
+    let (last, rest) = bound(rest.strip_prefix('-')?)?;
+    (rest.is_empty() && first <= last && last <= 0x7F).then_some((first, last))
 }
 
 /// typify turns an integer schema with `minimum: 1` into a `NonZeroU64`, with which

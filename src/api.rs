@@ -39,8 +39,8 @@ pub use crate::secret::{SecretString, SecretStringMap, ToolArguments};
 pub use crate::transport::Transport;
 
 /// Bounds that `openapi.yaml` sets and the generated types do not check (secrets, page
-/// sizes, selection options, batch sizes), read from the spec at build time; the facade
-/// checks them before sending.
+/// sizes, selection options, batch sizes, idempotency keys), read from the spec at build
+/// time; the facade checks them before sending.
 pub mod limits {
     include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 }

@@ -871,6 +871,11 @@ pub(crate) async fn from_generated<E: ErrorBody>(
             // The transport's `pre` hook did not send a request the gateway is known not
             // to offer: the remembered refusal stands in for the answer.
             Some(refusal) => not_offered(exchange, refusal.clone()),
+            // The transport's `pre` hook did not send a key the header cannot carry.
+            None if exchange.invalid_key.is_some() => Error::invalid(
+                "idempotency_key",
+                exchange.invalid_key.clone().unwrap_or_default(),
+            ),
             None if exchange.key_missing => Error::config(
                 crate::config::ENV_API_KEY,
                 format!(

@@ -39,6 +39,14 @@
 //! `OutcomeUnknown` too: re-send with its `idempotency_key`, never a new one. Event
 //! streams follow the rule until their headers arrive; a stream cut later is the
 //! stream's error.
+//!
+//! A key given by the caller ([`InvokeTool::idempotency_key`](crate::tools::InvokeTool::idempotency_key),
+//! or a generated builder's `idempotency_key`) must be one the header can carry and the
+//! gateway can read: 1 to [`IDEMPOTENCY_KEY_MAX_BYTES`](crate::api::limits::IDEMPOTENCY_KEY_MAX_BYTES)
+//! bytes of visible ASCII ([`IDEMPOTENCY_KEY_BYTES`](crate::api::limits::IDEMPOTENCY_KEY_BYTES),
+//! from `openapi.yaml`). Any other is refused before sending: [`crate::Error::InvalidInput`]
+//! naming `idempotency_key` (a gateway would ignore a key it cannot read, and run the call
+//! again on every retry).
 
 use std::time::{Duration, SystemTime};
 

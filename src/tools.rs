@@ -1074,6 +1074,13 @@ impl<'a> InvokeTool<'a> {
     /// count as the same call): pass the `idempotency_key` of an
     /// [`Error::OutcomeUnknown`] to re-send a call that may have run, so that a gateway
     /// that honours keys answers with the first result instead of running the tool again.
+    ///
+    /// A key is 1 to 255 bytes of visible ASCII (0x21-0x7E; the bounds of `openapi.yaml`,
+    /// [`crate::api::limits::IDEMPOTENCY_KEY_MAX_BYTES`] and
+    /// [`IDEMPOTENCY_KEY_BYTES`](crate::api::limits::IDEMPOTENCY_KEY_BYTES)): any other
+    /// (empty, longer, with a space, a control character or a non-ASCII letter) fails the
+    /// call with [`Error::InvalidInput`] naming `idempotency_key`, before anything is sent,
+    /// as a gateway could not read it and would run the call without a key.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
         self
@@ -1095,8 +1102,12 @@ impl<'a> InvokeTool<'a> {
         self
     }
 
-    /// Checks the tool id, then sends the request.
+    /// Checks the tool id and the idempotency key, then sends the request.
     pub async fn send(self) -> Result<ToolResult> {
+        if let Some(key) = &self.idempotency_key {
+            crate::transport::check_idempotency_key(key.as_bytes())
+                .map_err(|problem| Error::invalid("idempotency_key", problem))?;
+        }
         let params = self.params?;
         let tenant = self.client.require_tenant("invoking a tool")?;
         let kept = self.parameters_in_errors.then(|| params.clone());

@@ -30,7 +30,7 @@ use crate::retry::{Decision, RetryPolicy};
 
 /// The header that carries the attempt number (1 for the first attempt).
 pub const ATTEMPT_HEADER: &str = "x-connectors-attempt";
-/// The header that carries the idempotency key of a POST.
+/// The header that carries the idempotency key of a keyed operation.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// The header whose value the gateway echoes as `metadata.requestId`.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -284,6 +284,9 @@ pub(crate) struct Exchange {
     /// A keyed operation ended with a failure after which it may have run; the facade
     /// reports [`crate::Error::OutcomeUnknown`].
     pub(crate) outcome_unknown: bool,
+    /// The request carried an idempotency key the header cannot carry: why; nothing was
+    /// sent.
+    pub(crate) invalid_key: Option<String>,
 }
 
 impl Exchange {
@@ -367,6 +370,48 @@ fn attempt_value(attempt: u32) -> HeaderValue {
     }
 }
 
+/// Why `key` cannot be an `Idempotency-Key`, by the bounds of `openapi.yaml` (its
+/// `IdempotencyKey` schema, read at build time into [`crate::api::limits`]): 1 to 255
+/// bytes, each visible ASCII (0x21-0x7E). The key itself is not repeated (it may be
+/// long); the offending byte and its position are.
+pub(crate) fn check_idempotency_key(key: &[u8]) -> Result<(), String> {
+    use crate::api::limits::{
+        IDEMPOTENCY_KEY_BYTES, IDEMPOTENCY_KEY_MAX_BYTES, IDEMPOTENCY_KEY_MIN_BYTES,
+    };
+    let rule = || {
+        format!(
+            "an idempotency key is {IDEMPOTENCY_KEY_MIN_BYTES} to {IDEMPOTENCY_KEY_MAX_BYTES} bytes, each visible ASCII ({:#04X}-{:#04X}: no spaces, control characters or non-ASCII letters), so that the header carries it and the gateway reads it",
+            IDEMPOTENCY_KEY_BYTES.start(),
+            IDEMPOTENCY_KEY_BYTES.end()
+        )
+    };
+    if key.len() < IDEMPOTENCY_KEY_MIN_BYTES {
+        return Err(format!("{}; this one is empty", rule()));
+    }
+    if key.len() > IDEMPOTENCY_KEY_MAX_BYTES {
+        return Err(format!("{}; this one is {} bytes long", rule(), key.len()));
+    }
+    if let Some((at, byte)) = key
+        .iter()
+        .copied()
+        .enumerate()
+        .find(|(_, b)| !IDEMPOTENCY_KEY_BYTES.contains(b))
+    {
+        let what = match byte {
+            b' ' => "a space".to_string(),
+            0x80.. => format!("the non-ASCII byte {byte:#04X}"),
+            _ if byte.is_ascii_control() => format!("the control character {byte:#04X}"),
+            _ => format!("the byte {byte:#04X}"),
+        };
+        return Err(format!(
+            "{}; this one holds {what} at byte {}",
+            rule(),
+            at + 1
+        ));
+    }
+    Ok(())
+}
+
 /// A random (version 4) UUID as a header value, for request ids and idempotency keys.
 ///
 /// From the thread's fast generator rather than the kernel's: 122 random bits keep keys
@@ -388,9 +433,19 @@ impl ClientHooks<Transport> for Client {
     /// gateway already answered with 404 `ROUTE_NOT_FOUND`.
     async fn pre<E>(
         &self,
-        _request: &mut reqwest::Request,
+        request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        // A key the gateway could not read would be ignored there (the call then runs
+        // without one, every time): refused before sending, on every client.
+        if let Some(key) = request.headers().get(&IDEMPOTENCY)
+            && let Err(problem) = check_idempotency_key(key.as_bytes())
+        {
+            report(|e| e.invalid_key = Some(problem.clone()));
+            return Err(progenitor_client::Error::Custom(format!(
+                "{IDEMPOTENCY_HEADER}: {problem}"
+            )));
+        }
         let Some(memory) = &self.inner().memory else {
             return Ok(());
         };
@@ -1145,6 +1200,24 @@ mod tests {
         for c in [500, 502, 503, 504] {
             assert_eq!(status_failure(code(c), &none), Failure::Ambiguous, "{c}");
         }
+    }
+
+    #[test]
+    fn a_key_is_one_to_255_bytes_of_visible_ascii() {
+        assert_eq!(check_idempotency_key(b"!"), Ok(()));
+        assert_eq!(check_idempotency_key(b"~"), Ok(()));
+        assert_eq!(check_idempotency_key(&[b'k'; 255]), Ok(()));
+        let refused = |key: &[u8]| check_idempotency_key(key).unwrap_err();
+        assert!(refused(b"").ends_with("this one is empty"));
+        assert!(refused(&[b'k'; 256]).ends_with("this one is 256 bytes long"));
+        assert!(refused(b"a b").ends_with("holds a space at byte 2"));
+        assert!(refused(b"a\x00").ends_with("the control character 0x00 at byte 2"));
+        assert!(refused("é".as_bytes()).ends_with("the non-ASCII byte 0xC3 at byte 1"));
+        assert!(refused(b"\x7F").ends_with("the control character 0x7F at byte 1"));
+        assert!(
+            refused(b"")
+                .starts_with("an idempotency key is 1 to 255 bytes, each visible ASCII (0x21-0x7E")
+        );
     }
 
     #[test]
