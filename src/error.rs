@@ -145,12 +145,32 @@ pub enum Error {
     /// such a gateway answers with the first result; a gateway that ignores keys (the
     /// original one, measured) runs it again. The message says which applies.
     ///
+    /// The gateway's own word on the key is the source's [`code`](Error::code) (a 409):
+    /// - `IDEMPOTENCY_KEY_IN_USE`: the key's first request was still running when the
+    ///   retries (or the wait the gateway asked for) ran out; re-sending later with the
+    ///   same key gets its outcome.
+    /// - `IDEMPOTENCY_RESULT_NOT_RETAINED`: the operation **ran**, but its answer was too
+    ///   large for the gateway to keep: it is lost. The same key never runs it again (and
+    ///   gets this answer again); a new key runs it again.
+    /// - `IDEMPOTENCY_OUTCOME_IN_DOUBT`: the key's first attempt began and the gateway
+    ///   cannot know whether it completed (the replica running it died). The same key
+    ///   never runs it again (and gets this answer again).
+    ///
+    /// A 404 or a 409 after an earlier attempt that may have run (a retry the caller
+    /// opted into on a gateway that ignores keys) is this error too, with the 404 or 409
+    /// as its source: a removal that finds nothing left may have been done by the earlier
+    /// attempt.
+    ///
     /// ```
     /// # async fn run(client: connectors::Connectors) -> Result<(), connectors::Error> {
     /// use connectors::Error;
     ///
     /// let params = serde_json::json!({"title": "Fix"});
     /// match client.tools().invoke("github.createIssue", params.clone()).await {
+    ///     Err(e @ Error::OutcomeUnknown { .. }) if e.code() == Some("IDEMPOTENCY_RESULT_NOT_RETAINED") => {
+    ///         // It ran; only its answer is lost. Look at its effect instead.
+    ///         println!("{e}");
+    ///     }
     ///     Err(Error::OutcomeUnknown { idempotency_key: Some(key), keys_honoured: Some(true), .. }) => {
     ///         // The same key: a gateway that honours it does not run the tool again.
     ///         client.tools().invoke("github.createIssue", params).idempotency_key(key).await?;
@@ -162,14 +182,7 @@ pub enum Error {
     /// # Ok(())
     /// # }
     /// ```
-    #[error(
-        "the outcome of {operation} is unknown after {attempts} attempt(s): it may have run on the gateway ({source}); {}",
-        match (idempotency_key, keys_honoured) {
-            (Some(key), Some(true)) => format!("re-send it only with the same idempotency key {key}, which this gateway honours"),
-            (_, Some(false)) => "this gateway ignores idempotency keys, so re-sending may run it again: check its effect before re-sending".to_string(),
-            _ => "this gateway is not known to honour idempotency keys, so re-sending may run it again: check its effect before re-sending".to_string(),
-        }
-    )]
+    #[error("{}", outcome_unknown_text(operation, idempotency_key.as_deref(), *keys_honoured, *attempts, source))]
     OutcomeUnknown {
         /// The spec's `operationId` (`invokeTool`, `removeCustomServer`, ...).
         operation: String,
@@ -376,6 +389,11 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The exhausted quota of a 429.
     pub limits: Option<types::RateLimitInfo>,
+    /// The answer is a replay (`Idempotent-Replayed: true`): the first outcome of the
+    /// call's idempotency key, given again instead of running the operation again. It is
+    /// final for that key: re-sending with the same key gets it again, so it is not
+    /// transient ([`Error::is_transient`]) even when its status is a 5xx.
+    pub replayed: bool,
 }
 
 impl ApiError {
@@ -394,6 +412,7 @@ impl ApiError {
             request_id: None,
             retry_after: None,
             limits: None,
+            replayed: false,
         }
     }
 
@@ -413,6 +432,9 @@ impl fmt::Display for ApiError {
             write!(f, " {code}")?;
         }
         write!(f, ": {}", self.message)?;
+        if self.replayed {
+            f.write_str(" (replayed: the first outcome of this idempotency key)")?;
+        }
         if let Some(wait) = self.retry_after {
             write!(f, " (retry after {:.1} s)", wait.as_secs_f64())?;
         }
@@ -420,6 +442,47 @@ impl fmt::Display for ApiError {
             write!(f, " [request {id}]")?;
         }
         Ok(())
+    }
+}
+
+/// The message of [`Error::OutcomeUnknown`]: what is known of the run, and what
+/// re-sending does, by the gateway's word on the key (the source's code) and whether the
+/// gateway honours keys.
+fn outcome_unknown_text(
+    operation: &str,
+    key: Option<&str>,
+    keys_honoured: Option<bool>,
+    attempts: u32,
+    source: &Error,
+) -> String {
+    let with_key = key.map(|k| format!(" {k}")).unwrap_or_default();
+    let unknown = format!("the outcome of {operation} is unknown after {attempts} attempt(s)");
+    match source.code() {
+        Some(crate::transport::RESULT_NOT_RETAINED) => format!(
+            "{operation} ran on the gateway, but its answer is lost: it was too large for the gateway to keep for the idempotency key{with_key} ({source}); re-sending with that key does not run it again and gets this answer again, and a new key runs it again: check its effect"
+        ),
+        Some(crate::transport::OUTCOME_IN_DOUBT) => format!(
+            "{unknown}: the gateway began it for the idempotency key{with_key} and cannot tell whether it completed ({source}); re-sending with that key does not run it again and gets this answer again, and a new key may run it twice: check its effect"
+        ),
+        Some(crate::transport::KEY_IN_USE) => format!(
+            "{unknown}: the gateway is still running it for the idempotency key{with_key} ({source}); re-send it later with the same key to get its outcome, never with a new one"
+        ),
+        _ => {
+            let how = match source.status().map(|s| s.as_u16()) {
+                Some(404 | 409) => format!(
+                    "an earlier attempt may have run it, and this answer may be that attempt's effect ({source})"
+                ),
+                _ => format!("it may have run on the gateway ({source})"),
+            };
+            let advice = match (key, keys_honoured) {
+                (Some(key), Some(true)) => format!(
+                    "re-send it only with the same idempotency key {key}, which this gateway honours"
+                ),
+                (_, Some(false)) => "this gateway ignores idempotency keys, so re-sending may run it again: check its effect before re-sending".to_string(),
+                _ => "this gateway is not known to honour idempotency keys, so re-sending may run it again: check its effect before re-sending".to_string(),
+            };
+            format!("{unknown}: {how}; {advice}")
+        }
     }
 }
 
@@ -530,10 +593,12 @@ impl Error {
     /// that ended early when nothing may have run ([`Error::StreamEnded`]).
     ///
     /// Never [`Error::OutcomeUnknown`] (its operation may have run: a retry with a new
-    /// key may run it twice) nor [`Error::ResponseTooLarge`].
+    /// key may run it twice), [`Error::ResponseTooLarge`], nor a replayed answer
+    /// ([`ApiError::replayed`]: the key's first outcome, which the same key gets again).
     pub fn is_transient(&self) -> bool {
         match self {
             Error::OutcomeUnknown { .. } | Error::ResponseTooLarge { .. } => false,
+            _ if self.api_error().is_some_and(|e| e.replayed) => false,
             Error::Timeout { .. } | Error::Connection { .. } => true,
             // A tool that may have run is not retried blindly.
             Error::StreamEnded { may_have_run, .. } => !may_have_run,
@@ -932,7 +997,13 @@ pub(crate) fn outcome_unknown(
     exchange: &Exchange,
     keys_honoured: Option<bool>,
 ) -> Error {
-    if !exchange.outcome_unknown || matches!(error, Error::ResponseTooLarge { .. }) {
+    // A route the gateway lacks (404 `ROUTE_NOT_FOUND`) ran nothing, whatever came before.
+    if !exchange.outcome_unknown
+        || matches!(
+            error,
+            Error::ResponseTooLarge { .. } | Error::NotOffered { .. }
+        )
+    {
         return error;
     }
     Error::OutcomeUnknown {
@@ -966,6 +1037,7 @@ pub(crate) fn by_status(
     let mut api = ApiError {
         request_id: exchange.request_id(),
         retry_after,
+        replayed: exchange.replayed,
         ..ApiError::with_status(status)
     };
     match body {

@@ -89,7 +89,9 @@ pub use config::{Config, ConnectorsBuilder};
 pub use error::{ApiError, Error, Result};
 pub use retry::RetryPolicy;
 pub use trace::{InvalidTraceContext, TraceContext};
-pub use transport::{ATTEMPT_HEADER, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER};
+pub use transport::{
+    ATTEMPT_HEADER, IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER, REQUEST_ID_HEADER,
+};
 
 /// Compiles the README's snippets as doc tests, so the documented patterns cannot rot.
 #[cfg(doctest)]

@@ -16,15 +16,23 @@
 //! honour idempotency keys; otherwise the call ends with [`crate::Error::OutcomeUnknown`],
 //! which hands out the key.
 //!
-//! | failure | safe | keyed |
+//! | answer or failure | safe | keyed |
 //! |---|---|---|
 //! | connect error (refused, DNS, TLS handshake, connect timeout): nothing was sent | retried | retried |
 //! | 429, 408, 503 with `Retry-After`/`retry-after-ms`, any status with `x-should-retry: true`: the gateway did not start | retried | retried |
 //! | timeout after sending, connection lost after sending | retried | retried if the gateway honours keys, else `OutcomeUnknown` |
 //! | body cut while being read | retried | retried if the gateway honours keys, else `OutcomeUnknown` |
 //! | 500, 502, 504, 503 without `Retry-After` | retried | retried if the gateway honours keys, else `OutcomeUnknown` |
+//! | any answer marked `Idempotent-Replayed: true` (the key's first outcome, 4xx and 5xx included) | not retried | not retried: the answer as it is, its [`ApiError::replayed`](crate::ApiError::replayed) set; a replayed 5xx is not transient |
+//! | 409 `IDEMPOTENCY_KEY_IN_USE` (the key's first request is still running) | — | retried with the same key after its `Retry-After`, within the policy; else `OutcomeUnknown` |
+//! | 409 `IDEMPOTENCY_RESULT_NOT_RETAINED` (it ran; its answer was too large to keep) | — | not retried: `OutcomeUnknown` |
+//! | 409 `IDEMPOTENCY_OUTCOME_IN_DOUBT` (its first attempt began; whether it completed is unknown) | — | not retried: `OutcomeUnknown` |
+//! | 404 or 409 after an earlier attempt that may have run (a retry the caller opted into, on a gateway that ignores keys) | — | `OutcomeUnknown`: the earlier attempt may have removed or made it |
 //! | other 4xx, `x-should-retry: false` | not retried | not retried |
 //! | body over [`ConnectorsBuilder::max_response_bytes`](crate::ConnectorsBuilder::max_response_bytes) | not retried: [`crate::Error::ResponseTooLarge`] | same |
+//!
+//! A failure that proves nothing (429, 408, a 5xx, a transport error) after an attempt
+//! that may have run is `OutcomeUnknown` too, whatever the last attempt met.
 //!
 //! Whether the gateway honours keys is, in this order: declared with
 //! [`ConnectorsBuilder::idempotency_keys_honoured`](crate::ConnectorsBuilder::idempotency_keys_honoured);
@@ -153,7 +161,12 @@ impl RetryPolicy {
 
     /// What to do after a response whose status is retryable: wait what the server asks
     /// for (within the cap) or the backoff, unless the retries are used up.
-    fn wait_after(&self, headers: &HeaderMap, retries_done: u32, now: SystemTime) -> Decision {
+    pub(crate) fn wait_after(
+        &self,
+        headers: &HeaderMap,
+        retries_done: u32,
+        now: SystemTime,
+    ) -> Decision {
         if retries_done >= self.max_retries {
             return Decision::Stop;
         }
@@ -185,9 +198,14 @@ pub(crate) enum Decision {
     WaitTooLong(Duration),
 }
 
-/// Whether a response status is worth another attempt; `x-should-retry` wins.
+/// Whether a response status is worth another attempt; `x-should-retry` wins, and a
+/// replayed answer (`Idempotent-Replayed: true`) never is: it is the key's first outcome,
+/// which the same key gets again however often it is sent.
 pub(crate) fn status_is_retryable(status: StatusCode, headers: &HeaderMap) -> bool {
     const SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
+    if crate::transport::is_replayed(headers) {
+        return false;
+    }
     match headers
         .get(&SHOULD_RETRY)
         .and_then(|v| v.to_str().ok())

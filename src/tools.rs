@@ -469,6 +469,14 @@ fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArgument
         return error;
     }
     let (code, message) = match error.api_error() {
+        // A replay is the first outcome of the call's key: the same key gets it again.
+        Some(api) if api.replayed => (
+            api.code.clone(),
+            format!(
+                "{} (replayed: the first outcome of this idempotency key)",
+                api.message
+            ),
+        ),
         Some(api) => (api.code.clone(), api.message.clone()),
         None => (None, error.to_string()),
     };

@@ -32,6 +32,9 @@ use crate::retry::{Decision, RetryPolicy};
 pub const ATTEMPT_HEADER: &str = "x-connectors-attempt";
 /// The header that carries the idempotency key of a keyed operation.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// The response header by which a gateway that honours idempotency keys marks an answer
+/// it replays (value `true`): the first outcome of the key, not a new run.
+pub const IDEMPOTENT_REPLAYED_HEADER: &str = "idempotent-replayed";
 /// The header whose value the gateway echoes as `metadata.requestId`.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// The response header by which a gateway says it honours idempotency keys (value
@@ -45,6 +48,7 @@ const HONOURED_HEADER: HeaderName = HeaderName::from_static(IDEMPOTENCY_HONOURED
 const ATTEMPT: HeaderName = HeaderName::from_static(ATTEMPT_HEADER);
 const IDEMPOTENCY: HeaderName = HeaderName::from_static(IDEMPOTENCY_HEADER);
 const REQUEST_ID: HeaderName = HeaderName::from_static(REQUEST_ID_HEADER);
+const REPLAYED: HeaderName = HeaderName::from_static(IDEMPOTENT_REPLAYED_HEADER);
 /// The `GET /` answer is small; anything past this is not a service description.
 const SERVICE_INFO_LIMIT: u64 = 64 * 1024;
 /// Bounds the `GET /` capability probe when the client has no per-attempt timeout.
@@ -284,6 +288,9 @@ pub(crate) struct Exchange {
     /// A keyed operation ended with a failure after which it may have run; the facade
     /// reports [`crate::Error::OutcomeUnknown`].
     pub(crate) outcome_unknown: bool,
+    /// The final response was a replay of the idempotency key's first outcome
+    /// (`Idempotent-Replayed: true`).
+    pub(crate) replayed: bool,
     /// The request carried an idempotency key the header cannot carry: why; nothing was
     /// sent.
     pub(crate) invalid_key: Option<String>,
@@ -410,6 +417,14 @@ pub(crate) fn check_idempotency_key(key: &[u8]) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Whether a response is a gateway's replay of an idempotency key's first outcome.
+pub(crate) fn is_replayed(headers: &HeaderMap) -> bool {
+    headers
+        .get(&REPLAYED)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 /// A random (version 4) UUID as a header value, for request ids and idempotency keys.
@@ -618,6 +633,10 @@ enum Failure {
     /// The request may have been processed: a timeout, the connection lost after
     /// sending, a body cut while read, 500, 502, 504 or a 503 without `Retry-After`.
     Ambiguous,
+    /// The gateway did not run this attempt because the key's first request is still
+    /// running (409 `IDEMPOTENCY_KEY_IN_USE`): a retry with the same key gets its outcome,
+    /// and a call that ends here does not know it.
+    InUse,
 }
 
 /// The class of a retryable status.
@@ -808,6 +827,9 @@ async fn attempts(
 
         let ambiguous = call.keyed && failed.failure == Failure::Ambiguous;
         may_have_run |= ambiguous;
+        // Ending here leaves the outcome unknown: this attempt may have run, or the key's
+        // first request is still running.
+        let unsettled = call.keyed && failed.failure != Failure::NotProcessed;
         if ambiguous && !may_repeat(client, policy, deadline).await {
             tracing::info!(
                 attempt,
@@ -818,14 +840,14 @@ async fn attempts(
             return finish(settle(end, may_have_run), attempt, reports);
         }
         let Some(again) = next else {
-            let end = stop(failed.result, call, policy, ambiguous).await;
+            let end = stop(failed.result, call, policy, unsettled).await;
             return finish(settle(end, may_have_run), attempt, reports);
         };
         if let Some(deadline) = deadline
             && Instant::now() + failed.wait >= deadline
         {
             tracing::debug!("the deadline leaves no time for another attempt");
-            let mut end = stop(failed.result, call, policy, ambiguous).await;
+            let mut end = stop(failed.result, call, policy, unsettled).await;
             end.deadline_hit = true;
             return finish(settle(end, may_have_run), attempt, reports);
         }
@@ -853,6 +875,14 @@ async fn after_response(
     retries_done: u32,
 ) -> Result<End, Failed> {
     let status = response.status();
+    // A keyed call's 409 may be the gateway's word on the key, which its body's code says
+    // (unless `x-should-retry: true` decides, as for any status).
+    if call.keyed
+        && status == reqwest::StatusCode::CONFLICT
+        && !crate::retry::status_is_retryable(status, response.headers())
+    {
+        return after_conflict(response, policy, retries_done).await;
+    }
     let decision =
         policy
             .retry
@@ -901,6 +931,79 @@ async fn after_response(
     }
 }
 
+/// The codes of a 409 by which a gateway that honours keys says why it does not give a
+/// key's first outcome (see `IdempotencyConflict` in `openapi.yaml`).
+pub(crate) const KEY_IN_USE: &str = "IDEMPOTENCY_KEY_IN_USE";
+/// The operation ran for the key, but its answer was too large for the gateway to keep.
+pub(crate) const RESULT_NOT_RETAINED: &str = "IDEMPOTENCY_RESULT_NOT_RETAINED";
+/// The key's first attempt began, and the gateway cannot know whether it completed.
+pub(crate) const OUTCOME_IN_DOUBT: &str = "IDEMPOTENCY_OUTCOME_IN_DOUBT";
+
+/// A 409 of a keyed call: `IDEMPOTENCY_KEY_IN_USE` is retried with the same key after the
+/// wait the gateway asks for (the first request is still running; the gateway did not run
+/// this one), `IDEMPOTENCY_RESULT_NOT_RETAINED` and `IDEMPOTENCY_OUTCOME_IN_DOUBT` end the
+/// call with its outcome unknown; any other 409 is the gateway's definite answer.
+async fn after_conflict(
+    response: reqwest::Response,
+    policy: &Policy,
+    retries_done: u32,
+) -> Result<End, Failed> {
+    let now = SystemTime::now();
+    let refused = response
+        .headers()
+        .get("x-should-retry")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "false");
+    let decision = if refused {
+        Decision::Stop
+    } else {
+        policy
+            .retry
+            .wait_after(response.headers(), retries_done, now)
+    };
+    let buffered = match read_body(response, policy.max_response_bytes).await {
+        Ok(buffered) => buffered,
+        Err(Body::TooLarge(result)) => return Ok(End::new(result, false)),
+        // A 409 proves the gateway answered; its body cut says nothing more.
+        Err(Body::Cut(error)) => return Ok(End::new(Err(error), true)),
+    };
+    let code = error_code(&buffered.body);
+    let response = buffered.into_response();
+    match code.as_deref() {
+        Some(KEY_IN_USE) => match decision {
+            Decision::Retry(wait) => Err(Failed {
+                result: Ok(response),
+                wait,
+                failure: Failure::InUse,
+                reason: "idempotency key in use",
+            }),
+            Decision::WaitTooLong(wait) => {
+                let mut end = End::new(Ok(response), true);
+                end.retry_after = Some(wait);
+                Ok(end)
+            }
+            Decision::Stop => Ok(End::new(Ok(response), true)),
+        },
+        Some(RESULT_NOT_RETAINED | OUTCOME_IN_DOUBT) => Ok(End::new(Ok(response), true)),
+        _ => Ok(End::new(Ok(response), false)),
+    }
+}
+
+/// The `error.code` of an error envelope.
+fn error_code(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        error: Detail,
+    }
+    #[derive(serde::Deserialize)]
+    struct Detail {
+        code: String,
+    }
+    serde_json::from_slice::<Envelope>(body)
+        .ok()
+        .map(|e| e.error.code)
+}
+
 /// Ends the call with a failed attempt's result: an error response is read (capped) so
 /// that the decoder finds the gateway's error body.
 async fn stop(
@@ -923,17 +1026,19 @@ async fn stop(
 
 /// A call that ends in a failure that proves nothing (429, 408, a 5xx, a transport
 /// error) after an earlier attempt may have run: its outcome is unknown, whatever the
-/// last attempt met. A success or another 4xx is the gateway's definite answer (a
-/// gateway that honours keys replays a finished run and holds back a running one).
+/// last attempt met. So is a 404 or a 409 then: "no such thing" after a removal, or
+/// "already exists" after a creation, may be the earlier attempt's own effect (a gateway
+/// that ignores keys ran it, and this attempt met what it left). A replay
+/// (`Idempotent-Replayed: true`) is the key's first outcome, known; a success or another
+/// 4xx is the gateway's definite answer.
 fn settle(mut end: End, may_have_run: bool) -> End {
     if may_have_run {
         let inconclusive = match &end.result {
             Err(_) => true,
+            Ok(response) if is_replayed(response.headers()) => false,
             Ok(response) => {
                 let status = response.status();
-                status.is_server_error()
-                    || status == reqwest::StatusCode::TOO_MANY_REQUESTS
-                    || status == reqwest::StatusCode::REQUEST_TIMEOUT
+                status.is_server_error() || matches!(status.as_u16(), 404 | 408 | 409 | 429)
             }
         };
         end.unknown |= inconclusive;
@@ -1036,10 +1141,24 @@ enum Body {
 
 /// Reads `response`'s body, at most `limit` bytes, and gives the response back with the
 /// body in memory, so that the generated decoder reads it from there.
-async fn read_capped(
-    mut response: reqwest::Response,
-    limit: u64,
-) -> Result<reqwest::Response, Body> {
+async fn read_capped(response: reqwest::Response, limit: u64) -> Result<reqwest::Response, Body> {
+    read_body(response, limit)
+        .await
+        .map(Buffered::into_response)
+}
+
+/// A response whose body was read into memory.
+struct Buffered {
+    status: reqwest::StatusCode,
+    version: http::Version,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    extensions: http::Extensions,
+    body: Bytes,
+}
+
+/// Reads `response`'s body, at most `limit` bytes, into memory.
+async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Buffered, Body> {
     let status = response.status();
     let too_large = |received_at_least| TooLarge {
         status,
@@ -1082,25 +1201,37 @@ async fn read_capped(
             None => joined.extend_from_slice(&chunk),
         }
     }
-    let body = first.unwrap_or_else(|| Bytes::from(joined));
-    // The response keeps its URL (errors name it); without one reqwest would parse a
-    // placeholder URL for every response. The builder is the only way to attach it; it
-    // goes into the response's own extensions (the connection's info among them), so no
-    // second map is made.
-    let mut builder = http::Response::builder();
-    if let Some(slot) = builder.extensions_mut() {
-        *slot = extensions;
+    Ok(Buffered {
+        status,
+        version,
+        url,
+        headers,
+        extensions,
+        body: first.unwrap_or_else(|| Bytes::from(joined)),
+    })
+}
+
+impl Buffered {
+    /// The response again, its body read from memory.
+    fn into_response(self) -> reqwest::Response {
+        // The response keeps its URL (errors name it); without one reqwest would parse a
+        // placeholder URL for every response. The builder is the only way to attach it; it
+        // goes into the response's own extensions (the connection's info among them), so no
+        // second map is made.
+        let mut builder = http::Response::builder();
+        if let Some(slot) = builder.extensions_mut() {
+            *slot = self.extensions;
+        }
+        let mut parts = match builder.url(self.url).body(()) {
+            Ok(carrier) => carrier.into_parts().0,
+            // Nothing was set that the builder could refuse; still, never panic.
+            Err(_) => http::Response::new(()).into_parts().0,
+        };
+        parts.status = self.status;
+        parts.version = self.version;
+        parts.headers = self.headers;
+        reqwest::Response::from(http::Response::from_parts(parts, self.body))
     }
-    let mut parts = match builder.url(url).body(()) {
-        Ok(carrier) => carrier.into_parts().0,
-        // Nothing was set that the builder could refuse; still, never panic.
-        Err(_) => http::Response::new(()).into_parts().0,
-    };
-    parts.status = status;
-    parts.version = version;
-    parts.headers = headers;
-    let rebuilt = http::Response::from_parts(parts, body);
-    Ok(reqwest::Response::from(rebuilt))
 }
 
 /// The failed result for a body over the cap: a `reqwest::Error` whose source is `cause`
@@ -1129,6 +1260,7 @@ fn record(result: &reqwest::Result<reqwest::Response>, attempts: u32, deadline_h
             Ok(response) => {
                 let headers = response.headers();
                 exchange.status = Some(response.status());
+                exchange.replayed = is_replayed(headers);
                 exchange.content_type = headers.get(reqwest::header::CONTENT_TYPE).cloned();
                 if let Some(id) = headers.get(&REQUEST_ID) {
                     exchange.request_id = Some(id.clone());
@@ -1218,6 +1350,25 @@ mod tests {
             refused(b"")
                 .starts_with("an idempotency key is 1 to 255 bytes, each visible ASCII (0x21-0x7E")
         );
+    }
+
+    #[test]
+    fn a_replay_is_never_retried_whatever_its_status() {
+        let mut replayed = HeaderMap::new();
+        replayed.insert(REPLAYED, HeaderValue::from_static("true"));
+        assert!(is_replayed(&replayed));
+        assert!(!is_replayed(&HeaderMap::new()));
+        let code = |c| reqwest::StatusCode::from_u16(c).unwrap_or_default();
+        for c in [408, 429, 500, 502, 503, 504] {
+            assert!(crate::retry::status_is_retryable(
+                code(c),
+                &HeaderMap::new()
+            ));
+            assert!(
+                !crate::retry::status_is_retryable(code(c), &replayed),
+                "{c}"
+            );
+        }
     }
 
     #[test]
