@@ -11,12 +11,17 @@
 //! When [`CALL_LOG_ENV`] names a file, every call also appends one JSON line
 //! `{"tool": <name>, "arguments": <arguments>}` to it, so a test can count the calls that
 //! reached the server even when the server is a child process of a gateway.
+//!
+//! When [`CALL_DELAY_ENV`] holds a number of milliseconds, every call is counted and
+//! logged as it arrives (its effect happens at once) and answered only after that delay:
+//! a slow tool with a visible side effect, for tests of timeouts and retries.
 
 use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use rmcp::{
     ErrorData, RoleServer, ServerHandler,
@@ -31,6 +36,10 @@ use serde_json::{Value, json};
 
 /// Environment variable naming a file to which every call appends one JSON line.
 pub const CALL_LOG_ENV: &str = "CONNECTORS_NAMES_CALL_LOG";
+
+/// Environment variable holding a delay in milliseconds before every call is answered
+/// (the call is counted and logged first).
+pub const CALL_DELAY_ENV: &str = "CONNECTORS_NAMES_CALL_DELAY_MS";
 
 /// The 80-character tool name: `a_very_long_tool_name_` repeated and cut to 80 characters.
 pub const LONG_TOOL_NAME: &str =
@@ -150,6 +159,8 @@ pub struct NamesServer {
     tools: Arc<Vec<Tool>>,
     calls: Arc<Mutex<HashMap<String, u64>>>,
     call_log: Option<Arc<CallLog>>,
+    /// How long each answer waits after the call is counted.
+    delay: Option<Duration>,
 }
 
 #[derive(Debug)]
@@ -188,10 +199,29 @@ impl std::fmt::Debug for NamesServer {
 
 impl NamesServer {
     /// Creates a server that logs calls to the file named by [`CALL_LOG_ENV`] (read now),
-    /// if it is set and not empty.
+    /// if it is set and not empty, and answers after [`CALL_DELAY_ENV`]'s delay, if it is
+    /// a number of milliseconds (anything else is no delay, with a warning).
     pub fn new() -> Self {
         let path = std::env::var_os(CALL_LOG_ENV).filter(|p| !p.is_empty());
-        Self::with_call_log(path.map(PathBuf::from))
+        let delay = std::env::var(CALL_DELAY_ENV)
+            .ok()
+            .filter(|d| !d.trim().is_empty())
+            .and_then(|d| match d.trim().parse::<u64>() {
+                Ok(ms) => Some(Duration::from_millis(ms)),
+                Err(_) => {
+                    tracing::warn!(
+                        "{CALL_DELAY_ENV}={d:?} is not a number of milliseconds; no delay"
+                    );
+                    None
+                }
+            });
+        Self::with_call_log(path.map(PathBuf::from)).with_delay(delay)
+    }
+
+    /// The same server answering each call `delay` after counting it (none when `None`).
+    pub fn with_delay(mut self, delay: Option<Duration>) -> Self {
+        self.delay = delay;
+        self
     }
 
     /// Creates a server that appends a JSON line per call to `path` (none when `None`),
@@ -206,6 +236,7 @@ impl NamesServer {
                     lock: Mutex::new(()),
                 })
             }),
+            delay: None,
         }
     }
 
@@ -277,7 +308,12 @@ impl ServerHandler for NamesServer {
         let arguments = Value::Object(request.arguments.unwrap_or_default());
         // rmcp hands the request's `_meta` to the handler in its context.
         let meta = serde_json::to_value(&context.meta).unwrap_or_default();
-        Ok(self.answer(&request.name, arguments, meta).into())
+        // Counted and logged first: the call's effect happens even if it is then cancelled.
+        let answer = self.answer(&request.name, arguments, meta);
+        if let Some(delay) = self.delay {
+            tokio::time::sleep(delay).await;
+        }
+        Ok(answer.into())
     }
 }
 

@@ -205,16 +205,7 @@ pub async fn serve_http(
     builtin: Builtin,
     addr: SocketAddr,
 ) -> Result<(SocketAddr, HttpServerHandle), Error> {
-    let mut config = StreamableHttpServerConfig::default();
-    let ip = addr.ip();
-    if ip.is_unspecified() {
-        config = config.disable_allowed_hosts();
-    } else if !ip.is_loopback() {
-        let mut hosts = config.allowed_hosts.clone();
-        hosts.push(ip.to_string());
-        config = config.with_allowed_hosts(hosts);
-    }
-    serve_http_with_config(builtin, addr, config).await
+    serve_http_with_config(builtin, addr, host_checked(addr)).await
 }
 
 /// Like [`serve_http`] with an explicit rmcp [`StreamableHttpServerConfig`].
@@ -233,6 +224,48 @@ pub async fn serve_http_with_config(
         Builtin::Notes => mcp_router(NotesServer::new(), config),
         Builtin::Names => mcp_router(NamesServer::new(), config),
     };
+    serve_router(router, builtin.name(), addr, cancel).await
+}
+
+/// Like [`serve_http`], for a server value of the caller's: every session is handled by a
+/// clone of `server`, so a test can configure one (e.g. a
+/// [`NamesServer`](crate::names::NamesServer) with a call log and a delay) and serve it on
+/// a loopback port in its own process. `Host` headers are checked as [`serve_http`] does.
+pub async fn serve_http_server<S>(
+    server: S,
+    addr: SocketAddr,
+) -> Result<(SocketAddr, HttpServerHandle), Error>
+where
+    S: ServerHandler + Clone + Send + Sync + 'static,
+{
+    let config = host_checked(addr);
+    let cancel = CancellationToken::new();
+    let config = config.with_cancellation_token(cancel.child_token());
+    serve_router(mcp_router(server, config), "custom", addr, cancel).await
+}
+
+/// The default configuration, with `Host` checked against loopback names plus `addr`'s IP
+/// when it is a specific non-loopback address (no check for an unspecified address).
+fn host_checked(addr: SocketAddr) -> StreamableHttpServerConfig {
+    let mut config = StreamableHttpServerConfig::default();
+    let ip = addr.ip();
+    if ip.is_unspecified() {
+        config = config.disable_allowed_hosts();
+    } else if !ip.is_loopback() {
+        let mut hosts = config.allowed_hosts.clone();
+        hosts.push(ip.to_string());
+        config = config.with_allowed_hosts(hosts);
+    }
+    config
+}
+
+/// Serves `router` on `addr` until `cancel` fires.
+async fn serve_router(
+    router: axum::Router,
+    name: &str,
+    addr: SocketAddr,
+    cancel: CancellationToken,
+) -> Result<(SocketAddr, HttpServerHandle), Error> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local_addr = listener.local_addr()?;
     let shutdown = cancel.clone();
@@ -241,7 +274,7 @@ pub async fn serve_http_with_config(
             .with_graceful_shutdown(shutdown.cancelled_owned())
             .await
     });
-    tracing::info!(server = builtin.name(), %local_addr, "serving MCP over streamable HTTP");
+    tracing::info!(server = name, %local_addr, "serving MCP over streamable HTTP");
     Ok((
         local_addr,
         HttpServerHandle {
