@@ -499,3 +499,14 @@ pub(crate) async fn express_json_body(request: Request, next: Next) -> Response 
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
+
+/// 422: the `Idempotency-Key` was first used with another request (query or body).
+pub(crate) const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
+/// 409 with `Retry-After`: the first request with the key is still in progress.
+pub(crate) const IDEMPOTENCY_KEY_IN_USE: &str = "IDEMPOTENCY_KEY_IN_USE";
+/// 409: the operation ran for the key, but its answer was too large to keep (over the
+/// stored-answer cap, or dropped under memory pressure); it never runs again for the key.
+pub(crate) const IDEMPOTENCY_RESULT_NOT_RETAINED: &str = "IDEMPOTENCY_RESULT_NOT_RETAINED";
+/// 409: the operation began for the key and the gateway cannot know how it ended (a tool
+/// call abandoned past its in-progress bound); it never runs again for the key.
+pub(crate) const IDEMPOTENCY_OUTCOME_IN_DOUBT: &str = "IDEMPOTENCY_OUTCOME_IN_DOUBT";

@@ -1,10 +1,17 @@
 //! `tools/invoke` and its batch and streaming forms: MCP `tools/call` on the live session.
+//!
+//! A call is answered within `callTimeoutSeconds`. Without an `Idempotency-Key` the call
+//! is abandoned then (MCP `notifications/cancelled`). Under a key ([`Keyed`]) the call runs
+//! in a task of its own with [`in_progress_bound`] to finish: the client still gets its
+//! 502 at the call timeout, but the handler attaches a [`Deferred`](crate::idempotency::Deferred)
+//! to that answer and later sends the call's real outcome, which the key stores and
+//! replays, so a retry never runs the tool a second time.
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use axum::Json;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -13,10 +20,12 @@ use connectors::TraceContext;
 use connectors::api::{ServerStatus, types};
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
+use tokio::task::{JoinError, JoinHandle};
 
 use crate::auth::Tenant;
 use crate::envelope::ok;
 use crate::errors::{ApiError, ApiResult, JsonBody, decode};
+use crate::idempotency::{Keyed, defer, in_progress_bound};
 use crate::mcp_client::{CallError, CallEvent, Session};
 use crate::state::AppState;
 
@@ -171,13 +180,36 @@ fn call_error(state: &AppState, target: &Target, integration: &str, error: CallE
     }
 }
 
+/// Why a call has no result.
+#[derive(Debug, Clone)]
+struct Failure {
+    error: ApiError,
+    /// The server did not answer within the call's time (or the call's task died): the
+    /// tool may have run, or may still be running.
+    in_doubt: bool,
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Failure {
+        Failure {
+            error,
+            in_doubt: false,
+        }
+    }
+}
+
+/// How one call ended.
+type Outcome = Result<types::InvokeToolResult, Failure>;
+
+/// Runs one call, giving the server `timeout` to answer.
 async fn run(
     state: &AppState,
     tenant: &Tenant,
     request: &types::InvokeToolRequest,
     trace: Option<&TraceContext>,
     events: Option<mpsc::UnboundedSender<CallEvent>>,
-) -> ApiResult<types::InvokeToolResult> {
+    timeout: Duration,
+) -> Outcome {
     let mut target = resolve(state, tenant, request)?;
     let started = Instant::now();
     let trace_id = trace.map(TraceContext::trace_id);
@@ -197,7 +229,7 @@ async fn run(
                 .then_some(tenant.0.as_str()),
             trace,
             events,
-            state.config.call_timeout(),
+            timeout,
         )
         .await;
     let latency = started.elapsed().as_secs_f64() * 1000.0;
@@ -226,8 +258,76 @@ async fn run(
         }
         Err(e) => {
             tracing::warn!(tool = %target.tool_id, trace_id, error = %e, "tool call failed");
-            Err(call_error(state, &target, request.integration.as_str(), e))
+            let in_doubt = matches!(e, CallError::Timeout(_));
+            Err(Failure {
+                error: call_error(state, &target, request.integration.as_str(), e),
+                in_doubt,
+            })
         }
+    }
+}
+
+/// A keyed call, started in a task of its own with [`in_progress_bound`] to finish, so
+/// that neither the client leaving nor the call timeout's answer cancels it.
+fn spawn_keyed(
+    state: &AppState,
+    tenant: &Tenant,
+    request: &types::InvokeToolRequest,
+    trace: Option<&TraceContext>,
+    events: Option<mpsc::UnboundedSender<CallEvent>>,
+) -> JoinHandle<Outcome> {
+    let (state, tenant, request, trace) = (
+        state.clone(),
+        tenant.clone(),
+        request.clone(),
+        trace.cloned(),
+    );
+    tokio::spawn(async move {
+        let bound = in_progress_bound(state.config.call_timeout());
+        run(&state, &tenant, &request, trace.as_ref(), events, bound).await
+    })
+}
+
+/// The outcome of a finished call task; a task that died (panicked) leaves it in doubt.
+fn joined(result: Result<Outcome, JoinError>) -> Outcome {
+    result.unwrap_or_else(|_| {
+        Err(Failure {
+            error: ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_ERROR",
+                "The tool call failed inside the gateway",
+            ),
+            in_doubt: true,
+        })
+    })
+}
+
+/// The client's answer for a keyed call still running at the call timeout: what an
+/// unkeyed call that timed out answers.
+fn still_running(request: &types::InvokeToolRequest, after: Duration) -> ApiError {
+    let integration = request.integration.as_str();
+    ApiError::server_unavailable(
+        integration,
+        format!(
+            "MCP server '{integration}' did not answer '{}' within {} s",
+            request.tool_id.as_str(),
+            after.as_secs()
+        ),
+    )
+}
+
+/// A call of a keyed request: finished within the call timeout, or still running.
+enum Started {
+    Done(Outcome),
+    /// Past the call timeout; the task ends within [`in_progress_bound`].
+    Running(JoinHandle<Outcome>),
+}
+
+/// Waits for a keyed call task until `deadline` (the call timeout).
+async fn until(deadline: tokio::time::Instant, mut task: JoinHandle<Outcome>) -> Started {
+    match tokio::time::timeout_at(deadline, &mut task).await {
+        Ok(result) => Started::Done(joined(result)),
+        Err(_) => Started::Running(task),
     }
 }
 
@@ -241,25 +341,130 @@ fn decode_invocation(
     Ok(request)
 }
 
+/// The answer for an outcome.
+fn answer(outcome: Outcome) -> Response {
+    match outcome {
+        Ok(result) => ok::<types::InvokeToolResponse>(result).into_response(),
+        Err(failure) => failure.error.into_response(),
+    }
+}
+
 pub(crate) async fn invoke(
     State(state): State<AppState>,
     tenant: Tenant,
+    keyed: Option<Extension<Keyed>>,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
-) -> ApiResult<Json<types::InvokeToolResponse>> {
-    let request = decode_invocation(&tenant, body)?;
+) -> Response {
+    let request = match decode_invocation(&tenant, body) {
+        Ok(request) => request,
+        Err(error) => return error.into_response(),
+    };
     let trace = trace_context(&headers);
-    Ok(ok(
-        run(&state, &tenant, &request, trace.as_ref(), None).await?
-    ))
+    let call_timeout = state.config.call_timeout();
+    if keyed.is_none() {
+        let outcome = run(
+            &state,
+            &tenant,
+            &request,
+            trace.as_ref(),
+            None,
+            call_timeout,
+        )
+        .await;
+        return answer(outcome);
+    }
+    let task = spawn_keyed(&state, &tenant, &request, trace.as_ref(), None);
+    let deadline = tokio::time::Instant::now() + call_timeout;
+    match until(deadline, task).await {
+        Started::Done(outcome) => answer(outcome),
+        Started::Running(task) => {
+            let mut response = still_running(&request, call_timeout).into_response();
+            let outcome = defer(&mut response);
+            tokio::spawn(async move {
+                // The tool's own answer is the key's outcome; one abandoned at the bound
+                // (no answer at all) is in doubt.
+                match joined(task.await) {
+                    Err(failure) if failure.in_doubt => outcome.send(None),
+                    finished => outcome.send(Some(answer(finished))),
+                }
+            });
+            response
+        }
+    }
+}
+
+/// The batch's answer from each invocation's outcome, in order; `record` notes the tools
+/// that succeeded together in the relation graph (once per batch, not again for a keyed
+/// batch's deferred outcome).
+fn batch_result(
+    state: &AppState,
+    tenant: &Tenant,
+    invocations: &[types::InvokeToolRequest],
+    outcomes: Vec<Outcome>,
+    record: bool,
+) -> types::BatchInvokeResult {
+    let mut succeeded = 0;
+    let mut failed = 0;
+    let mut ran_together = Vec::new();
+    let results = outcomes
+        .into_iter()
+        .zip(invocations)
+        .enumerate()
+        .map(|(index, (outcome, item))| match outcome {
+            Ok(result) => {
+                succeeded += 1;
+                ran_together.push(result.tool_id.clone());
+                types::BatchInvokeItem {
+                    index: index as u64,
+                    tool_id: result.tool_id.clone(),
+                    success: true,
+                    result: Some(result),
+                    error: None,
+                }
+            }
+            Err(failure) => {
+                failed += 1;
+                types::BatchInvokeItem {
+                    index: index as u64,
+                    tool_id: item.tool_id.to_string(),
+                    success: false,
+                    result: None,
+                    error: Some(failure.error.detail()),
+                }
+            }
+        })
+        .collect();
+    if record && ran_together.len() > 1 {
+        state.relations.record(&tenant.0, &ran_together);
+    }
+    types::BatchInvokeResult {
+        results,
+        succeeded: Some(succeeded),
+        failed: Some(failed),
+    }
 }
 
 pub(crate) async fn batch(
     State(state): State<AppState>,
     tenant: Tenant,
+    keyed: Option<Extension<Keyed>>,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
-) -> ApiResult<Json<types::BatchInvokeResponse>> {
+) -> Response {
+    match batch_checked(state, tenant, keyed.is_some(), headers, body).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn batch_checked(
+    state: AppState,
+    tenant: Tenant,
+    keyed: bool,
+    headers: HeaderMap,
+    body: Map<String, Value>,
+) -> ApiResult<Response> {
     if let Some(Value::Array(items)) = body.get("invocations") {
         for (i, item) in items.iter().enumerate() {
             if let Value::Object(item) = item {
@@ -278,52 +483,71 @@ pub(crate) async fn batch(
         tenant.check(Some(item.tenant_id.as_str()))?;
     }
     let trace = trace_context(&headers);
-    let outcomes = futures::future::join_all(
-        request
-            .invocations
-            .iter()
-            .map(|item| run(&state, &tenant, item, trace.as_ref(), None)),
-    )
-    .await;
-    let mut succeeded = 0;
-    let mut failed = 0;
-    let mut ran_together = Vec::new();
-    let results = outcomes
-        .into_iter()
+    let call_timeout = state.config.call_timeout();
+    if !keyed {
+        let outcomes = futures::future::join_all(
+            request
+                .invocations
+                .iter()
+                .map(|item| run(&state, &tenant, item, trace.as_ref(), None, call_timeout)),
+        )
+        .await;
+        let result = batch_result(&state, &tenant, &request.invocations, outcomes, true);
+        return Ok(ok::<types::BatchInvokeResponse>(result).into_response());
+    }
+    let tasks: Vec<_> = request
+        .invocations
+        .iter()
+        .map(|item| spawn_keyed(&state, &tenant, item, trace.as_ref(), None))
+        .collect();
+    // One deadline for all: the calls run together, and each is waited for until then.
+    let deadline = tokio::time::Instant::now() + call_timeout;
+    let mut started = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        started.push(until(deadline, task).await);
+    }
+    let now: Vec<Outcome> = started
+        .iter()
         .zip(&request.invocations)
-        .enumerate()
-        .map(|(index, (outcome, item))| match outcome {
-            Ok(result) => {
-                succeeded += 1;
-                ran_together.push(result.tool_id.clone());
-                types::BatchInvokeItem {
-                    index: index as u64,
-                    tool_id: result.tool_id.clone(),
-                    success: true,
-                    result: Some(result),
-                    error: None,
-                }
-            }
-            Err(error) => {
-                failed += 1;
-                types::BatchInvokeItem {
-                    index: index as u64,
-                    tool_id: item.tool_id.to_string(),
-                    success: false,
-                    result: None,
-                    error: Some(error.detail()),
-                }
-            }
+        .map(|(started, item)| match started {
+            Started::Done(outcome) => outcome.clone(),
+            Started::Running(_) => Err(still_running(item, call_timeout).into()),
         })
         .collect();
-    if ran_together.len() > 1 {
-        state.relations.record(&tenant.0, &ran_together);
+    let mut response = ok::<types::BatchInvokeResponse>(batch_result(
+        &state,
+        &tenant,
+        &request.invocations,
+        now,
+        true,
+    ))
+    .into_response();
+    if started.iter().any(|s| matches!(s, Started::Running(_))) {
+        // Some calls outlived the call timeout: the batch's outcome is the one in which
+        // they too have finished.
+        let outcome = defer(&mut response);
+        tokio::spawn(async move {
+            let mut outcomes = Vec::with_capacity(started.len());
+            for started in started {
+                outcomes.push(match started {
+                    Started::Done(outcome) => outcome,
+                    Started::Running(task) => joined(task.await),
+                });
+            }
+            if outcomes
+                .iter()
+                .any(|o| matches!(o, Err(failure) if failure.in_doubt))
+            {
+                outcome.send(None);
+                return;
+            }
+            let result = batch_result(&state, &tenant, &request.invocations, outcomes, false);
+            outcome.send(Some(
+                ok::<types::BatchInvokeResponse>(result).into_response(),
+            ));
+        });
     }
-    Ok(ok(types::BatchInvokeResult {
-        results,
-        succeeded: Some(succeeded),
-        failed: Some(failed),
-    }))
+    Ok(response)
 }
 
 fn sse_event<T: serde::Serialize>(name: &str, data: &T) -> Event {
@@ -331,9 +555,43 @@ fn sse_event<T: serde::Serialize>(name: &str, data: &T) -> Event {
     Event::default().event(name).data(json)
 }
 
+/// An MCP event of the call as a server-sent event.
+fn call_event(event: CallEvent) -> Event {
+    match event {
+        CallEvent::Progress {
+            progress,
+            total,
+            message,
+        } => sse_event(
+            "progress",
+            &types::InvocationProgressEvent {
+                progress,
+                total,
+                message,
+            },
+        ),
+        CallEvent::Log { level, message } => sse_event(
+            "log",
+            &types::InvocationLogEvent {
+                level: Some(level),
+                message,
+            },
+        ),
+    }
+}
+
+/// The final event of a stream.
+fn final_event(outcome: &Outcome) -> Event {
+    match outcome {
+        Ok(result) => sse_event("result", result),
+        Err(failure) => sse_event("error", &failure.error.detail()),
+    }
+}
+
 pub(crate) async fn stream(
     State(state): State<AppState>,
     tenant: Tenant,
+    keyed: Option<Extension<Keyed>>,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
@@ -342,55 +600,88 @@ pub(crate) async fn stream(
     // Resolve first, so an unknown tool or a stopped server is an HTTP error, not an event.
     resolve(&state, &tenant, &request)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let stream =
+        futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|e| e.map(Ok::<_, Infallible>)));
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    let call_timeout = state.config.call_timeout();
+    if keyed.is_none() {
+        tokio::spawn(async move {
+            let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
+            let call = run(
+                &state,
+                &tenant,
+                &request,
+                trace.as_ref(),
+                Some(events_tx),
+                call_timeout,
+            );
+            tokio::pin!(call);
+            let outcome = loop {
+                tokio::select! {
+                    outcome = &mut call => break Some(outcome),
+                    Some(event) = events_rx.recv() => { let _ = tx.send(call_event(event)); }
+                    _ = tx.closed() => break None,
+                }
+            };
+            let Some(outcome) = outcome else {
+                tracing::debug!("stream client went away; the call was cancelled");
+                return;
+            };
+            while let Ok(event) = events_rx.try_recv() {
+                let _ = tx.send(call_event(event));
+            }
+            let _ = tx.send(final_event(&outcome));
+        });
+        return Ok(response);
+    }
+    // Keyed: the client's stream ends at the call timeout (with the same error event as an
+    // unkeyed call), but the call goes on, its events recorded; the key's outcome is the
+    // whole stream as it would have been, ending with the tool's own result.
+    let outcome_sender = defer(&mut response);
     tokio::spawn(async move {
         let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
-        let call = run(&state, &tenant, &request, trace.as_ref(), Some(events_tx));
-        tokio::pin!(call);
-        let forward = |event: CallEvent, tx: &mpsc::UnboundedSender<Event>| {
-            let _ = tx.send(match event {
-                CallEvent::Progress {
-                    progress,
-                    total,
-                    message,
-                } => sse_event(
-                    "progress",
-                    &types::InvocationProgressEvent {
-                        progress,
-                        total,
-                        message,
-                    },
-                ),
-                CallEvent::Log { level, message } => sse_event(
-                    "log",
-                    &types::InvocationLogEvent {
-                        level: Some(level),
-                        message,
-                    },
-                ),
-            });
+        let mut call = spawn_keyed(&state, &tenant, &request, trace.as_ref(), Some(events_tx));
+        let live_until = tokio::time::sleep(call_timeout);
+        tokio::pin!(live_until);
+        let mut live = Some(tx);
+        let mut recorded = Vec::new();
+        let send = |live: &Option<mpsc::UnboundedSender<Event>>, event: Event| {
+            if let Some(tx) = live {
+                // The client may have gone; the call goes on regardless, for the key.
+                let _ = tx.send(event);
+            }
         };
         let outcome = loop {
             tokio::select! {
-                outcome = &mut call => break Some(outcome),
-                Some(event) = events_rx.recv() => forward(event, &tx),
-                _ = tx.closed() => break None,
+                result = &mut call => break joined(result),
+                Some(event) = events_rx.recv() => {
+                    let event = call_event(event);
+                    recorded.push(event.clone());
+                    send(&live, event);
+                }
+                _ = &mut live_until, if live.is_some() => {
+                    let failure = Failure::from(still_running(&request, call_timeout));
+                    send(&live, final_event(&Err(failure)));
+                    // Dropping the sender ends the client's stream.
+                    live = None;
+                }
             }
         };
-        let Some(outcome) = outcome else {
-            tracing::debug!("stream client went away; the call was cancelled");
-            return;
-        };
         while let Ok(event) = events_rx.try_recv() {
-            forward(event, &tx);
+            let event = call_event(event);
+            recorded.push(event.clone());
+            send(&live, event);
         }
-        let _ = tx.send(match outcome {
-            Ok(result) => sse_event("result", &result),
-            Err(error) => sse_event("error", &error.detail()),
-        });
+        send(&live, final_event(&outcome));
+        if matches!(&outcome, Err(failure) if failure.in_doubt) {
+            outcome_sender.send(None);
+            return;
+        }
+        recorded.push(final_event(&outcome));
+        let events = futures::stream::iter(recorded.into_iter().map(Ok::<_, Infallible>));
+        outcome_sender.send(Some(Sse::new(events).into_response()));
     });
-    let stream =
-        futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|e| e.map(Ok::<_, Infallible>)));
-    Ok(Sse::new(stream)
-        .keep_alive(KeepAlive::default())
-        .into_response())
+    Ok(response)
 }
