@@ -3,7 +3,8 @@
 //!
 //! Progenitor routes each generated operation through `ClientHooks::exec`, so this is
 //! the one place where cross-cutting behaviour wraps all of them: retries with backoff,
-//! the idempotency key of a POST (generated once, sent on every attempt), the attempt
+//! the idempotency key of a keyed operation (generated once, sent on every attempt; a
+//! caller's own key checked against the spec's bounds before sending), the attempt
 //! number, the per-attempt timeout, the overall deadline, default query parameters and
 //! the tracing spans. Each operation's retry class and streaming flag come from
 //! [`crate::operations`] (generated from `openapi.yaml`); the rule is in [`crate::retry`].
@@ -199,7 +200,8 @@ impl KeyHonour {
 }
 
 impl Transport {
-    /// Retries transient failures by `policy`, adds an idempotency key to each POST and
+    /// Retries transient failures by `policy`, adds an idempotency key to each keyed
+    /// operation (`x-connectors-retry: keyed`; a key you set is kept) and
     /// the attempt number to each request.
     pub fn with_retries(policy: RetryPolicy) -> Self {
         Transport::from_policy(Arc::new(Policy {
@@ -596,7 +598,7 @@ struct CallKind {
 }
 
 /// Adds what every attempt of the call shares: default query parameters, the trace
-/// context when one is set, the request id, and for a POST or a keyed operation the
+/// context when one is set, the request id, and for a keyed operation the
 /// idempotency key.
 fn prepare(request: &mut reqwest::Request, policy: &Policy, keyed: bool, reports: bool) {
     if !policy.default_query.is_empty() {
