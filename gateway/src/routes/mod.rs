@@ -172,33 +172,36 @@ pub(crate) fn problems() -> Vec<String> {
 /// for an unknown path, or a known path with another method. Whatever the profile serves:
 /// a route a profile leaves out is still that operation's (for its quota, say).
 pub(crate) fn operation_of(method: &Method, path: &str) -> Option<&'static Operation> {
-    let segments: Vec<&str> = path.split('/').collect();
-    // Per segment, whether the template has a literal there: the larger, the better fit.
-    let fit = |template: &str| -> Option<Vec<bool>> {
-        let parts: Vec<&str> = template.split('/').collect();
-        if parts.len() != segments.len() {
-            return None;
-        }
-        parts
-            .iter()
-            .zip(&segments)
-            .map(|(part, segment)| {
-                if is_parameter(part) {
-                    (!segment.is_empty()).then_some(false)
-                } else {
-                    (part == segment).then_some(true)
-                }
-            })
-            .collect()
-    };
     let best = OPERATIONS
         .iter()
-        .filter_map(|op| Some((fit(op.path)?, op.path)))
-        .max_by(|a, b| a.0.cmp(&b.0))?
+        .filter_map(|op| Some((fit(op.path, path)?, op.path)))
+        .max_by_key(|(fit, _)| *fit)?
         .1;
     OPERATIONS
         .iter()
         .find(|op| op.path == best && op.method.eq_ignore_ascii_case(method.as_str()))
+}
+
+/// How well `template` fits `path`, or `None` when it does not: a bit per segment, from
+/// the most significant one, set where the template has a literal, so that a larger value
+/// is the route axum prefers. Without allocating, since every request is matched (paths of
+/// more than 64 segments match nothing; the spec's have a handful).
+fn fit(template: &str, path: &str) -> Option<u64> {
+    let (mut parts, mut segments) = (template.split('/'), path.split('/'));
+    let mut literals = 0u64;
+    for position in 0..64 {
+        match (parts.next(), segments.next()) {
+            (None, None) => return Some(literals),
+            (Some(part), Some(segment)) if is_parameter(part) => {
+                if segment.is_empty() {
+                    return None;
+                }
+            }
+            (Some(part), Some(segment)) if part == segment => literals |= 1 << (63 - position),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// 405 for a known path with a method it does not have (axum adds the `Allow` header);
