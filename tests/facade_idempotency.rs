@@ -678,3 +678,64 @@ async fn a_route_the_gateway_lacks_is_not_offered_even_after_an_ambiguous_attemp
         .expect_err("not offered");
     assert_eq!(error.kind(), "NotOffered", "{error}");
 }
+
+// ------------------------------------------------------------ the reference gateway
+
+#[tokio::test]
+async fn the_reference_gateway_honours_the_longest_key_and_never_sees_a_bad_one() {
+    let (_gateway, client) = common::reference_gateway(&["notes"]).await;
+    let count = || async {
+        let listed = client
+            .tools()
+            .invoke("notes.list_notes", json!({}))
+            .await
+            .expect("list_notes");
+        listed.structured()["count"].as_u64().expect("a count")
+    };
+    let before = count().await;
+    let note = json!({"title": "once", "body": "added with the longest key"});
+    let alphabet: String = (0x21u8..=0x7E).map(char::from).collect();
+    let key = format!("{alphabet}{}", "k".repeat(255 - alphabet.len()));
+    let first = client
+        .tools()
+        .invoke("notes.add_note", note.clone())
+        .idempotency_key(key.clone())
+        .await
+        .expect("added");
+    let again = client
+        .tools()
+        .invoke("notes.add_note", note.clone())
+        .idempotency_key(key.clone())
+        .await
+        .expect("the first outcome, replayed");
+    assert_eq!(first.structured(), again.structured());
+    assert_eq!(count().await, before + 1, "the tool ran once for the key");
+
+    // Keys the gateway could not read are refused before they reach it: no note is added.
+    for (bad, _) in bad_keys() {
+        let error = client
+            .tools()
+            .invoke("notes.add_note", note.clone())
+            .idempotency_key(bad)
+            .await
+            .expect_err("refused");
+        assert_eq!(error.kind(), "InvalidInput");
+    }
+    assert_eq!(count().await, before + 1);
+
+    // A failure is a first outcome too: the same key gets it again, marked as a replay,
+    // and the client reports it as it is, not retried and not transient.
+    let unknown_tool = || {
+        client
+            .tools()
+            .invoke("notes.no_such_tool", json!({}))
+            .idempotency_key("the-same-key-for-a-404")
+    };
+    let first = unknown_tool().await.expect_err("no such tool");
+    assert_eq!(first.kind(), "NotFound", "{first}");
+    assert_eq!(first.api_error().map(|e| e.replayed), Some(false));
+    let again = unknown_tool().await.expect_err("no such tool, replayed");
+    assert_eq!(again.kind(), "NotFound", "{again}");
+    assert_eq!(again.api_error().map(|e| e.replayed), Some(true), "{again}");
+    assert!(!again.is_transient());
+}
