@@ -47,6 +47,10 @@ curl -fsS "http://127.0.0.1:$PORT/ready" >/dev/null
 ROOT="$(pwd)"
 SCRATCH="$(mktemp -d)"
 cd "$SCRATCH"
+# The hooks give each request with a valid Idempotency-Key a fresh one (see the module).
+export PYTHONPATH="$ROOT/gateway/contract${PYTHONPATH:+:$PYTHONPATH}"
+export SCHEMATHESIS_HOOKS=${ST_HOOKS-schemathesis_hooks}
+export CONNECTORS_OPENAPI="$ROOT/openapi.yaml"
 "$VENV/bin/schemathesis" --no-color run "$ROOT/openapi.yaml" \
   --url "http://127.0.0.1:$PORT" \
   --checks all \
