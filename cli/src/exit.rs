@@ -186,15 +186,23 @@ pub fn describe(error: &Error) -> String {
             "not offered: this gateway has no {operation} operation (it answered 404 ROUTE_NOT_FOUND)"
         ),
         // The SDK's message says whether re-sending with the key is safe; the CLI names
-        // its flag where it is.
+        // its flag where it is, and where the gateway has a first outcome to give (one
+        // whose answer was not kept, or is in doubt, answers the same 409 again).
         Error::OutcomeUnknown {
             operation,
             idempotency_key: Some(key),
             keys_honoured: Some(true),
             ..
-        } if operation == "invokeTool" => format!(
-            "{error}\nhint: run the same `connectors tools invoke` with --idempotency-key {key}: the gateway answers it with the first outcome instead of running the tool again"
-        ),
+        } if operation == "invokeTool"
+            && !matches!(
+                error.code(),
+                Some("IDEMPOTENCY_RESULT_NOT_RETAINED" | "IDEMPOTENCY_OUTCOME_IN_DOUBT")
+            ) =>
+        {
+            format!(
+                "{error}\nhint: run the same `connectors tools invoke` with --idempotency-key {key}: the gateway answers it with the first outcome instead of running the tool again"
+            )
+        }
         _ if error.needs_oauth_credentials() => needs_oauth_credentials(error),
         // The tool did not run: say so, rather than the SDK's "tool X failed".
         Error::ToolInvocation {

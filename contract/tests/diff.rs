@@ -35,6 +35,8 @@ fn base() -> Value {
                 "post": {
                     "operationId": "createIdentity",
                     "x-connectors-retry": "keyed",
+                    "parameters": [{"name": "Idempotency-Key", "in": "header",
+                                    "schema": {"type": "string", "maxLength": 255, "pattern": "^[\\x21-\\x7E]+$"}}],
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {
                         "type": "object",
                         "required": ["name"],
