@@ -37,6 +37,15 @@ pub(crate) fn current() -> RequestCtx {
     })
 }
 
+/// `future` with the context (and the tracing span) of the request being handled, for a
+/// task spawned on its behalf: a task-local does not follow `tokio::spawn`, and without
+/// it the task's envelopes would carry a made-up request id and no path.
+pub(crate) fn in_request<F: std::future::Future>(
+    future: F,
+) -> impl std::future::Future<Output = F::Output> {
+    CTX.scope(current(), future.instrument(tracing::Span::current()))
+}
+
 /// Middleware: establishes the [`RequestCtx`] for everything that runs for this request.
 pub(crate) async fn request_context(request: Request, next: Next) -> Response {
     let request_id = request

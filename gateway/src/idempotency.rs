@@ -522,7 +522,12 @@ pub(crate) async fn idempotent(
     // Everything from here runs in a task detached from this request: if the client goes
     // away and this future is dropped (even before the body is read), the operation still
     // completes and its response is stored for the retry.
-    let task = tokio::spawn(keyed(state, request, next, idempotency_key));
+    let task = tokio::spawn(crate::envelope::in_request(keyed(
+        state,
+        request,
+        next,
+        idempotency_key,
+    )));
     match task.await {
         Ok(response) => response,
         // The handler panicked; its ticket was dropped with it, leaving the key in doubt.

@@ -319,3 +319,49 @@ async fn the_connectors_ts_profile_ignores_keys_and_says_nothing() {
     assert_eq!(note_count(&gw, KEY_A, TENANT_A).await, 2);
     gw.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_keyed_answer_names_the_callers_request_id_like_any_other() {
+    // The keyed operation runs in a task of its own; the request's context must go with
+    // it, or its envelope would name a made-up request id and an error no path.
+    let gw = start().await;
+    let headers = [
+        ("idempotency-key", "request-id-probe"),
+        ("x-request-id", "req-keyed-1"),
+    ];
+    let ok = gw
+        .send(
+            Method::POST,
+            INVOKE,
+            Some(KEY_A),
+            Some(&add_note(TENANT_A, "traced")),
+            &headers,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        ok.body["metadata"]["requestId"], "req-keyed-1",
+        "{}",
+        ok.body
+    );
+    let headers = [
+        ("idempotency-key", "request-id-probe-2"),
+        ("x-request-id", "req-keyed-2"),
+    ];
+    let refused = gw
+        .send(
+            Method::POST,
+            INVOKE,
+            Some(KEY_A),
+            Some(&json!({"toolId": "notes.nope", "integration": "notes", "tenantId": TENANT_A})),
+            &headers,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+    assert_eq!(
+        refused.body["metadata"]["requestId"], "req-keyed-2",
+        "{}",
+        refused.body
+    );
+    gw.running.shutdown().await;
+}

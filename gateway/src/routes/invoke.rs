@@ -282,10 +282,10 @@ fn spawn_keyed(
         request.clone(),
         trace.cloned(),
     );
-    tokio::spawn(async move {
+    tokio::spawn(crate::envelope::in_request(async move {
         let bound = in_progress_bound(state.config.call_timeout());
         run(&state, &tenant, &request, trace.as_ref(), events, bound).await
-    })
+    }))
 }
 
 /// The outcome of a finished call task; a task that died (panicked) leaves it in doubt.
@@ -381,14 +381,14 @@ pub(crate) async fn invoke(
         Started::Running(task) => {
             let mut response = still_running(&request, call_timeout).into_response();
             let outcome = defer(&mut response);
-            tokio::spawn(async move {
+            tokio::spawn(crate::envelope::in_request(async move {
                 // The tool's own answer is the key's outcome; one abandoned at the bound
                 // (no answer at all) is in doubt.
                 match joined(task.await) {
                     Err(failure) if failure.in_doubt => outcome.send(None),
                     finished => outcome.send(Some(answer(finished))),
                 }
-            });
+            }));
             response
         }
     }
@@ -526,7 +526,7 @@ async fn batch_checked(
         // Some calls outlived the call timeout: the batch's outcome is the one in which
         // they too have finished.
         let outcome = defer(&mut response);
-        tokio::spawn(async move {
+        tokio::spawn(crate::envelope::in_request(async move {
             let mut outcomes = Vec::with_capacity(started.len());
             for started in started {
                 outcomes.push(match started {
@@ -545,7 +545,7 @@ async fn batch_checked(
             outcome.send(Some(
                 ok::<types::BatchInvokeResponse>(result).into_response(),
             ));
-        });
+        }));
     }
     Ok(response)
 }
@@ -607,7 +607,7 @@ pub(crate) async fn stream(
         .into_response();
     let call_timeout = state.config.call_timeout();
     if keyed.is_none() {
-        tokio::spawn(async move {
+        tokio::spawn(crate::envelope::in_request(async move {
             let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
             let call = run(
                 &state,
@@ -633,14 +633,14 @@ pub(crate) async fn stream(
                 let _ = tx.send(call_event(event));
             }
             let _ = tx.send(final_event(&outcome));
-        });
+        }));
         return Ok(response);
     }
     // Keyed: the client's stream ends at the call timeout (with the same error event as an
     // unkeyed call), but the call goes on, its events recorded; the key's outcome is the
     // whole stream as it would have been, ending with the tool's own result.
     let outcome_sender = defer(&mut response);
-    tokio::spawn(async move {
+    tokio::spawn(crate::envelope::in_request(async move {
         let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
         let mut call = spawn_keyed(&state, &tenant, &request, trace.as_ref(), Some(events_tx));
         let live_until = tokio::time::sleep(call_timeout);
@@ -682,6 +682,6 @@ pub(crate) async fn stream(
         recorded.push(final_event(&outcome));
         let events = futures::stream::iter(recorded.into_iter().map(Ok::<_, Infallible>));
         outcome_sender.send(Some(Sse::new(events).into_response()));
-    });
+    }));
     Ok(response)
 }
