@@ -18,13 +18,10 @@ use common::*;
 use connectors_gateway::{Config, Gateway, ServerConfig};
 use connectors_mcp_servers::names::NamesServer;
 use connectors_mcp_servers::{HttpServerHandle, MCP_PATH, serve_http_server};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-/// How long any one request may take before the test fails (it must never hang).
-const BOUND: Duration = Duration::from_secs(120);
 
 const INVOKE: &str = "/api/v1/tools/invoke";
 const BATCH: &str = "/api/v1/tools/invoke/batch";
@@ -86,44 +83,6 @@ fn slow_call(value: &str) -> Value {
 
 fn add_note(title: &str, body: &str) -> Value {
     json!({"toolId": "notes.add_note", "integration": "notes", "tenantId": TENANT_A, "parameters": {"title": title, "body": body}})
-}
-
-async fn keyed(gw: &Gw, method: Method, path: &str, body: Option<&Value>, key: &str) -> Reply {
-    let headers = [("idempotency-key", key)];
-    let request = gw.send(method, path, Some(KEY_A), body, &headers);
-    tokio::time::timeout(BOUND, request)
-        .await
-        .expect("the keyed request answers within the bound")
-}
-
-async fn keyed_post(gw: &Gw, path: &str, body: &Value, key: &str) -> Reply {
-    keyed(gw, Method::POST, path, Some(body), key).await
-}
-
-fn replayed(reply: &Reply) -> bool {
-    reply
-        .headers
-        .get("idempotent-replayed")
-        .is_some_and(|v| v == "true")
-}
-
-async fn note_titles(gw: &Gw) -> Vec<String> {
-    let reply = gw
-        .post(
-            INVOKE,
-            json!({"toolId": "notes.list_notes", "integration": "notes", "tenantId": TENANT_A, "parameters": {}}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply.data()["result"]["structuredContent"]["notes"]
-        .as_array()
-        .map(|notes| {
-            notes
-                .iter()
-                .filter_map(|n| n["title"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Writes `head` (request line and headers, without the blank line) and `body` to a raw

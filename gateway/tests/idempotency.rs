@@ -16,9 +16,6 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// How long a retry may take at most before the test fails (it must never hang).
-const BOUND: Duration = Duration::from_secs(120);
-
 const INVOKE: &str = "/api/v1/tools/invoke";
 
 fn add_note(tenant: &str, title: &str) -> Value {
@@ -34,12 +31,9 @@ fn slow_call() -> Value {
     json!({"toolId": "math.count_primes", "integration": "math", "tenantId": TENANT_A, "parameters": {"n": 50_000_000u64}})
 }
 
-async fn keyed(gw: &Gw, api_key: &str, path: &str, body: &Value, idempotency_key: &str) -> Reply {
-    let headers = [("idempotency-key", idempotency_key)];
-    let request = gw.send(Method::POST, path, Some(api_key), Some(body), &headers);
-    tokio::time::timeout(BOUND, request)
-        .await
-        .expect("the keyed request answers within the bound")
+/// A keyed `POST path` with `body` as `api_key`'s tenant.
+async fn keyed_post_as(gw: &Gw, api_key: &str, path: &str, body: &Value, key: &str) -> Reply {
+    keyed_as(gw, api_key, Method::POST, path, Some(body), key).await
 }
 
 async fn note_count(gw: &Gw, api_key: &str, tenant: &str) -> usize {
@@ -127,7 +121,7 @@ async fn a_response_cut_before_it_is_read_is_replayed_not_run_again() {
         let key = format!("cut-1-{attempt}");
         let body = add_note(TENANT_A, &title);
         send_and_hang_up(&gw, INVOKE, &body, &key, Hangup::BeforeReading).await;
-        let retry = keyed(&gw, KEY_A, INVOKE, &body, &key).await;
+        let retry = keyed_post_as(&gw, KEY_A, INVOKE, &body, &key).await;
         assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
         assert_eq!(retry.data()["result"]["structuredContent"]["title"], title);
         if retry.headers.get("idempotent-replayed").is_some() {
@@ -148,7 +142,7 @@ async fn a_response_cut_after_its_status_line_is_replayed_not_run_again() {
     let text = "x".repeat(1_000_000);
     let body = add_note_with_body(TENANT_A, "cut after the status line", &text);
     send_and_hang_up(&gw, INVOKE, &body, "cut-2", Hangup::AfterStatusLine).await;
-    let retry = keyed(&gw, KEY_A, INVOKE, &body, "cut-2").await;
+    let retry = keyed_post_as(&gw, KEY_A, INVOKE, &body, "cut-2").await;
     assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
     assert_eq!(retry.headers["idempotent-replayed"], "true");
     let note = &retry.data()["result"]["structuredContent"];
@@ -170,7 +164,7 @@ async fn a_call_whose_client_went_away_completes_once_and_the_retry_gets_it() {
         Hangup::After(Duration::from_millis(200)),
     )
     .await;
-    let retry = keyed(&gw, KEY_A, INVOKE, &body, "slow-1").await;
+    let retry = keyed_post_as(&gw, KEY_A, INVOKE, &body, "slow-1").await;
     assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
     // Replayed: the answer is the first (abandoned) call's, so the tool ran once.
     assert_eq!(retry.headers["idempotent-replayed"], "true");
@@ -184,8 +178,8 @@ async fn a_concurrent_duplicate_waits_for_the_first_and_gets_its_result() {
     let gw = start().await;
     let body = json!({"toolId": "math.count_primes", "integration": "math", "tenantId": TENANT_A, "parameters": {"n": 5_000_000u64}});
     let (first, second) = tokio::join!(
-        keyed(&gw, KEY_A, INVOKE, &body, "together"),
-        keyed(&gw, KEY_A, INVOKE, &body, "together"),
+        keyed_post_as(&gw, KEY_A, INVOKE, &body, "together"),
+        keyed_post_as(&gw, KEY_A, INVOKE, &body, "together"),
     );
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
@@ -201,9 +195,9 @@ async fn a_concurrent_duplicate_waits_for_the_first_and_gets_its_result() {
 #[tokio::test]
 async fn a_key_reused_with_another_body_is_422() {
     let gw = start().await;
-    let first = keyed(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "first"), "reused").await;
+    let first = keyed_post_as(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "first"), "reused").await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
-    let other = keyed(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "second"), "reused").await;
+    let other = keyed_post_as(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "second"), "reused").await;
     assert_eq!(
         other.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -222,8 +216,8 @@ async fn a_key_reused_with_another_body_is_422() {
 #[tokio::test]
 async fn keys_belong_to_a_tenant_and_an_operation() {
     let gw = start().await;
-    let a = keyed(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "a"), "shared-key").await;
-    let b = keyed(&gw, KEY_B, INVOKE, &add_note(TENANT_B, "b"), "shared-key").await;
+    let a = keyed_post_as(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "a"), "shared-key").await;
+    let b = keyed_post_as(&gw, KEY_B, INVOKE, &add_note(TENANT_B, "b"), "shared-key").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     assert_eq!(b.status, StatusCode::OK, "{}", b.body);
     assert!(b.headers.get("idempotent-replayed").is_none());
@@ -231,7 +225,7 @@ async fn keys_belong_to_a_tenant_and_an_operation() {
     assert_eq!(note_count(&gw, KEY_B, TENANT_B).await, 1);
     // The same key on another operation is another key, not a reuse.
     let batch = json!({"invocations": [add_note(TENANT_A, "batch")]});
-    let batched = keyed(
+    let batched = keyed_post_as(
         &gw,
         KEY_A,
         "/api/v1/tools/invoke/batch",
@@ -241,7 +235,7 @@ async fn keys_belong_to_a_tenant_and_an_operation() {
     .await;
     assert_eq!(batched.status, StatusCode::OK, "{}", batched.body);
     assert!(batched.headers.get("idempotent-replayed").is_none());
-    let again = keyed(
+    let again = keyed_post_as(
         &gw,
         KEY_A,
         "/api/v1/tools/invoke/batch",
@@ -259,8 +253,8 @@ async fn a_streamed_invocation_is_replayed_whole() {
     let gw = start().await;
     let body = json!({"toolId": "math.count_primes", "integration": "math", "tenantId": TENANT_A, "parameters": {"n": 1_000_000u64}});
     let path = "/api/v1/tools/invoke/stream";
-    let first = keyed(&gw, KEY_A, path, &body, "stream-1").await;
-    let second = keyed(&gw, KEY_A, path, &body, "stream-1").await;
+    let first = keyed_post_as(&gw, KEY_A, path, &body, "stream-1").await;
+    let second = keyed_post_as(&gw, KEY_A, path, &body, "stream-1").await;
     assert_eq!(first.status, StatusCode::OK);
     let text = first.body.as_str().expect("an event stream");
     assert!(text.contains("event: result"), "{text}");
@@ -285,8 +279,8 @@ async fn every_full_response_says_keys_are_honoured() {
         gw.send(Method::GET, "/api/v1/tools/list", None, None, &[])
             .await,
         gw.get("/api/v1/tools/list").await,
-        keyed(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "h"), "h-1").await,
-        keyed(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "h"), "h-1").await,
+        keyed_post_as(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "h"), "h-1").await,
+        keyed_post_as(&gw, KEY_A, INVOKE, &add_note(TENANT_A, "h"), "h-1").await,
     ];
     for reply in &replies {
         assert_eq!(
@@ -310,7 +304,7 @@ async fn the_connectors_ts_profile_ignores_keys_and_says_nothing() {
     assert!(root.data().get("capabilities").is_none(), "{}", root.body);
     let body = add_note(TENANT_A, "twice");
     for _ in 0..2 {
-        let reply = keyed(&gw, KEY_A, INVOKE, &body, "ignored").await;
+        let reply = keyed_post_as(&gw, KEY_A, INVOKE, &body, "ignored").await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         assert!(reply.headers.get("connectors-idempotency").is_none());
         assert!(reply.headers.get("idempotent-replayed").is_none());

@@ -4,15 +4,10 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::*;
 use connectors::operations::{OPERATIONS, RetryClass};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// How long any one request may take before the test fails (it must never hang).
-const BOUND: Duration = Duration::from_secs(120);
 
 const INVOKE: &str = "/api/v1/tools/invoke";
 const BATCH: &str = "/api/v1/tools/invoke/batch";
@@ -20,40 +15,6 @@ const STREAM: &str = "/api/v1/tools/invoke/stream";
 
 fn add_note(title: &str, body: &str) -> Value {
     json!({"toolId": "notes.add_note", "integration": "notes", "tenantId": TENANT_A, "parameters": {"title": title, "body": body}})
-}
-
-async fn keyed(gw: &Gw, method: Method, path: &str, body: Option<&Value>, key: &str) -> Reply {
-    let headers = [("idempotency-key", key)];
-    let request = gw.send(method, path, Some(KEY_A), body, &headers);
-    tokio::time::timeout(BOUND, request)
-        .await
-        .expect("the keyed request answers within the bound")
-}
-
-fn replayed(reply: &Reply) -> bool {
-    reply
-        .headers
-        .get("idempotent-replayed")
-        .is_some_and(|v| v == "true")
-}
-
-async fn note_titles(gw: &Gw) -> Vec<String> {
-    let reply = gw
-        .post(
-            INVOKE,
-            json!({"toolId": "notes.list_notes", "integration": "notes", "tenantId": TENANT_A, "parameters": {}}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply.data()["result"]["structuredContent"]["notes"]
-        .as_array()
-        .map(|notes| {
-            notes
-                .iter()
-                .filter_map(|n| n["title"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The same key twice on every keyed operation of `openapi.yaml` (from the generated

@@ -196,3 +196,69 @@ pub fn sample_path(template: &str) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+/// How long a request of a keyed-operation test may take before the test fails (it must
+/// never hang, whatever the gateway does with the key).
+pub const BOUND: Duration = Duration::from_secs(120);
+
+/// `method path` with `body`, as `api_key`'s tenant, carrying `Idempotency-Key: key`,
+/// bounded by [`BOUND`].
+pub async fn keyed_as(
+    gw: &Gw,
+    api_key: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+    key: &str,
+) -> Reply {
+    let headers = [("idempotency-key", key)];
+    let request = gw.send(method, path, Some(api_key), body, &headers);
+    tokio::time::timeout(BOUND, request)
+        .await
+        .expect("the keyed request answers within the bound")
+}
+
+/// [`keyed_as`] tenant A.
+pub async fn keyed(
+    gw: &Gw,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+    key: &str,
+) -> Reply {
+    keyed_as(gw, KEY_A, method, path, body, key).await
+}
+
+/// A keyed `POST path` with `body` as tenant A.
+pub async fn keyed_post(gw: &Gw, path: &str, body: &Value, key: &str) -> Reply {
+    keyed(gw, reqwest::Method::POST, path, Some(body), key).await
+}
+
+/// Whether the gateway answered with a stored outcome (`Idempotent-Replayed: true`).
+pub fn replayed(reply: &Reply) -> bool {
+    reply
+        .headers
+        .get("idempotent-replayed")
+        .is_some_and(|v| v == "true")
+}
+
+/// The titles of tenant A's notes in the built-in `notes` server: the effects of
+/// `add_note` calls, counted at the server.
+pub async fn note_titles(gw: &Gw) -> Vec<String> {
+    let reply = gw
+        .post(
+            "/api/v1/tools/invoke",
+            serde_json::json!({"toolId": "notes.list_notes", "integration": "notes", "tenantId": TENANT_A, "parameters": {}}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.data()["result"]["structuredContent"]["notes"]
+        .as_array()
+        .map(|notes| {
+            notes
+                .iter()
+                .filter_map(|n| n["title"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
