@@ -451,7 +451,7 @@ impl Deployer {
         if let Err(server) = self.registry.insert(server.clone()) {
             let duplicate = self
                 .registry
-                .get(name)
+                .lookup(&deployment.tenant, name)
                 .is_some_and(|other| other.kind == ServerKind::Custom);
             if self.config.profile.refuses_names_still_deploying() || !duplicate {
                 deployment.fail(

@@ -18,6 +18,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde_json::Value;
 
 use crate::registry::ToolInfo;
+use crate::scoped::Scoped;
 use crate::selection::{Field, Filters, query_terms, terms};
 
 /// BM25's saturation constant.
@@ -126,8 +127,10 @@ struct Inner {
     slots: Vec<Option<Arc<Doc>>>,
     free: Vec<u32>,
     postings: BTreeMap<String, Vec<Posting>>,
-    by_id: HashMap<String, u32>,
-    servers: HashMap<String, ServerEntry>,
+    /// Slots by tool id, in the owner's scope: two tenants' servers of one name give
+    /// tools of the same id, each seen only by its tenant.
+    by_id: Scoped<u32>,
+    servers: Scoped<ServerEntry>,
     /// Keyed by owner: `None` for the platform.
     stats: HashMap<Option<String>, Stats>,
 }
@@ -189,7 +192,11 @@ fn document(tool: &Arc<ToolInfo>, owner: Option<&str>) -> Doc {
 
 impl Inner {
     fn add(&mut self, doc: Doc) -> Option<u32> {
-        if self.by_id.contains_key(&doc.tool.tool_id) {
+        if self
+            .by_id
+            .get(doc.owner.as_deref(), &doc.tool.tool_id)
+            .is_some()
+        {
             // A server that lists one name twice: the first definition is the tool.
             return None;
         }
@@ -216,7 +223,8 @@ impl Inner {
             let at = postings.partition_point(|p| p.slot < slot);
             postings.insert(at, Posting { slot, tf });
         }
-        self.by_id.insert(doc.tool.tool_id.clone(), slot);
+        self.by_id
+            .insert(doc.owner.as_deref(), doc.tool.tool_id.clone(), slot);
         self.slots[slot as usize] = Some(Arc::new(doc));
         Some(slot)
     }
@@ -226,7 +234,7 @@ impl Inner {
             return;
         };
         self.free.push(slot);
-        self.by_id.remove(&doc.tool.tool_id);
+        self.by_id.remove(doc.owner.as_deref(), &doc.tool.tool_id);
         let mut seen: Vec<&str> = Field::ALL
             .iter()
             .flat_map(|f| doc.fields[*f as usize].iter().map(|(t, _)| t.as_str()))
@@ -260,8 +268,8 @@ impl Inner {
         }
     }
 
-    fn remove_server(&mut self, server: &str) {
-        if let Some(entry) = self.servers.remove(server) {
+    fn remove_server(&mut self, server: &str, owner: Option<&str>) {
+        if let Some(entry) = self.servers.remove(owner, server) {
             for slot in entry.slots {
                 self.remove(slot);
             }
@@ -269,11 +277,8 @@ impl Inner {
     }
 
     fn visible_doc(&self, tenant: &str, tool_id: &str) -> Option<&Arc<Doc>> {
-        let slot = *self.by_id.get(tool_id)?;
-        self.slots
-            .get(slot as usize)?
-            .as_ref()
-            .filter(|d| d.visible_to(tenant))
+        let slot = *self.by_id.seen_by(tenant, tool_id)?;
+        self.slots.get(slot as usize)?.as_ref()
     }
 }
 
@@ -299,23 +304,23 @@ impl Index {
     ) {
         let docs: Vec<Doc> = tools.iter().map(|t| document(t, owner)).collect();
         let mut inner = self.write();
-        inner.remove_server(server);
+        inner.remove_server(server, owner);
         let slots = docs.into_iter().filter_map(|d| inner.add(d)).collect();
         inner
             .servers
-            .insert(server.to_string(), ServerEntry { generation, slots });
+            .insert(owner, server.to_string(), ServerEntry { generation, slots });
     }
 
-    /// Drops the tools of `server` if they are still those of `generation` (a stale
-    /// removal must not drop a newer server of the same name).
-    pub fn remove_server(&self, server: &str, generation: u64) {
+    /// Drops the tools of `server` (of `owner`) if they are still those of `generation`
+    /// (a stale removal must not drop a newer server of the same name).
+    pub fn remove_server(&self, server: &str, owner: Option<&str>, generation: u64) {
         let mut inner = self.write();
         if inner
             .servers
-            .get(server)
+            .get(owner, server)
             .is_some_and(|e| e.generation == generation)
         {
-            inner.remove_server(server);
+            inner.remove_server(server, owner);
         }
     }
 
@@ -331,12 +336,13 @@ impl Index {
         self.read().visible_doc(tenant, tool_id).is_some()
     }
 
-    /// The ids of the tools of `server`, in the order it listed them.
-    pub fn server_tool_ids(&self, server: &str) -> Vec<String> {
+    /// The ids of the tools of the server `server` as `tenant` sees it, in the order it
+    /// listed them.
+    pub fn server_tool_ids(&self, tenant: &str, server: &str) -> Vec<String> {
         let inner = self.read();
         inner
             .servers
-            .get(server)
+            .seen_by(tenant, server)
             .map(|e| {
                 e.slots
                     .iter()

@@ -43,6 +43,7 @@ mod profile;
 mod rate_limit;
 mod registry;
 mod routes;
+mod scoped;
 mod selection;
 mod state;
 

@@ -3,7 +3,6 @@
 //! status; a supervisor restarts a server whose session died (up to `maxRestarts`), and a
 //! periodic health check measures an MCP round trip to each running server.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
@@ -17,6 +16,7 @@ use crate::config::Config;
 use crate::events::{Event, EventBus};
 use crate::index::Index;
 use crate::mcp_client::{Endpoint, LogSink, Session};
+use crate::scoped::Scoped;
 use crate::selection;
 
 /// Who provides a server.
@@ -177,9 +177,11 @@ impl Server {
     }
 }
 
-/// All servers, by name.
+/// All servers, by name within their scope ([`Scoped`]): platform servers share one scope
+/// with every tenant; on the full profile each tenant's custom servers have their own, so
+/// a tenant's name never clashes with, nor reveals, another tenant's server.
 pub(crate) struct Registry {
-    servers: RwLock<BTreeMap<String, Arc<Server>>>,
+    servers: RwLock<Scoped<Arc<Server>>>,
     /// Servers whose name a later server took ([`Registry::replace`]): they keep running,
     /// unreachable, until their name is removed or the gateway stops.
     retired: Mutex<Vec<Arc<Server>>>,
@@ -192,7 +194,7 @@ pub(crate) struct Registry {
 impl Registry {
     pub fn new(config: Arc<Config>, events: EventBus) -> Arc<Registry> {
         Arc::new(Registry {
-            servers: RwLock::new(BTreeMap::new()),
+            servers: RwLock::new(Scoped::default()),
             retired: Mutex::new(Vec::new()),
             index: Index::default(),
             events,
@@ -200,13 +202,40 @@ impl Registry {
         })
     }
 
-    /// Adds a server; gives it back when the name is taken.
+    fn servers(&self) -> std::sync::RwLockReadGuard<'_, Scoped<Arc<Server>>> {
+        self.servers.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn servers_mut(&self) -> std::sync::RwLockWriteGuard<'_, Scoped<Arc<Server>>> {
+        self.servers.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The scope whose names `server`'s name is unique in: its tenant's for a custom
+    /// server where tenants' servers are kept apart (full), else the shared one (platform
+    /// servers; every server on connectors-ts, whose names are global like the original's).
+    fn scope<'a>(&self, server: &'a Server) -> Option<&'a str> {
+        match server.kind {
+            ServerKind::Custom if self.config.profile.isolates_custom_servers() => {
+                server.tenant.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `a` and `b` hold the same name in the same scope.
+    fn same_name(&self, a: &Server, b: &Server) -> bool {
+        a.name == b.name && self.scope(a) == self.scope(b)
+    }
+
+    /// Adds a server; gives it back when its name is taken in its scope or, for a
+    /// tenant's server, by a platform server.
     pub fn insert(&self, server: Arc<Server>) -> Result<(), Arc<Server>> {
-        let mut servers = self.servers.write().unwrap_or_else(PoisonError::into_inner);
-        if servers.contains_key(&server.name) {
+        let mut servers = self.servers_mut();
+        let scope = self.scope(&server);
+        if servers.taken(scope, &server.name) {
             return Err(server);
         }
-        servers.insert(server.name.clone(), server);
+        servers.insert(scope, server.name.clone(), server.clone());
         Ok(())
     }
 
@@ -214,14 +243,15 @@ impl Registry {
     /// running, unreachable (the connectors-ts profile's duplicate deployments). Its tools
     /// leave the index.
     pub fn replace(&self, server: Arc<Server>) {
-        let previous = self
-            .servers
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(server.name.clone(), server);
+        let previous =
+            self.servers_mut()
+                .insert(self.scope(&server), server.name.clone(), server.clone());
         if let Some(previous) = previous {
-            self.index
-                .remove_server(&previous.name, previous.generation);
+            self.index.remove_server(
+                &previous.name,
+                previous.tenant.as_deref(),
+                previous.generation,
+            );
             self.retired
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -238,26 +268,22 @@ impl Registry {
                 && self.config.connectors_ts.catalog.contains(&server.name))
     }
 
-    /// The server `name`, whoever may see it.
-    pub fn get(&self, name: &str) -> Option<Arc<Server>> {
-        self.servers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(name)
-            .cloned()
+    /// The server `name` as `tenant` looks it up: its own custom server of that name,
+    /// else the one in the shared scope, which on connectors-ts may be another tenant's.
+    pub fn lookup(&self, tenant: &str, name: &str) -> Option<Arc<Server>> {
+        self.servers().seen_by(tenant, name).cloned()
     }
 
     /// The server `name`, if `tenant` may see it.
     pub fn get_visible(&self, tenant: &str, name: &str) -> Option<Arc<Server>> {
-        self.get(name).filter(|s| s.visible_to(tenant))
+        self.lookup(tenant, name).filter(|s| s.visible_to(tenant))
     }
 
     /// Every server `tenant` may see, by name.
     pub fn visible(&self, tenant: &str) -> Vec<Arc<Server>> {
-        self.servers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .values()
+        self.servers()
+            .visible_to(tenant)
+            .into_iter()
             .filter(|s| s.visible_to(tenant))
             .cloned()
             .collect()
@@ -265,12 +291,7 @@ impl Registry {
 
     /// Every server.
     pub fn all(&self) -> Vec<Arc<Server>> {
-        self.servers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .values()
-            .cloned()
-            .collect()
+        self.servers().values().cloned().collect()
     }
 
     /// Every tool of the catalog `tenant` may use, ordered by tool id.
@@ -291,38 +312,34 @@ impl Registry {
         tools
     }
 
-    /// Removes a server and stops it, with the servers it replaced under that name.
-    pub fn remove(&self, name: &str) -> Option<Arc<Server>> {
-        let server = self
-            .servers
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(name)?;
+    /// Removes whatever holds `server`'s name in its scope and stops it, with the servers
+    /// it replaced under that name.
+    pub fn remove(&self, server: &Arc<Server>) {
+        let held = self.servers_mut().remove(self.scope(server), &server.name);
         let retired: Vec<Arc<Server>> = {
             let mut all = self.retired.lock().unwrap_or_else(PoisonError::into_inner);
             let (gone, kept) = std::mem::take(&mut *all)
                 .into_iter()
-                .partition(|s| s.name == name);
+                .partition(|s| self.same_name(s, server));
             *all = kept;
             gone
         };
-        for old in retired {
-            self.stop_server(&old);
+        for old in retired.iter().chain(held.as_ref()) {
+            self.stop_server(old);
         }
-        self.stop_server(&server);
-        Some(server)
     }
 
     /// Removes `server` if it still holds its name (a later server may have taken it), and
     /// stops it either way.
     pub fn remove_exact(&self, server: &Arc<Server>) {
         {
-            let mut servers = self.servers.write().unwrap_or_else(PoisonError::into_inner);
+            let mut servers = self.servers_mut();
+            let scope = self.scope(server);
             if servers
-                .get(&server.name)
+                .get(scope, &server.name)
                 .is_some_and(|s| Arc::ptr_eq(s, server))
             {
-                servers.remove(&server.name);
+                servers.remove(scope, &server.name);
             }
         }
         self.retired
@@ -334,7 +351,8 @@ impl Registry {
 
     fn stop_server(&self, server: &Server) {
         server.stop.cancel();
-        self.index.remove_server(&server.name, server.generation);
+        self.index
+            .remove_server(&server.name, server.tenant.as_deref(), server.generation);
         let session = server.state().session.take();
         if let Some(session) = session {
             session.close();
@@ -441,7 +459,8 @@ impl Registry {
         if server.stop.is_cancelled() {
             // Removed while it was being indexed: `remove` may have run before the index
             // had its tools.
-            self.index.remove_server(&server.name, server.generation);
+            self.index
+                .remove_server(&server.name, server.tenant.as_deref(), server.generation);
             session.close();
             return Err("stopped".into());
         }

@@ -256,11 +256,15 @@ pub(crate) fn select(
         .collect()
 }
 
+/// How many times each pair of tool ids (the lesser first) ran together.
+type PairCounts = HashMap<(String, String), u32>;
+
 /// Relations between tools: declared ones, tools invoked together, and tools of the
 /// same server.
 pub(crate) struct RelationGraph {
     declared: Vec<(String, String, RelationType, f64)>,
-    together: Mutex<HashMap<(String, String), u32>>,
+    /// Per tenant: what one tenant runs together says nothing to (nor about) another.
+    together: Mutex<HashMap<String, PairCounts>>,
     last_call: Mutex<HashMap<String, (String, Instant)>>,
 }
 
@@ -310,7 +314,8 @@ impl RelationGraph {
 
     /// Records that `tools` ran together (a batch), or that `tenant` ran one tool.
     pub fn record(&self, tenant: &str, tools: &[String]) {
-        let mut together = self.together.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut all = self.together.lock().unwrap_or_else(PoisonError::into_inner);
+        let together = all.entry(tenant.to_string()).or_default();
         let mut bump = |a: &str, b: &str| {
             if a != b {
                 let key = if a < b {
@@ -377,8 +382,8 @@ impl RelationGraph {
             }
         }
         {
-            let together = self.together.lock().unwrap_or_else(PoisonError::into_inner);
-            for ((a, b), count) in together.iter() {
+            let all = self.together.lock().unwrap_or_else(PoisonError::into_inner);
+            for ((a, b), count) in all.get(tenant).into_iter().flatten() {
                 let other = if *a == tool.tool_id {
                     b
                 } else if *b == tool.tool_id {
@@ -395,7 +400,7 @@ impl RelationGraph {
                 );
             }
         }
-        for other in index.server_tool_ids(&tool.server) {
+        for other in index.server_tool_ids(tenant, &tool.server) {
             offer(
                 &other,
                 RelationType::OftenUsedWith,
@@ -595,16 +600,20 @@ mod tests {
         assert!(index.contains("alice", "crm.add_contact"));
         assert!(!index.contains("bob", "crm.add_contact"));
         // A stale removal (another generation) keeps the server; the right one drops it.
-        index.remove_server("crm", 6);
+        index.remove_server("crm", Some("alice"), 6);
         assert!(index.contains("alice", "crm.add_contact"));
-        index.remove_server("crm", 7);
+        index.remove_server("crm", Some("alice"), 7);
         assert!(!index.contains("alice", "crm.add_contact"));
         assert!(hits("alice").iter().all(|(id, _)| id != "crm.add_contact"));
         assert_eq!(index.len("alice"), 1);
         // A removed tool's slot is reused and its postings are its own again.
         index.set_server("crm", Some("alice"), 8, &mine);
         assert_eq!(hits("alice")[0].0, "crm.add_contact");
-        assert_eq!(index.server_tool_ids("crm"), vec!["crm.add_contact"]);
+        assert_eq!(
+            index.server_tool_ids("alice", "crm"),
+            vec!["crm.add_contact"]
+        );
+        assert!(index.server_tool_ids("bob", "crm").is_empty());
     }
 
     #[test]

@@ -74,7 +74,9 @@ pub(crate) async fn add(
         }
         _ => {}
     }
-    let taken = match state.registry.get(&name) {
+    // Looked up as the caller sees names: on the full profile another tenant's server of
+    // this name is in another scope, so it neither clashes nor shows.
+    let taken = match state.registry.lookup(&tenant.0, &name) {
         None => false,
         Some(_) if state.config.profile.refuses_names_still_deploying() => true,
         // The original knows a custom server once its deployment ran; a platform server
@@ -194,7 +196,7 @@ pub(crate) async fn remove_custom(
     let deployed = if isolated {
         state.registry.get_visible(&tenant.0, &name)
     } else {
-        state.registry.get(&name)
+        state.registry.lookup(&tenant.0, &name)
     }
     .filter(|s| s.kind == ServerKind::Custom);
     // Deployments are stopped on behalf of the server's owner, who may be another tenant
@@ -215,8 +217,8 @@ pub(crate) async fn remove_custom(
     for deployment in unfinished {
         deployment.stop();
     }
-    if deployed.is_some() {
-        state.registry.remove(&name);
+    if let Some(server) = &deployed {
+        state.registry.remove(server);
         let mark_stopped = state.config.profile.stops_deployments_of_removed_servers();
         for deployment in state.deployments.list(&owner) {
             if deployment.name == name && deployment.status().is_ready() {
