@@ -45,6 +45,7 @@ use connectors::api::{SecretString, SecretStringMap};
 use serde::Deserialize;
 
 use crate::profile::Profile;
+use crate::store::StoreLocation;
 
 /// Environment variable holding extra API keys: `key=tenant[,key=tenant...]`.
 pub const API_KEYS_ENV: &str = "CONNECTORS_GATEWAY_API_KEYS";
@@ -97,6 +98,10 @@ pub struct Config {
     /// Which gateway to behave as: `full` (default) or `connectors-ts`.
     #[serde(default)]
     pub profile: Profile,
+    /// Where the state replicas share lives: `memory` (default: this process) or
+    /// `redis://HOST[:PORT][/DB]` (every replica pointed at it shares it).
+    #[serde(default)]
+    pub store: StoreLocation,
     /// What the `connectors-ts` profile finds in its environment: the tool catalog, stored
     /// OAuth credentials, selection indices. Ignored by the `full` profile.
     #[serde(default)]
@@ -168,6 +173,7 @@ impl Default for Config {
             clone_timeout_seconds: default_clone_timeout(),
             relations: Vec::new(),
             profile: Profile::default(),
+            store: StoreLocation::default(),
             connectors_ts: ConnectorsTsConfig::default(),
         }
     }

@@ -510,3 +510,6 @@ pub(crate) const IDEMPOTENCY_RESULT_NOT_RETAINED: &str = "IDEMPOTENCY_RESULT_NOT
 /// 409: the operation began for the key and the gateway cannot know how it ended (a tool
 /// call abandoned past its in-progress bound); it never runs again for the key.
 pub(crate) const IDEMPOTENCY_OUTCOME_IN_DOUBT: &str = "IDEMPOTENCY_OUTCOME_IN_DOUBT";
+/// 503 with `Retry-After`: the shared store (Redis) a keyed request needs cannot be
+/// reached, so the request was not run; the same key may be sent again.
+pub(crate) const STORE_UNAVAILABLE: &str = "STORE_UNAVAILABLE";

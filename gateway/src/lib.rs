@@ -46,6 +46,7 @@ mod routes;
 mod scoped;
 mod selection;
 mod state;
+mod store;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -64,6 +65,7 @@ pub use config::{
     RelationConfig, ServerConfig,
 };
 pub use profile::Profile;
+pub use store::StoreLocation;
 
 use crate::mcp_client::Endpoint;
 use crate::registry::{Server, ServerKind};
@@ -141,6 +143,14 @@ impl GatewayBuilder {
         self
     }
 
+    /// Where the state replicas share lives (default [`StoreLocation::Memory`]); with
+    /// [`StoreLocation::Redis`], every gateway pointed at the same Redis runs each
+    /// `Idempotency-Key` once between them.
+    pub fn store(mut self, store: StoreLocation) -> Self {
+        self.config.store = store;
+        self
+    }
+
     /// On [`Profile::ConnectorsTs`]: puts the tools of these servers (built-in or
     /// configured platform servers) in the catalog, which is otherwise empty as the
     /// original's is (`connectorsTs.catalog` of the config file). The full profile's catalog
@@ -206,7 +216,8 @@ impl GatewayBuilder {
             .local_addr()
             .map_err(|e| GatewayError(format!("cannot read the bound address: {e}")))?;
         let shutdown = CancellationToken::new();
-        let state = AppState::new(self.config);
+        let state = AppState::new(self.config)
+            .map_err(|e| GatewayError(format!("the store cannot be used: {}", e.0)))?;
         start_platform_servers(&state).await;
         state.registry.spawn_health_checks(
             Duration::from_secs(state.config.health_check_interval_seconds.max(1)),

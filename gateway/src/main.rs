@@ -1,7 +1,7 @@
 //! `connectors-gateway`: the reference Connectors gateway.
 //!
 //! ```text
-//! connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE]
+//! connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE] [--store URL]
 //! connectors-gateway mcp-server <text|math|notes|names>
 //! ```
 //!
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
-use connectors_gateway::{Config, Gateway, Profile};
+use connectors_gateway::{Config, Gateway, Profile, StoreLocation};
 use connectors_mcp_servers::logging;
 
 // The command line; the doc comments of its fields are its help.
@@ -21,7 +21,7 @@ use connectors_mcp_servers::logging;
 #[command(
     name = "connectors-gateway",
     about = "Serves the Connectors gateway API (openapi.yaml) with real MCP servers underneath.",
-    override_usage = "connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE]
+    override_usage = "connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE] [--store URL]
        connectors-gateway mcp-server <text|math|notes|names>",
     after_help = "Environment: CONNECTORS_GATEWAY_API_KEYS=key=tenant[,key=tenant] adds API keys;
 CONNECTORS_LOG (or RUST_LOG) sets the log filter (default info). Logs go to stderr.",
@@ -46,6 +46,11 @@ struct Cli {
     /// behaviour); overrides the config file's "profile"
     #[arg(long, value_name = "PROFILE", value_parser = profile_parser(), verbatim_doc_comment)]
     profile: Option<Profile>,
+    /// Where the state replicas share lives: memory (this process, the default) or
+    /// redis://HOST[:PORT][/DB], shared by every gateway pointed at it (an Idempotency-Key
+    /// runs once between them); overrides the config file's "store"
+    #[arg(long, value_name = "URL", value_parser = StoreLocation::parse, verbatim_doc_comment)]
+    store: Option<StoreLocation>,
 }
 
 /// `--profile`: one of the profiles' names (listed in `--help`, suggested when mistyped).
@@ -119,6 +124,7 @@ async fn serve(
     bind: Option<String>,
     port: Option<u16>,
     profile: Option<Profile>,
+    store: Option<StoreLocation>,
 ) -> Result<(), String> {
     let config = match &config {
         Some(path) => Config::from_file(path).map_err(|e| e.to_string())?,
@@ -127,6 +133,9 @@ async fn serve(
     let mut config = config.with_env_keys().map_err(|e| e.to_string())?;
     if let Some(profile) = profile {
         config.profile = profile;
+    }
+    if let Some(store) = store {
+        config.store = store;
     }
     let addr = address(bind, port)?;
     let gateway = Gateway::builder()
@@ -171,7 +180,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::McpServer { name }) => connectors_gateway::serve_builtin_stdio(&name)
             .await
             .map_err(|e| e.to_string()),
-        None => serve(cli.config, cli.bind, cli.port, cli.profile).await,
+        None => serve(cli.config, cli.bind, cli.port, cli.profile, cli.store).await,
     }
 }
 

@@ -16,6 +16,7 @@ use crate::oauth::OAuthStore;
 use crate::rate_limit::RateLimiter;
 use crate::registry::Registry;
 use crate::selection::RelationGraph;
+use crate::store::Unavailable;
 
 /// Everything the handlers share (cheap to clone).
 #[derive(Clone)]
@@ -46,15 +47,20 @@ impl Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config) -> AppState {
+    /// The state of a gateway configured by `config`; refused when its store cannot be
+    /// used (a Redis URL the client refuses, or a build without the Redis store).
+    pub fn new(config: Config) -> Result<AppState, Unavailable> {
         let config = Arc::new(config);
         let events = EventBus::new();
-        AppState(Arc::new(Inner {
+        let idempotency = IdempotencyStore::new(
+            &config.store,
+            Duration::from_secs(config.idempotency_window_seconds),
+            config.call_timeout(),
+        )?;
+        Ok(AppState(Arc::new(Inner {
             keys: Keys::from_config(&config),
             rate_limiter: RateLimiter::new(config.rate_limits.clone()),
-            idempotency: Arc::new(IdempotencyStore::new(Duration::from_secs(
-                config.idempotency_window_seconds,
-            ))),
+            idempotency: Arc::new(idempotency),
             registry: Registry::new(config.clone(), events.clone()),
             deployments: Deployments::new(events.clone()),
             relations: RelationGraph::new(&config.relations),
@@ -71,7 +77,7 @@ impl AppState {
             ready: AtomicBool::new(false),
             events,
             config,
-        }))
+        })))
     }
 
     pub fn deployer(&self) -> Deployer {

@@ -159,6 +159,18 @@ pub(crate) async fn ready(
             ]),
         ));
     }
+    // Keyed requests are refused while the shared store cannot be reached: not ready.
+    if let Err(reason) = state.idempotency.check().await {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_NOT_READY",
+            "One or more services are not ready",
+        )
+        .with(
+            "checks",
+            serde_json::json!([{"service": "store", "status": "failed", "error": reason.0}]),
+        ));
+    }
     let mut checks = std::collections::HashMap::new();
     checks.insert("semanticRouter".to_string(), "ok".to_string());
     checks.insert("oauthProxy".to_string(), "ok".to_string());

@@ -1,0 +1,321 @@
+//! Gateways sharing one real Redis (`--store redis://…`): an `Idempotency-Key` runs once
+//! between them, a replica killed with SIGKILL mid-call leaves its key in doubt (never run
+//! again elsewhere), and Redis going away refuses keyed requests (503) instead of running
+//! them unrecorded, until it is back. Effects are counted at a real MCP server: the
+//! built-in `names` server over streamable HTTP, logging each call as it arrives.
+
+#![cfg(feature = "redis")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::redis::RedisServer;
+use common::*;
+use connectors_gateway::{Config, Gateway, ServerConfig, StoreLocation};
+use connectors_mcp_servers::names::NamesServer;
+use connectors_mcp_servers::{HttpServerHandle, MCP_PATH, serve_http_server};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const INVOKE: &str = "/api/v1/tools/invoke";
+
+/// A fresh temporary directory for one test.
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cgw-replicas-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+/// The `value`s of the calls the `names` server logged, in order.
+fn calls(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|call| call["arguments"]["value"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The `names` server on a loopback port, answering `delay_ms` after it logs each call.
+async fn counting_server(log: &Path, delay_ms: u64) -> (String, HttpServerHandle) {
+    let names = NamesServer::with_call_log(Some(log.to_path_buf()))
+        .with_delay(Some(Duration::from_millis(delay_ms)));
+    let (addr, server) = serve_http_server(names, "127.0.0.1:0".parse().expect("an address"))
+        .await
+        .expect("the names server starts");
+    (format!("http://{addr}{MCP_PATH}"), server)
+}
+
+fn call(value: &str) -> Value {
+    json!({"toolId": "slow.get_user", "integration": "slow", "tenantId": TENANT_A, "parameters": {"value": value}})
+}
+
+/// A keyed invocation sent to the gateway at `url`.
+async fn keyed_call(http: &reqwest::Client, url: &str, key: &str, body: &Value) -> Reply {
+    let response = http
+        .post(format!("{url}{INVOKE}"))
+        .bearer_auth(KEY_A)
+        .header("idempotency-key", key)
+        .json(body)
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    }
+}
+
+/// An in-process gateway on the Redis at `store`, with the platform server `slow` at
+/// `server`.
+async fn in_process(store: &str, server: &str, call_timeout_seconds: u64) -> Gw {
+    let slow: ServerConfig =
+        serde_json::from_value(json!({ "url": server })).expect("a server configuration");
+    let gw = start_with(
+        Gateway::builder()
+            .config(Config {
+                call_timeout_seconds,
+                ..Config::default()
+            })
+            .api_key(KEY_A, TENANT_A)
+            .store(StoreLocation::parse(store).expect("a Redis URL"))
+            .platform_server("slow", slow),
+    )
+    .await;
+    running(&gw.http, &gw.url).await;
+    gw
+}
+
+/// Waits until the gateway at `url` runs the `slow` server.
+async fn running(http: &reqwest::Client, url: &str) {
+    eventually(Duration::from_secs(60), || async {
+        let reply = http
+            .get(format!("{url}/api/v1/mcp/servers/slow"))
+            .bearer_auth(KEY_A)
+            .send()
+            .await
+            .ok()?
+            .json::<Value>()
+            .await
+            .ok()?;
+        (reply["data"]["status"] == "running").then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_key_on_two_replicas_at_once_runs_once() {
+    let redis = RedisServer::start();
+    let dir = temp_dir("same-key");
+    let log = dir.join("calls.jsonl");
+    let (server, _names) = counting_server(&log, 300).await;
+    let one = in_process(&redis.url(), &server, 10).await;
+    let two = in_process(&redis.url(), &server, 10).await;
+    let http = reqwest::Client::new();
+    let rounds = 12;
+    for i in 0..rounds {
+        let key = format!("same-key-{i}");
+        let body = call(&format!("v{i}"));
+        let (a, b) = tokio::join!(
+            keyed_call(&http, &one.url, &key, &body),
+            keyed_call(&http, &two.url, &key, &body)
+        );
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        assert_eq!(b.status, StatusCode::OK, "{}", b.body);
+        assert_eq!(a.data()["result"], b.data()["result"]);
+        let replayed = [&a, &b]
+            .iter()
+            .filter(|r| r.headers.get("idempotent-replayed").is_some())
+            .count();
+        assert_eq!(replayed, 1, "one ran, the other replayed: {}", b.body);
+    }
+    let ran = calls(&log);
+    assert_eq!(ran.len(), rounds, "{ran:?}");
+    for i in 0..rounds {
+        assert_eq!(ran.iter().filter(|v| **v == format!("v{i}")).count(), 1);
+    }
+    // The key's request is remembered across replicas: another body is refused.
+    let other = keyed_call(&http, &two.url, "same-key-0", &call("other")).await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.body
+    );
+    assert_eq!(calls(&log).len(), rounds);
+    one.running.shutdown().await;
+    two.running.shutdown().await;
+}
+
+/// A `connectors-gateway` process.
+struct Replica {
+    child: tokio::process::Child,
+    url: String,
+}
+
+/// Starts the gateway binary with the config file `config` on a free port.
+async fn replica(config: &Path) -> Replica {
+    let mut child = tokio::process::Command::new(GATEWAY_BIN)
+        .arg("--config")
+        .arg(config)
+        .args(["--port", "0"])
+        .env_remove("CONNECTORS_GATEWAY_API_KEYS")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start connectors-gateway");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("read stdout") {
+            if let Some(rest) = line.strip_prefix("Connectors gateway listening on ") {
+                return rest.split_whitespace().next().map(str::to_string);
+            }
+        }
+        None
+    })
+    .await
+    .expect("the listening line within 60 s")
+    .expect("the gateway printed where it listens");
+    // Keep reading what it prints, so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Replica { child, url }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_killed_mid_call_leaves_its_key_in_doubt_never_run_again() {
+    let redis = RedisServer::start();
+    let dir = temp_dir("killed");
+    let log = dir.join("calls.jsonl");
+    let (server, _names) = counting_server(&log, 3_000).await;
+    let config = dir.join("gateway.json");
+    std::fs::write(
+        &config,
+        json!({
+            "apiKeys": [{"key": KEY_A, "tenantId": TENANT_A}],
+            "builtins": [],
+            "mcpServers": {"slow": {"url": server}},
+            "callTimeoutSeconds": 1,
+            "store": redis.url(),
+        })
+        .to_string(),
+    )
+    .expect("config written");
+    let http = reqwest::Client::new();
+    let mut first = replica(&config).await;
+    let second = replica(&config).await;
+    running(&http, &first.url).await;
+    running(&http, &second.url).await;
+
+    // The first replica takes the key and calls the tool; it dies while the tool runs.
+    let body = call("once");
+    let sent = {
+        let (http, url, body) = (http.clone(), first.url.clone(), body.clone());
+        tokio::spawn(async move { keyed_call(&http, &url, "killed-key", &body).await })
+    };
+    eventually(Duration::from_secs(30), || async {
+        (calls(&log).len() == 1).then_some(())
+    })
+    .await;
+    first.child.kill().await.expect("SIGKILL");
+    let _ = sent.await;
+
+    // Another replica never runs the key: it is in progress, then in doubt for good.
+    let answer = eventually(Duration::from_secs(90), || async {
+        let reply = keyed_call(&http, &second.url, "killed-key", &body).await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+        let code = reply.code().to_string();
+        assert!(
+            code == "IDEMPOTENCY_KEY_IN_USE" || code == "IDEMPOTENCY_OUTCOME_IN_DOUBT",
+            "{}",
+            reply.body
+        );
+        (code == "IDEMPOTENCY_OUTCOME_IN_DOUBT").then_some(reply)
+    })
+    .await;
+    assert_eq!(answer.code(), "IDEMPOTENCY_OUTCOME_IN_DOUBT");
+    // A replica started afresh reads the same record.
+    let restarted = replica(&config).await;
+    running(&http, &restarted.url).await;
+    let again = keyed_call(&http, &restarted.url, "killed-key", &body).await;
+    assert_eq!(
+        again.code(),
+        "IDEMPOTENCY_OUTCOME_IN_DOUBT",
+        "{}",
+        again.body
+    );
+    assert_eq!(calls(&log), vec!["once".to_string()], "the tool ran once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_redis_keyed_requests_are_refused_not_run_and_recover_by_themselves() {
+    let mut redis = RedisServer::start();
+    let dir = temp_dir("redis-down");
+    let log = dir.join("calls.jsonl");
+    let (server, _names) = counting_server(&log, 0).await;
+    let gw = in_process(&redis.url(), &server, 10).await;
+    let http = reqwest::Client::new();
+    let before = keyed_call(&http, &gw.url, "before", &call("before")).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert_eq!(gw.get("/ready").await.status, StatusCode::OK);
+
+    redis.stop();
+    let refused = keyed_call(&http, &gw.url, "while-down", &call("while-down")).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.code(), "STORE_UNAVAILABLE");
+    assert_eq!(
+        refused.headers.get("retry-after").map(|v| v.as_bytes()),
+        Some(&b"1"[..])
+    );
+    let text = refused.body.to_string();
+    assert!(!text.contains("127.0.0.1"), "{text}");
+    let ready = gw.get("/ready").await;
+    assert_eq!(
+        ready.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        ready.body
+    );
+    assert_eq!(
+        ready.body["error"]["context"]["checks"][0]["service"],
+        "store"
+    );
+    // Reads and unkeyed calls need no store.
+    assert_eq!(gw.get("/api/v1/tools/list").await.status, StatusCode::OK);
+    assert_eq!(
+        calls(&log),
+        vec!["before".to_string()],
+        "nothing ran unrecorded"
+    );
+
+    redis.restart();
+    let after = eventually(Duration::from_secs(60), || async {
+        let reply = keyed_call(&http, &gw.url, "while-down", &call("while-down")).await;
+        (reply.status == StatusCode::OK).then_some(reply)
+    })
+    .await;
+    assert!(after.headers.get("idempotent-replayed").is_none());
+    assert_eq!(gw.get("/ready").await.status, StatusCode::OK);
+    assert_eq!(
+        calls(&log),
+        vec!["before".to_string(), "while-down".to_string()]
+    );
+    gw.running.shutdown().await;
+}
