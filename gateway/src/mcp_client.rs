@@ -32,6 +32,23 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+/// The `_meta` entry of a `tools/call` that carries the caller's `Idempotency-Key` (with
+/// `#<index>` after it for an item of a batch), so a tool can recognise a call it has
+/// already run under the same key.
+pub(crate) const IDEMPOTENCY_META_KEY: &str = "connectors/idempotencyKey";
+
+/// What a `tools/call` names in its `_meta` besides its progress token.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CallMeta<'a> {
+    /// The calling tenant, under [`TENANT_META_KEY`], so one server can keep each
+    /// tenant's data apart (the built-in `notes` server does).
+    pub tenant: Option<&'a str>,
+    /// The trace context, as `traceparent` and `tracestate` (SEP-414).
+    pub trace: Option<&'a TraceContext>,
+    /// The call's idempotency key, under [`IDEMPOTENCY_META_KEY`].
+    pub idempotency_key: Option<&'a str>,
+}
+
 /// Where log lines of a server (its stderr, MCP log messages) go.
 pub(crate) type LogSink = Arc<dyn Fn(LogStream, String) + Send + Sync>;
 
@@ -472,18 +489,13 @@ impl Session {
         }
     }
 
-    /// Runs `tools/call`; progress notifications and log messages go to `events`.
-    ///
-    /// `tenant`, when given, is named in the request's `_meta` under
-    /// [`TENANT_META_KEY`](connectors_mcp_servers::notes::TENANT_META_KEY), so one server
-    /// can keep each tenant's data apart (the built-in `notes` server does). `trace`, when
-    /// given, is passed on as `_meta.traceparent` and `_meta.tracestate` (SEP-414).
+    /// Runs `tools/call`; progress notifications and log messages go to `events`, and
+    /// `meta` goes in the request's `_meta`.
     pub async fn call_tool(
         &self,
         tool: &str,
         arguments: Map<String, Value>,
-        tenant: Option<&str>,
-        trace: Option<&TraceContext>,
+        meta: CallMeta<'_>,
         events: Option<mpsc::UnboundedSender<CallEvent>>,
         timeout: Duration,
     ) -> Result<Value, CallError> {
@@ -491,15 +503,23 @@ impl Session {
             return Err(self.unavailable());
         }
         let mut params = CallToolRequestParams::new(tool.to_string()).with_arguments(arguments);
-        if let Some(tenant) = tenant {
-            let mut meta = Map::new();
-            meta.insert(
+        let mut named = Map::new();
+        if let Some(tenant) = meta.tenant {
+            named.insert(
                 TENANT_META_KEY.to_string(),
                 Value::String(tenant.to_string()),
             );
-            params.meta = Some(RequestMetaObject(MetaObject(meta)));
         }
-        if let Some(trace) = trace {
+        if let Some(key) = meta.idempotency_key {
+            named.insert(
+                IDEMPOTENCY_META_KEY.to_string(),
+                Value::String(key.to_string()),
+            );
+        }
+        if !named.is_empty() {
+            params.meta = Some(RequestMetaObject(MetaObject(named)));
+        }
+        if let Some(trace) = meta.trace {
             params.set_traceparent(trace.traceparent());
             if let Some(state) = trace.tracestate() {
                 params.set_tracestate(state);

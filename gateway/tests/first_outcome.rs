@@ -209,6 +209,43 @@ async fn duplicates_sent_together_run_a_slow_tool_once() {
     gw.running.shutdown().await;
 }
 
+/// The key reaches the MCP server in the call's `_meta` (`connectors/idempotencyKey`), so a
+/// tool can deduplicate too; each item of a keyed batch gets the key and its index.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_travels_to_the_tool_in_the_calls_meta() {
+    let log = call_log("meta");
+    let (gw, _server) = slow_gateway(0, &log).await;
+    let meta_key =
+        |result: &Value| result["structuredContent"]["meta"]["connectors/idempotencyKey"].clone();
+    let one = keyed_post(&gw, INVOKE, &slow_call("one"), "meta-key").await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert_eq!(meta_key(&one.data()["result"]), "meta-key", "{}", one.body);
+    let batch = json!({"invocations": [slow_call("a"), slow_call("b")]});
+    let both = keyed_post(&gw, BATCH, &batch, "meta-batch").await;
+    assert_eq!(both.status, StatusCode::OK, "{}", both.body);
+    let results: Vec<Value> = both.data()["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| meta_key(&item["result"]["result"]))
+        .collect();
+    assert_eq!(
+        results,
+        vec![json!("meta-batch#0"), json!("meta-batch#1")],
+        "{}",
+        both.body
+    );
+    // Without a key, none.
+    let unkeyed = gw.post(INVOKE, slow_call("none")).await;
+    assert_eq!(
+        meta_key(&unkeyed.data()["result"]),
+        Value::Null,
+        "{}",
+        unkeyed.body
+    );
+    gw.running.shutdown().await;
+}
+
 /// A call that outlives the in-progress bound (4 × the call timeout) is abandoned, and the
 /// gateway cannot know whether it ran: the key answers 409 `IDEMPOTENCY_OUTCOME_IN_DOUBT`
 /// from then on, and never runs the tool again.

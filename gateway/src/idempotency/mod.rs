@@ -247,9 +247,10 @@ fn store_unavailable(reason: &Unavailable) -> Response {
 /// Request extension: the request runs under a valid `Idempotency-Key`, in a task detached
 /// from its client. A handler that may give up on an operation before it ends (a tool call
 /// past `callTimeoutSeconds`) lets it go on instead, up to [`in_progress_bound`], and
-/// attaches a [`Deferred`] to its early answer.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Keyed;
+/// attaches a [`Deferred`] to its early answer. It holds the key as the client sent it,
+/// which a tool call passes on to its MCP server (so a tool can deduplicate too).
+#[derive(Debug, Clone)]
+pub(crate) struct Keyed(pub Arc<str>);
 
 /// Response extension: the response is the client's answer but not the key's outcome,
 /// which the handler sends later through the [`OutcomeSender`] from [`defer`]. Until then
@@ -348,7 +349,9 @@ pub(crate) async fn idempotent(
         Ok(None) => return next.run(request).await,
         Err(error) => return error.into_response(),
     };
-    request.extensions_mut().insert(Keyed);
+    request
+        .extensions_mut()
+        .insert(Keyed(Arc::from(idempotency_key.as_str())));
     // Everything from here runs in a task detached from this request: if the client goes
     // away and this future is dropped (even before the body is read), the operation still
     // completes and its response is stored for the retry.

@@ -26,7 +26,7 @@ use crate::auth::Tenant;
 use crate::envelope::ok;
 use crate::errors::{ApiError, ApiResult, JsonBody, decode};
 use crate::idempotency::{Keyed, defer, in_progress_bound};
-use crate::mcp_client::{CallError, CallEvent, Session};
+use crate::mcp_client::{CallError, CallEvent, CallMeta, Session};
 use crate::state::AppState;
 
 /// The caller's W3C trace context from the `traceparent` and `tracestate` headers; a
@@ -209,6 +209,7 @@ async fn run(
     trace: Option<&TraceContext>,
     events: Option<mpsc::UnboundedSender<CallEvent>>,
     timeout: Duration,
+    idempotency_key: Option<&str>,
 ) -> Outcome {
     let mut target = resolve(state, tenant, request)?;
     let started = Instant::now();
@@ -222,12 +223,15 @@ async fn run(
         .call_tool(
             &target.tool,
             arguments,
-            state
-                .config
-                .profile
-                .passes_tenant_to_servers()
-                .then_some(tenant.0.as_str()),
-            trace,
+            CallMeta {
+                tenant: state
+                    .config
+                    .profile
+                    .passes_tenant_to_servers()
+                    .then_some(tenant.0.as_str()),
+                trace,
+                idempotency_key,
+            },
             events,
             timeout,
         )
@@ -275,6 +279,7 @@ fn spawn_keyed(
     request: &types::InvokeToolRequest,
     trace: Option<&TraceContext>,
     events: Option<mpsc::UnboundedSender<CallEvent>>,
+    idempotency_key: String,
 ) -> JoinHandle<Outcome> {
     let (state, tenant, request, trace) = (
         state.clone(),
@@ -284,7 +289,17 @@ fn spawn_keyed(
     );
     tokio::spawn(crate::envelope::in_request(async move {
         let bound = in_progress_bound(state.config.call_timeout());
-        run(&state, &tenant, &request, trace.as_ref(), events, bound).await
+        let key = Some(idempotency_key.as_str());
+        run(
+            &state,
+            &tenant,
+            &request,
+            trace.as_ref(),
+            events,
+            bound,
+            key,
+        )
+        .await
     }))
 }
 
@@ -362,7 +377,7 @@ pub(crate) async fn invoke(
     };
     let trace = trace_context(&headers);
     let call_timeout = state.config.call_timeout();
-    if keyed.is_none() {
+    let Some(Extension(Keyed(key))) = keyed else {
         let outcome = run(
             &state,
             &tenant,
@@ -370,11 +385,19 @@ pub(crate) async fn invoke(
             trace.as_ref(),
             None,
             call_timeout,
+            None,
         )
         .await;
         return answer(outcome);
-    }
-    let task = spawn_keyed(&state, &tenant, &request, trace.as_ref(), None);
+    };
+    let task = spawn_keyed(
+        &state,
+        &tenant,
+        &request,
+        trace.as_ref(),
+        None,
+        key.to_string(),
+    );
     let deadline = tokio::time::Instant::now() + call_timeout;
     match until(deadline, task).await {
         Started::Done(outcome) => answer(outcome),
@@ -452,7 +475,8 @@ pub(crate) async fn batch(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Response {
-    match batch_checked(state, tenant, keyed.is_some(), headers, body).await {
+    let key = keyed.map(|Extension(Keyed(key))| key);
+    match batch_checked(state, tenant, key, headers, body).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
@@ -461,7 +485,7 @@ pub(crate) async fn batch(
 async fn batch_checked(
     state: AppState,
     tenant: Tenant,
-    keyed: bool,
+    keyed: Option<Arc<str>>,
     headers: HeaderMap,
     body: Map<String, Value>,
 ) -> ApiResult<Response> {
@@ -484,21 +508,30 @@ async fn batch_checked(
     }
     let trace = trace_context(&headers);
     let call_timeout = state.config.call_timeout();
-    if !keyed {
-        let outcomes = futures::future::join_all(
-            request
-                .invocations
-                .iter()
-                .map(|item| run(&state, &tenant, item, trace.as_ref(), None, call_timeout)),
-        )
+    let Some(key) = keyed else {
+        let outcomes = futures::future::join_all(request.invocations.iter().map(|item| {
+            run(
+                &state,
+                &tenant,
+                item,
+                trace.as_ref(),
+                None,
+                call_timeout,
+                None,
+            )
+        }))
         .await;
         let result = batch_result(&state, &tenant, &request.invocations, outcomes, true);
         return Ok(ok::<types::BatchInvokeResponse>(result).into_response());
-    }
+    };
     let tasks: Vec<_> = request
         .invocations
         .iter()
-        .map(|item| spawn_keyed(&state, &tenant, item, trace.as_ref(), None))
+        .enumerate()
+        .map(|(i, item)| {
+            let key = format!("{key}#{i}");
+            spawn_keyed(&state, &tenant, item, trace.as_ref(), None, key)
+        })
         .collect();
     // One deadline for all: the calls run together, and each is waited for until then.
     let deadline = tokio::time::Instant::now() + call_timeout;
@@ -606,7 +639,7 @@ pub(crate) async fn stream(
         .keep_alive(KeepAlive::default())
         .into_response();
     let call_timeout = state.config.call_timeout();
-    if keyed.is_none() {
+    let Some(Extension(Keyed(key))) = keyed else {
         tokio::spawn(crate::envelope::in_request(async move {
             let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
             let call = run(
@@ -616,6 +649,7 @@ pub(crate) async fn stream(
                 trace.as_ref(),
                 Some(events_tx),
                 call_timeout,
+                None,
             );
             tokio::pin!(call);
             let outcome = loop {
@@ -635,14 +669,21 @@ pub(crate) async fn stream(
             let _ = tx.send(final_event(&outcome));
         }));
         return Ok(response);
-    }
+    };
     // Keyed: the client's stream ends at the call timeout (with the same error event as an
     // unkeyed call), but the call goes on, its events recorded; the key's outcome is the
     // whole stream as it would have been, ending with the tool's own result.
     let outcome_sender = defer(&mut response);
     tokio::spawn(crate::envelope::in_request(async move {
         let (events_tx, mut events_rx) = mpsc::unbounded_channel::<CallEvent>();
-        let mut call = spawn_keyed(&state, &tenant, &request, trace.as_ref(), Some(events_tx));
+        let mut call = spawn_keyed(
+            &state,
+            &tenant,
+            &request,
+            trace.as_ref(),
+            Some(events_tx),
+            key.to_string(),
+        );
         let live_until = tokio::time::sleep(call_timeout);
         tokio::pin!(live_until);
         let mut live = Some(tx);
