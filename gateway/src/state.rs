@@ -16,7 +16,7 @@ use crate::oauth::OAuthStore;
 use crate::rate_limit::RateLimiter;
 use crate::registry::Registry;
 use crate::selection::RelationGraph;
-use crate::store::Unavailable;
+use crate::store::{Shared, Unavailable};
 
 /// Everything the handlers share (cheap to clone).
 #[derive(Clone)]
@@ -27,6 +27,8 @@ pub(crate) struct Inner {
     pub keys: Keys,
     pub rate_limiter: RateLimiter,
     pub idempotency: Arc<IdempotencyStore>,
+    /// Where state replicas share lives (memory, or the Redis of `--store`).
+    pub shared: Shared,
     pub registry: Arc<Registry>,
     pub deployments: Deployments,
     pub events: EventBus,
@@ -52,15 +54,17 @@ impl AppState {
     pub fn new(config: Config) -> Result<AppState, Unavailable> {
         let config = Arc::new(config);
         let events = EventBus::new();
+        let shared = Shared::open(&config.store)?;
         let idempotency = IdempotencyStore::new(
-            &config.store,
+            &shared,
             Duration::from_secs(config.idempotency_window_seconds),
             config.call_timeout(),
-        )?;
+        );
         Ok(AppState(Arc::new(Inner {
             keys: Keys::from_config(&config),
             rate_limiter: RateLimiter::new(config.rate_limits.clone()),
             idempotency: Arc::new(idempotency),
+            shared,
             registry: Registry::new(config.clone(), events.clone()),
             deployments: Deployments::new(events.clone()),
             relations: RelationGraph::new(&config.relations),

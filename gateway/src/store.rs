@@ -102,6 +102,41 @@ pub(crate) const REDIS_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone)]
 pub(crate) struct Unavailable(pub String);
 
+/// The store a running gateway uses (cheap to clone): each kind of shared state picks its
+/// backend from it.
+#[derive(Clone)]
+pub(crate) enum Shared {
+    /// This process's memory.
+    Memory,
+    /// The Redis all replicas share.
+    #[cfg(feature = "redis")]
+    Redis(Redis),
+}
+
+impl Shared {
+    /// The store at `location` (a Redis connection is made on first use).
+    pub fn open(location: &StoreLocation) -> Result<Shared, Unavailable> {
+        match location {
+            StoreLocation::Memory => Ok(Shared::Memory),
+            #[cfg(feature = "redis")]
+            StoreLocation::Redis(url) => Ok(Shared::Redis(Redis::lazy(url)?)),
+            #[cfg(not(feature = "redis"))]
+            StoreLocation::Redis(_) => Err(Unavailable(
+                "this build of the gateway has no Redis store (cargo feature `redis`)".into(),
+            )),
+        }
+    }
+
+    /// Whether the store can be used now (a round trip to Redis; always for memory).
+    pub async fn check(&self) -> Result<(), Unavailable> {
+        match self {
+            Shared::Memory => Ok(()),
+            #[cfg(feature = "redis")]
+            Shared::Redis(redis) => redis.ping().await,
+        }
+    }
+}
+
 /// A connection to the shared Redis (cheap to clone: one multiplexed connection that
 /// reconnects by itself).
 #[cfg(feature = "redis")]

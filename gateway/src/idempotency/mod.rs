@@ -83,7 +83,7 @@ use connectors::api::limits::{
 use crate::auth::Tenant;
 use crate::errors::{ApiError, IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_REUSED};
 use crate::state::AppState;
-use crate::store::{StoreLocation, Unavailable};
+use crate::store::{Shared, Unavailable};
 pub(crate) use memory::MemoryStore;
 use record::{Kept, Key};
 
@@ -183,39 +183,22 @@ impl Ticket {
 }
 
 impl IdempotencyStore {
-    /// The store at `location`, keeping outcomes for `window`; a keyed call may run for
+    /// The records in `shared`, keeping outcomes for `window`; a keyed call may run for
     /// `call_timeout` × [`IN_PROGRESS_FACTOR`] before its key is in doubt.
-    pub fn new(
-        location: &StoreLocation,
-        window: Duration,
-        call_timeout: Duration,
-    ) -> Result<IdempotencyStore, Unavailable> {
+    pub fn new(shared: &Shared, window: Duration, call_timeout: Duration) -> IdempotencyStore {
+        // Only the Redis records need the bound: in memory a running key is never evicted.
+        #[cfg(not(feature = "redis"))]
         let _ = call_timeout;
-        match location {
-            StoreLocation::Memory => {
-                Ok(IdempotencyStore::Memory(Arc::new(MemoryStore::new(window))))
-            }
+        match shared {
+            Shared::Memory => IdempotencyStore::Memory(Arc::new(MemoryStore::new(window))),
             #[cfg(feature = "redis")]
-            StoreLocation::Redis(url) => Ok(IdempotencyStore::Redis(redis::RedisRecords::new(
-                crate::store::Redis::lazy(url)?,
+            Shared::Redis(redis) => IdempotencyStore::Redis(redis::RedisRecords::new(
+                redis.clone(),
                 window,
                 // A record in progress outlives every wait on it: the call's own bound,
                 // the layer's margin to settle it, and a margin for the write.
                 in_progress_bound(call_timeout) + WAIT_MARGIN * 2,
-            ))),
-            #[cfg(not(feature = "redis"))]
-            StoreLocation::Redis(_) => Err(Unavailable(
-                "this build of the gateway has no Redis store (cargo feature `redis`)".into(),
             )),
-        }
-    }
-
-    /// Whether the store can be used now (a round trip to Redis; always for memory).
-    pub async fn check(&self) -> Result<(), Unavailable> {
-        match self {
-            IdempotencyStore::Memory(_) => Ok(()),
-            #[cfg(feature = "redis")]
-            IdempotencyStore::Redis(records) => records.ping().await,
         }
     }
 

@@ -100,10 +100,6 @@ impl RedisRecords {
         }
     }
 
-    pub(super) async fn ping(&self) -> Result<(), Unavailable> {
-        self.inner.redis.ping().await
-    }
-
     pub(super) async fn lookup(
         &self,
         key: Arc<Key>,

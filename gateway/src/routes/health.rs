@@ -160,7 +160,7 @@ pub(crate) async fn ready(
         ));
     }
     // Keyed requests are refused while the shared store cannot be reached: not ready.
-    if let Err(reason) = state.idempotency.check().await {
+    if let Err(reason) = state.shared.check().await {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "SERVICE_NOT_READY",
