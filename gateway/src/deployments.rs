@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::events::{Event, EventBus};
 use crate::mcp_client::{Endpoint, LogSink};
 use crate::registry::{Registry, Server, ServerKind};
+use crate::store::Shared;
 
 /// Most log lines kept per deployment.
 const MAX_LOG_LINES: usize = 10_000;
@@ -258,6 +259,28 @@ impl Deployments {
 
     /// Records a new deployment (pending).
     pub fn create(&self, name: &str, tenant: &str, source: &types::McpSource) -> Arc<Deployment> {
+        let deployment = self.new_deployment(name, tenant, source, self.events.clone());
+        self.all
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(deployment.id.clone(), deployment.clone());
+        deployment
+    }
+
+    /// A deployment that is not recorded, listed nor published: this replica starting a
+    /// server another replica deployed (see `replication`).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub fn detached(&self, name: &str, tenant: &str, source: &types::McpSource) -> Arc<Deployment> {
+        self.new_deployment(name, tenant, source, EventBus::new())
+    }
+
+    fn new_deployment(
+        &self,
+        name: &str,
+        tenant: &str,
+        source: &types::McpSource,
+        events: EventBus,
+    ) -> Arc<Deployment> {
         let skipped = Some(StepStatus::Skipped);
         let pending = Some(StepStatus::Pending);
         let needs_build = matches!(source, types::McpSource::Github { .. });
@@ -292,7 +315,7 @@ impl Deployments {
                 container: None,
             }),
             cancel: CancellationToken::new(),
-            events: self.events.clone(),
+            events,
         });
         deployment.log(
             LogStream::System,
@@ -301,10 +324,6 @@ impl Deployments {
                 source_type(source)
             ),
         );
-        self.all
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(deployment.id.clone(), deployment.clone());
         deployment
     }
 
@@ -349,11 +368,35 @@ impl Deployments {
 pub(crate) struct Deployer {
     pub registry: Arc<Registry>,
     pub config: Arc<Config>,
+    pub shared: Shared,
 }
 
 impl Deployer {
-    /// Runs the deployment to its end (a background task of `mcp/add`).
+    /// Runs the deployment to its end (a background task of `mcp/add`); with the Redis
+    /// store, a server that runs is recorded for the other replicas to run too.
     pub async fn run(self, deployment: Arc<Deployment>, request: types::AddMcpServerRequest) {
+        #[cfg(feature = "redis")]
+        let recorded = request.clone();
+        let shared = self.shared.clone();
+        self.replicate(deployment.clone(), request).await;
+        #[cfg(feature = "redis")]
+        if let Shared::Redis(redis) = &shared
+            && deployment.status() == DeploymentStatus::Running
+            && let Err(e) = crate::replication::record(redis, &deployment.tenant, &recorded).await
+        {
+            tracing::warn!(reason = %e.0, server = %deployment.name, "the server runs here only: it could not be recorded for the other replicas");
+            deployment.log(
+                LogStream::System,
+                "the server runs on this replica only: the shared store could not record it",
+            );
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = shared;
+    }
+
+    /// Runs the deployment to its end without recording it: `run`, or this replica
+    /// starting a server another replica deployed.
+    pub async fn replicate(self, deployment: Arc<Deployment>, request: types::AddMcpServerRequest) {
         let kind = source_type(&request.source);
         if !self.config.deployment_sources.iter().any(|s| s == kind) {
             deployment.fail(

@@ -26,6 +26,8 @@ pub(crate) struct ApiError {
     pub context: Map<String, Value>,
     /// Auth-layer errors carry `{timestamp, path}` metadata instead of the usual one.
     pub auth_metadata: bool,
+    /// Seconds for a `Retry-After` header, when the request may be sent again.
+    pub retry_after: Option<u64>,
 }
 
 /// Result of a handler.
@@ -40,7 +42,23 @@ impl ApiError {
             kind: None,
             context: Map::new(),
             auth_metadata: false,
+            retry_after: None,
         }
+    }
+
+    /// 503 `STORE_UNAVAILABLE` with `Retry-After: 1`: the shared store (Redis) the
+    /// request needs cannot be reached, so nothing was done. The reason is logged, not
+    /// answered.
+    pub fn store_unavailable(reason: &crate::store::Unavailable) -> Self {
+        tracing::warn!(reason = %reason.0, "shared store unavailable; the request was not run");
+        let mut error = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            STORE_UNAVAILABLE,
+            "The gateway's shared store cannot be reached, so the request was not run; retry \
+             it (with the same Idempotency-Key, if it had one) after Retry-After",
+        );
+        error.retry_after = Some(1);
+        error
     }
 
     /// Adds one `context` entry.
@@ -113,7 +131,13 @@ impl IntoResponse for ApiError {
             error: self.detail(),
             metadata: Some(metadata),
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

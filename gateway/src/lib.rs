@@ -42,6 +42,8 @@ mod oauth;
 mod profile;
 mod rate_limit;
 mod registry;
+#[cfg(feature = "redis")]
+mod replication;
 mod routes;
 mod scoped;
 mod selection;
@@ -223,6 +225,12 @@ impl GatewayBuilder {
             Duration::from_secs(state.config.health_check_interval_seconds.max(1)),
             shutdown.clone(),
         );
+        // With the Redis store, this replica runs the custom servers tenants deployed on
+        // any replica (and deployed before it started).
+        #[cfg(feature = "redis")]
+        if let store::Shared::Redis(redis) = &state.shared {
+            replication::spawn(state.clone(), redis.clone(), shutdown.clone());
+        }
         state.ready.store(true, Ordering::SeqCst);
         let app = routes::router(state.clone());
         let stop = shutdown.clone();

@@ -88,6 +88,7 @@ impl AppState {
         Deployer {
             registry: self.registry.clone(),
             config: self.config.clone(),
+            shared: self.shared.clone(),
         }
     }
 }

@@ -87,6 +87,7 @@ async fn in_process(store: &str, server: &str, call_timeout_seconds: u64) -> Gw 
                 ..Config::default()
             })
             .api_key(KEY_A, TENANT_A)
+            .api_key(KEY_B, TENANT_B)
             .store(StoreLocation::parse(store).expect("a Redis URL"))
             .platform_server("slow", slow),
     )
@@ -318,4 +319,71 @@ async fn without_redis_keyed_requests_are_refused_not_run_and_recover_by_themsel
         vec!["before".to_string(), "while-down".to_string()]
     );
     gw.running.shutdown().await;
+}
+
+/// The status of server `name` on `gw` as tenant A sees it (`None`: not there).
+async fn server_status(gw: &Gw, name: &str) -> Option<String> {
+    let reply = gw.get(&format!("/api/v1/mcp/servers/{name}")).await;
+    (reply.status == StatusCode::OK)
+        .then(|| reply.data()["status"].as_str().unwrap_or("").to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_deployed_on_one_replica_runs_on_every_replica_until_removed() {
+    let redis = RedisServer::start();
+    let dir = temp_dir("deployed");
+    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let one = in_process(&redis.url(), &server, 10).await;
+    let two = in_process(&redis.url(), &server, 10).await;
+    let id = one.deploy("team-notes", builtin_source("notes")).await;
+    assert_eq!(one.wait_deployment(&id).await["status"], "running");
+
+    // The other replica runs it too, and serves its tools.
+    eventually(Duration::from_secs(60), || async {
+        (server_status(&two, "team-notes").await.as_deref() == Some("running")).then_some(())
+    })
+    .await;
+    let added = two
+        .post(
+            INVOKE,
+            json!({"toolId": "team-notes.add_note", "integration": "team-notes", "tenantId": TENANT_A, "parameters": {"title": "shared"}}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    let listed = two.get("/api/v1/mcp/custom").await;
+    assert_eq!(listed.data()["count"], 1, "{}", listed.body);
+    // Still the tenant's own: another tenant sees nothing of it on any replica.
+    let theirs = two.get_as(KEY_B, "/api/v1/mcp/servers/team-notes").await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
+
+    // A replica that starts later runs it from the record.
+    let three = in_process(&redis.url(), &server, 10).await;
+    eventually(Duration::from_secs(60), || async {
+        (server_status(&three, "team-notes").await.as_deref() == Some("running")).then_some(())
+    })
+    .await;
+
+    // Removed on one replica, it goes from every replica.
+    let removed = two
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/mcp/custom/team-notes",
+            Some(KEY_A),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    for gw in [&one, &two, &three] {
+        eventually(Duration::from_secs(30), || async {
+            server_status(gw, "team-notes")
+                .await
+                .is_none()
+                .then_some(())
+        })
+        .await;
+    }
+    for gw in [one, two, three] {
+        gw.running.shutdown().await;
+    }
 }

@@ -213,18 +213,7 @@ impl IdempotencyStore {
 
 /// The answer to a keyed request when the store cannot be reached: nothing ran.
 fn store_unavailable(reason: &Unavailable) -> Response {
-    tracing::warn!(reason = %reason.0, "idempotency store unavailable; the request was not run");
-    let mut response = ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        crate::errors::STORE_UNAVAILABLE,
-        "The gateway's shared store cannot be reached, so the request was not run; retry \
-         with the same Idempotency-Key after Retry-After",
-    )
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    response
+    ApiError::store_unavailable(reason).into_response()
 }
 
 /// Request extension: the request runs under a valid `Idempotency-Key`, in a task detached

@@ -214,6 +214,14 @@ pub(crate) async fn remove_custom(
         )
         .with("name", name.as_str()));
     }
+    // The other replicas stop it when its record goes: taken out first, so that a store
+    // that cannot be reached leaves the server running everywhere rather than here only.
+    #[cfg(feature = "redis")]
+    if let crate::store::Shared::Redis(redis) = &state.shared {
+        crate::replication::forget(redis, &owner, &name)
+            .await
+            .map_err(|e| ApiError::store_unavailable(&e))?;
+    }
     for deployment in unfinished {
         deployment.stop();
     }

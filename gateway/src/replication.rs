@@ -1,0 +1,170 @@
+//! Custom servers across replicas (the Redis store). What a tenant deployed is desired
+//! state, kept in Redis as the `mcp/add` request it came from; every replica runs the
+//! servers of that state itself (MCP sessions stay per replica):
+//!
+//! * A deployment that reaches `running` records its request (one hash field per tenant
+//!   and name); `DELETE /mcp/custom/{name}` takes it out before the server is stopped.
+//! * Each replica reconciles once a second, and at once when it starts: a recorded server
+//!   it does not run is started from its request (without a deployment record of its own,
+//!   so tenants' deployment lists and events stay those of the replica that deployed), and
+//!   a server it runs that it once saw recorded and that is no longer recorded is removed.
+//!   A server deployed here but not yet recorded is never removed (it was never seen).
+//!
+//! Reconciling by reading the whole state, rather than by messages, needs nothing to be
+//! delivered: a replica that was down, or a Redis that restarted, converges on the next
+//! pass. The request holds the source's secrets (environment, headers, tokens), which
+//! every replica needs to start the server: Redis is as sensitive as the config file.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use connectors::api::types;
+use redis::AsyncCommands;
+use tokio_util::sync::CancellationToken;
+
+use crate::registry::ServerKind;
+use crate::state::AppState;
+use crate::store::{Redis, Unavailable, unavailable};
+
+/// How often a replica compares what it runs with the recorded servers.
+const RECONCILE_EVERY: Duration = Duration::from_secs(1);
+
+/// A server as `(tenant, name)`.
+type ServerId = (String, String);
+
+/// The hash field of a tenant's server: no tenant id or server name holds a line break.
+fn field(tenant: &str, name: &str) -> String {
+    format!("{tenant}\n{name}")
+}
+
+fn servers_key(redis: &Redis) -> Vec<u8> {
+    redis.key("custom-servers", b"")
+}
+
+/// Records that `tenant` runs the server of `request` (its deployment is running).
+pub(crate) async fn record(
+    redis: &Redis,
+    tenant: &str,
+    request: &types::AddMcpServerRequest,
+) -> Result<(), Unavailable> {
+    let json = serde_json::to_string(request)
+        .map_err(|e| Unavailable(format!("a server request could not be encoded: {e}")))?;
+    let mut connection = redis.connection();
+    connection
+        .hset::<_, _, _, ()>(servers_key(redis), field(tenant, &request.name), json)
+        .await
+        .map_err(unavailable)
+}
+
+/// Takes `tenant`'s server `name` out of the recorded servers.
+pub(crate) async fn forget(redis: &Redis, tenant: &str, name: &str) -> Result<(), Unavailable> {
+    let mut connection = redis.connection();
+    connection
+        .hdel::<_, _, ()>(servers_key(redis), field(tenant, name))
+        .await
+        .map_err(unavailable)
+}
+
+/// The recorded servers.
+async fn recorded(
+    redis: &Redis,
+) -> Result<HashMap<ServerId, types::AddMcpServerRequest>, Unavailable> {
+    let mut connection = redis.connection();
+    let all: HashMap<String, String> = connection
+        .hgetall(servers_key(redis))
+        .await
+        .map_err(unavailable)?;
+    let mut servers = HashMap::new();
+    for (field, json) in all {
+        let Some((tenant, name)) = field.split_once('\n') else {
+            continue;
+        };
+        match serde_json::from_str::<types::AddMcpServerRequest>(&json) {
+            Ok(request) => {
+                servers.insert((tenant.to_string(), name.to_string()), request);
+            }
+            // Written by another version: skipped, and said once per pass.
+            Err(e) => {
+                tracing::warn!(%tenant, server = %name, error = %e, "a recorded server cannot be read")
+            }
+        }
+    }
+    Ok(servers)
+}
+
+/// What one replica's reconciler remembers between passes.
+#[derive(Default)]
+struct Reconciler {
+    /// Servers seen recorded: only these are removed when their record goes.
+    seen: HashSet<ServerId>,
+    /// Servers this replica is starting from their records.
+    starting: Arc<Mutex<HashSet<ServerId>>>,
+}
+
+/// Starts the reconciler of this replica; it runs until `stop`.
+pub(crate) fn spawn(state: AppState, redis: Redis, stop: CancellationToken) {
+    tokio::spawn(async move {
+        let mut reconciler = Reconciler::default();
+        loop {
+            if let Err(e) = reconciler.pass(&state, &redis).await {
+                tracing::debug!(reason = %e.0, "custom servers not reconciled this time");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(RECONCILE_EVERY) => {}
+                _ = stop.cancelled() => return,
+            }
+        }
+    });
+}
+
+impl Reconciler {
+    async fn pass(&mut self, state: &AppState, redis: &Redis) -> Result<(), Unavailable> {
+        let desired = recorded(redis).await?;
+        let running: HashMap<ServerId, _> = state
+            .registry
+            .all()
+            .into_iter()
+            .filter(|s| s.kind == ServerKind::Custom)
+            .filter_map(|s| Some(((s.tenant.clone()?, s.name.clone()), s)))
+            .collect();
+        for (id, request) in &desired {
+            self.seen.insert(id.clone());
+            let (tenant, name) = id;
+            if running.contains_key(id) || !state.deployments.unfinished(tenant, name).is_empty() {
+                continue;
+            }
+            if !self
+                .starting
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(id.clone())
+            {
+                continue;
+            }
+            tracing::info!(%tenant, server = %name, "starting a server deployed on another replica");
+            let deployment = state.deployments.detached(name, tenant, &request.source);
+            let (deployer, request, starting, id) = (
+                state.deployer(),
+                request.clone(),
+                self.starting.clone(),
+                id.clone(),
+            );
+            tokio::spawn(async move {
+                deployer.replicate(deployment, request).await;
+                starting
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&id);
+            });
+        }
+        for (id, server) in running {
+            if self.seen.contains(&id) && !desired.contains_key(&id) {
+                tracing::info!(tenant = %id.0, server = %id.1, "removing a server removed on another replica");
+                state.registry.remove(&server);
+                self.seen.remove(&id);
+            }
+        }
+        Ok(())
+    }
+}
