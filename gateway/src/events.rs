@@ -2,12 +2,13 @@
 //! changes, delivered as server-sent events to the tenants allowed to see them.
 
 use std::convert::Infallible;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use connectors::api::types;
 use futures::{Stream, StreamExt};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use tokio_stream_shim::BroadcastStream;
 
 /// One event on the bus.
@@ -29,17 +30,38 @@ pub(crate) enum Event {
 #[derive(Clone)]
 pub(crate) struct EventBus {
     tx: broadcast::Sender<Event>,
+    /// Where this replica's deployment events also go for the other replicas (the Redis
+    /// store's relay), once connected.
+    relay: Arc<OnceLock<mpsc::UnboundedSender<Event>>>,
 }
 
 impl EventBus {
     pub fn new() -> EventBus {
         let (tx, _) = broadcast::channel(1024);
-        EventBus { tx }
+        EventBus {
+            tx,
+            relay: Arc::default(),
+        }
     }
 
-    /// Publishes an event (dropped when nobody listens).
+    /// Publishes an event (dropped when nobody listens); a deployment event also goes to
+    /// the other replicas, when there is a relay.
     pub fn publish(&self, event: Event) {
+        if let (Some(relay), Event::Deployment { .. }) = (self.relay.get(), &event) {
+            let _ = relay.send(event.clone());
+        }
+        self.publish_here(event);
+    }
+
+    /// Publishes an event to this replica's subscribers only (one relayed from another).
+    pub fn publish_here(&self, event: Event) {
         let _ = self.tx.send(event);
+    }
+
+    /// Sends this replica's deployment events to `relay` from now on.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub fn relay_to(&self, relay: mpsc::UnboundedSender<Event>) {
+        let _ = self.relay.set(relay);
     }
 
     /// A server-sent event stream for `tenant`, optionally only one deployment's events.

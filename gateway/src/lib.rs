@@ -32,6 +32,8 @@ pub mod config;
 mod deployments;
 mod envelope;
 mod errors;
+#[cfg(feature = "redis")]
+mod event_relay;
 mod events;
 mod idempotency;
 mod identities;
@@ -230,6 +232,7 @@ impl GatewayBuilder {
         #[cfg(feature = "redis")]
         if let store::Shared::Redis(redis) = &state.shared {
             replication::spawn(state.clone(), redis.clone(), shutdown.clone());
+            event_relay::spawn(state.events.clone(), redis.clone(), shutdown.clone());
         }
         state.ready.store(true, Ordering::SeqCst);
         let app = routes::router(state.clone());

@@ -142,6 +142,7 @@ impl Shared {
 #[cfg(feature = "redis")]
 #[derive(Clone)]
 pub(crate) struct Redis {
+    client: redis::Client,
     connection: redis::aio::ConnectionManager,
     /// Prepended to every key, so one Redis database can hold other data too.
     prefix: String,
@@ -159,9 +160,11 @@ impl Redis {
             // One quick retry per request; a request never waits out a long outage.
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(200));
-        let connection = redis::aio::ConnectionManager::new_lazy_with_config(client, config)
-            .map_err(|e| Unavailable(e.to_string()))?;
+        let connection =
+            redis::aio::ConnectionManager::new_lazy_with_config(client.clone(), config)
+                .map_err(|e| Unavailable(e.to_string()))?;
         Ok(Redis {
+            client,
             connection,
             prefix: "cgw:".to_string(),
         })
@@ -180,6 +183,14 @@ impl Redis {
         key.push(b':');
         key.extend_from_slice(name);
         key
+    }
+
+    /// A connection of its own for subscribing (pub/sub holds a connection).
+    pub async fn pubsub(&self) -> Result<redis::aio::PubSub, Unavailable> {
+        tokio::time::timeout(REDIS_CONNECT_TIMEOUT, self.client.get_async_pubsub())
+            .await
+            .map_err(|_| Unavailable("Redis did not answer in time".into()))?
+            .map_err(unavailable)
     }
 
     /// A round trip to Redis.

@@ -387,3 +387,59 @@ async fn a_server_deployed_on_one_replica_runs_on_every_replica_until_removed() 
         gw.running.shutdown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenant_following_events_on_one_replica_sees_deployments_on_another() {
+    use futures::StreamExt;
+
+    let redis = RedisServer::start();
+    let dir = temp_dir("events");
+    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let one = in_process(&redis.url(), &server, 10).await;
+    let two = in_process(&redis.url(), &server, 10).await;
+    let follow = |key: &'static str| {
+        let url = format!("{}/api/v1/events", two.url);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .expect("the event stream")
+                .bytes_stream()
+        }
+    };
+    let mut mine = follow(KEY_A).await;
+    let mut theirs = follow(KEY_B).await;
+    // Deployments on the first replica, until the second's stream shows one (its
+    // subscription to the other replicas may still be starting).
+    let seen = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut text = String::new();
+        for n in 0.. {
+            let id = one
+                .deploy(&format!("events-{n}"), builtin_source("notes"))
+                .await;
+            let until = tokio::time::Instant::now() + Duration::from_secs(2);
+            while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(until, mine.next()).await {
+                text.push_str(&String::from_utf8_lossy(&chunk));
+                if text.contains(&id) && text.contains("event: deployment") {
+                    return id;
+                }
+            }
+        }
+        unreachable!()
+    })
+    .await
+    .expect("a deployment event of the other replica within 60 s");
+    // Another tenant's stream on that replica says nothing of it.
+    let mut other = String::new();
+    let until = tokio::time::Instant::now() + Duration::from_secs(1);
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(until, theirs.next()).await {
+        other.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(!other.contains(&seen), "{other}");
+    // Open streams would hold a graceful shutdown.
+    drop((mine, theirs));
+    one.running.shutdown().await;
+    two.running.shutdown().await;
+}
