@@ -71,6 +71,15 @@ pub(crate) struct Deployment {
     state: Mutex<DeploymentState>,
     cancel: CancellationToken,
     events: EventBus,
+    /// The Redis its state is copied to for the other replicas (`deployment_records`).
+    #[cfg(feature = "redis")]
+    mirror: Option<crate::store::Redis>,
+    /// Taken by each copy in turn (`deployment_records::mirror`).
+    #[cfg(feature = "redis")]
+    mirror_turn: tokio::sync::Mutex<()>,
+    /// Itself, for the copies, which outlive a borrow.
+    #[cfg(feature = "redis")]
+    me: std::sync::Weak<Deployment>,
 }
 
 impl Deployment {
@@ -103,7 +112,17 @@ impl Deployment {
         })
     }
 
+    /// Taken by each copy of the state to Redis in turn.
+    #[cfg(feature = "redis")]
+    pub fn mirror_turn(&self) -> &tokio::sync::Mutex<()> {
+        &self.mirror_turn
+    }
+
     fn publish(&self, step: Option<Step>, message: Option<String>) {
+        #[cfg(feature = "redis")]
+        if let (Some(redis), Some(me)) = (&self.mirror, self.me.upgrade()) {
+            crate::deployment_records::mirror(redis, &me);
+        }
         let status = self.state().status.clone();
         self.events.publish(Event::Deployment {
             tenant: self.tenant.clone(),
@@ -228,6 +247,8 @@ impl Deployment {
 pub(crate) struct Deployments {
     all: Mutex<BTreeMap<String, Arc<Deployment>>>,
     events: EventBus,
+    /// Where the records are copied for the other replicas (the Redis store).
+    shared: Shared,
 }
 
 /// The text the real gateway gives for each source type.
@@ -250,16 +271,17 @@ fn source_type(source: &types::McpSource) -> &'static str {
 }
 
 impl Deployments {
-    pub fn new(events: EventBus) -> Deployments {
+    pub fn new(events: EventBus, shared: Shared) -> Deployments {
         Deployments {
             all: Mutex::new(BTreeMap::new()),
             events,
+            shared,
         }
     }
 
     /// Records a new deployment (pending).
     pub fn create(&self, name: &str, tenant: &str, source: &types::McpSource) -> Arc<Deployment> {
-        let deployment = self.new_deployment(name, tenant, source, self.events.clone());
+        let deployment = self.new_deployment(name, tenant, source, self.events.clone(), true);
         self.all
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -271,7 +293,7 @@ impl Deployments {
     /// server another replica deployed (see `replication`).
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub fn detached(&self, name: &str, tenant: &str, source: &types::McpSource) -> Arc<Deployment> {
-        self.new_deployment(name, tenant, source, EventBus::new())
+        self.new_deployment(name, tenant, source, EventBus::new(), false)
     }
 
     fn new_deployment(
@@ -280,11 +302,19 @@ impl Deployments {
         tenant: &str,
         source: &types::McpSource,
         events: EventBus,
+        shared_with_replicas: bool,
     ) -> Arc<Deployment> {
+        #[cfg(feature = "redis")]
+        let mirror = match &self.shared {
+            Shared::Redis(redis) if shared_with_replicas => Some(redis.clone()),
+            _ => None,
+        };
+        #[cfg(not(feature = "redis"))]
+        let _ = (shared_with_replicas, &self.shared);
         let skipped = Some(StepStatus::Skipped);
         let pending = Some(StepStatus::Pending);
         let needs_build = matches!(source, types::McpSource::Github { .. });
-        let deployment = Arc::new(Deployment {
+        let deployment = Arc::new_cyclic(|_me| Deployment {
             id: format!("dep-{}", uuid::Uuid::new_v4()),
             name: name.to_string(),
             tenant: tenant.to_string(),
@@ -316,6 +346,12 @@ impl Deployments {
             }),
             cancel: CancellationToken::new(),
             events,
+            #[cfg(feature = "redis")]
+            mirror,
+            #[cfg(feature = "redis")]
+            mirror_turn: tokio::sync::Mutex::new(()),
+            #[cfg(feature = "redis")]
+            me: _me.clone(),
         });
         deployment.log(
             LogStream::System,

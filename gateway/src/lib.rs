@@ -29,6 +29,8 @@
 
 mod auth;
 pub mod config;
+#[cfg(feature = "redis")]
+mod deployment_records;
 mod deployments;
 mod envelope;
 mod errors;

@@ -55,6 +55,7 @@ impl AppState {
         let config = Arc::new(config);
         let events = EventBus::new();
         let shared = Shared::open(&config.store)?;
+        let deployments = Deployments::new(events.clone(), shared.clone());
         let idempotency = IdempotencyStore::new(
             &shared,
             Duration::from_secs(config.idempotency_window_seconds),
@@ -66,7 +67,7 @@ impl AppState {
             idempotency: Arc::new(idempotency),
             shared,
             registry: Registry::new(config.clone(), events.clone()),
-            deployments: Deployments::new(events.clone()),
+            deployments,
             relations: RelationGraph::new(&config.relations),
             identities: Identities::default(),
             oauth: OAuthStore::with_credentials(

@@ -355,6 +355,27 @@ async fn a_server_deployed_on_one_replica_runs_on_every_replica_until_removed() 
     // Still the tenant's own: another tenant sees nothing of it on any replica.
     let theirs = two.get_as(KEY_B, "/api/v1/mcp/servers/team-notes").await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
+    // Its deployment record, status and log answer on the other replica too.
+    let record = eventually(Duration::from_secs(30), || async {
+        let reply = two.get(&format!("/api/v1/mcp/deployments/{id}")).await;
+        (reply.status == StatusCode::OK && reply.data()["status"] == "running").then_some(reply)
+    })
+    .await;
+    assert_eq!(record.data()["name"], "team-notes");
+    let logs = two.get(&format!("/api/v1/mcp/deployments/{id}/logs")).await;
+    assert_eq!(logs.status, StatusCode::OK, "{}", logs.body);
+    assert!(
+        !logs.data()["logs"].as_array().is_none_or(Vec::is_empty),
+        "{}",
+        logs.body
+    );
+    let listed = two.get("/api/v1/mcp/deployments").await;
+    assert!(listed.body.to_string().contains(&id), "{}", listed.body);
+    let theirs = two
+        .get_as(KEY_B, &format!("/api/v1/mcp/deployments/{id}"))
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
+    assert_eq!(theirs.code(), "DEPLOYMENT_NOT_FOUND");
 
     // A replica that starts later runs it from the record.
     let three = in_process(&redis.url(), &server, 10).await;

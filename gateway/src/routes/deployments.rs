@@ -14,23 +14,68 @@ use crate::envelope::ok;
 use crate::errors::{ApiError, ApiPath, ApiResult, QueryParams, page, paginate};
 use crate::state::AppState;
 
+/// A deployment as this replica knows it: its own, or (the Redis store) the record of one
+/// another replica ran.
+enum Found {
+    Here(Arc<Deployment>),
+    #[cfg(feature = "redis")]
+    Elsewhere(Box<crate::deployment_records::Record>),
+}
+
+impl Found {
+    fn to_wire(&self) -> types::Deployment {
+        match self {
+            Found::Here(deployment) => deployment.to_wire(),
+            #[cfg(feature = "redis")]
+            Found::Elsewhere(record) => record.deployment.clone(),
+        }
+    }
+
+    fn logs(&self, since: Option<DateTime<Utc>>, limit: usize) -> Vec<types::LogLine> {
+        match self {
+            Found::Here(deployment) => deployment.logs(since, limit),
+            #[cfg(feature = "redis")]
+            Found::Elsewhere(record) => {
+                let lines: Vec<&types::LogLine> = record
+                    .logs
+                    .iter()
+                    .filter(|l| since.is_none_or(|s| l.timestamp > s))
+                    .collect();
+                let skip = lines.len().saturating_sub(limit);
+                lines.into_iter().skip(skip).cloned().collect()
+            }
+        }
+    }
+}
+
 /// The tenant's deployment `id`. Another tenant's deployment answers exactly as an unknown
 /// id (404 `DEPLOYMENT_NOT_FOUND`, same body, no owner named): a 403 would tell the
 /// caller that the id exists and whose it is. On connectors-ts any tenant's deployment is
-/// found, as in the original.
-fn find(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Arc<Deployment>> {
+/// found, as in the original (among this replica's own). With the Redis store, one this
+/// replica does not have is looked up among the tenant's records; 503 if Redis cannot
+/// be reached.
+async fn find(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Found> {
     let isolated = state.config.profile.isolates_deployments();
-    state
+    let here = state
         .deployments
         .get_any(id)
-        .filter(|deployment| !isolated || deployment.tenant == tenant.0)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "DEPLOYMENT_NOT_FOUND",
-                format!("Deployment '{id}' not found"),
-            )
-            .with("deploymentId", id)
-        })
+        .filter(|deployment| !isolated || deployment.tenant == tenant.0);
+    if let Some(deployment) = here {
+        return Ok(Found::Here(deployment));
+    }
+    #[cfg(feature = "redis")]
+    if let crate::store::Shared::Redis(redis) = &state.shared
+        && let Some(record) = crate::deployment_records::get(redis, &tenant.0, id)
+            .await
+            .map_err(|e| ApiError::store_unavailable(&e))?
+    {
+        return Ok(Found::Elsewhere(Box::new(record)));
+    }
+    Err(ApiError::not_found(
+        "DEPLOYMENT_NOT_FOUND",
+        format!("Deployment '{id}' not found"),
+    )
+    .with("deploymentId", id))
 }
 
 pub(crate) async fn list(
@@ -52,11 +97,36 @@ pub(crate) async fn list(
         ],
     )?;
     let (limit, offset) = page(&query)?;
-    let deployments: Vec<types::Deployment> = state
+    #[allow(unused_mut)]
+    let mut all: Vec<types::Deployment> = state
         .deployments
         .list(&tenant.0)
         .iter()
         .map(|d| d.to_wire())
+        .collect();
+    // With the Redis store, the tenant's deployments run by other replicas too: this
+    // replica's own state of its own, the records of the others, newest first.
+    #[cfg(feature = "redis")]
+    if let crate::store::Shared::Redis(redis) = &state.shared {
+        let records = crate::deployment_records::list(redis, &tenant.0)
+            .await
+            .map_err(|e| ApiError::store_unavailable(&e))?;
+        let here: std::collections::HashSet<String> =
+            all.iter().map(|d| d.deployment_id.clone()).collect();
+        all.extend(
+            records
+                .into_iter()
+                .map(|r| r.deployment)
+                .filter(|d| !here.contains(&d.deployment_id)),
+        );
+        all.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| b.deployment_id.cmp(&a.deployment_id))
+        });
+    }
+    let deployments: Vec<types::Deployment> = all
+        .into_iter()
         .filter(|d| status.as_deref().is_none_or(|s| d.status.as_str() == s))
         .collect();
     let (deployments, pagination) = paginate(deployments, limit, offset);
@@ -71,7 +141,7 @@ pub(crate) async fn get(
     tenant: Tenant,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<types::GetDeploymentResponse>> {
-    Ok(ok(find(&state, &tenant, &id)?.to_wire()))
+    Ok(ok(find(&state, &tenant, &id).await?.to_wire()))
 }
 
 pub(crate) async fn logs(
@@ -94,9 +164,9 @@ pub(crate) async fn logs(
         ),
     };
     let limit = query.int("limit", 1, 10_000, 200)? as usize;
-    let deployment = find(&state, &tenant, &id)?;
+    let deployment = find(&state, &tenant, &id).await?;
     Ok(ok(types::DeploymentLogs {
-        deployment_id: deployment.id.clone(),
+        deployment_id: id,
         logs: deployment.logs(since, limit),
     }))
 }
