@@ -45,7 +45,7 @@ use rmcp::ServiceExt;
 pub use transport::{
     BuiltinService, Error, HttpServerHandle, MCP_PATH, RunningServer, serve_http,
     serve_http_server, serve_http_with_config, serve_io, serve_io_with, serve_stdio,
-    spawn_in_process,
+    spawn_in_process, spawn_service_in_process,
 };
 
 /// One of the built-in servers.

@@ -5,9 +5,15 @@
 //! request's `_meta` under [`TENANT_META_KEY`]; each tenant then has a store of its own,
 //! created on its first call, and never sees another tenant's notes. A call without that
 //! key (a single-user client) uses the server's own store, [`NotesServer::store`].
+//!
+//! A server made [`with_shared`](NotesServer::with_shared) keeps the tenants' notes in a
+//! [`SharedNotes`] instead (a gateway's replicas share one, in Redis), with the same
+//! checks, limits, listing and ranking.
 
 use std::{
     collections::{BTreeMap, HashMap},
+    future::Future,
+    pin::Pin,
     sync::{Arc, Mutex, MutexGuard, PoisonError},
 };
 
@@ -136,6 +142,141 @@ fn normalize_tags(tags: Vec<String>) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// A note as given, checked and normalised, before a store assigns its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteDraft {
+    /// Title, trimmed.
+    pub title: String,
+    /// Body text.
+    pub body: String,
+    /// Tags, lower-cased, trimmed and de-duplicated.
+    pub tags: Vec<String>,
+}
+
+impl NoteDraft {
+    /// Checks a note's parts against the limits ([`MAX_TITLE_CHARS`], [`MAX_BODY_BYTES`],
+    /// [`MAX_TAGS`]) and normalises them.
+    pub fn new(title: String, body: String, tags: Vec<String>) -> Result<NoteDraft, String> {
+        let title = title.trim().to_string();
+        if title.is_empty() {
+            return Err("the title is empty".to_string());
+        }
+        if title.chars().count() > MAX_TITLE_CHARS {
+            return Err(format!(
+                "the title is longer than {MAX_TITLE_CHARS} characters"
+            ));
+        }
+        if body.len() > MAX_BODY_BYTES {
+            return Err(format!("the body is larger than {MAX_BODY_BYTES} bytes"));
+        }
+        let tags = normalize_tags(tags)?;
+        Ok(NoteDraft { title, body, tags })
+    }
+
+    /// The note it becomes under `id`.
+    pub fn with_id(self, id: u64) -> Note {
+        Note {
+            id,
+            title: self.title,
+            body: self.body,
+            tags: self.tags,
+        }
+    }
+}
+
+/// The error of adding to a full store.
+pub fn store_full() -> String {
+    format!("the store is full ({MAX_NOTES} notes); delete some notes first")
+}
+
+/// `notes` as `list_notes` lists them: in id order, only those carrying `tag`
+/// (case-insensitive) when one is given.
+pub fn summaries<'a>(
+    notes: impl IntoIterator<Item = &'a Note>,
+    tag: Option<&str>,
+) -> Vec<NoteSummary> {
+    let tag = tag.map(|t| t.trim().to_lowercase());
+    let mut listed: Vec<NoteSummary> = notes
+        .into_iter()
+        .filter(|n| tag.as_ref().is_none_or(|t| n.tags.contains(t)))
+        .map(|n| NoteSummary {
+            id: n.id,
+            title: n.title.clone(),
+            tags: n.tags.clone(),
+        })
+        .collect();
+    listed.sort_by_key(|n| n.id);
+    listed
+}
+
+/// Ranks `notes` by how well they match the words of `query`, best first: notes matching
+/// more distinct query words first, then higher scores, then lower ids. Notes matching no
+/// query word are left out.
+pub fn rank<'a>(
+    notes: impl IntoIterator<Item = &'a Note>,
+    query: &str,
+    limit: usize,
+) -> Vec<SearchHit> {
+    let mut query_words: Vec<String> = words(query).collect();
+    query_words.sort();
+    query_words.dedup();
+    if query_words.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<SearchHit> = notes
+        .into_iter()
+        .filter_map(|note| {
+            let title: Vec<String> = words(&note.title).collect();
+            let body: Vec<String> = words(&note.body).collect();
+            let tags: Vec<String> = note.tags.iter().flat_map(|t| words(t)).collect();
+            let mut score = 0u32;
+            let mut matched_words = 0;
+            for q in &query_words {
+                let count = |ws: &[String]| ws.iter().filter(|w| *w == q).count() as u32;
+                let s = 3 * count(&title) + 2 * count(&tags) + count(&body);
+                if s > 0 {
+                    matched_words += 1;
+                    score = score.saturating_add(s);
+                }
+            }
+            (score > 0).then(|| SearchHit {
+                id: note.id,
+                title: note.title.clone(),
+                tags: note.tags.clone(),
+                score,
+                matched_words,
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        b.matched_words
+            .cmp(&a.matched_words)
+            .then(b.score.cmp(&a.score))
+            .then(a.id.cmp(&b.id))
+    });
+    hits.truncate(limit);
+    hits
+}
+
+/// What a [`SharedNotes`] answers: a boxed future, or a message for the caller.
+pub type NotesFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send + 'a>>;
+
+/// Tenants' notes kept outside the server, in a store several servers share (a gateway's
+/// replicas keep them in Redis). The server checks drafts, lists and ranks; the store
+/// keeps notes by tenant and id, assigns ids (never reused for a tenant) and holds at
+/// most [`MAX_NOTES`] per tenant. An `Err` is the message the caller gets.
+pub trait SharedNotes: Send + Sync {
+    /// Stores `draft` as `tenant`'s next note and returns it with its id; refuses it
+    /// ([`store_full`]) when the tenant has [`MAX_NOTES`] notes.
+    fn add<'a>(&'a self, tenant: &'a str, draft: NoteDraft) -> NotesFuture<'a, Note>;
+    /// `tenant`'s note `id`.
+    fn get<'a>(&'a self, tenant: &'a str, id: u64) -> NotesFuture<'a, Option<Note>>;
+    /// Every note of `tenant`, in any order.
+    fn all<'a>(&'a self, tenant: &'a str) -> NotesFuture<'a, Vec<Note>>;
+    /// Deletes `tenant`'s note `id`; returns it if it existed.
+    fn delete<'a>(&'a self, tenant: &'a str, id: u64) -> NotesFuture<'a, Option<Note>>;
+}
+
 impl NoteStore {
     /// Creates an empty store.
     pub fn new() -> Self {
@@ -150,32 +291,13 @@ impl NoteStore {
 
     /// Adds a note and returns it with its new id.
     pub fn add(&self, title: String, body: String, tags: Vec<String>) -> Result<Note, String> {
-        let title = title.trim().to_string();
-        if title.is_empty() {
-            return Err("the title is empty".to_string());
-        }
-        if title.chars().count() > MAX_TITLE_CHARS {
-            return Err(format!(
-                "the title is longer than {MAX_TITLE_CHARS} characters"
-            ));
-        }
-        if body.len() > MAX_BODY_BYTES {
-            return Err(format!("the body is larger than {MAX_BODY_BYTES} bytes"));
-        }
-        let tags = normalize_tags(tags)?;
+        let draft = NoteDraft::new(title, body, tags)?;
         let mut inner = self.lock();
         if inner.notes.len() >= MAX_NOTES {
-            return Err(format!(
-                "the store is full ({MAX_NOTES} notes); delete some notes first"
-            ));
+            return Err(store_full());
         }
         inner.next_id += 1;
-        let note = Note {
-            id: inner.next_id,
-            title,
-            body,
-            tags,
-        };
+        let note = draft.with_id(inner.next_id);
         inner.notes.insert(note.id, note.clone());
         Ok(note)
     }
@@ -187,17 +309,7 @@ impl NoteStore {
 
     /// Lists notes in id order, optionally only those carrying `tag` (case-insensitive).
     pub fn list(&self, tag: Option<&str>) -> Vec<NoteSummary> {
-        let tag = tag.map(|t| t.trim().to_lowercase());
-        self.lock()
-            .notes
-            .values()
-            .filter(|n| tag.as_ref().is_none_or(|t| n.tags.contains(t)))
-            .map(|n| NoteSummary {
-                id: n.id,
-                title: n.title.clone(),
-                tags: n.tags.clone(),
-            })
-            .collect()
+        summaries(self.lock().notes.values(), tag)
     }
 
     /// Ranks notes by how well they match the words of `query`, best first.
@@ -205,48 +317,7 @@ impl NoteStore {
     /// Notes matching more distinct query words come first, then higher scores, then lower ids.
     /// Notes matching no query word are left out.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        let mut query_words: Vec<String> = words(query).collect();
-        query_words.sort();
-        query_words.dedup();
-        if query_words.is_empty() {
-            return Vec::new();
-        }
-        let inner = self.lock();
-        let mut hits: Vec<SearchHit> = inner
-            .notes
-            .values()
-            .filter_map(|note| {
-                let title: Vec<String> = words(&note.title).collect();
-                let body: Vec<String> = words(&note.body).collect();
-                let tags: Vec<String> = note.tags.iter().flat_map(|t| words(t)).collect();
-                let mut score = 0u32;
-                let mut matched_words = 0;
-                for q in &query_words {
-                    let count = |ws: &[String]| ws.iter().filter(|w| *w == q).count() as u32;
-                    let s = 3 * count(&title) + 2 * count(&tags) + count(&body);
-                    if s > 0 {
-                        matched_words += 1;
-                        score = score.saturating_add(s);
-                    }
-                }
-                (score > 0).then(|| SearchHit {
-                    id: note.id,
-                    title: note.title.clone(),
-                    tags: note.tags.clone(),
-                    score,
-                    matched_words,
-                })
-            })
-            .collect();
-        drop(inner);
-        hits.sort_by(|a, b| {
-            b.matched_words
-                .cmp(&a.matched_words)
-                .then(b.score.cmp(&a.score))
-                .then(a.id.cmp(&b.id))
-        });
-        hits.truncate(limit);
-        hits
+        rank(self.lock().notes.values(), query, limit)
     }
 
     /// Deletes a note; returns it if it existed.
@@ -336,7 +407,54 @@ pub struct NotesServer {
     store: NoteStore,
     /// One store per tenant named in `_meta` ([`TENANT_META_KEY`]), created on first use.
     tenants: Arc<Mutex<HashMap<String, NoteStore>>>,
+    /// Where the tenants' notes are kept instead, when they are shared.
+    shared: Option<Arc<dyn SharedNotes>>,
     tool_router: ToolRouter<Self>,
+}
+
+/// Where one call's notes are.
+enum Notes {
+    Here(NoteStore),
+    Shared(Arc<dyn SharedNotes>, String),
+}
+
+impl Notes {
+    async fn add(&self, title: String, body: String, tags: Vec<String>) -> Result<Note, String> {
+        match self {
+            Notes::Here(store) => store.add(title, body, tags),
+            Notes::Shared(shared, tenant) => {
+                shared.add(tenant, NoteDraft::new(title, body, tags)?).await
+            }
+        }
+    }
+
+    async fn get(&self, id: u64) -> Result<Option<Note>, String> {
+        match self {
+            Notes::Here(store) => Ok(store.get(id)),
+            Notes::Shared(shared, tenant) => shared.get(tenant, id).await,
+        }
+    }
+
+    async fn list(&self, tag: Option<&str>) -> Result<Vec<NoteSummary>, String> {
+        match self {
+            Notes::Here(store) => Ok(store.list(tag)),
+            Notes::Shared(shared, tenant) => Ok(summaries(&shared.all(tenant).await?, tag)),
+        }
+    }
+
+    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, String> {
+        match self {
+            Notes::Here(store) => Ok(store.search(query, limit)),
+            Notes::Shared(shared, tenant) => Ok(rank(&shared.all(tenant).await?, query, limit)),
+        }
+    }
+
+    async fn delete(&self, id: u64) -> Result<Option<Note>, String> {
+        match self {
+            Notes::Here(store) => Ok(store.delete(id)),
+            Notes::Shared(shared, tenant) => shared.delete(tenant, id).await,
+        }
+    }
 }
 
 impl Default for NotesServer {
@@ -365,7 +483,17 @@ impl NotesServer {
         Self {
             store,
             tenants: Arc::default(),
+            shared: None,
             tool_router: Self::tool_router(),
+        }
+    }
+
+    /// Creates a server that keeps the notes of the tenants named in `_meta` in `shared`
+    /// (calls that name no tenant use a store of its own, as [`new`](Self::new)'s do).
+    pub fn with_shared(shared: Arc<dyn SharedNotes>) -> Self {
+        Self {
+            shared: Some(shared),
+            ..Self::new()
         }
     }
 
@@ -390,13 +518,16 @@ impl NotesServer {
         Some(store)
     }
 
-    /// The store a call reads and writes: its tenant's when `_meta` names one.
-    fn store_for(&self, meta: &RequestMetaObject) -> Result<NoteStore, String> {
+    /// The notes a call reads and writes: its tenant's when `_meta` names one.
+    fn store_for(&self, meta: &RequestMetaObject) -> Result<Notes, String> {
         match meta.get(TENANT_META_KEY) {
-            None => Ok(self.store.clone()),
-            Some(serde_json::Value::String(tenant)) => self.tenant_store(tenant).ok_or_else(|| {
-                format!("too many tenants ({MAX_TENANTS}); this server keeps no more stores")
-            }),
+            None => Ok(Notes::Here(self.store.clone())),
+            Some(serde_json::Value::String(tenant)) => match &self.shared {
+                Some(shared) => Ok(Notes::Shared(shared.clone(), tenant.clone())),
+                None => self.tenant_store(tenant).map(Notes::Here).ok_or_else(|| {
+                    format!("too many tenants ({MAX_TENANTS}); this server keeps no more stores")
+                }),
+            },
             Some(_) => Err(format!("_meta.{TENANT_META_KEY} must be a string")),
         }
     }
@@ -420,6 +551,7 @@ impl NotesServer {
     ) -> Result<Json<Note>, String> {
         self.store_for(&meta)?
             .add(input.title, input.body, input.tags)
+            .await
             .map(Json)
     }
 
@@ -436,6 +568,7 @@ impl NotesServer {
     ) -> Result<Json<Note>, String> {
         self.store_for(&meta)?
             .get(input.id)
+            .await?
             .map(Json)
             .ok_or_else(|| format!("no note with id {}", input.id))
     }
@@ -451,7 +584,7 @@ impl NotesServer {
         Parameters(input): Parameters<ListNotesInput>,
         meta: RequestMetaObject,
     ) -> Result<Json<ListNotesOutput>, String> {
-        let notes = self.store_for(&meta)?.list(input.tag.as_deref());
+        let notes = self.store_for(&meta)?.list(input.tag.as_deref()).await?;
         Ok(Json(ListNotesOutput {
             count: notes.len(),
             notes,
@@ -474,7 +607,7 @@ impl NotesServer {
             return Err("the query contains no words".to_string());
         }
         let limit = input.limit.unwrap_or(10).clamp(1, 100);
-        let results = self.store_for(&meta)?.search(&input.query, limit);
+        let results = self.store_for(&meta)?.search(&input.query, limit).await?;
         Ok(Json(SearchNotesOutput {
             count: results.len(),
             results,
@@ -501,7 +634,7 @@ impl NotesServer {
         Parameters(input): Parameters<NoteIdInput>,
         meta: RequestMetaObject,
     ) -> Result<Json<DeleteNoteOutput>, String> {
-        match self.store_for(&meta)?.delete(input.id) {
+        match self.store_for(&meta)?.delete(input.id).await? {
             Some(note) => Ok(Json(DeleteNoteOutput {
                 id: note.id,
                 deleted: true,

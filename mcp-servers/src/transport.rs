@@ -128,10 +128,21 @@ where
 /// Hand the stream to an rmcp client (`client_handler.serve(stream).await`). The task ends
 /// when the client disconnects (drop the client or cancel it); abort the handle to force it.
 pub fn spawn_in_process(builtin: Builtin) -> (DuplexStream, JoinHandle<Result<QuitReason, Error>>) {
+    spawn_service_in_process(builtin.service())
+}
+
+/// Like [`spawn_in_process`], for any rmcp service: e.g. a [`NotesServer`] made
+/// [`with_shared`](NotesServer::with_shared) notes.
+pub fn spawn_service_in_process<S>(
+    server: S,
+) -> (DuplexStream, JoinHandle<Result<QuitReason, Error>>)
+where
+    S: rmcp::Service<RoleServer> + Send + 'static,
+{
     let (client_end, server_end) = tokio::io::duplex(DUPLEX_BUFFER);
     let task = tokio::spawn(async move {
         let (reader, writer) = tokio::io::split(server_end);
-        let running = serve_io(builtin, reader, writer).await?;
+        let running = serve_io_with(server, reader, writer).await?;
         quit_result(running.waiting().await)
     });
     (client_end, task)
