@@ -51,6 +51,8 @@ mod replication;
 mod routes;
 mod scoped;
 mod selection;
+#[cfg(feature = "redis")]
+mod shared_notes;
 mod state;
 mod store;
 
@@ -277,12 +279,22 @@ async fn start_platform_servers(state: &AppState) {
             Builtin::Notes => "productivity",
             Builtin::Names => "testing",
         };
+        // With the Redis store, the tenants' notes are shared by the replicas.
+        #[cfg(feature = "redis")]
+        let endpoint = match (&state.shared, builtin) {
+            (store::Shared::Redis(redis), Builtin::Notes) => {
+                Endpoint::SharedNotes(Arc::new(shared_notes::RedisNotes::new(redis.clone())))
+            }
+            _ => Endpoint::InProcess(builtin),
+        };
+        #[cfg(not(feature = "redis"))]
+        let endpoint = Endpoint::InProcess(builtin);
         pending.push(platform_server(
             state,
             builtin.name(),
             category,
             Some(builtin.description().to_string()),
-            Endpoint::InProcess(builtin),
+            endpoint,
         ));
     }
     for (name, server) in &state.config.mcp_servers {

@@ -57,6 +57,10 @@ pub(crate) type LogSink = Arc<dyn Fn(LogStream, String) + Send + Sync>;
 pub(crate) enum Endpoint {
     /// A built-in server of this workspace, run in this process over a byte stream.
     InProcess(Builtin),
+    /// The built-in `notes` server, in this process, keeping the tenants' notes in a
+    /// store the replicas share.
+    #[cfg(feature = "redis")]
+    SharedNotes(Arc<dyn connectors_mcp_servers::notes::SharedNotes>),
     /// A program speaking MCP on stdin/stdout.
     Stdio {
         command: String,
@@ -75,6 +79,8 @@ impl Endpoint {
     pub fn transport(&self) -> &'static str {
         match self {
             Endpoint::InProcess(_) => "in-process",
+            #[cfg(feature = "redis")]
+            Endpoint::SharedNotes(_) => "in-process",
             Endpoint::Stdio { .. } => "stdio",
             Endpoint::Http { .. } => "http",
         }
@@ -84,6 +90,8 @@ impl Endpoint {
     pub fn describe(&self) -> String {
         match self {
             Endpoint::InProcess(builtin) => format!("builtin:{builtin}"),
+            #[cfg(feature = "redis")]
+            Endpoint::SharedNotes(_) => format!("builtin:{}", Builtin::Notes),
             Endpoint::Stdio { command, args, .. } => {
                 let mut text = command.clone();
                 for arg in args {
@@ -270,16 +278,34 @@ impl Session {
         }));
         let end_reason = Arc::new(Mutex::new(None));
         let ended = CancellationToken::new();
-        match endpoint {
+        // A server of this process: a byte pipe to its task.
+        let in_process = match endpoint {
             Endpoint::InProcess(builtin) => {
-                let (stream, task) = connectors_mcp_servers::spawn_in_process(*builtin);
-                let running = with_timeout(timeout, handler.clone().serve(stream)).await?;
-                let session = Session::assemble(server, running, handler, None, ended, end_reason);
-                // The server task ends with the session; nothing else to watch.
-                tokio::spawn(async move {
-                    let _ = task.await;
-                });
-                Ok(session)
+                Some(connectors_mcp_servers::spawn_in_process(*builtin))
+            }
+            #[cfg(feature = "redis")]
+            Endpoint::SharedNotes(notes) => Some(connectors_mcp_servers::spawn_service_in_process(
+                connectors_mcp_servers::notes::NotesServer::with_shared(notes.clone()),
+            )),
+            _ => None,
+        };
+        if let Some((stream, task)) = in_process {
+            let running = with_timeout(timeout, handler.clone().serve(stream)).await?;
+            let session = Session::assemble(server, running, handler, None, ended, end_reason);
+            // The server task ends with the session; nothing else to watch.
+            tokio::spawn(async move {
+                let _ = task.await;
+            });
+            return Ok(session);
+        }
+        match endpoint {
+            // Started above.
+            Endpoint::InProcess(_) => {
+                Err(ConnectError("the in-process server did not start".into()))
+            }
+            #[cfg(feature = "redis")]
+            Endpoint::SharedNotes(_) => {
+                Err(ConnectError("the in-process server did not start".into()))
             }
             Endpoint::Stdio { command, args, env } => {
                 let mut cmd = tokio::process::Command::new(command);

@@ -464,3 +464,79 @@ async fn a_tenant_following_events_on_one_replica_sees_deployments_on_another() 
     one.running.shutdown().await;
     two.running.shutdown().await;
 }
+
+fn notes_call(tenant: &str, tool: &str, parameters: Value) -> Value {
+    json!({"toolId": format!("notes.{tool}"), "integration": "notes", "tenantId": tenant, "parameters": parameters})
+}
+
+/// The structured result of a built-in `notes` call on `gw` as the tenant of `key`.
+async fn notes(gw: &Gw, key: &str, tenant: &str, tool: &str, parameters: Value) -> Value {
+    let reply = gw
+        .post_as(key, INVOKE, notes_call(tenant, tool, parameters))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.data()["result"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_built_in_notes_are_the_same_on_every_replica_and_still_per_tenant() {
+    let redis = RedisServer::start();
+    let dir = temp_dir("notes");
+    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let one = in_process(&redis.url(), &server, 10).await;
+    let two = in_process(&redis.url(), &server, 10).await;
+    let added = notes(
+        &one,
+        KEY_A,
+        TENANT_A,
+        "add_note",
+        json!({"title": "shared plan", "tags": ["Team"]}),
+    )
+    .await;
+    let id = added["structuredContent"]["id"].clone();
+    assert!(id.as_u64().is_some(), "{added}");
+    let listed = notes(&two, KEY_A, TENANT_A, "list_notes", json!({})).await;
+    assert_eq!(listed["structuredContent"]["count"], 1, "{listed}");
+    assert_eq!(
+        listed["structuredContent"]["notes"][0]["tags"],
+        json!(["team"])
+    );
+    let found = notes(
+        &two,
+        KEY_A,
+        TENANT_A,
+        "search_notes",
+        json!({"query": "plan"}),
+    )
+    .await;
+    assert_eq!(
+        found["structuredContent"]["results"][0]["id"], id,
+        "{found}"
+    );
+    // Another tenant's notes are its own, on every replica.
+    let theirs = notes(&two, KEY_B, TENANT_B, "list_notes", json!({})).await;
+    assert_eq!(theirs["structuredContent"]["count"], 0, "{theirs}");
+    let read = notes(&one, KEY_B, TENANT_B, "get_note", json!({"id": id})).await;
+    assert_eq!(read["isError"], true, "{read}");
+    // A second note gets the next id wherever it is added; a deletion is seen everywhere.
+    let second = notes(
+        &two,
+        KEY_A,
+        TENANT_A,
+        "add_note",
+        json!({"title": "second"}),
+    )
+    .await;
+    assert_ne!(second["structuredContent"]["id"], id);
+    let deleted = notes(&two, KEY_A, TENANT_A, "delete_note", json!({"id": id})).await;
+    assert_eq!(deleted["structuredContent"]["deleted"], true, "{deleted}");
+    let gone = notes(&one, KEY_A, TENANT_A, "get_note", json!({"id": id})).await;
+    assert_eq!(gone["isError"], true, "{gone}");
+    // A replica started afresh reads them too.
+    one.running.shutdown().await;
+    let three = in_process(&redis.url(), &server, 10).await;
+    let listed = notes(&three, KEY_A, TENANT_A, "list_notes", json!({})).await;
+    assert_eq!(listed["structuredContent"]["count"], 1, "{listed}");
+    two.running.shutdown().await;
+    three.running.shutdown().await;
+}
