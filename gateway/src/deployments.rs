@@ -207,14 +207,7 @@ impl Deployment {
 
     /// Log lines after `since`, at most the newest `limit`, oldest first.
     pub fn logs(&self, since: Option<DateTime<Utc>>, limit: usize) -> Vec<types::LogLine> {
-        let state = self.state();
-        let lines: Vec<&types::LogLine> = state
-            .logs
-            .iter()
-            .filter(|l| since.is_none_or(|s| l.timestamp > s))
-            .collect();
-        let skip = lines.len().saturating_sub(limit);
-        lines.into_iter().skip(skip).cloned().collect()
+        log_tail(&self.state().logs, since, limit)
     }
 
     /// Stops an unfinished deployment, or marks a finished one stopped.
@@ -241,6 +234,20 @@ impl Deployment {
             });
         }
     }
+}
+
+/// Of `lines`, those after `since`, at most the newest `limit`, oldest first.
+pub(crate) fn log_tail(
+    lines: &[types::LogLine],
+    since: Option<DateTime<Utc>>,
+    limit: usize,
+) -> Vec<types::LogLine> {
+    let lines: Vec<&types::LogLine> = lines
+        .iter()
+        .filter(|l| since.is_none_or(|s| l.timestamp > s))
+        .collect();
+    let skip = lines.len().saturating_sub(limit);
+    lines.into_iter().skip(skip).cloned().collect()
 }
 
 /// All deployments, by id.

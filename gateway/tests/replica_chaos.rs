@@ -14,13 +14,14 @@
 mod common;
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use common::process::start_gateway_process;
 use common::redis::RedisServer;
 use common::*;
 use connectors::{Connectors, Error};
@@ -28,7 +29,6 @@ use connectors_mcp_servers::names::NamesServer;
 use connectors_mcp_servers::{HttpServerHandle, MCP_PATH, serve_http_server};
 use futures::StreamExt;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 const REPLICAS: usize = 3;
@@ -82,31 +82,14 @@ impl Replica {
     }
 
     async fn spawn(&mut self, config: &Path) {
-        let mut child = tokio::process::Command::new(GATEWAY_BIN)
-            .arg("--config")
-            .arg(config)
-            .args(["--port", &self.port.to_string()])
-            .env_remove("CONNECTORS_GATEWAY_API_KEYS")
-            .env("RUST_LOG", "error")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start connectors-gateway");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        tokio::time::timeout(Duration::from_secs(60), async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if line.starts_with("Connectors gateway listening on ") {
-                    return;
-                }
-            }
-            panic!("the gateway on port {} exited before listening", self.port);
-        })
-        .await
-        .expect("the listening line within 60 s");
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let port = self.port.to_string();
+        let (child, _) = start_gateway_process([
+            OsStr::new("--config"),
+            config.as_os_str(),
+            OsStr::new("--port"),
+            OsStr::new(&port),
+        ])
+        .await;
         self.child = Some(child);
         // Serving the tool, not only listening.
         let http = reqwest::Client::new();

@@ -8,10 +8,11 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
+use common::process::start_gateway_process;
 use common::redis::RedisServer;
 use common::*;
 use connectors_gateway::{Config, Gateway, ServerConfig, StoreLocation};
@@ -19,7 +20,6 @@ use connectors_mcp_servers::names::NamesServer;
 use connectors_mcp_servers::{HttpServerHandle, MCP_PATH, serve_http_server};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 const INVOKE: &str = "/api/v1/tools/invoke";
 
@@ -165,33 +165,13 @@ struct Replica {
 
 /// Starts the gateway binary with the config file `config` on a free port.
 async fn replica(config: &Path) -> Replica {
-    let mut child = tokio::process::Command::new(GATEWAY_BIN)
-        .arg("--config")
-        .arg(config)
-        .args(["--port", "0"])
-        .env_remove("CONNECTORS_GATEWAY_API_KEYS")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start connectors-gateway");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.expect("read stdout") {
-            if let Some(rest) = line.strip_prefix("Connectors gateway listening on ") {
-                return rest.split_whitespace().next().map(str::to_string);
-            }
-        }
-        None
-    })
-    .await
-    .expect("the listening line within 60 s")
-    .expect("the gateway printed where it listens");
-    // Keep reading what it prints, so it never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let (child, url) = start_gateway_process([
+        OsStr::new("--config"),
+        config.as_os_str(),
+        OsStr::new("--port"),
+        OsStr::new("0"),
+    ])
+    .await;
     Replica { child, url }
 }
 

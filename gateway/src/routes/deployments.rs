@@ -35,15 +35,7 @@ impl Found {
         match self {
             Found::Here(deployment) => deployment.logs(since, limit),
             #[cfg(feature = "redis")]
-            Found::Elsewhere(record) => {
-                let lines: Vec<&types::LogLine> = record
-                    .logs
-                    .iter()
-                    .filter(|l| since.is_none_or(|s| l.timestamp > s))
-                    .collect();
-                let skip = lines.len().saturating_sub(limit);
-                lines.into_iter().skip(skip).cloned().collect()
-            }
+            Found::Elsewhere(record) => crate::deployments::log_tail(&record.logs, since, limit),
         }
     }
 }

@@ -126,17 +126,21 @@ pub(crate) async fn detailed(State(state): State<AppState>) -> Json<types::Detai
     })
 }
 
+/// 503 `SERVICE_NOT_READY` with the `checks` that say why.
+fn not_ready(checks: serde_json::Value) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_NOT_READY",
+        "One or more services are not ready",
+    )
+    .with("checks", checks)
+}
+
 pub(crate) async fn ready(
     State(state): State<AppState>,
 ) -> ApiResult<Json<types::ReadinessResponse>> {
     if !state.ready.load(Ordering::SeqCst) {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_NOT_READY",
-            "One or more services are not ready",
-        )
-        .with(
-            "checks",
+        return Err(not_ready(
             serde_json::json!([{"service": "registry", "status": "starting"}]),
         ));
     }
@@ -146,28 +150,14 @@ pub(crate) async fn ready(
         // The original's router reports itself unhealthy without its indices; its handler
         // writes each check's promise state, which is `ok` for a check that answered
         // `false`, so the body names no culprit.
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_NOT_READY",
-            "One or more services are not ready",
-        )
-        .with(
-            "checks",
-            serde_json::json!([
-                {"service": "semanticRouter", "status": "ok"},
-                {"service": "oauthProxy", "status": "ok"}
-            ]),
-        ));
+        return Err(not_ready(serde_json::json!([
+            {"service": "semanticRouter", "status": "ok"},
+            {"service": "oauthProxy", "status": "ok"}
+        ])));
     }
     // Keyed requests are refused while the shared store cannot be reached: not ready.
     if let Err(reason) = state.shared.check().await {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_NOT_READY",
-            "One or more services are not ready",
-        )
-        .with(
-            "checks",
+        return Err(not_ready(
             serde_json::json!([{"service": "store", "status": "failed", "error": reason.0}]),
         ));
     }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod process;
 pub mod redis;
 
 use std::future::Future;
