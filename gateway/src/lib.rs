@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body_deadline;
 pub mod config;
 #[cfg(feature = "redis")]
 mod deployment_records;
@@ -51,6 +52,7 @@ mod replication;
 mod routes;
 mod scoped;
 mod selection;
+mod serve;
 #[cfg(feature = "redis")]
 mod shared_notes;
 mod state;
@@ -70,7 +72,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use config::{
     ApiKeyConfig, Config, ConfigError, ConnectorsTsConfig, OAuthCredentialConfig, RateLimitConfig,
-    RelationConfig, ServerConfig,
+    RelationConfig, ServerConfig, ServingConfig,
 };
 pub use profile::Profile;
 pub use store::StoreLocation;
@@ -141,6 +143,13 @@ impl GatewayBuilder {
     /// How often a crashed server is restarted before it is marked failed.
     pub fn max_restarts(mut self, restarts: u32) -> Self {
         self.config.max_restarts = restarts;
+        self
+    }
+
+    /// The serving limits: header-read, idle and request-body timeouts and the connection
+    /// cap (`serving` of the config file).
+    pub fn serving(mut self, serving: ServingConfig) -> Self {
+        self.config.serving = serving;
         self
     }
 
@@ -240,15 +249,12 @@ impl GatewayBuilder {
         }
         state.ready.store(true, Ordering::SeqCst);
         let app = routes::router(state.clone());
-        let stop = shutdown.clone();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(stop.cancelled_owned())
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "the HTTP server stopped");
-            }
-        });
+        let task = tokio::spawn(serve::serve(
+            listener,
+            app,
+            state.config.serving,
+            shutdown.clone(),
+        ));
         let (api_key, tenant_id) = match first_key {
             Some(k) => (k.key, k.tenant_id),
             None => (SecretString::new(""), DEV_TENANT.to_string()),

@@ -21,7 +21,7 @@ use connectors::operations::{OPERATIONS, Operation, RetryClass};
 use crate::errors::{ApiError, express_json_body, route_not_found};
 use crate::profile::Profile;
 use crate::state::AppState;
-use crate::{auth, envelope, idempotency, metrics, rate_limit};
+use crate::{auth, body_deadline, envelope, idempotency, metrics, rate_limit};
 
 /// Where the authenticated API is mounted. The spec writes its paths whole
 /// (`/api/v1/tools/list`); the gateway nests them under one router, behind authentication
@@ -281,6 +281,12 @@ pub(crate) fn router(state: AppState) -> Router {
         root = root.layer(from_fn(express_json_body));
     }
     root = root
+        // Outside every reader of the body, inside the request context (its 408 is an
+        // envelope like every other error).
+        .layer(from_fn_with_state(
+            state.config.serving.body_timeout(),
+            body_deadline::enforce,
+        ))
         .layer(from_fn_with_state(state.clone(), metrics::count))
         .layer(from_fn(envelope::request_context));
     if profile.honours_idempotency_keys() {
