@@ -226,8 +226,7 @@ impl GatewayBuilder {
             false
         };
         let first_key = self.config.api_keys.first().cloned();
-        let listener = tokio::net::TcpListener::bind(self.bind)
-            .await
+        let listener = listen(self.bind)
             .map_err(|e| GatewayError(format!("cannot listen on {}: {e}", self.bind)))?;
         let local_addr = listener
             .local_addr()
@@ -271,6 +270,24 @@ impl GatewayBuilder {
             task: Some(task),
         })
     }
+}
+
+/// Connections the kernel queues for the gateway to accept. tokio's default (1,024)
+/// overflowed under a burst of 15,000 connections (41 clients had to resend their SYN a
+/// second later); the kernel caps it at `net.core.somaxconn` in any case.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listening socket on `addr` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as tokio's
+/// `TcpListener::bind` sets, so a restarted gateway can take its port again at once).
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 async fn start_platform_servers(state: &AppState) {
