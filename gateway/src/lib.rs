@@ -38,6 +38,7 @@ mod errors;
 #[cfg(feature = "redis")]
 mod event_relay;
 mod events;
+mod heap;
 mod idempotency;
 mod identities;
 mod index;

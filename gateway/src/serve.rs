@@ -69,6 +69,7 @@ pub(crate) async fn serve(
             limits.header_read_timeout(),
             shutdown.clone(),
             permit,
+            max as usize,
         ));
     }
     // Closes the listening socket: connections still in its backlog are refused.
@@ -112,9 +113,17 @@ async fn connection(
     header_read_timeout: Duration,
     shutdown: CancellationToken,
     permit: OwnedSemaphorePermit,
+    max: usize,
 ) {
     drive(stream, app, http, header_read_timeout, shutdown).await;
+    let permits = permit.semaphore().clone();
     drop(permit);
+    // The last connection of a load closed: what the load allocated is free, but the
+    // allocator keeps it for reuse; give it back to the system, so that memory returns
+    // after load.
+    if permits.available_permits() == max {
+        crate::heap::return_free_memory();
+    }
 }
 
 /// Serves one connection until it closes. A connection that has not sent a complete
