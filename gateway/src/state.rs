@@ -62,7 +62,7 @@ impl AppState {
         );
         Ok(AppState(Arc::new(Inner {
             keys: Keys::from_config(&config),
-            rate_limiter: RateLimiter::new(config.rate_limits.clone()),
+            rate_limiter: RateLimiter::new(config.rate_limits.clone(), &shared),
             idempotency: Arc::new(idempotency),
             shared,
             registry: Registry::new(config.clone(), events.clone()),
