@@ -26,6 +26,8 @@ pub(crate) struct ApiError {
     pub context: Map<String, Value>,
     /// Auth-layer errors carry `{timestamp, path}` metadata instead of the usual one.
     pub auth_metadata: bool,
+    /// Seconds sent as `Retry-After`, for an error a later retry may not meet.
+    pub retry_after: Option<u32>,
 }
 
 /// Result of a handler.
@@ -40,7 +42,23 @@ impl ApiError {
             kind: None,
             context: Map::new(),
             auth_metadata: false,
+            retry_after: None,
         }
+    }
+
+    /// 503 `STORE_UNAVAILABLE` with `Retry-After: 1`: the shared store (Redis) this
+    /// request needs cannot be reached, so nothing was read or changed. The reason is
+    /// logged, never sent (it is the client's business only that it may retry).
+    pub fn store_unavailable(reason: crate::store::Unavailable) -> Self {
+        tracing::warn!(reason = %reason.0, "shared store unavailable; the request was refused");
+        let mut error = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            STORE_UNAVAILABLE,
+            "The gateway's shared store cannot be reached, so nothing was read or changed; \
+             retry after Retry-After",
+        );
+        error.retry_after = Some(1);
+        error
     }
 
     /// Adds one `context` entry.
@@ -113,7 +131,13 @@ impl IntoResponse for ApiError {
             error: self.detail(),
             metadata: Some(metadata),
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

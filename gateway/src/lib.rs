@@ -47,6 +47,8 @@ mod scoped;
 mod selection;
 mod state;
 mod store;
+#[cfg(feature = "redis")]
+mod tenant_hash;
 
 use std::fmt;
 use std::net::SocketAddr;
