@@ -28,6 +28,10 @@ pub(crate) struct ApiError {
     pub auth_metadata: bool,
     /// Seconds sent as `Retry-After`, for an error a later retry may not meet.
     pub retry_after: Option<u32>,
+    /// The request was refused before it read or changed anything, so the
+    /// `Idempotency-Key` it carries is released, not bound to this answer
+    /// ([`crate::idempotency::NotRun`]).
+    pub not_run: bool,
 }
 
 /// Result of a handler.
@@ -43,6 +47,7 @@ impl ApiError {
             context: Map::new(),
             auth_metadata: false,
             retry_after: None,
+            not_run: false,
         }
     }
 
@@ -58,6 +63,7 @@ impl ApiError {
              retry after Retry-After",
         );
         error.retry_after = Some(1);
+        error.not_run = true;
         error
     }
 
@@ -136,6 +142,9 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, seconds.into());
+        }
+        if self.not_run {
+            response.extensions_mut().insert(crate::idempotency::NotRun);
         }
         response
     }
