@@ -26,8 +26,12 @@ pub(crate) struct ApiError {
     pub context: Map<String, Value>,
     /// Auth-layer errors carry `{timestamp, path}` metadata instead of the usual one.
     pub auth_metadata: bool,
-    /// Seconds for a `Retry-After` header, when the request may be sent again.
-    pub retry_after: Option<u64>,
+    /// Seconds sent as `Retry-After`, for an error a later retry may not meet.
+    pub retry_after: Option<u32>,
+    /// The request was refused before it read or changed anything, so the
+    /// `Idempotency-Key` it carries is released, not bound to this answer
+    /// ([`crate::idempotency::NotRun`]).
+    pub not_run: bool,
 }
 
 /// Result of a handler.
@@ -43,21 +47,23 @@ impl ApiError {
             context: Map::new(),
             auth_metadata: false,
             retry_after: None,
+            not_run: false,
         }
     }
 
-    /// 503 `STORE_UNAVAILABLE` with `Retry-After: 1`: the shared store (Redis) the
-    /// request needs cannot be reached, so nothing was done. The reason is logged, not
-    /// answered.
-    pub fn store_unavailable(reason: &crate::store::Unavailable) -> Self {
-        tracing::warn!(reason = %reason.0, "shared store unavailable; the request was not run");
+    /// 503 `STORE_UNAVAILABLE` with `Retry-After: 1`: the shared store (Redis) this
+    /// request needs cannot be reached, so nothing was read or changed. The reason is
+    /// logged, never sent (it is the client's business only that it may retry).
+    pub fn store_unavailable(reason: crate::store::Unavailable) -> Self {
+        tracing::warn!(reason = %reason.0, "shared store unavailable; the request was refused");
         let mut error = ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             STORE_UNAVAILABLE,
-            "The gateway's shared store cannot be reached, so the request was not run; retry \
-             it (with the same Idempotency-Key, if it had one) after Retry-After",
+            "The gateway's shared store cannot be reached, so nothing was read, changed or \
+             run; retry (with the same Idempotency-Key, if it had one) after Retry-After",
         );
         error.retry_after = Some(1);
+        error.not_run = true;
         error
     }
 
@@ -135,7 +141,10 @@ impl IntoResponse for ApiError {
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        if self.not_run {
+            response.extensions_mut().insert(crate::idempotency::NotRun);
         }
         response
     }

@@ -58,6 +58,8 @@ mod serve;
 mod shared_notes;
 mod state;
 mod store;
+#[cfg(feature = "redis")]
+mod tenant_hash;
 
 use std::fmt;
 use std::net::SocketAddr;

@@ -1,5 +1,13 @@
 //! Per-tenant fixed-window quotas per endpoint family, with `RateLimit-*` headers on
 //! every response and a bare 429 body with `Retry-After` when a quota is spent.
+//!
+//! A window opens at its tenant and scope's first request and lasts `windowSeconds`. The
+//! counters live in this process, or with `--store redis://` in Redis, where every replica
+//! counts in the same window (`rate_limit/redis.rs` says what happens while Redis is
+//! away: each replica counts alone).
+
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,6 +26,7 @@ use crate::auth::Tenant;
 use crate::config::RateLimitConfig;
 use crate::routes;
 use crate::state::AppState;
+use crate::store::Shared;
 
 struct Window {
     started: Instant,
@@ -28,7 +37,22 @@ struct Window {
 /// Request counters per tenant and scope.
 pub(crate) struct RateLimiter {
     config: RateLimitConfig,
+    /// This process's windows: the counters of a gateway on the memory store, and with
+    /// Redis the fallback while Redis cannot be reached.
     windows: Mutex<HashMap<(String, &'static str), Window>>,
+    /// The windows every replica shares, with `--store redis://`.
+    #[cfg(feature = "redis")]
+    shared: Option<redis::SharedWindows>,
+}
+
+/// A request counted in its window.
+struct Counted {
+    /// Whether it fits in the quota (and was counted).
+    allowed: bool,
+    /// The window's count after it.
+    count: u64,
+    reset_in: Duration,
+    reset_at: DateTime<Utc>,
 }
 
 struct Decision {
@@ -41,10 +65,18 @@ struct Decision {
 }
 
 impl RateLimiter {
-    pub fn new(config: RateLimitConfig) -> RateLimiter {
+    /// Counters for the quotas of `config`, in the store `shared`.
+    pub fn new(config: RateLimitConfig, shared: &Shared) -> RateLimiter {
+        #[cfg(not(feature = "redis"))]
+        let _ = shared;
         RateLimiter {
             config,
             windows: Mutex::new(HashMap::new()),
+            #[cfg(feature = "redis")]
+            shared: match shared {
+                Shared::Memory => None,
+                Shared::Redis(redis) => Some(redis::SharedWindows::new(redis.clone())),
+            },
         }
     }
 
@@ -77,9 +109,39 @@ impl RateLimiter {
         Duration::from_secs(self.config.window_seconds.max(1))
     }
 
-    fn take(&self, tenant: &str, method: &Method, path: &str) -> Decision {
+    /// Counts a request of `tenant` to `method` `path` in its window, if its quota allows.
+    async fn take(&self, tenant: &str, method: &Method, path: &str) -> Decision {
         let (scope, limit) = self.scope(method, path);
         let window = self.window();
+        #[cfg(feature = "redis")]
+        let shared = match &self.shared {
+            Some(shared) => shared.take(tenant, scope, limit, window).await,
+            None => None,
+        };
+        #[cfg(not(feature = "redis"))]
+        let shared = None;
+        let counted = match shared {
+            Some(counted) => counted,
+            None => self.take_here(tenant, scope, limit, window),
+        };
+        Decision {
+            allowed: counted.allowed,
+            scope,
+            limit,
+            remaining: limit.saturating_sub(counted.count),
+            reset_in: counted.reset_in,
+            reset_at: counted.reset_at,
+        }
+    }
+
+    /// Counts a request in this process's window of `tenant` and `scope`.
+    fn take_here(
+        &self,
+        tenant: &str,
+        scope: &'static str,
+        limit: u64,
+        window: Duration,
+    ) -> Counted {
         let now = Instant::now();
         let mut windows = self
             .windows
@@ -104,16 +166,13 @@ impl RateLimiter {
         if allowed {
             entry.count += 1;
         }
-        let reset_in = window.saturating_sub(now.duration_since(entry.started));
-        let reset_at = entry.started_at
-            + chrono::Duration::from_std(window).unwrap_or_else(|_| chrono::Duration::seconds(60));
-        Decision {
+        Counted {
             allowed,
-            scope,
-            limit,
-            remaining: limit.saturating_sub(entry.count),
-            reset_in,
-            reset_at,
+            count: entry.count,
+            reset_in: window.saturating_sub(now.duration_since(entry.started)),
+            reset_at: entry.started_at
+                + chrono::Duration::from_std(window)
+                    .unwrap_or_else(|_| chrono::Duration::seconds(60)),
         }
     }
 
@@ -160,7 +219,7 @@ pub(crate) async fn limit(State(state): State<AppState>, request: Request, next:
         .get::<OriginalUri>()
         .map(|uri| uri.path().to_string())
         .unwrap_or_else(|| request.uri().path().to_string());
-    let decision = limiter.take(&tenant, request.method(), &path);
+    let decision = limiter.take(&tenant, request.method(), &path).await;
     let window_secs = limiter.config.window_seconds;
     if !decision.allowed {
         let retry_after = ceil_secs(decision.reset_in).max(1);
@@ -199,13 +258,16 @@ mod tests {
 
     /// A configuration whose every quota differs, so a scope's setting shows.
     fn limiter() -> RateLimiter {
-        RateLimiter::new(RateLimitConfig {
-            window_seconds: 60,
-            select: 1,
-            invoke: 2,
-            list: 3,
-            default: 4,
-        })
+        RateLimiter::new(
+            RateLimitConfig {
+                window_seconds: 60,
+                select: 1,
+                invoke: 2,
+                list: 3,
+                default: 4,
+            },
+            &Shared::Memory,
+        )
     }
 
     #[test]

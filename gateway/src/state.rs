@@ -63,14 +63,15 @@ impl AppState {
         );
         Ok(AppState(Arc::new(Inner {
             keys: Keys::from_config(&config),
-            rate_limiter: RateLimiter::new(config.rate_limits.clone()),
+            rate_limiter: RateLimiter::new(config.rate_limits.clone(), &shared),
             idempotency: Arc::new(idempotency),
-            shared,
+            shared: shared.clone(),
             registry: Registry::new(config.clone(), events.clone()),
             deployments,
             relations: RelationGraph::new(&config.relations),
-            identities: Identities::default(),
-            oauth: OAuthStore::with_credentials(
+            identities: Identities::new(&shared),
+            oauth: OAuthStore::new(
+                &shared,
                 config
                     .connectors_ts
                     .oauth_credentials

@@ -141,7 +141,11 @@ impl Shared {
 /// reconnects by itself).
 #[cfg(feature = "redis")]
 #[derive(Clone)]
-pub(crate) struct Redis {
+pub(crate) struct Redis(std::sync::Arc<RedisInner>);
+
+/// What a [`Redis`] handle shares (one pointer to hold in each store's enum).
+#[cfg(feature = "redis")]
+struct RedisInner {
     client: redis::Client,
     connection: redis::aio::ConnectionManager,
     /// Prepended to every key, so one Redis database can hold other data too.
@@ -163,22 +167,23 @@ impl Redis {
         let connection =
             redis::aio::ConnectionManager::new_lazy_with_config(client.clone(), config)
                 .map_err(|e| Unavailable(e.to_string()))?;
-        Ok(Redis {
+        Ok(Redis(std::sync::Arc::new(RedisInner {
             client,
             connection,
             prefix: "cgw:".to_string(),
-        })
+        })))
     }
 
     /// The connection, for one or more commands.
     pub fn connection(&self) -> redis::aio::ConnectionManager {
-        self.connection.clone()
+        self.0.connection.clone()
     }
 
     /// The Redis key of `kind` and `name`.
     pub fn key(&self, kind: &str, name: &[u8]) -> Vec<u8> {
-        let mut key = Vec::with_capacity(self.prefix.len() + kind.len() + 1 + name.len());
-        key.extend_from_slice(self.prefix.as_bytes());
+        let prefix = &self.0.prefix;
+        let mut key = Vec::with_capacity(prefix.len() + kind.len() + 1 + name.len());
+        key.extend_from_slice(prefix.as_bytes());
         key.extend_from_slice(kind.as_bytes());
         key.push(b':');
         key.extend_from_slice(name);
@@ -187,7 +192,7 @@ impl Redis {
 
     /// A connection of its own for subscribing (pub/sub holds a connection).
     pub async fn pubsub(&self) -> Result<redis::aio::PubSub, Unavailable> {
-        tokio::time::timeout(REDIS_CONNECT_TIMEOUT, self.client.get_async_pubsub())
+        tokio::time::timeout(REDIS_CONNECT_TIMEOUT, self.0.client.get_async_pubsub())
             .await
             .map_err(|_| Unavailable("Redis did not answer in time".into()))?
             .map_err(unavailable)

@@ -17,9 +17,10 @@
 //!   query or body is refused with 422 `IDEMPOTENCY_KEY_REUSED`.
 //! * **A key's first outcome is final.** Once the operation has begun for a key, the key
 //!   never runs it again: its answer is stored whatever its status, 4xx and 5xx included,
-//!   and replayed (marked `Idempotent-Replayed: true`). The one answer not stored is a 429:
-//!   it says the request was refused before it ran (the rate limiter sits outside this
-//!   layer, so its 429s never reach a key at all), and a retry after it runs.
+//!   and replayed (marked `Idempotent-Replayed: true`). The answers not stored are a 429
+//!   and a handler's 503 `STORE_UNAVAILABLE` (marked [`NotRun`]): each says the request was
+//!   refused before it ran (the rate limiter sits outside this layer, so its 429s never
+//!   reach a key at all), and a retry with the key runs.
 //! * **Large answers.** Bodies up to [`MAX_RESPONSE_BYTES`] are stored whole, counted in
 //!   the memory budget. A larger answer is sent but not kept: the key then remembers only
 //!   that the operation ran, and a duplicate gets 409 `IDEMPOTENCY_RESULT_NOT_RETAINED`
@@ -213,7 +214,7 @@ impl IdempotencyStore {
 
 /// The answer to a keyed request when the store cannot be reached: nothing ran.
 fn store_unavailable(reason: &Unavailable) -> Response {
-    ApiError::store_unavailable(reason).into_response()
+    ApiError::store_unavailable(reason.clone()).into_response()
 }
 
 /// Request extension: the request runs under a valid `Idempotency-Key`, in a task detached
@@ -223,6 +224,13 @@ fn store_unavailable(reason: &Unavailable) -> Response {
 /// which a tool call passes on to its MCP server (so a tool can deduplicate too).
 #[derive(Debug, Clone)]
 pub(crate) struct Keyed(pub Arc<str>);
+
+/// Response extension: the handler refused the request before it read or changed anything
+/// (the shared store it needs could not be reached, after this layer claimed the key), so,
+/// as after a 429, the key is released: the retry that `Retry-After` invites runs, instead
+/// of replaying the refusal for the whole window.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NotRun;
 
 /// Response extension: the response is the client's answer but not the key's outcome,
 /// which the handler sends later through the [`OutcomeSender`] from [`defer`]. Until then
@@ -427,7 +435,7 @@ async fn run(next: Next, request: Request, ticket: Ticket, bound: Duration) -> R
         return response;
     }
     let status = response.status();
-    if status == StatusCode::TOO_MANY_REQUESTS {
+    if status == StatusCode::TOO_MANY_REQUESTS || response.extensions().get::<NotRun>().is_some() {
         ticket.release().await;
         return response;
     }
@@ -733,6 +741,60 @@ mod tests {
         .await;
         assert_eq!(get, (StatusCode::NOT_FOUND, false, "GET run 4".to_string()));
         assert_eq!(runs.load(Ordering::SeqCst), 4);
+        server.abort();
+    }
+
+    /// A handler's 503 `STORE_UNAVAILABLE` (refused before it ran) releases the key, as a
+    /// 429 does: the retry with the same key runs, and its answer is the one kept.
+    #[tokio::test]
+    async fn a_request_refused_for_want_of_the_store_releases_its_key() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        use axum::Router;
+        use axum::middleware::from_fn_with_state;
+        use axum::routing::post;
+
+        let state = AppState::new(crate::config::Config::default()).expect("in-memory state");
+        let runs = Arc::new(AtomicUsize::new(0));
+        let handler = {
+            let runs = runs.clone();
+            move || {
+                let runs = runs.clone();
+                async move {
+                    let n = runs.fetch_add(1, Ordering::SeqCst) + 1;
+                    if n == 1 {
+                        let reason = Unavailable("Redis cannot be reached".into());
+                        return ApiError::store_unavailable(reason).into_response();
+                    }
+                    (StatusCode::CREATED, format!("run {n}")).into_response()
+                }
+            }
+        };
+        let app = Router::new()
+            .route("/things", post(handler))
+            .layer(from_fn_with_state(state.clone(), idempotent))
+            .with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let http = reqwest::Client::new();
+        let send = || async {
+            let response = http
+                .post(format!("http://{addr}/things"))
+                .header("idempotency-key", "k")
+                .body("{}")
+                .send()
+                .await
+                .expect("sent");
+            let replayed = response.headers().get(REPLAYED).is_some();
+            (response.status(), replayed)
+        };
+        assert_eq!(send().await, (StatusCode::SERVICE_UNAVAILABLE, false));
+        assert_eq!(send().await, (StatusCode::CREATED, false), "the retry runs");
+        assert_eq!(send().await, (StatusCode::CREATED, true), "and is kept");
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
         server.abort();
     }
 }

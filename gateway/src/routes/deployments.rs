@@ -59,7 +59,7 @@ async fn find(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Found> {
     if let crate::store::Shared::Redis(redis) = &state.shared
         && let Some(record) = crate::deployment_records::get(redis, &tenant.0, id)
             .await
-            .map_err(|e| ApiError::store_unavailable(&e))?
+            .map_err(ApiError::store_unavailable)?
     {
         return Ok(Found::Elsewhere(Box::new(record)));
     }
@@ -102,7 +102,7 @@ pub(crate) async fn list(
     if let crate::store::Shared::Redis(redis) = &state.shared {
         let records = crate::deployment_records::list(redis, &tenant.0)
             .await
-            .map_err(|e| ApiError::store_unavailable(&e))?;
+            .map_err(ApiError::store_unavailable)?;
         let here: std::collections::HashSet<String> =
             all.iter().map(|d| d.deployment_id.clone()).collect();
         all.extend(

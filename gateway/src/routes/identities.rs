@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::auth::Tenant;
 use crate::envelope::ok;
 use crate::errors::{ApiError, ApiPath, ApiResult, JsonBody, QueryParams, decode, page, paginate};
+use crate::identities::{Created, Update};
 use crate::state::AppState;
 
 fn not_found(id: &str) -> ApiError {
@@ -28,6 +29,8 @@ pub(crate) async fn list(
     let identities: Vec<types::Identity> = state
         .identities
         .list(&tenant.0)
+        .await
+        .map_err(ApiError::store_unavailable)?
         .into_iter()
         .filter(|i| kind.as_ref().is_none_or(|k| i.type_ == *k))
         .collect();
@@ -52,23 +55,20 @@ pub(crate) async fn create(
         ));
     }
     let name = request.name.to_string();
-    if state
+    let kind = request.type_.clone();
+    let created = state
         .identities
-        .list(&tenant.0)
-        .iter()
-        .any(|i| i.name == name && i.type_ == request.type_)
-    {
+        .create(&tenant.0, request)
+        .await
+        .map_err(ApiError::store_unavailable)?;
+    let Created::New(identity) = created else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "IDENTITY_ALREADY_EXISTS",
-            format!(
-                "An identity of type {} named '{name}' already exists",
-                request.type_
-            ),
+            format!("An identity of type {kind} named '{name}' already exists"),
         ));
-    }
-    let identity = state.identities.create(&tenant.0, request);
-    Ok((StatusCode::CREATED, ok(identity)))
+    };
+    Ok((StatusCode::CREATED, ok(*identity)))
 }
 
 pub(crate) async fn get(
@@ -79,6 +79,8 @@ pub(crate) async fn get(
     let identity = state
         .identities
         .get(&tenant.0, &id)
+        .await
+        .map_err(ApiError::store_unavailable)?
         .ok_or_else(|| not_found(&id))?;
     Ok(ok(identity))
 }
@@ -91,11 +93,18 @@ pub(crate) async fn update(
 ) -> ApiResult<Json<types::IdentityResponse>> {
     let members_given = body.contains_key("members");
     let metadata_given = body.contains_key("metadata");
-    let update: types::UpdateIdentityRequest =
+    let request: types::UpdateIdentityRequest =
         decode(Value::Object(body), "UpdateIdentityRequest")?;
+    let update = Update {
+        request,
+        members_given,
+        metadata_given,
+    };
     let identity = state
         .identities
-        .update(&tenant.0, &id, update, members_given, metadata_given)
+        .update(&tenant.0, &id, update)
+        .await
+        .map_err(ApiError::store_unavailable)?
         .ok_or_else(|| not_found(&id))?;
     Ok(ok(identity))
 }
@@ -105,7 +114,12 @@ pub(crate) async fn delete(
     tenant: Tenant,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<types::DeleteIdentityResponse>> {
-    if !state.identities.delete(&tenant.0, &id) {
+    let deleted = state
+        .identities
+        .delete(&tenant.0, &id)
+        .await
+        .map_err(ApiError::store_unavailable)?;
+    if !deleted {
         return Err(not_found(&id));
     }
     Ok(ok(types::DeletedIdentity {

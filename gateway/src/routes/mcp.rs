@@ -220,7 +220,7 @@ pub(crate) async fn remove_custom(
     if let crate::store::Shared::Redis(redis) = &state.shared {
         crate::replication::forget(redis, &owner, &name)
             .await
-            .map_err(|e| ApiError::store_unavailable(&e))?;
+            .map_err(ApiError::store_unavailable)?;
     }
     for deployment in unfinished {
         deployment.stop();

@@ -69,7 +69,11 @@ pub(crate) async fn create_oauth(
             format!("clientSecret must have at least {OAUTH_CLIENT_SECRET_MIN_LENGTH} characters"),
         ));
     }
-    state.oauth.put(&tenant_id, &integration, request);
+    state
+        .oauth
+        .put(&tenant_id, &integration, request)
+        .await
+        .map_err(ApiError::store_unavailable)?;
     tracing::info!(tenant = %tenant_id, %integration, "OAuth configuration stored");
     Ok((
         StatusCode::CREATED,
@@ -87,7 +91,12 @@ pub(crate) async fn get_oauth(
     ApiPath((tenant_id, integration)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<types::GetOAuthConfigResponse>> {
     check_tenant(&tenant, &tenant_id)?;
-    let config = state.oauth.get(&tenant_id, &integration).ok_or_else(|| {
+    let config = state
+        .oauth
+        .get(&tenant_id, &integration)
+        .await
+        .map_err(ApiError::store_unavailable)?;
+    let config = config.ok_or_else(|| {
         missing(
             &state,
             &tenant_id,
@@ -109,7 +118,12 @@ pub(crate) async fn delete_oauth(
     ApiPath((tenant_id, integration)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<types::OAuthConfigChangeResponse>> {
     check_tenant(&tenant, &tenant_id)?;
-    if !state.oauth.delete(&tenant_id, &integration) {
+    let deleted = state
+        .oauth
+        .delete(&tenant_id, &integration)
+        .await
+        .map_err(ApiError::store_unavailable)?;
+    if !deleted {
         return Err(missing(
             &state,
             &tenant_id,
@@ -131,7 +145,11 @@ pub(crate) async fn integrations(
     ApiPath(tenant_id): ApiPath<String>,
 ) -> ApiResult<Json<types::ListTenantIntegrationsResponse>> {
     check_tenant(&tenant, &tenant_id)?;
-    let integrations = state.oauth.integrations(&tenant_id);
+    let integrations = state
+        .oauth
+        .integrations(&tenant_id)
+        .await
+        .map_err(ApiError::store_unavailable)?;
     Ok(ok(types::TenantIntegrations {
         count: Some(integrations.len() as u64),
         integrations,
