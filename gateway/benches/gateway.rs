@@ -3,7 +3,7 @@
 //! ```text
 //! cargo bench --workspace --all-features --bench gateway              # every part
 //! cargo bench --workspace --all-features --bench gateway -- select    # one part:
-//!     select | quality | invoke | keys
+//!     select | quality | invoke | keys | store
 //! ```
 //!
 //! * `select`: `POST /tools/select` p50/p99 with catalogs of 10, 1,000 and 10,000 tools,
@@ -16,6 +16,15 @@
 //!   loopback.
 //! * `keys`: a keyed `POST /tools/invoke` (a new `Idempotency-Key` each time) with 10 and
 //!   with 1,000,000 keys stored.
+//! * `store` (cargo feature `redis`; starts Debian's `redis-server` on a free loopback port
+//!   and kills it at the end): a gateway keeping its key records in memory against one
+//!   keeping them in that Redis (`--store redis://…`), rounds alternating: keyed
+//!   `POST /tools/invoke` p50/p99 at 1 in flight and calls/s at 64 in flight (with the CPU
+//!   per call of this process and of redis-server), their ratios and the p50 difference
+//!   against the +1 ms goal; `POST /tools/select` p50 on both
+//!   (it does not touch the store); and calls/s at 64 in flight spread over three gateways
+//!   on the same Redis against all on one (in this one process: whether Redis is a
+//!   bottleneck, not how replicas scale out).
 //!
 //! The catalogs are served by real MCP servers: this program started again as a child
 //! with `--serve-catalog FILE COUNT`, answering `tools/list` over stdio with the first
@@ -67,6 +76,9 @@ fn main() -> Result<(), Error> {
         }
         if wants("keys") {
             keys().await?;
+        }
+        if wants("store") {
+            store::run().await?;
         }
         Ok::<(), Error>(())
     })
@@ -251,7 +263,12 @@ fn rss_kib() -> u64 {
 /// CPU time this process has used (all threads, user and system), from `/proc/self/stat`
 /// in clock ticks of 10 ms; zero where it cannot be read.
 fn cpu_time() -> Duration {
-    let ticks = std::fs::read_to_string("/proc/self/stat")
+    cpu_time_of("/proc/self/stat")
+}
+
+/// CPU time of the process whose `/proc/PID/stat` is `stat`, as [`cpu_time`].
+fn cpu_time_of(stat: &str) -> Duration {
+    let ticks = std::fs::read_to_string(stat)
         .ok()
         .and_then(|s| {
             // Fields after the command name (which is in parentheses and may hold spaces).
@@ -753,4 +770,451 @@ async fn fill(
         stored += batch;
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------- store
+
+#[cfg(not(feature = "redis"))]
+mod store {
+    pub async fn run() -> Result<(), super::Error> {
+        println!("store: skipped, this build has no Redis store (cargo feature `redis`)\n");
+        Ok(())
+    }
+}
+
+#[cfg(feature = "redis")]
+mod store {
+    use std::process::{Child, Command, Stdio};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
+    use connectors_gateway::{Gateway, RateLimitConfig, RunningGateway, StoreLocation};
+    use serde_json::{Value, json};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::{Error, cpu_time, cpu_time_of, http, ms, percentile, queries};
+
+    /// One API key and tenant for every gateway, as replicas behind a load balancer have.
+    const API_KEY: &str = "cgw-bench-store-0000000000000000000000000000";
+    const TENANT: &str = "bench";
+    /// Keyed invokes at 1 in flight: rounds, timed calls per round, untimed calls first.
+    const LATENCY: (usize, usize, usize) = (20, 500, 50);
+    /// Keyed invokes at 64 in flight: rounds, calls per round.
+    const IN_FLIGHT: usize = 64;
+    const THROUGHPUT: (usize, usize) = (10, 6_000);
+    /// `POST /tools/select` at 1 in flight: rounds, timed calls per round, untimed first.
+    const SELECT: (usize, usize, usize) = (10, 500, 30);
+
+    /// A `redis-server` of this run, on a free loopback port, persisting nothing. Killed
+    /// (by its PID) when dropped, so an error anywhere in the part stops it too.
+    struct RedisServer {
+        child: Child,
+        port: u16,
+    }
+
+    impl RedisServer {
+        async fn start() -> Result<RedisServer, Error> {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")?
+                .local_addr()?
+                .port();
+            let child = Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                .args(["--save", "", "--appendonly", "no"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| {
+                    format!("redis-server cannot be started (Debian's package `redis-server`): {e}")
+                })?;
+            let server = RedisServer { child, port };
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while server.command("PING").await.ok().as_deref() != Some("+PONG") {
+                if Instant::now() > deadline {
+                    return Err("redis-server did not answer PING within 20 s".into());
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Ok(server)
+        }
+
+        fn url(&self) -> String {
+            format!("redis://127.0.0.1:{}/0", self.port)
+        }
+
+        /// One inline command on a connection of its own; the first line of the reply.
+        async fn command(&self, command: &str) -> Result<String, Error> {
+            let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+            socket
+                .write_all(format!("{command}\r\n").as_bytes())
+                .await?;
+            let mut reply = Vec::new();
+            let mut byte = [0u8; 1];
+            while !reply.ends_with(b"\r\n") {
+                if socket.read(&mut byte).await? == 0 {
+                    break;
+                }
+                reply.push(byte[0]);
+            }
+            Ok(String::from_utf8_lossy(&reply).trim_end().to_string())
+        }
+
+        /// CPU time redis-server has used: it runs outside this process, on the same cores.
+        fn cpu_time(&self) -> Duration {
+            cpu_time_of(&format!("/proc/{}/stat", self.child.id()))
+        }
+    }
+
+    impl Drop for RedisServer {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    /// Where a keyed invoke goes: a gateway's invoke URL and the body of the call.
+    struct Target {
+        url: String,
+        body: Value,
+    }
+
+    fn target(gateway: &RunningGateway) -> Target {
+        Target {
+            url: format!("{}/api/v1/tools/invoke", gateway.url()),
+            body: json!({
+                "toolId": "text.word_count",
+                "integration": "text",
+                "tenantId": TENANT,
+                "parameters": {"text": "one two three"},
+            }),
+        }
+    }
+
+    /// A keyed invoke with `key` (new each call, so it runs and its record is written).
+    async fn keyed(client: &reqwest::Client, target: &Target, key: &str) -> Result<Value, Error> {
+        let response = client
+            .post(&target.url)
+            .bearer_auth(API_KEY)
+            .header("Idempotency-Key", key)
+            .json(&target.body)
+            .send()
+            .await?;
+        let status = response.status();
+        let value: Value = response.json().await?;
+        if !status.is_success() {
+            return Err(format!("keyed invoke: {status}: {value}").into());
+        }
+        Ok(value)
+    }
+
+    async fn gateway(store: StoreLocation) -> Result<RunningGateway, Error> {
+        Ok(Gateway::builder()
+            .api_key(API_KEY, TENANT)
+            .rate_limits(RateLimitConfig::unlimited())
+            .store(store)
+            .spawn()
+            .await?)
+    }
+
+    /// `calls` keyed invokes with keys `tag-0..`, `IN_FLIGHT` at a time (each its own task,
+    /// so the client side uses both cores as the gateways do), call i going to
+    /// `targets[i % len]`. Returns the wall time.
+    async fn flood(
+        client: &reqwest::Client,
+        targets: &Arc<Vec<Target>>,
+        calls: usize,
+        tag: &str,
+    ) -> Result<Duration, Error> {
+        let next = Arc::new(AtomicUsize::new(0));
+        let started = Instant::now();
+        let workers: Vec<_> = (0..IN_FLIGHT)
+            .map(|_| {
+                let (client, targets, next) = (client.clone(), targets.clone(), next.clone());
+                let tag = tag.to_string();
+                tokio::spawn(async move {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= calls {
+                            return Ok::<(), Error>(());
+                        }
+                        keyed(&client, &targets[i % targets.len()], &format!("{tag}-{i}")).await?;
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.await??;
+        }
+        Ok(started.elapsed())
+    }
+
+    /// Calls/s of each set of targets at `IN_FLIGHT`, rounds alternating (and which set goes
+    /// first alternating too), the median round of each; and CPU per call of this process
+    /// and of redis-server.
+    async fn throughputs(
+        client: &reqwest::Client,
+        sets: &[(&str, Arc<Vec<Target>>)],
+        redis: &RedisServer,
+    ) -> Result<Vec<Flood>, Error> {
+        let (rounds, calls) = THROUGHPUT;
+        // Opens the connections and warms every gateway before anything is timed.
+        for (label, targets) in sets {
+            flood(client, targets, calls / 2, &format!("warm-{label}")).await?;
+        }
+        let mut rates = vec![Vec::new(); sets.len()];
+        let mut cpu = vec![(Duration::ZERO, Duration::ZERO); sets.len()];
+        for round in 0..rounds {
+            let mut order: Vec<usize> = (0..sets.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for at in order {
+                let (label, targets) = &sets[at];
+                let (own, server) = (cpu_time(), redis.cpu_time());
+                let took = flood(client, targets, calls, &format!("{label}-{round}")).await?;
+                cpu[at].0 += cpu_time() - own;
+                cpu[at].1 += redis.cpu_time() - server;
+                rates[at].push(calls as f64 / took.as_secs_f64());
+            }
+        }
+        let per_call = |d: Duration| d.as_secs_f64() * 1e6 / (rounds * calls) as f64;
+        Ok(rates
+            .into_iter()
+            .zip(cpu)
+            .map(|(mut r, (own, server))| {
+                r.sort_by(f64::total_cmp);
+                Flood {
+                    rate: r[r.len() / 2],
+                    cpu_us: per_call(own),
+                    redis_cpu_us: per_call(server),
+                }
+            })
+            .collect())
+    }
+
+    struct Flood {
+        /// Median round, calls per second.
+        rate: f64,
+        /// CPU µs per call: this process (client and gateways), redis-server.
+        cpu_us: f64,
+        redis_cpu_us: f64,
+    }
+
+    fn ratio(redis: f64, memory: f64) -> String {
+        format!("{:.2}x", redis / memory)
+    }
+
+    pub async fn run() -> Result<(), Error> {
+        let redis = RedisServer::start().await?;
+        let client = http()?;
+        let memory = gateway(StoreLocation::Memory).await?;
+        let on_redis = gateway(StoreLocation::parse(&redis.url())?).await?;
+        let (memory_target, redis_target) = (target(&memory), target(&on_redis));
+        // The tool really runs (and, on Redis, a record is written) before anything is timed.
+        for (name, t) in [("memory", &memory_target), ("Redis", &redis_target)] {
+            let answer = keyed(&client, t, &format!("check-{name}")).await?;
+            if answer.pointer("/data/result").is_none() {
+                return Err(format!("the {name} gateway did not run the tool: {answer}").into());
+            }
+        }
+        if redis.command("DBSIZE").await? == ":0" {
+            return Err("the Redis gateway wrote no record to Redis".into());
+        }
+
+        // 1. Keyed invokes, 1 in flight: latency.
+        let (rounds, per_round, warmup) = LATENCY;
+        let mut times = [Vec::new(), Vec::new()];
+        for round in 0..rounds {
+            // Rounds alternate, and so does which store goes first in a round.
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for at in order {
+                let t = [&memory_target, &redis_target][at];
+                for i in 0..per_round + warmup {
+                    let key = format!("one-{at}-{round}-{i}");
+                    let started = Instant::now();
+                    keyed(&client, t, &key).await?;
+                    if i >= warmup {
+                        times[at].push(started.elapsed());
+                    }
+                }
+            }
+        }
+        for t in &mut times {
+            t.sort();
+        }
+        let p50 = [percentile(&times[0], 0.5), percentile(&times[1], 0.5)];
+        let p99 = [percentile(&times[0], 0.99), percentile(&times[1], 0.99)];
+
+        // 2. Keyed invokes, 64 in flight: throughput.
+        let sets = [
+            ("memory", Arc::new(vec![target(&memory)])),
+            ("redis", Arc::new(vec![target(&on_redis)])),
+        ];
+        let flooded = throughputs(&client, &sets, &redis).await?;
+
+        // 3. Select, which does not touch the store, on both.
+        let queries = queries()?;
+        let (select_rounds, select_calls, select_warmup) = SELECT;
+        let mut selects = [Vec::new(), Vec::new()];
+        let mut n = 0usize;
+        for round in 0..select_rounds {
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for at in order {
+                let gateway = [&memory, &on_redis][at];
+                let url = format!("{}/api/v1/tools/select", gateway.url());
+                for i in 0..select_calls + select_warmup {
+                    n += 1;
+                    let body =
+                        json!({"query": queries[n % queries.len()], "options": {"maxTools": 5}});
+                    let started = Instant::now();
+                    let response = client
+                        .post(&url)
+                        .bearer_auth(API_KEY)
+                        .json(&body)
+                        .send()
+                        .await?;
+                    let status = response.status();
+                    let _: Value = response.json().await?;
+                    if !status.is_success() {
+                        return Err(format!("select: {status}").into());
+                    }
+                    if i >= select_warmup {
+                        selects[at].push(started.elapsed());
+                    }
+                }
+            }
+        }
+        for s in &mut selects {
+            s.sort();
+        }
+
+        // 4. Three gateways on the one Redis against the one alone, 64 in flight.
+        let second = gateway(StoreLocation::parse(&redis.url())?).await?;
+        let third = gateway(StoreLocation::parse(&redis.url())?).await?;
+        let sets = [
+            ("one", Arc::new(vec![target(&on_redis)])),
+            (
+                "three",
+                Arc::new(vec![target(&on_redis), target(&second), target(&third)]),
+            ),
+        ];
+        let replicas = throughputs(&client, &sets, &redis).await?;
+        let records = redis.command("DBSIZE").await?;
+
+        println!(
+            "store: keyed POST /tools/invoke (a new Idempotency-Key each call, text.word_count), \
+             records in memory vs in Redis (redis-server on loopback, a separate process)"
+        );
+        println!(
+            "{:<44} {:>10} {:>10} {:>13}",
+            "", "memory", "Redis", "Redis/memory"
+        );
+        println!(
+            "{:<44} {:>10} {:>10} {:>13}",
+            format!("1 in flight, p50 ms ({rounds} alt. rounds x {per_round})"),
+            ms(p50[0]),
+            ms(p50[1]),
+            ratio(p50[1].as_secs_f64(), p50[0].as_secs_f64())
+        );
+        println!(
+            "{:<44} {:>10} {:>10} {:>13}",
+            "1 in flight, p99 ms",
+            ms(p99[0]),
+            ms(p99[1]),
+            ratio(p99[1].as_secs_f64(), p99[0].as_secs_f64())
+        );
+        let (rounds, calls) = THROUGHPUT;
+        println!(
+            "{:<44} {:>10.0} {:>10.0} {:>13}",
+            format!("{IN_FLIGHT} in flight, calls/s ({rounds} alt. rounds x {calls})"),
+            flooded[0].rate,
+            flooded[1].rate,
+            ratio(flooded[1].rate, flooded[0].rate)
+        );
+        println!(
+            "{:<44} {:>10.0} {:>10.0} {:>13}",
+            "  CPU µs per call, this process",
+            flooded[0].cpu_us,
+            flooded[1].cpu_us,
+            ratio(flooded[1].cpu_us, flooded[0].cpu_us)
+        );
+        println!(
+            "{:<44} {:>10} {:>10.0}",
+            "  CPU µs per call, redis-server", "-", flooded[1].redis_cpu_us
+        );
+        let (select_p50, select_p99) = (
+            [percentile(&selects[0], 0.5), percentile(&selects[1], 0.5)],
+            [percentile(&selects[0], 0.99), percentile(&selects[1], 0.99)],
+        );
+        println!(
+            "{:<44} {:>10} {:>10} {:>13}",
+            format!("select p50 ms ({select_rounds} alt. rounds x {select_calls})"),
+            ms(select_p50[0]),
+            ms(select_p50[1]),
+            ratio(select_p50[1].as_secs_f64(), select_p50[0].as_secs_f64())
+        );
+        println!(
+            "{:<44} {:>10} {:>10} {:>13}",
+            "select p99 ms",
+            ms(select_p99[0]),
+            ms(select_p99[1]),
+            ratio(select_p99[1].as_secs_f64(), select_p99[0].as_secs_f64())
+        );
+        let difference = (p50[1].as_secs_f64() - p50[0].as_secs_f64()) * 1000.0;
+        println!(
+            "p50 difference (Redis - memory): {difference:+.3} ms; goal at most +1 ms on loopback: {}",
+            if difference <= 1.0 { "met" } else { "not met" }
+        );
+        println!(
+            "\nkeyed invokes at {IN_FLIGHT} in flight on one Redis: round-robin over three gateways vs all on one"
+        );
+        println!(
+            "{:<44} {:>10} {:>10} {:>13}",
+            "", "one", "three", "three/one"
+        );
+        println!(
+            "{:<44} {:>10.0} {:>10.0} {:>13}",
+            format!("calls/s ({rounds} alt. rounds x {calls})"),
+            replicas[0].rate,
+            replicas[1].rate,
+            ratio(replicas[1].rate, replicas[0].rate)
+        );
+        println!(
+            "{:<44} {:>10.0} {:>10.0} {:>13}",
+            "  CPU µs per call, this process",
+            replicas[0].cpu_us,
+            replicas[1].cpu_us,
+            ratio(replicas[1].cpu_us, replicas[0].cpu_us)
+        );
+        println!(
+            "{:<44} {:>10.0} {:>10.0} {:>13}",
+            "  CPU µs per call, redis-server",
+            replicas[0].redis_cpu_us,
+            replicas[1].redis_cpu_us,
+            ratio(replicas[1].redis_cpu_us, replicas[0].redis_cpu_us)
+        );
+        // What Redis itself costs bounds how many keyed calls it can take, whatever the
+        // number of replicas in front of it: its CPU per call, on one core (it runs
+        // commands on one thread).
+        println!(
+            "redis-server CPU per keyed call {:.0} µs: one core of it would take about {:.0} keyed calls/s",
+            replicas[1].redis_cpu_us,
+            1e6 / replicas[1].redis_cpu_us
+        );
+        println!(
+            "(the three gateways, the client and redis-server share this machine's 2 cores: \
+             this says whether the store is a bottleneck, not how replicas scale out)"
+        );
+        println!(
+            "records in Redis at the end: {}\n",
+            records.trim_start_matches(':')
+        );
+
+        for gateway in [memory, on_redis, second, third] {
+            gateway.shutdown().await;
+        }
+        // Killed after the gateways are gone, so none of them sees Redis vanish.
+        drop(redis);
+        Ok(())
+    }
 }
