@@ -118,10 +118,10 @@ async fn connection(
     drive(stream, app, http, header_read_timeout, shutdown).await;
     let permits = permit.semaphore().clone();
     drop(permit);
-    // The last connection of a load closed: what the load allocated is free, but the
-    // allocator keeps it for reuse; give it back to the system, so that memory returns
-    // after load.
-    if permits.available_permits() == max {
+    // The last connection of a load closed (all permits back but the one the accept
+    // loop holds while it waits): what the load allocated is free, but the allocator
+    // keeps it for reuse; give it back to the system, so that memory returns after load.
+    if permits.available_permits() + 1 >= max {
         crate::heap::return_free_memory();
     }
 }
