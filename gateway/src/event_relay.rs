@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::{Event, EventBus};
-use crate::store::Redis;
+use crate::store::{Redis, unavailable};
 
 /// How long a replica waits before subscribing again after losing Redis.
 const RESUBSCRIBE_AFTER: Duration = Duration::from_secs(1);
@@ -62,7 +62,7 @@ pub(crate) fn spawn(events: EventBus, redis: Redis, stop: CancellationToken) {
                 };
                 let mut connection = redis.connection();
                 if let Err(e) = connection.publish::<_, _, ()>(&channel, json).await {
-                    tracing::debug!(error = %e, "a deployment event was not relayed");
+                    tracing::debug!(reason = %unavailable(e).0, "a deployment event was not relayed");
                 }
             }
         });
@@ -91,7 +91,7 @@ async fn listen(events: &EventBus, redis: &Redis, origin: &str, channel: &[u8]) 
         }
     };
     if let Err(e) = pubsub.subscribe(channel).await {
-        tracing::debug!(error = %e, "not subscribed to the other replicas' events yet");
+        tracing::debug!(reason = %unavailable(e).0, "not subscribed to the other replicas' events yet");
         return;
     }
     let mut messages = pubsub.into_on_message();

@@ -84,9 +84,10 @@ async fn recorded(
             Ok(request) => {
                 servers.insert((tenant.to_string(), name.to_string()), request);
             }
-            // Written by another version: skipped, and said once per pass.
+            // Written by another version: skipped, and said at each pass. Only the kind of
+            // error is logged: serde's text may quote a value, and the sources hold secrets.
             Err(e) => {
-                tracing::warn!(%tenant, server = %name, error = %e, "a recorded server cannot be read")
+                tracing::warn!(%tenant, server = %name, error = ?e.classify(), "a recorded server cannot be read")
             }
         }
     }
@@ -98,6 +99,10 @@ async fn recorded(
 struct Reconciler {
     /// Servers seen recorded: only these are removed when their record goes.
     seen: HashSet<ServerId>,
+    /// The records as last read, to record again if Redis loses them.
+    last: HashMap<ServerId, types::AddMcpServerRequest>,
+    /// The store's epoch mark as this replica last saw it (see [`Reconciler::epoch`]).
+    epoch: Option<String>,
     /// Servers this replica is starting from their records.
     starting: Arc<Mutex<HashSet<ServerId>>>,
 }
@@ -119,8 +124,50 @@ pub(crate) fn spawn(state: AppState, redis: Redis, stop: CancellationToken) {
 }
 
 impl Reconciler {
+    /// Tells a Redis that lost its data (restarted without persistence) from one whose
+    /// tenants removed every server: a mark with a random value, set by whichever replica
+    /// finds none and never removed. A mark other than the one this replica saw means the
+    /// records are gone, not removed; the records this replica last read are written
+    /// again, so that no replica takes the loss for removals and stops every server.
+    async fn epoch(&mut self, redis: &Redis) -> Result<(), Unavailable> {
+        let key = redis.key("epoch", b"");
+        let mut connection = redis.connection();
+        let mut mark: Option<String> = connection.get(&key).await.map_err(unavailable)?;
+        if mark.is_none() {
+            let _: Option<String> = redis::cmd("SET")
+                .arg(&key)
+                .arg(uuid::Uuid::new_v4().to_string())
+                .arg("NX")
+                .query_async(&mut connection)
+                .await
+                .map_err(unavailable)?;
+            mark = connection.get(&key).await.map_err(unavailable)?;
+        }
+        if self.epoch.is_some() && mark != self.epoch && !self.last.is_empty() {
+            tracing::warn!(
+                servers = self.last.len(),
+                "the shared store lost its records of custom servers; recording again those this replica knew"
+            );
+            for ((tenant, _), request) in &self.last {
+                record(redis, tenant, request).await?;
+            }
+        }
+        self.epoch = mark;
+        Ok(())
+    }
+
     async fn pass(&mut self, state: &AppState, redis: &Redis) -> Result<(), Unavailable> {
+        self.epoch(redis).await?;
         let desired = recorded(redis).await?;
+        // Redis lost its data between the two reads: the next pass records it again.
+        let mark: Option<String> = redis
+            .connection()
+            .get(redis.key("epoch", b""))
+            .await
+            .map_err(unavailable)?;
+        if mark != self.epoch {
+            return Ok(());
+        }
         let running: HashMap<ServerId, _> = state
             .registry
             .all()
@@ -158,6 +205,7 @@ impl Reconciler {
                     .remove(&id);
             });
         }
+        self.last = desired.clone();
         for (id, server) in running {
             if self.seen.contains(&id) && !desired.contains_key(&id) {
                 tracing::info!(tenant = %id.0, server = %id.1, "removing a server removed on another replica");

@@ -520,3 +520,36 @@ async fn the_built_in_notes_are_the_same_on_every_replica_and_still_per_tenant()
     two.running.shutdown().await;
     three.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_lost_its_data_does_not_make_replicas_stop_their_servers() {
+    let mut redis = RedisServer::start();
+    let dir = temp_dir("lost");
+    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let one = in_process(&redis.url(), &server, 10).await;
+    let two = in_process(&redis.url(), &server, 10).await;
+    let id = one.deploy("kept-notes", builtin_source("notes")).await;
+    assert_eq!(one.wait_deployment(&id).await["status"], "running");
+    eventually(Duration::from_secs(60), || async {
+        (server_status(&two, "kept-notes").await.as_deref() == Some("running")).then_some(())
+    })
+    .await;
+    // Restarted without persistence: every record is gone.
+    redis.restart();
+    // The replicas record again what they knew: one started now runs the server too, and
+    // the first two never stopped it.
+    let three = in_process(&redis.url(), &server, 10).await;
+    eventually(Duration::from_secs(60), || async {
+        (server_status(&three, "kept-notes").await.as_deref() == Some("running")).then_some(())
+    })
+    .await;
+    for gw in [&one, &two] {
+        assert_eq!(
+            server_status(gw, "kept-notes").await.as_deref(),
+            Some("running")
+        );
+    }
+    for gw in [one, two, three] {
+        gw.running.shutdown().await;
+    }
+}
