@@ -548,7 +548,21 @@ impl Error {
                 source: Some(source),
                 ..
             } => source.api_error(),
-            _ => None,
+            // Listed, not `_`: a new variant must say whether it carries an answer.
+            Error::ToolInvocation { source: None, .. }
+            | Error::Timeout { .. }
+            | Error::Connection { .. }
+            | Error::ResponseTooLarge { .. }
+            | Error::Config { .. }
+            | Error::InvalidInput { .. }
+            | Error::Decode { .. }
+            | Error::UnexpectedResponse { .. }
+            | Error::Paging { .. }
+            | Error::SchemaUnavailable { .. }
+            | Error::Deployment { .. }
+            | Error::DeploymentTimeout { .. }
+            | Error::StreamEnded { .. }
+            | Error::EventTooLarge { .. } => None,
         }
     }
 
@@ -559,7 +573,29 @@ impl Error {
             | Error::UnexpectedResponse { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::OutcomeUnknown { source, .. } => source.status(),
-            _ => self.api_error().map(|e| e.status),
+            // Listed, not `_`: a new variant with a status of its own must say so here.
+            Error::BadRequest(_)
+            | Error::Authentication(_)
+            | Error::PermissionDenied(_)
+            | Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::RateLimited(_)
+            | Error::Server(_)
+            | Error::ServiceUnavailable(_)
+            | Error::Api(_)
+            | Error::NotOffered { .. }
+            | Error::Timeout { .. }
+            | Error::Connection { .. }
+            | Error::Config { .. }
+            | Error::InvalidInput { .. }
+            | Error::Paging { .. }
+            | Error::ToolSelection { .. }
+            | Error::ToolInvocation { .. }
+            | Error::SchemaUnavailable { .. }
+            | Error::Deployment { .. }
+            | Error::DeploymentTimeout { .. }
+            | Error::StreamEnded { .. }
+            | Error::EventTooLarge { .. } => self.api_error().map(|e| e.status),
         }
     }
 
@@ -569,7 +605,33 @@ impl Error {
             Error::ToolInvocation {
                 code: Some(code), ..
             } => Some(code),
-            _ => self.api_error().and_then(|e| e.code.as_deref()),
+            // Listed, not `_`: a new variant with a code of its own must say so here.
+            Error::ToolInvocation { code: None, .. }
+            | Error::BadRequest(_)
+            | Error::Authentication(_)
+            | Error::PermissionDenied(_)
+            | Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::RateLimited(_)
+            | Error::Server(_)
+            | Error::ServiceUnavailable(_)
+            | Error::Api(_)
+            | Error::NotOffered { .. }
+            | Error::Timeout { .. }
+            | Error::Connection { .. }
+            | Error::OutcomeUnknown { .. }
+            | Error::ResponseTooLarge { .. }
+            | Error::Config { .. }
+            | Error::InvalidInput { .. }
+            | Error::Decode { .. }
+            | Error::UnexpectedResponse { .. }
+            | Error::Paging { .. }
+            | Error::ToolSelection { .. }
+            | Error::SchemaUnavailable { .. }
+            | Error::Deployment { .. }
+            | Error::DeploymentTimeout { .. }
+            | Error::StreamEnded { .. }
+            | Error::EventTooLarge { .. } => self.api_error().and_then(|e| e.code.as_deref()),
         }
     }
 
@@ -579,7 +641,31 @@ impl Error {
             Error::UnexpectedResponse { request_id, .. } | Error::Decode { request_id, .. } => {
                 request_id.as_deref()
             }
-            _ => self.api_error().and_then(|e| e.request_id.as_deref()),
+            // Listed, not `_`: a new variant with a request id of its own must say so here.
+            Error::BadRequest(_)
+            | Error::Authentication(_)
+            | Error::PermissionDenied(_)
+            | Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::RateLimited(_)
+            | Error::Server(_)
+            | Error::ServiceUnavailable(_)
+            | Error::Api(_)
+            | Error::NotOffered { .. }
+            | Error::Timeout { .. }
+            | Error::Connection { .. }
+            | Error::OutcomeUnknown { .. }
+            | Error::ResponseTooLarge { .. }
+            | Error::Config { .. }
+            | Error::InvalidInput { .. }
+            | Error::Paging { .. }
+            | Error::ToolSelection { .. }
+            | Error::ToolInvocation { .. }
+            | Error::SchemaUnavailable { .. }
+            | Error::Deployment { .. }
+            | Error::DeploymentTimeout { .. }
+            | Error::StreamEnded { .. }
+            | Error::EventTooLarge { .. } => self.api_error().and_then(|e| e.request_id.as_deref()),
         }
     }
 
@@ -602,7 +688,29 @@ impl Error {
             Error::Timeout { .. } | Error::Connection { .. } => true,
             // A tool that may have run is not retried blindly.
             Error::StreamEnded { may_have_run, .. } => !may_have_run,
-            _ => self
+            // Listed, not `_`: a new variant must say whether it is transient (the guard
+            // above does not count towards exhaustiveness).
+            Error::BadRequest(_)
+            | Error::Authentication(_)
+            | Error::PermissionDenied(_)
+            | Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::RateLimited(_)
+            | Error::Server(_)
+            | Error::ServiceUnavailable(_)
+            | Error::Api(_)
+            | Error::NotOffered { .. }
+            | Error::Config { .. }
+            | Error::InvalidInput { .. }
+            | Error::Decode { .. }
+            | Error::UnexpectedResponse { .. }
+            | Error::Paging { .. }
+            | Error::ToolSelection { .. }
+            | Error::ToolInvocation { .. }
+            | Error::SchemaUnavailable { .. }
+            | Error::Deployment { .. }
+            | Error::DeploymentTimeout { .. }
+            | Error::EventTooLarge { .. } => self
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),
         }

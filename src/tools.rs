@@ -463,7 +463,30 @@ fn invocation_error(tool_id: &str, error: Error, parameters: Option<ToolArgument
     let about_the_tool = match &error {
         Error::BadRequest(_) | Error::Server(_) => true,
         Error::Authentication(e) => e.code.as_deref() == Some("OAUTH_AUTHENTICATION_FAILED"),
-        _ => false,
+        // Listed, not `_`: a new variant must say whether it concerns the tool.
+        Error::PermissionDenied(_)
+        | Error::NotFound(_)
+        | Error::Conflict(_)
+        | Error::RateLimited(_)
+        | Error::ServiceUnavailable(_)
+        | Error::Api(_)
+        | Error::NotOffered { .. }
+        | Error::Timeout { .. }
+        | Error::Connection { .. }
+        | Error::OutcomeUnknown { .. }
+        | Error::ResponseTooLarge { .. }
+        | Error::Config { .. }
+        | Error::InvalidInput { .. }
+        | Error::Decode { .. }
+        | Error::UnexpectedResponse { .. }
+        | Error::Paging { .. }
+        | Error::ToolSelection { .. }
+        | Error::ToolInvocation { .. }
+        | Error::SchemaUnavailable { .. }
+        | Error::Deployment { .. }
+        | Error::DeploymentTimeout { .. }
+        | Error::StreamEnded { .. }
+        | Error::EventTooLarge { .. } => false,
     };
     if !about_the_tool {
         return error;

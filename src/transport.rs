@@ -815,7 +815,7 @@ async fn attempts(
                         wait,
                         failure,
                     }),
-                    _ => {
+                    Decision::Stop | Decision::WaitTooLong(_) => {
                         let unknown = unknown && crate::retry::is_transient(&error);
                         Ok(End::new(Err(error), unknown))
                     }
