@@ -229,7 +229,7 @@ impl Bridge {
                     Mode::Select { query, .. } if tools.is_empty() => {
                         crate::bridge_checks::warn_empty_selection(query)
                     }
-                    _ => {}
+                    Mode::Select { .. } | Mode::Dynamic => {}
                 }
                 bridge.lock().replace(&tools, bridge.max_tools);
             }
@@ -639,7 +639,9 @@ impl ServerHandler for Bridge {
             Mode::Dynamic => {
                 "Call find_tools with the task in words: it adds the gateway's best-fitting tools to this server's tool list (the same for every client) and reports their names; a reported name stays callable. Call call_tool with a tool_id if the new tools do not appear in your list."
             }
-            _ => "The Connectors gateway's tools for this workspace.",
+            Mode::Tools(_) | Mode::Select { .. } => {
+                "The Connectors gateway's tools for this workspace."
+            }
         };
         ServerConfig::new(
             ServerCapabilities::builder()
@@ -695,7 +697,7 @@ impl ServerHandler for Bridge {
     ) -> Result<ListToolsResult, ErrorData> {
         let mut tools = match self.mode.as_ref() {
             Mode::Dynamic => Self::meta_tools(),
-            _ => Vec::new(),
+            Mode::Tools(_) | Mode::Select { .. } => Vec::new(),
         };
         tools.extend(snapshot(&self.lock().exposed));
         Ok(ListToolsResult::with_all_items(tools)

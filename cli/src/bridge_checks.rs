@@ -89,6 +89,8 @@ impl GatewayStatus {
             Error::ToolSelection { source, .. } | Error::OutcomeUnknown { source, .. } => {
                 return GatewayStatus::from_error(base_url, source);
             }
+            // `connectors::Error` is `#[non_exhaustive]` and of another crate, so a
+            // wildcard is required: a new kind says nothing of the gateway until added.
             _ => return None,
         };
         Some(GatewayStatus {
