@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::runner;
+use common::{every_operation_passed, runner};
 
 #[test]
 fn without_configuration_it_tests_the_reference_gateway_and_exits_0() {
@@ -10,10 +10,7 @@ fn without_configuration_it_tests_the_reference_gateway_and_exits_0() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("35 operations: 35 passed, 0 failed, 0 not offered, 0 skipped (read-only)"),
-        "{stdout}"
-    );
+    assert!(stdout.contains(&every_operation_passed()), "{stdout}");
 }
 
 #[test]
