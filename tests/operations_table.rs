@@ -5,6 +5,9 @@ use connectors::operations::{OPERATIONS, RetryClass, find};
 
 #[test]
 fn the_table_has_every_operation_once_with_the_original_gateways_18() {
+    // The one place the counts are pinned (every other test counts from the table): an
+    // operation added to or removed from the spec is deliberate, and the documentation's
+    // prose follows it (`the_documentation_quotes_the_tables_counts`).
     assert_eq!(OPERATIONS.len(), 35);
     let mut ids: Vec<_> = OPERATIONS.iter().map(|op| op.id).collect();
     ids.sort_unstable();
@@ -54,4 +57,75 @@ fn the_table_says_what_the_spec_says() {
         .collect();
     table.sort();
     assert_eq!(table, from_spec);
+}
+
+/// The counts the documentation quotes in prose ("18 of the spec's 35 operations") are
+/// the table's: a new operation in `openapi.yaml` fails here until the prose follows.
+#[test]
+fn the_documentation_quotes_the_tables_counts() {
+    let total = OPERATIONS.len();
+    let extensions = OPERATIONS.iter().filter(|op| op.extension).count();
+    let original = total - extensions;
+    // Each sentence that quotes a count, by file, with the counts put in from the table.
+    let quoted = [
+        (
+            "README.md",
+            vec![
+                format!("the original gateway lacks the {extensions} extension routes"),
+                format!(
+                    "The original TypeScript gateway has {original} of the spec's {total} operations"
+                ),
+                format!("gateway's own {original} operations are never remembered"),
+                format!("offers {original} of the spec's {total} operations"),
+                format!(
+                    "serves only the original's {original} routes (the {extensions} extensions"
+                ),
+                format!("The suite calls all {total} operations of `openapi.yaml`"),
+                format!(
+                    "{total} operations: {total} passed, 0 failed, 0 not offered, 0 skipped (read-only)"
+                ),
+            ],
+        ),
+        (
+            "ARCHITECTURE.md",
+            vec![format!(
+                "the extension routes the SDKs promise ({total} operations)"
+            )],
+        ),
+        (
+            "CONTRIBUTING.md",
+            vec![format!(
+                "the suite reports `{original} passed, 0 failed, {extensions} not offered`"
+            )],
+        ),
+    ];
+    for (file, sentences) in quoted {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let text = std::fs::read_to_string(&path).expect("the documentation is readable");
+        // Lines wrap anywhere in Markdown prose: compare with single spaces.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let flat = words.join(" ");
+        for sentence in &sentences {
+            assert!(
+                flat.contains(sentence.as_str()),
+                "{file} no longer says {sentence:?}: update its count from \
+                 connectors::operations::OPERATIONS (or this list, if it was reworded)"
+            );
+        }
+        // A count quoted anywhere else must be one of the table's too.
+        for pair in words.windows(2) {
+            let noun = pair[1].trim_end_matches(|c: char| !c.is_alphanumeric());
+            let counted = matches!(
+                noun,
+                "operation" | "operations" | "route" | "routes" | "extension" | "extensions"
+            );
+            if let (true, Ok(count)) = (counted, pair[0].parse::<usize>()) {
+                assert!(
+                    [total, original, extensions].contains(&count),
+                    "{file} quotes {count} {noun}; the table has {total} operations, \
+                     {original} of the original gateway and {extensions} extensions"
+                );
+            }
+        }
+    }
 }
