@@ -14,10 +14,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::names::slow_call;
 use common::*;
 use connectors_gateway::{Config, Gateway, ServerConfig};
-use connectors_mcp_servers::names::NamesServer;
-use connectors_mcp_servers::{HttpServerHandle, MCP_PATH, serve_http_server};
+use connectors_mcp_servers::HttpServerHandle;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -29,19 +29,12 @@ const STREAM: &str = "/api/v1/tools/invoke/stream";
 
 /// A call log in a fresh temporary directory.
 fn call_log(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "connectors-first-outcome-{test}-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let log = dir.join("calls.jsonl");
-    let _ = std::fs::remove_file(&log);
-    log
+    names::call_log(&format!("first-outcome-{test}"))
 }
 
 /// The calls the `names` server has logged: the tool's runs.
 fn runs(log: &Path) -> usize {
-    std::fs::read_to_string(log).map_or(0, |text| text.lines().count())
+    names::logged_calls(log).len()
 }
 
 /// A gateway whose calls time out after 1 s, with a platform server `slow`: the `names`
@@ -49,18 +42,13 @@ fn runs(log: &Path) -> usize {
 /// to `log`. (Served here rather than as the gateway binary's child, so the test runs the
 /// server this build compiled.)
 async fn slow_gateway(delay_ms: u64, log: &Path) -> (Gw, HttpServerHandle) {
-    let names = NamesServer::with_call_log(Some(log.to_path_buf()))
-        .with_delay(Some(Duration::from_millis(delay_ms)));
-    let (addr, server) = serve_http_server(names, "127.0.0.1:0".parse().expect("an address"))
-        .await
-        .expect("the names server starts");
+    let (url, server) = names::counting_server(log, delay_ms).await;
     let config = Config {
         call_timeout_seconds: 1,
         ..Config::default()
     };
     let slow: ServerConfig =
-        serde_json::from_value(json!({ "url": format!("http://{addr}{MCP_PATH}") }))
-            .expect("a server configuration");
+        serde_json::from_value(json!({ "url": url })).expect("a server configuration");
     let gw = start_with(
         Gateway::builder()
             .config(config)
@@ -77,12 +65,8 @@ async fn slow_gateway(delay_ms: u64, log: &Path) -> (Gw, HttpServerHandle) {
     (gw, server)
 }
 
-fn slow_call(value: &str) -> Value {
-    json!({"toolId": "slow.get_user", "integration": "slow", "tenantId": TENANT_A, "parameters": {"value": value}})
-}
-
 fn add_note(title: &str, body: &str) -> Value {
-    json!({"toolId": "notes.add_note", "integration": "notes", "tenantId": TENANT_A, "parameters": {"title": title, "body": body}})
+    notes_call(TENANT_A, "add_note", json!({"title": title, "body": body}))
 }
 
 /// Writes `head` (request line and headers, without the blank line) and `body` to a raw

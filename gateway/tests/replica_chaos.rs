@@ -21,12 +21,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use common::names::{call_log, counting_server, logged_values};
 use common::process::start_gateway_process;
 use common::redis::RedisServer;
 use common::*;
 use connectors::{Connectors, Error};
-use connectors_mcp_servers::names::NamesServer;
-use connectors_mcp_servers::{HttpServerHandle, MCP_PATH, serve_http_server};
+use connectors_mcp_servers::HttpServerHandle;
 use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
@@ -120,13 +120,8 @@ impl Replica {
 /// How many times each call id reached the tool.
 fn runs(log: &Path) -> HashMap<String, usize> {
     let mut runs = HashMap::new();
-    for line in std::fs::read_to_string(log).unwrap_or_default().lines() {
-        let Ok(call) = serde_json::from_str::<Value>(line) else {
-            continue;
-        };
-        if let Some(id) = call["arguments"]["value"].as_str() {
-            *runs.entry(id.to_string()).or_insert(0) += 1;
-        }
+    for id in logged_values(log) {
+        *runs.entry(id).or_insert(0) += 1;
     }
     runs
 }
@@ -150,24 +145,17 @@ struct Cluster {
 
 async fn cluster(test: &str) -> Cluster {
     let redis = RedisServer::start();
-    let dir = std::env::temp_dir().join(format!("cgw-chaos-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let log = dir.join("calls.jsonl");
+    let log = call_log(&format!("chaos-{test}"));
     // A short delay, so that calls are in flight when a replica dies.
-    let names =
-        NamesServer::with_call_log(Some(log.clone())).with_delay(Some(Duration::from_millis(20)));
-    let (addr, names) = serve_http_server(names, "127.0.0.1:0".parse().expect("an address"))
-        .await
-        .expect("the names server starts");
-    let config = dir.join("gateway.json");
+    let (server, names) = counting_server(&log, 20).await;
+    let config = log.with_file_name("gateway.json");
     let unlimited = 1_000_000_000u64;
     std::fs::write(
         &config,
         json!({
             "apiKeys": [{"key": KEY_A, "tenantId": TENANT_A}],
             "builtins": [],
-            "mcpServers": {"slow": {"url": format!("http://{addr}{MCP_PATH}")}},
+            "mcpServers": {"slow": {"url": server}},
             "callTimeoutSeconds": 2,
             "rateLimits": {"windowSeconds": 60, "select": unlimited, "invoke": unlimited, "list": unlimited, "default": unlimited},
             "store": redis.url(),

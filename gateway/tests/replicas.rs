@@ -9,51 +9,18 @@
 mod common;
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
+use common::names::{call_log, counting_server, logged_values, slow_call};
 use common::process::start_gateway_process;
 use common::redis::RedisServer;
 use common::*;
 use connectors_gateway::{Config, Gateway, ServerConfig, StoreLocation};
-use connectors_mcp_servers::names::NamesServer;
-use connectors_mcp_servers::{HttpServerHandle, MCP_PATH, serve_http_server};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const INVOKE: &str = "/api/v1/tools/invoke";
-
-/// A fresh temporary directory for one test.
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cgw-replicas-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
-}
-
-/// The `value`s of the calls the `names` server logged, in order.
-fn calls(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter_map(|call| call["arguments"]["value"].as_str().map(str::to_string))
-        .collect()
-}
-
-/// The `names` server on a loopback port, answering `delay_ms` after it logs each call.
-async fn counting_server(log: &Path, delay_ms: u64) -> (String, HttpServerHandle) {
-    let names = NamesServer::with_call_log(Some(log.to_path_buf()))
-        .with_delay(Some(Duration::from_millis(delay_ms)));
-    let (addr, server) = serve_http_server(names, "127.0.0.1:0".parse().expect("an address"))
-        .await
-        .expect("the names server starts");
-    (format!("http://{addr}{MCP_PATH}"), server)
-}
-
-fn call(value: &str) -> Value {
-    json!({"toolId": "slow.get_user", "integration": "slow", "tenantId": TENANT_A, "parameters": {"value": value}})
-}
 
 /// A keyed invocation sent to the gateway at `url`.
 async fn keyed_call(http: &reqwest::Client, url: &str, key: &str, body: &Value) -> Reply {
@@ -116,8 +83,7 @@ async fn running(http: &reqwest::Client, url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_key_on_two_replicas_at_once_runs_once() {
     let redis = RedisServer::start();
-    let dir = temp_dir("same-key");
-    let log = dir.join("calls.jsonl");
+    let log = call_log("replicas-same-key");
     let (server, _names) = counting_server(&log, 300).await;
     let one = in_process(&redis.url(), &server, 10).await;
     let two = in_process(&redis.url(), &server, 10).await;
@@ -125,7 +91,7 @@ async fn the_same_key_on_two_replicas_at_once_runs_once() {
     let rounds = 12;
     for i in 0..rounds {
         let key = format!("same-key-{i}");
-        let body = call(&format!("v{i}"));
+        let body = slow_call(&format!("v{i}"));
         let (a, b) = tokio::join!(
             keyed_call(&http, &one.url, &key, &body),
             keyed_call(&http, &two.url, &key, &body)
@@ -139,20 +105,20 @@ async fn the_same_key_on_two_replicas_at_once_runs_once() {
             .count();
         assert_eq!(replayed, 1, "one ran, the other replayed: {}", b.body);
     }
-    let ran = calls(&log);
+    let ran = logged_values(&log);
     assert_eq!(ran.len(), rounds, "{ran:?}");
     for i in 0..rounds {
         assert_eq!(ran.iter().filter(|v| **v == format!("v{i}")).count(), 1);
     }
     // The key's request is remembered across replicas: another body is refused.
-    let other = keyed_call(&http, &two.url, "same-key-0", &call("other")).await;
+    let other = keyed_call(&http, &two.url, "same-key-0", &slow_call("other")).await;
     assert_eq!(
         other.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
         other.body
     );
-    assert_eq!(calls(&log).len(), rounds);
+    assert_eq!(logged_values(&log).len(), rounds);
     one.running.shutdown().await;
     two.running.shutdown().await;
 }
@@ -178,10 +144,9 @@ async fn replica(config: &Path) -> Replica {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_killed_mid_call_leaves_its_key_in_doubt_never_run_again() {
     let redis = RedisServer::start();
-    let dir = temp_dir("killed");
-    let log = dir.join("calls.jsonl");
+    let log = call_log("replicas-killed");
     let (server, _names) = counting_server(&log, 3_000).await;
-    let config = dir.join("gateway.json");
+    let config = log.with_file_name("gateway.json");
     std::fs::write(
         &config,
         json!({
@@ -201,13 +166,13 @@ async fn a_replica_killed_mid_call_leaves_its_key_in_doubt_never_run_again() {
     running(&http, &second.url).await;
 
     // The first replica takes the key and calls the tool; it dies while the tool runs.
-    let body = call("once");
+    let body = slow_call("once");
     let sent = {
         let (http, url, body) = (http.clone(), first.url.clone(), body.clone());
         tokio::spawn(async move { keyed_call(&http, &url, "killed-key", &body).await })
     };
     eventually(Duration::from_secs(30), || async {
-        (calls(&log).len() == 1).then_some(())
+        (logged_values(&log).len() == 1).then_some(())
     })
     .await;
     first.child.kill().await.expect("SIGKILL");
@@ -237,23 +202,26 @@ async fn a_replica_killed_mid_call_leaves_its_key_in_doubt_never_run_again() {
         "{}",
         again.body
     );
-    assert_eq!(calls(&log), vec!["once".to_string()], "the tool ran once");
+    assert_eq!(
+        logged_values(&log),
+        vec!["once".to_string()],
+        "the tool ran once"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_redis_keyed_requests_are_refused_not_run_and_recover_by_themselves() {
     let mut redis = RedisServer::start();
-    let dir = temp_dir("redis-down");
-    let log = dir.join("calls.jsonl");
+    let log = call_log("replicas-redis-down");
     let (server, _names) = counting_server(&log, 0).await;
     let gw = in_process(&redis.url(), &server, 10).await;
     let http = reqwest::Client::new();
-    let before = keyed_call(&http, &gw.url, "before", &call("before")).await;
+    let before = keyed_call(&http, &gw.url, "before", &slow_call("before")).await;
     assert_eq!(before.status, StatusCode::OK, "{}", before.body);
     assert_eq!(gw.get("/ready").await.status, StatusCode::OK);
 
     redis.stop();
-    let refused = keyed_call(&http, &gw.url, "while-down", &call("while-down")).await;
+    let refused = keyed_call(&http, &gw.url, "while-down", &slow_call("while-down")).await;
     assert_eq!(
         refused.status,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -281,21 +249,21 @@ async fn without_redis_keyed_requests_are_refused_not_run_and_recover_by_themsel
     // Reads and unkeyed calls need no store.
     assert_eq!(gw.get("/api/v1/tools/list").await.status, StatusCode::OK);
     assert_eq!(
-        calls(&log),
+        logged_values(&log),
         vec!["before".to_string()],
         "nothing ran unrecorded"
     );
 
     redis.restart();
     let after = eventually(Duration::from_secs(60), || async {
-        let reply = keyed_call(&http, &gw.url, "while-down", &call("while-down")).await;
+        let reply = keyed_call(&http, &gw.url, "while-down", &slow_call("while-down")).await;
         (reply.status == StatusCode::OK).then_some(reply)
     })
     .await;
     assert!(after.headers.get("idempotent-replayed").is_none());
     assert_eq!(gw.get("/ready").await.status, StatusCode::OK);
     assert_eq!(
-        calls(&log),
+        logged_values(&log),
         vec!["before".to_string(), "while-down".to_string()]
     );
     gw.running.shutdown().await;
@@ -311,8 +279,7 @@ async fn server_status(gw: &Gw, name: &str) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_deployed_on_one_replica_runs_on_every_replica_until_removed() {
     let redis = RedisServer::start();
-    let dir = temp_dir("deployed");
-    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let (server, _names) = counting_server(&call_log("replicas-deployed"), 0).await;
     let one = in_process(&redis.url(), &server, 10).await;
     let two = in_process(&redis.url(), &server, 10).await;
     let id = one.deploy("team-notes", builtin_source("notes")).await;
@@ -394,8 +361,7 @@ async fn a_tenant_following_events_on_one_replica_sees_deployments_on_another() 
     use futures::StreamExt;
 
     let redis = RedisServer::start();
-    let dir = temp_dir("events");
-    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let (server, _names) = counting_server(&call_log("replicas-events"), 0).await;
     let one = in_process(&redis.url(), &server, 10).await;
     let two = in_process(&redis.url(), &server, 10).await;
     let follow = |key: &'static str| {
@@ -445,10 +411,6 @@ async fn a_tenant_following_events_on_one_replica_sees_deployments_on_another() 
     two.running.shutdown().await;
 }
 
-fn notes_call(tenant: &str, tool: &str, parameters: Value) -> Value {
-    json!({"toolId": format!("notes.{tool}"), "integration": "notes", "tenantId": tenant, "parameters": parameters})
-}
-
 /// The structured result of a built-in `notes` call on `gw` as the tenant of `key`.
 async fn notes(gw: &Gw, key: &str, tenant: &str, tool: &str, parameters: Value) -> Value {
     let reply = gw
@@ -461,8 +423,7 @@ async fn notes(gw: &Gw, key: &str, tenant: &str, tool: &str, parameters: Value) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_built_in_notes_are_the_same_on_every_replica_and_still_per_tenant() {
     let redis = RedisServer::start();
-    let dir = temp_dir("notes");
-    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let (server, _names) = counting_server(&call_log("replicas-notes"), 0).await;
     let one = in_process(&redis.url(), &server, 10).await;
     let two = in_process(&redis.url(), &server, 10).await;
     let added = notes(
@@ -524,8 +485,7 @@ async fn the_built_in_notes_are_the_same_on_every_replica_and_still_per_tenant()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redis_that_lost_its_data_does_not_make_replicas_stop_their_servers() {
     let mut redis = RedisServer::start();
-    let dir = temp_dir("lost");
-    let (server, _names) = counting_server(&dir.join("calls.jsonl"), 0).await;
+    let (server, _names) = counting_server(&call_log("replicas-lost"), 0).await;
     let one = in_process(&redis.url(), &server, 10).await;
     let two = in_process(&redis.url(), &server, 10).await;
     let id = one.deploy("kept-notes", builtin_source("notes")).await;

@@ -8,10 +8,6 @@ use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-fn notes_call(tenant: &str, tool: &str, parameters: Value) -> Value {
-    json!({"toolId": format!("notes.{tool}"), "integration": "notes", "tenantId": tenant, "parameters": parameters})
-}
-
 async fn notes_of(gw: &Gw, api_key: &str, tenant: &str) -> Vec<Value> {
     let reply = gw
         .post_as(
@@ -186,11 +182,6 @@ async fn deploy_running(gw: &Gw, key: &str, name: &str, source: Value) -> Reply 
     added
 }
 
-fn call(tenant: &str, tool_id: &str, parameters: Value) -> Value {
-    let integration = tool_id.split('.').next().unwrap_or("");
-    json!({"toolId": tool_id, "integration": integration, "tenantId": tenant, "parameters": parameters})
-}
-
 /// The tool names of server `name` as the tenant of `key` sees it.
 async fn tool_names(gw: &Gw, key: &str, name: &str) -> Vec<String> {
     let reply = gw
@@ -225,7 +216,7 @@ async fn two_tenants_may_each_deploy_a_server_of_one_name() {
         .post_as(
             KEY_B,
             "/api/v1/tools/invoke",
-            call(TENANT_B, "twin.word_count", json!({"text": "one two"})),
+            invocation(TENANT_B, "twin.word_count", json!({"text": "one two"})),
         )
         .await;
     assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);
@@ -234,7 +225,7 @@ async fn two_tenants_may_each_deploy_a_server_of_one_name() {
         .post_as(
             KEY_B,
             "/api/v1/tools/invoke",
-            call(TENANT_B, "twin.add_note", json!({"title": "x"})),
+            invocation(TENANT_B, "twin.add_note", json!({"title": "x"})),
         )
         .await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
@@ -315,7 +306,7 @@ async fn two_tenants_may_each_deploy_a_server_of_one_name() {
         .post_as(
             KEY_B,
             "/api/v1/tools/invoke",
-            call(TENANT_B, "twin.word_count", json!({"text": "still here"})),
+            invocation(TENANT_B, "twin.word_count", json!({"text": "still here"})),
         )
         .await;
     assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);

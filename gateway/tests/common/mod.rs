@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod names;
 pub mod process;
 pub mod redis;
 
@@ -122,10 +123,9 @@ impl Gw {
     }
 
     pub async fn invoke(&self, tool_id: &str, parameters: Value) -> Reply {
-        let integration = tool_id.split('.').next().unwrap_or("");
         self.post(
             "/api/v1/tools/invoke",
-            serde_json::json!({"toolId": tool_id, "integration": integration, "tenantId": TENANT_A, "parameters": parameters}),
+            invocation(TENANT_A, tool_id, parameters),
         )
         .await
     }
@@ -156,6 +156,18 @@ impl Gw {
             .expect("deployment id")
             .to_string()
     }
+}
+
+/// The body of `tenant`'s invocation of `tool_id` (its integration: the part before the
+/// first dot) with `parameters`.
+pub fn invocation(tenant: &str, tool_id: &str, parameters: Value) -> Value {
+    let integration = tool_id.split('.').next().unwrap_or("");
+    serde_json::json!({"toolId": tool_id, "integration": integration, "tenantId": tenant, "parameters": parameters})
+}
+
+/// `tenant`'s call of the built-in `notes` tool `tool`.
+pub fn notes_call(tenant: &str, tool: &str, parameters: Value) -> Value {
+    invocation(tenant, &format!("notes.{tool}"), parameters)
 }
 
 /// Polls `check` until it returns `Some`, for at most `deadline` (then panics).
