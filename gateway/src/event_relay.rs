@@ -46,11 +46,11 @@ pub(crate) fn spawn(events: EventBus, redis: Redis, stop: CancellationToken) {
                     event = outgoing.recv() => event,
                     _ = stop.cancelled() => return,
                 };
-                let Some(Event::Deployment { tenant, event }) = event else {
-                    if event.is_none() {
-                        return;
-                    }
-                    continue;
+                let (tenant, event) = match event {
+                    Some(Event::Deployment { tenant, event }) => (tenant, event),
+                    // Only deployment events are relayed (see the module documentation).
+                    Some(Event::Server { .. }) => continue,
+                    None => return,
                 };
                 let message = Relayed {
                     origin: origin.clone(),

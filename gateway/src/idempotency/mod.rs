@@ -212,11 +212,6 @@ impl IdempotencyStore {
     }
 }
 
-/// The answer to a keyed request when the store cannot be reached: nothing ran.
-fn store_unavailable(reason: &Unavailable) -> Response {
-    ApiError::store_unavailable(reason.clone()).into_response()
-}
-
 /// Request extension: the request runs under a valid `Idempotency-Key`, in a task detached
 /// from its client. A handler that may give up on an operation before it ends (a tool call
 /// past `callTimeoutSeconds`) lets it go on instead, up to [`in_progress_bound`], and
@@ -385,7 +380,8 @@ async fn keyed(state: AppState, request: Request, next: Next, idempotency_key: S
     let ticket = loop {
         let lookup = match store.lookup(key.clone(), fingerprint).await {
             Ok(lookup) => lookup,
-            Err(reason) => return store_unavailable(&reason),
+            // Nothing ran: the request may be sent again with the same key.
+            Err(reason) => return ApiError::store_unavailable(reason).into_response(),
         };
         match lookup {
             Lookup::Replay(kept) => {
