@@ -4,6 +4,8 @@
 //! ```text
 //! cargo bench --bench overhead                 # 7 rounds of 2,000 calls per client, case
 //! cargo bench --bench overhead -- 11 4000      # rounds, calls per round
+//! cargo bench --bench overhead -- --instructions [CALLS]   # per call, under callgrind
+//! cargo bench --bench overhead -- --only facade invoke 20000  # one client, for a profiler
 //! ```
 //!
 //! Two servers, each in a child process of this program (so that the CPU time this
@@ -53,7 +55,22 @@ fn main() -> Bench {
         Some("--serve-gateway") => runtime.block_on(serve_gateway()),
         Some("--serve-fixed") => runtime.block_on(serve_fixed(&args[1..])),
         // For a profiler: one client alone against the fixed server, no table.
-        Some("--only") => runtime.block_on(only(args.get(1).map(String::as_str), 20_000)),
+        // `--only CLIENT [health|select|invoke|all] [CALLS]`.
+        Some("--only") => {
+            let calls = args
+                .get(3)
+                .map(|c| c.parse())
+                .transpose()?
+                .unwrap_or(20_000);
+            let ops = operations(args.get(2).map_or("all", String::as_str))?;
+            runtime.block_on(only(args.get(1).map(String::as_str), &ops, calls))
+        }
+        // Instructions and context switches per call, each client under callgrind.
+        Some("--instructions") => {
+            drop(runtime);
+            let calls = args.get(1).map(|c| c.parse()).transpose()?.unwrap_or(2_000);
+            instructions(calls)
+        }
         _ => {
             let mut numbers = args.iter().filter(|a| !a.starts_with("--"));
             let rounds: usize = numbers.next().map(|a| a.parse()).transpose()?.unwrap_or(7);
@@ -223,7 +240,9 @@ fn raw_request(
         "/health" => raw.get(format!("{base}/health")),
         "/api/v1/tools/select" => raw
             .post(format!("{base}{path}"))
-            .json(&json!({"query": QUERY, "options": {"maxTools": 5}})),
+            // Schemas asked for, as the facade asks by default (it fetches any a gateway
+            // leaves out, which would be extra requests of its own).
+            .json(&json!({"query": QUERY, "options": {"maxTools": 5, "includeSchemas": true}})),
         _ => raw
             .post(format!("{base}{path}"))
             .json(&json!({"toolId": TOOL, "integration": "math", "tenantId": tenant, "parameters": {"expression": "2 * (3 + 4)"}})),
@@ -280,6 +299,7 @@ async fn generated_call(
                     .map_err(|e: types::error::ConversionError| e.to_string())?,
                 options: Some(types::SelectOptions {
                     max_tools: Some(5),
+                    include_schemas: Some(true),
                     ..Default::default()
                 }),
                 session: None,
@@ -325,7 +345,25 @@ async fn facade_call(facade: Connectors, path: &'static str) -> Result<(), Strin
     result.map_err(|e| e.to_string())
 }
 
-async fn only(client: Option<&str>, calls: usize) -> Bench {
+/// The measured operations by name (`all` for the three).
+fn operations(name: &str) -> Result<Vec<&'static str>, String> {
+    Ok(match name {
+        "health" => vec![PATHS[0]],
+        "select" => vec![PATHS[1]],
+        "invoke" => vec![PATHS[2]],
+        "all" => PATHS.to_vec(),
+        other => {
+            return Err(format!(
+                "no operation {other:?}: health, select, invoke or all"
+            ));
+        }
+    })
+}
+
+/// The paths of the measured operations.
+const PATHS: [&str; 3] = ["/health", "/api/v1/tools/select", "/api/v1/tools/invoke"];
+
+async fn only(client: Option<&str>, paths: &[&'static str], calls: usize) -> Bench {
     let gateway = Server::start(&["--serve-gateway"])?;
     let fixed = Server::start(&["--serve-fixed", &gateway.url, &gateway.key, &gateway.tenant])?;
     let raw = raw_client(&fixed.key)?;
@@ -349,9 +387,11 @@ async fn only(client: Option<&str>, calls: usize) -> Bench {
         std::mem::size_of_val(&facade.tools().invoke(TOOL, json!({})).send()),
     );
     let client = client.map(str::to_string);
+    let paths = paths.to_vec();
+    let switches = context_switches();
     // In a task, as the measured rounds run.
     let task = tokio::spawn(async move {
-        for path in ["/health", "/api/v1/tools/select", "/api/v1/tools/invoke"] {
+        for path in paths {
             for _ in 0..calls {
                 match client.as_deref() {
                     Some("raw") => {
@@ -367,6 +407,115 @@ async fn only(client: Option<&str>, calls: usize) -> Bench {
         Ok::<(), String>(())
     });
     task.await??;
+    let (voluntary, involuntary) = context_switches();
+    // Read by `--instructions`.
+    println!(
+        "CONTEXT-SWITCHES {} {}",
+        voluntary - switches.0,
+        involuntary - switches.1
+    );
+    Ok(())
+}
+
+/// Voluntary and involuntary context switches of this process so far.
+fn context_switches() -> (i64, i64) {
+    // SAFETY: `usage` is a valid rusage for the call to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer.
+    let status = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    assert_eq!(status, 0, "getrusage(RUSAGE_SELF) failed");
+    (usage.ru_nvcsw, usage.ru_nivcsw)
+}
+
+/// Instructions the client's threads execute per call (callgrind, which noise does not
+/// move) and context switches per call (a native run), for each client and operation.
+///
+/// Each figure is the difference between a run of `calls` calls and one of a tenth of
+/// them, divided by the calls between: start-up, the servers' recording and the first
+/// connections cancel out.
+fn instructions(calls: usize) -> Bench {
+    let exe = std::env::current_exe()?;
+    let few = (calls / 10).max(1);
+    let between = (calls - few) as f64;
+    let out = std::env::temp_dir().join(format!("overhead-callgrind-{}", std::process::id()));
+    let run = |client: &str,
+               op: &str,
+               n: usize,
+               valgrind: bool|
+     -> Result<(f64, f64), Box<dyn std::error::Error>> {
+        let mut command = if valgrind {
+            let mut c = Command::new("valgrind");
+            c.arg("--tool=callgrind")
+                .arg(format!("--callgrind-out-file={}", out.display()))
+                .arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let output = command
+            .args(["--only", client, op, &n.to_string()])
+            .stderr(Stdio::null())
+            .output()?;
+        if !output.status.success() {
+            return Err(format!("{client} {op}: {}", output.status).into());
+        }
+        if valgrind {
+            // callgrind's `totals:` (or `summary:`) line: the instructions of every thread.
+            let text = std::fs::read_to_string(&out)?;
+            let total = text
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("totals:")
+                        .or_else(|| l.strip_prefix("summary:"))
+                })
+                .and_then(|l| l.split_whitespace().next()?.parse::<f64>().ok())
+                .ok_or("no totals in callgrind's output")?;
+            return Ok((total, 0.0));
+        }
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let line = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("CONTEXT-SWITCHES "))
+            .ok_or("no context switches printed")?;
+        let mut numbers = line.split_whitespace().map(str::parse::<f64>);
+        match (numbers.next(), numbers.next()) {
+            (Some(Ok(v)), Some(Ok(i))) => Ok((v, i)),
+            _ => Err(format!("unreadable context switches: {line}").into()),
+        }
+    };
+    println!(
+        "instructions per call (callgrind, all of the client's threads; {few} and {calls} calls) \
+         and voluntary context switches per call (native), against the fixed server\n"
+    );
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>6} {:>6}   {:>5} {:>5} {:>5}",
+        "op", "raw", "gen", "facade", "gen/r", "f/r", "raw", "gen", "fac"
+    );
+    for op in ["health", "select", "invoke"] {
+        let mut instructions = [0.0; 3];
+        let mut switches = [0.0; 3];
+        for (i, client) in ["raw", "generated", "facade"].into_iter().enumerate() {
+            let (small, _) = run(client, op, few, true)?;
+            let (large, _) = run(client, op, calls, true)?;
+            instructions[i] = (large - small) / between;
+            let (small, _) = run(client, op, few, false)?;
+            let (large, _) = run(client, op, calls, false)?;
+            switches[i] = (large - small) / between;
+        }
+        println!(
+            "{op:<8} {:>9.0} {:>9.0} {:>9.0} {:>6.3} {:>6.3}   {:>5.2} {:>5.2} {:>5.2}",
+            instructions[0],
+            instructions[1],
+            instructions[2],
+            instructions[1] / instructions[0],
+            instructions[2] / instructions[0],
+            switches[0],
+            switches[1],
+            switches[2]
+        );
+    }
+    let _ = std::fs::remove_file(&out);
+    println!("\ngoal: facade/raw instructions <= 1.10 and the same context switches per call");
     Ok(())
 }
 
