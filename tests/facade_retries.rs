@@ -431,8 +431,6 @@ async fn rate_limited_once(headers: &[(&str, &str)]) -> MockServer {
 
 #[tokio::test]
 async fn the_wait_a_server_asks_for_is_read_from_every_form_of_the_header() {
-    let now = SystemTime::now();
-    let in_seven = httpdate::fmt_http_date(now + Duration::from_secs(7));
     // Each wait is over the cap, so it is not slept through but handed out as read.
     for (headers, expected) in [
         (vec![("retry-after", "26")], Duration::from_secs(26)),
@@ -452,13 +450,15 @@ async fn the_wait_a_server_asks_for_is_read_from_every_form_of_the_header() {
         assert_eq!(error.retry_after(), Some(expected), "{headers:?}");
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
     }
+    // Taken just before its request: on a loaded machine the calls above take seconds.
+    let in_seven = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(7));
     let server = rate_limited_once(&[("retry-after", in_seven.as_str())]).await;
     let error = capped(&server, Duration::from_millis(100))
         .tools()
         .list()
         .await
         .unwrap_err();
-    // The date has whole seconds, and a moment passed since `now`.
+    // The date has whole seconds, and a moment passed since it was taken.
     let wait = error.retry_after().expect("the wait until the date");
     assert!(
         (Duration::from_secs(5)..=Duration::from_secs(7)).contains(&wait),
