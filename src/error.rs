@@ -712,7 +712,7 @@ impl Error {
             | Error::DeploymentTimeout { .. }
             | Error::EventTooLarge { .. } => self
                 .status()
-                .is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),
+                .is_some_and(crate::transport::classify::transient_status),
         }
     }
 

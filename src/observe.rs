@@ -15,6 +15,8 @@ use std::sync::Arc;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+use crate::transport::Answer;
+
 /// One response of the gateway, undecoded (see the [module documentation](self)).
 ///
 /// Bodies can hold secrets (tool results, OAuth configuration), so this type has no
@@ -95,17 +97,18 @@ impl Observer {
         Observer(Arc::new(f))
     }
 
-    /// Shows `response` to the observer and gives it back, its body now in memory
-    /// (unless it is an event stream).
+    /// Shows the call's final answer to the observer and gives it back: a body the
+    /// transport read is shown as it is, and a body it did not read (an operation whose
+    /// success is an event stream) is read here unless it is an event stream.
     pub(crate) async fn observe(
         &self,
-        response: reqwest::Response,
+        answer: Answer,
         operation_id: &str,
         method: &Method,
         path: &str,
         attempts: u32,
-    ) -> reqwest::Result<reqwest::Response> {
-        let status = response.status();
+    ) -> reqwest::Result<Answer> {
+        let status = answer.status();
         let raw = |headers, body| RawResponse {
             operation_id,
             method,
@@ -115,9 +118,16 @@ impl Observer {
             body,
             attempts,
         };
+        let response = match answer {
+            Answer::Read(read) => {
+                (self.0)(&raw(&read.headers, Some(&read.body)));
+                return Ok(Answer::Read(read));
+            }
+            Answer::Unread(response) => response,
+        };
         if is_event_stream(response.headers()) {
             (self.0)(&raw(response.headers(), None));
-            return Ok(response);
+            return Ok(Answer::Unread(response));
         }
         let version = response.version();
         let headers = response.headers().clone();
@@ -127,7 +137,7 @@ impl Observer {
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
+        Ok(Answer::Unread(reqwest::Response::from(rebuilt)))
     }
 }
 

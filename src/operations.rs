@@ -58,6 +58,30 @@ pub fn find(id: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.id == id)
 }
 
+/// The operation of a generated method name.
+///
+/// Progenitor names operations in snake case (`invoke_tools_batch`, `get_oauth_config`);
+/// the table keeps the spec's camel case (`invokeToolsBatch`, `getOAuthConfig`). Both
+/// spell the same letters once underscores and case are ignored, so a scan of the rows
+/// with a comparison that stops at the first different letter finds it without a map, an
+/// allocation or parsing the spec at run time.
+pub(crate) fn of_generated(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| same_name(op.id, name))
+}
+
+/// `invokeToolsBatch` and `invoke_tools_batch` name the same operation.
+fn same_name(camel: &str, snake: &str) -> bool {
+    let mut left = camel.bytes().filter(|&b| b != b'_');
+    let mut right = snake.bytes().filter(|&b| b != b'_');
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+            _ => return false,
+        }
+    }
+}
+
 /// The rate-limit scope of every operation that has a quota of its own
 /// (`x-connectors-rate-limit`), as `(operationId, scope)` in the order of `openapi.yaml`:
 /// the `limits.scope` a 429 of the operation names. Every other operation counts in
@@ -89,10 +113,52 @@ impl Operation {
     }
 }
 
-#[cfg(all(test, feature = "openapi-json"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Progenitor's name of an operation: snake case, with a run of capitals as one word
+    /// (`getOAuthConfig` -> `get_oauth_config`).
+    fn progenitor_name(id: &str) -> String {
+        let mut out = String::new();
+        let chars: Vec<char> = id.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if c.is_ascii_uppercase() && !prev_upper {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    #[test]
+    fn every_generated_name_finds_its_own_row_of_the_table() {
+        for op in OPERATIONS {
+            let name = progenitor_name(op.id);
+            assert_eq!(of_generated(&name).map(|o| o.id), Some(op.id), "{name}");
+        }
+        assert_eq!(
+            of_generated("invoke_tools_batch").map(|o| o.path),
+            Some("/api/v1/tools/invoke/batch")
+        );
+        assert_eq!(
+            of_generated("get_oauth_config").map(|o| o.path),
+            Some("/api/v1/tenants/{tenantId}/integrations/{integration}/oauth-config")
+        );
+        assert_eq!(
+            of_generated("invoke_tool").map(|o| o.retry),
+            Some(RetryClass::Keyed)
+        );
+        assert_eq!(
+            of_generated("select_tools").map(|o| o.retry),
+            Some(RetryClass::Safe)
+        );
+        assert!(of_generated("invoke_tool_x").is_none());
+        assert!(of_generated("invoke_too").is_none());
+    }
+
+    #[cfg(feature = "openapi-json")]
     #[test]
     fn the_rate_limit_scopes_are_the_specs() {
         let spec: serde_json::Value =

@@ -58,8 +58,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::HeaderMap;
 
 /// How often and how patiently failed requests are tried again.
 ///
@@ -144,21 +143,6 @@ impl RetryPolicy {
         base.mul_f64(1.0 - 0.25 * fastrand::f64())
     }
 
-    /// What to do after a response with `status` and `headers`, when `retries_done`
-    /// retries were made already.
-    pub(crate) fn after_response(
-        &self,
-        status: StatusCode,
-        headers: &HeaderMap,
-        retries_done: u32,
-        now: SystemTime,
-    ) -> Decision {
-        if !status_is_retryable(status, headers) {
-            return Decision::Stop;
-        }
-        self.wait_after(headers, retries_done, now)
-    }
-
     /// What to do after a response whose status is retryable: wait what the server asks
     /// for (within the cap) or the backoff, unless the retries are used up.
     pub(crate) fn wait_after(
@@ -176,15 +160,6 @@ impl RetryPolicy {
             None => Decision::Retry(self.backoff(retries_done)),
         }
     }
-
-    /// What to do after a request failed without a response.
-    pub(crate) fn after_failure(&self, error: &reqwest::Error, retries_done: u32) -> Decision {
-        if retries_done < self.max_retries && is_transient(error) {
-            Decision::Retry(self.backoff(retries_done))
-        } else {
-            Decision::Stop
-        }
-    }
 }
 
 /// The outcome of one retry decision.
@@ -196,32 +171,6 @@ pub(crate) enum Decision {
     Stop,
     /// The server asked for a wait longer than the cap: give up and report it.
     WaitTooLong(Duration),
-}
-
-/// Whether a response status is worth another attempt; `x-should-retry` wins, and a
-/// replayed answer (`Idempotent-Replayed: true`) never is: it is the key's first outcome,
-/// which the same key gets again however often it is sent.
-pub(crate) fn status_is_retryable(status: StatusCode, headers: &HeaderMap) -> bool {
-    const SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
-    if crate::transport::is_replayed(headers) {
-        return false;
-    }
-    match headers
-        .get(&SHOULD_RETRY)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-    {
-        Some("true") => return true,
-        Some("false") => return false,
-        _ => {}
-    }
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
-}
-
-/// Failures without a response that another attempt may cure: the connection could not
-/// be made or broke, or the attempt timed out.
-pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || (error.is_request() && !error.is_builder())
 }
 
 /// The wait a response asks for: `retry-after-ms` (milliseconds), else `Retry-After` in
