@@ -3,21 +3,16 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
+use super::Policy;
 use super::body::{Answer, Unread, read_body};
 use super::classify::{Reached, Seen, Verdict, classify, proves_nothing_after_a_possible_run};
-use super::keys::{may_repeat, random_id};
-use super::{ATTEMPT_HEADER, IDEMPOTENCY_HEADER, Policy, REQUEST_ID_HEADER};
+use super::keys::may_repeat;
+use super::request::{number, retry_copy};
 use crate::api::Client;
 use crate::retry::Decision;
 use progenitor_client::ClientInfo;
-
-const ATTEMPT: HeaderName = HeaderName::from_static(ATTEMPT_HEADER);
-const IDEMPOTENCY: HeaderName = HeaderName::from_static(IDEMPOTENCY_HEADER);
-const REQUEST_ID: HeaderName = HeaderName::from_static(REQUEST_ID_HEADER);
 
 /// The "no timeout" of a request sent by a client that has one: tokio's timers treat a
 /// deadline this far out as never.
@@ -47,32 +42,6 @@ pub(super) struct End {
     pub(super) attempts: u32,
 }
 
-/// Adds what every attempt of the call shares: default query parameters, the trace
-/// context when one is set, the request id, and for a keyed operation the idempotency
-/// key. Returns the request id and the key, for the call's record.
-pub(super) fn prepare(
-    request: &mut reqwest::Request,
-    policy: &Policy,
-    keyed: bool,
-) -> (HeaderValue, Option<HeaderValue>) {
-    if !policy.default_query.is_empty() {
-        let mut pairs = request.url_mut().query_pairs_mut();
-        for (name, value) in &policy.default_query {
-            pairs.append_pair(name, value);
-        }
-    }
-    let headers = request.headers_mut();
-    if let Some(trace) = &policy.trace {
-        trace.apply(headers);
-    }
-    let request_id = headers.entry(REQUEST_ID).or_insert_with(random_id).clone();
-    // Generated once per logical call and reused on every attempt, so a gateway that
-    // honours it never runs a tool twice. A safe operation (a read, or a POST such as
-    // `selectTools` that changes nothing) has nothing to deduplicate.
-    let key = keyed.then(|| headers.entry(IDEMPOTENCY).or_insert_with(random_id).clone());
-    (request_id, key)
-}
-
 /// Sends `request` until an answer ends the call, by `policy`.
 pub(super) async fn attempts(
     client: &Client,
@@ -94,9 +63,7 @@ pub(super) async fn attempts(
             retry_after: None,
             attempts: attempt,
         };
-        request
-            .headers_mut()
-            .insert(ATTEMPT, attempt_value(attempt));
+        number(&mut request, attempt);
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         // reqwest's per-request timeout also bounds reading the body, which happens here:
         // no timer of our own is needed for it. An event stream has none.
@@ -126,19 +93,32 @@ pub(super) async fn attempts(
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Timed only for a subscriber that records the span: the clock costs on every call.
-        let started = (!span.is_disabled()).then(Instant::now);
-        let sent = client
-            .client()
-            .execute(request)
-            .instrument(span.clone())
-            .await;
-        tracing::Span::current().record("attempts", attempt);
+        // Timed and entered only for a subscriber that records the span: the clock costs
+        // on every call, and the wrapper moves the future and enters the span on each poll.
+        let traced = !span.is_disabled();
+        let started = traced.then(Instant::now);
+        let sent = if traced {
+            client
+                .client()
+                .execute(request)
+                .instrument(span.clone())
+                .await
+        } else {
+            client.client().execute(request).await
+        };
+        if traced {
+            // The request's span, which the attempts run in when it is recorded.
+            tracing::Span::current().record("attempts", attempt);
+        }
         let (met, verdict) = match sent {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
                 policy.keys.learn(response.headers());
-                judge(response, policy, call).instrument(span.clone()).await
+                if traced {
+                    judge(response, policy, call).instrument(span.clone()).await
+                } else {
+                    judge(response, policy, call).await
+                }
             }
             Err(error) => {
                 let verdict = classify(Seen::Failure(&error), call.keyed);
@@ -310,34 +290,4 @@ fn settle(mut end: End, may_have_run: bool) -> End {
         };
     }
     end
-}
-
-/// The attempt number as a header value; the usual ones without an allocation.
-fn attempt_value(attempt: u32) -> HeaderValue {
-    const SMALL: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    match SMALL.get((attempt as usize).wrapping_sub(1)) {
-        Some(text) => HeaderValue::from_static(text),
-        None => HeaderValue::from(attempt),
-    }
-}
-
-/// A copy of `request` for the next attempt, or `None` when its body is a stream.
-///
-/// What `reqwest::Request::try_clone` copies, except the map of extensions it always
-/// allocates: the generated client sets none but the timeout, copied here when set.
-fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
-    let body = match request.body() {
-        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
-            body.as_bytes()?,
-        ))),
-        None => None,
-    };
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = HeaderMap::clone(request.headers());
-    *copy.version_mut() = request.version();
-    if let Some(timeout) = request.timeout() {
-        *copy.timeout_mut() = Some(*timeout);
-    }
-    *copy.body_mut() = body;
-    Some(copy)
 }
