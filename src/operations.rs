@@ -71,6 +71,17 @@ pub(crate) fn of_generated(name: &str) -> Option<&'static Operation> {
 
 /// `invokeToolsBatch` and `invoke_tools_batch` name the same operation.
 fn same_name(camel: &str, snake: &str) -> bool {
+    // Most rows differ in their first or last letter (neither is ever an underscore):
+    // checked first, the scan of the table costs a few instructions a row.
+    let ends = |name: &str| (name.bytes().next(), name.bytes().next_back());
+    let (first, last) = (ends(camel), ends(snake));
+    let same = |a: Option<u8>, b: Option<u8>| match (a, b) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(&b),
+        (a, b) => a == b,
+    };
+    if !same(first.0, last.0) || !same(first.1, last.1) {
+        return false;
+    }
     let mut left = camel.bytes().filter(|&b| b != b'_');
     let mut right = snake.bytes().filter(|&b| b != b'_');
     loop {
