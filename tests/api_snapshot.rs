@@ -37,17 +37,18 @@ fn the_generated_api_matches_its_committed_outline() {
         panic!(
             "{SNAPSHOT} is stale: the API that build.rs generates from openapi.yaml differs from it.\n\
              If the change is intended, refresh it and commit it with the spec:\n    {REFRESH}\n\
-             The first difference (- committed, + generated):\n{}",
+             What changed (- committed, + generated):\n{}",
             first_difference(&committed, GENERATED)
         );
     }
 }
 
-/// The lines between the common beginning and the common end of the two texts (at most
-/// 40 of each), with a line of context before them.
+/// The changed lines, `-` committed and `+` generated, each run of them under the number
+/// of its first committed line (at most 60 lines in all).
 fn first_difference(old: &str, new: &str) -> String {
     let old: Vec<&str> = old.lines().collect();
     let new: Vec<&str> = new.lines().collect();
+    // Common beginning and end first; the longest common subsequence of the rest.
     let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
     let suffix = old[prefix..]
         .iter()
@@ -55,20 +56,51 @@ fn first_difference(old: &str, new: &str) -> String {
         .zip(new[prefix..].iter().rev())
         .take_while(|(a, b)| a == b)
         .count();
-    let mut out = format!("@@ line {} @@\n", prefix + 1);
-    if let Some(line) = prefix.checked_sub(1).map(|i| old[i]) {
-        out.push_str(&format!(" {line}\n"));
-    }
-    for (sign, lines) in [
-        ('-', &old[prefix..old.len() - suffix]),
-        ('+', &new[prefix..new.len() - suffix]),
-    ] {
-        for line in lines.iter().take(40) {
-            out.push_str(&format!("{sign}{line}\n"));
+    let (a, b) = (
+        &old[prefix..old.len() - suffix],
+        &new[prefix..new.len() - suffix],
+    );
+    let mut lines = Vec::new();
+    if a.len().saturating_mul(b.len()) > 40_000_000 {
+        lines.push(format!("@@ line {} @@", prefix + 1));
+        lines.extend(a.iter().map(|l| format!("-{l}")));
+        lines.extend(b.iter().map(|l| format!("+{l}")));
+    } else {
+        // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+        let width = b.len() + 1;
+        let mut lcs = vec![0u32; (a.len() + 1) * width];
+        for i in (0..a.len()).rev() {
+            for j in (0..b.len()).rev() {
+                lcs[i * width + j] = if a[i] == b[j] {
+                    lcs[(i + 1) * width + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
+                };
+            }
         }
-        if lines.len() > 40 {
-            out.push_str(&format!("{sign}... ({} more lines)\n", lines.len() - 40));
+        let (mut i, mut j, mut in_run) = (0, 0, false);
+        while i < a.len() || j < b.len() {
+            if i < a.len() && j < b.len() && a[i] == b[j] {
+                (i, j, in_run) = (i + 1, j + 1, false);
+                continue;
+            }
+            if !in_run {
+                lines.push(format!("@@ line {} @@", prefix + i + 1));
+                in_run = true;
+            }
+            if j < b.len() && (i == a.len() || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j]) {
+                lines.push(format!("+{}", b[j]));
+                j += 1;
+            } else {
+                lines.push(format!("-{}", a[i]));
+                i += 1;
+            }
         }
     }
-    out
+    let more = lines.len().saturating_sub(60);
+    lines.truncate(60);
+    if more > 0 {
+        lines.push(format!("... ({more} more lines)"));
+    }
+    lines.join("\n")
 }
