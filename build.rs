@@ -2,13 +2,17 @@
 //!
 //! The spec is checked first (`connectors-spec-lint`, the `spec-lint/` crate) so that a document progenitor cannot
 //! take fails with the operation and the reason, not with a panic inside the generator.
-//! Output: `$OUT_DIR/connectors_api.rs` (included by `src/api.rs`) and
-//! `$OUT_DIR/openapi.json` (the same spec as JSON, for runtime use).
+//! Output: `$OUT_DIR/connectors_api.rs` (included by `src/api.rs`),
+//! `$OUT_DIR/openapi.json` (the same spec as JSON, for runtime use) and
+//! `$OUT_DIR/connectors-api.rs`, the outline of the generated public API that
+//! `tests/api_snapshot.rs` compares with the committed `api/connectors-api.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use quote::quote;
 
 use connectors_spec_lint as preflight;
@@ -138,10 +142,15 @@ fn generate(spec_path: &Path) -> Result<(), String> {
 
     let file = syn::parse2(tokens).map_err(|e| format!("  generated code does not parse: {e}"))?;
     let code = prettyplease::unparse(&file);
+    let limits = limits(&json)?;
 
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("  OUT_DIR is not set")?);
     write(&out_dir.join("connectors_api.rs"), code.as_bytes())?;
-    write(&out_dir.join("limits.rs"), limits(&json)?.as_bytes())?;
+    write(
+        &out_dir.join("connectors-api.rs"),
+        outline::render(file, &limits)?.as_bytes(),
+    )?;
+    write(&out_dir.join("limits.rs"), limits.as_bytes())?;
     write(
         &out_dir.join("operations.rs"),
         operation_table(&yaml).as_bytes(),
@@ -358,4 +367,270 @@ fn allow_zero_in_integers(value: &mut serde_json::Value) {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("  cannot write {}: {e}", path.display()))
+}
+
+/// The outline of the generated public API: what `tests/api_snapshot.rs` compares with
+/// the committed `api/connectors-api.rs`, so that a change of the spec that changes the
+/// API shows as a diff of that file in review.
+///
+/// Only what a user of `connectors::api` can name: public items, their public fields,
+/// the signatures of public functions (no bodies), trait impls with their associated
+/// types, derives. Docs, serde attributes, lint attributes and private items are left
+/// out, so an edited description changes nothing. Items are sorted within each module
+/// by name (a type's impls follow it), so moving an operation in the spec changes nothing
+/// either.
+mod outline {
+    use quote::{ToTokens, quote};
+    use syn::{
+        Attribute, Fields, ImplItem, Item, ItemImpl, TraitItem, Type, Visibility,
+        punctuated::Punctuated,
+    };
+
+    const HEADER: &str = "\
+// The public API of `connectors::api` as build.rs generates it from openapi.yaml:
+// signatures without bodies, docs or private items, sorted by name within each module.
+// Not compiled. The hand-written re-exports of src/api.rs (open enums, secrets,
+// `Transport`) are not listed.
+//
+// Do not edit: tests/api_snapshot.rs fails when this file differs from what the build
+// generates; `CONNECTORS_BLESS=1 cargo test -p connectors --test api_snapshot`
+// rewrites it. Review its diff as the API change of a spec edit.
+
+";
+
+    /// The outline of `file` (the generated client) and of `limits` (the generated
+    /// `connectors::api::limits` constants), formatted.
+    pub fn render(file: syn::File, limits: &str) -> Result<String, String> {
+        let limits: syn::File = syn::parse_str(limits)
+            .map_err(|e| format!("  the generated limits do not parse: {e}"))?;
+        let mut outline = file;
+        let mut items = std::mem::take(&mut outline.items);
+        items.push(syn::parse_quote!(
+            pub mod limits {}
+        ));
+        if let Some(Item::Mod(module)) = items.last_mut() {
+            module.content = Some((Default::default(), limits.items));
+        }
+        outline.attrs.clear();
+        outline.items = public_items(items);
+        Ok(format!("{HEADER}{}", prettyplease::unparse(&outline)))
+    }
+
+    fn public_items(items: Vec<Item>) -> Vec<Item> {
+        let mut kept: Vec<(SortKey, Item)> = items
+            .into_iter()
+            .filter_map(public_item)
+            .map(|item| (sort_key(&item), item))
+            .collect();
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        kept.into_iter().map(|(_, item)| item).collect()
+    }
+
+    /// The item as a user sees it, or `None` when a user cannot name it.
+    fn public_item(item: Item) -> Option<Item> {
+        Some(match item {
+            Item::Mod(mut module) => {
+                if !is_public(&module.vis) {
+                    return None;
+                }
+                module.attrs = kept_attrs(module.attrs);
+                if let Some((brace, items)) = module.content.take() {
+                    module.content = Some((brace, public_items(items)));
+                }
+                Item::Mod(module)
+            }
+            Item::Use(mut item) if is_public(&item.vis) => {
+                item.attrs = kept_attrs(item.attrs);
+                Item::Use(item)
+            }
+            Item::Struct(mut item) if is_public(&item.vis) => {
+                item.attrs = kept_attrs(item.attrs);
+                let mut private = false;
+                match &mut item.fields {
+                    Fields::Named(fields) => {
+                        let all = std::mem::take(&mut fields.named);
+                        private = all.iter().any(|f| !is_public(&f.vis));
+                        fields.named = public_fields(all);
+                    }
+                    // A private field of a tuple struct shows as `_`, to keep the positions.
+                    Fields::Unnamed(fields) => {
+                        for field in fields.unnamed.iter_mut() {
+                            field.attrs = kept_attrs(std::mem::take(&mut field.attrs));
+                            if !is_public(&field.vis) {
+                                field.ty = syn::parse_quote!(_);
+                            }
+                        }
+                    }
+                    Fields::Unit => {}
+                }
+                if private {
+                    item.attrs
+                        .insert(0, syn::parse_quote!(#[doc = " (private fields)"]));
+                }
+                Item::Struct(item)
+            }
+            Item::Enum(mut item) if is_public(&item.vis) => {
+                item.attrs = kept_attrs(item.attrs);
+                for variant in &mut item.variants {
+                    variant.attrs = kept_attrs(std::mem::take(&mut variant.attrs));
+                    for field in variant.fields.iter_mut() {
+                        field.attrs = kept_attrs(std::mem::take(&mut field.attrs));
+                    }
+                }
+                Item::Enum(item)
+            }
+            Item::Trait(mut item) if is_public(&item.vis) => {
+                item.attrs = kept_attrs(item.attrs);
+                for trait_item in &mut item.items {
+                    match trait_item {
+                        TraitItem::Fn(f) => {
+                            f.attrs = kept_attrs(std::mem::take(&mut f.attrs));
+                            f.default = None;
+                            f.semi_token = Some(Default::default());
+                            without_mut(&mut f.sig);
+                        }
+                        TraitItem::Const(c) => c.attrs = kept_attrs(std::mem::take(&mut c.attrs)),
+                        TraitItem::Type(t) => t.attrs = kept_attrs(std::mem::take(&mut t.attrs)),
+                        _ => {}
+                    }
+                }
+                // By name: the spec's order of operations is not part of the API.
+                item.items
+                    .sort_by_cached_key(|trait_item| match trait_item {
+                        TraitItem::Fn(f) => f.sig.ident.to_string(),
+                        other => other.to_token_stream().to_string(),
+                    });
+                Item::Trait(item)
+            }
+            Item::Type(mut item) if is_public(&item.vis) => {
+                item.attrs = kept_attrs(item.attrs);
+                Item::Type(item)
+            }
+            Item::Const(mut item) if is_public(&item.vis) => {
+                item.attrs = kept_attrs(item.attrs);
+                Item::Const(item)
+            }
+            Item::Static(mut item) if is_public(&item.vis) => {
+                item.attrs = kept_attrs(item.attrs);
+                Item::Static(item)
+            }
+            Item::Fn(item) if is_public(&item.vis) => {
+                let attrs = kept_attrs(item.attrs);
+                let (vis, mut sig) = (item.vis, item.sig);
+                without_mut(&mut sig);
+                Item::Verbatim(quote!(#(#attrs)* #vis #sig;))
+            }
+            Item::Impl(item) => return public_impl(item).map(Item::Impl),
+            _ => return None,
+        })
+    }
+
+    /// An inherent impl with its public functions and constants (`None` without any), or
+    /// a trait impl with its associated types and constants.
+    fn public_impl(mut item: ItemImpl) -> Option<ItemImpl> {
+        item.attrs = kept_attrs(item.attrs);
+        let inherent = item.trait_.is_none();
+        let items = std::mem::take(&mut item.items);
+        for impl_item in items {
+            match impl_item {
+                ImplItem::Fn(f) if inherent && is_public(&f.vis) => {
+                    let attrs = kept_attrs(f.attrs);
+                    let (vis, mut sig) = (f.vis, f.sig);
+                    without_mut(&mut sig);
+                    item.items
+                        .push(ImplItem::Verbatim(quote!(#(#attrs)* #vis #sig;)));
+                }
+                ImplItem::Const(mut c) if !inherent || is_public(&c.vis) => {
+                    c.attrs = kept_attrs(c.attrs);
+                    item.items.push(ImplItem::Const(c));
+                }
+                ImplItem::Type(mut t) if !inherent => {
+                    t.attrs = kept_attrs(t.attrs);
+                    item.items.push(ImplItem::Type(t));
+                }
+                _ => {}
+            }
+        }
+        (!inherent || !item.items.is_empty()).then_some(item)
+    }
+
+    fn public_fields<P: Default>(fields: Punctuated<syn::Field, P>) -> Punctuated<syn::Field, P> {
+        fields
+            .into_iter()
+            .filter(|f| is_public(&f.vis))
+            .map(|mut f| {
+                f.attrs = kept_attrs(std::mem::take(&mut f.attrs));
+                f
+            })
+            .collect()
+    }
+
+    /// `mut self` and `mut value` are the body's business, not the caller's.
+    fn without_mut(sig: &mut syn::Signature) {
+        for input in sig.inputs.iter_mut() {
+            match input {
+                syn::FnArg::Receiver(receiver) => receiver.mutability = None,
+                syn::FnArg::Typed(typed) => {
+                    if let syn::Pat::Ident(ident) = &mut *typed.pat {
+                        ident.mutability = None;
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_public(vis: &Visibility) -> bool {
+        matches!(vis, Visibility::Public(_))
+    }
+
+    /// The attributes that say something about the API: derives (the traits a type
+    /// implements), `non_exhaustive`, `deprecated`, `must_use`.
+    fn kept_attrs(attrs: Vec<Attribute>) -> Vec<Attribute> {
+        attrs
+            .into_iter()
+            .filter(|a| {
+                ["derive", "non_exhaustive", "deprecated", "must_use"]
+                    .iter()
+                    .any(|name| a.path().is_ident(name))
+            })
+            .collect()
+    }
+
+    /// Re-exports first; then types, traits, functions and constants by name, each type
+    /// followed by its impls (inherent ones first, then trait impls by trait); then
+    /// modules by name.
+    type SortKey = (u8, String, u8, String);
+
+    fn sort_key(item: &Item) -> SortKey {
+        let named = |ident: &syn::Ident| (1, ident.to_string(), 0, String::new());
+        match item {
+            Item::Use(item) => (0, item.tree.to_token_stream().to_string(), 0, String::new()),
+            Item::Struct(item) => named(&item.ident),
+            Item::Enum(item) => named(&item.ident),
+            Item::Trait(item) => named(&item.ident),
+            Item::Type(item) => named(&item.ident),
+            Item::Const(item) => named(&item.ident),
+            Item::Static(item) => named(&item.ident),
+            Item::Impl(item) => {
+                let (sub, of) = match &item.trait_ {
+                    None => (1, String::new()),
+                    Some((path, _)) => (2, path.to_token_stream().to_string()),
+                };
+                let name = match &*item.self_ty {
+                    Type::Path(ty) => ty
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    ty => ty.to_token_stream().to_string(),
+                };
+                let full = format!("{of} {}", item.self_ty.to_token_stream());
+                (1, name, sub, full)
+            }
+            Item::Mod(item) => (2, item.ident.to_string(), 0, String::new()),
+            Item::Verbatim(tokens) => (1, tokens.to_string(), 0, String::new()),
+            _ => (3, String::new(), 0, String::new()),
+        }
+    }
 }
