@@ -27,6 +27,11 @@
 //! binaries for its benches and names them in `CARGO_BIN_EXE_<name>` (as for integration
 //! tests); `CONNECTORS_BIN` overrides it (to time another build of the bridge).
 //!
+//! With `CONNECTORS_BIN_BEFORE` set to another build of the binary, a sixth case,
+//! `bridge-before`, is `bridge` through that build: a change's saving, measured side by
+//! side in the same rounds (a shared machine's load moves between runs far more than
+//! within one).
+//!
 //! `bridge --only CASE [CALLS]` runs one case alone (for a profiler).
 
 use std::process::{ExitCode, Stdio};
@@ -66,15 +71,20 @@ enum Case {
     FacadeStream,
     BridgeProgress,
     Floor,
+    BridgeBefore,
 }
 
-const CASES: [Case; 5] = [
+const CASES: [Case; 6] = [
     Case::Facade,
     Case::Bridge,
     Case::FacadeStream,
     Case::BridgeProgress,
     Case::Floor,
+    Case::BridgeBefore,
 ];
+
+/// The other build of the bridge for `bridge-before`, if any.
+const BEFORE_ENV: &str = "CONNECTORS_BIN_BEFORE";
 
 impl Case {
     fn name(self) -> &'static str {
@@ -84,6 +94,7 @@ impl Case {
             Case::FacadeStream => "facade-stream",
             Case::BridgeProgress => "bridge-progress",
             Case::Floor => "floor",
+            Case::BridgeBefore => "bridge-before",
         }
     }
 
@@ -129,7 +140,9 @@ fn main() -> ExitCode {
     let outcome = match only {
         Some(name) => {
             let Some(case) = CASES.into_iter().find(|c| c.name() == name) else {
-                eprintln!("bridge bench: --only facade|bridge|facade-stream|bridge-progress|floor");
+                eprintln!(
+                    "bridge bench: --only facade|bridge|facade-stream|bridge-progress|floor|bridge-before"
+                );
                 return ExitCode::FAILURE;
             };
             let calls = numbers.first().copied().unwrap_or(5000);
@@ -184,6 +197,7 @@ struct Clients {
     bridge: RunningService<RoleClient, ()>,
     bridge_progress: RunningService<RoleClient, ()>,
     floor: RunningService<RoleClient, ()>,
+    bridge_before: Option<RunningService<RoleClient, ()>>,
 }
 
 impl Clients {
@@ -193,8 +207,16 @@ impl Clients {
             .api_key(gateway.api_key())
             .tenant_id(gateway.tenant_id())
             .build()?;
-        let bridge = connect(NoProgressToken(child(bridge_command(gateway)?)?)).await?;
-        let bridge_progress = connect(child(bridge_command(gateway)?)?).await?;
+        let binary = std::env::var_os("CONNECTORS_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_connectors").into());
+        let bridge = connect(NoProgressToken(child(bridge_command(&binary, gateway))?)).await?;
+        let bridge_progress = connect(child(bridge_command(&binary, gateway))?).await?;
+        let bridge_before = match std::env::var_os(BEFORE_ENV) {
+            Some(before) => {
+                Some(connect(NoProgressToken(child(bridge_command(&before, gateway))?)).await?)
+            }
+            None => None,
+        };
         let mut floor = tokio::process::Command::new(std::env::current_exe()?);
         floor.args(["mcp-server", "text"]);
         let floor = connect(child(floor)?).await?;
@@ -203,7 +225,16 @@ impl Clients {
             bridge,
             bridge_progress,
             floor,
+            bridge_before,
         })
+    }
+
+    /// The cases these clients can run: `bridge-before` only with its build.
+    fn cases(&self) -> Vec<Case> {
+        CASES
+            .into_iter()
+            .filter(|case| *case != Case::BridgeBefore || self.bridge_before.is_some())
+            .collect()
     }
 
     /// One call of the tool by `case`; an error or a tool error ends the bench.
@@ -233,6 +264,10 @@ impl Clients {
             Case::Bridge => (&self.bridge, BRIDGE_NAME),
             Case::BridgeProgress => (&self.bridge_progress, BRIDGE_NAME),
             Case::Floor => (&self.floor, FLOOR_NAME),
+            Case::BridgeBefore => match &self.bridge_before {
+                Some(client) => (client, BRIDGE_NAME),
+                None => return Err(format!("bridge-before needs {BEFORE_ENV}").into()),
+            },
         };
         let mut arguments = JsonObject::new();
         arguments.insert("text".into(), json!(TEXT));
@@ -265,6 +300,9 @@ impl Clients {
         let _ = self.bridge.cancel().await;
         let _ = self.bridge_progress.cancel().await;
         let _ = self.floor.cancel().await;
+        if let Some(client) = self.bridge_before {
+            let _ = client.cancel().await;
+        }
     }
 }
 
@@ -305,9 +343,7 @@ impl Transport<RoleClient> for NoProgressToken {
 
 /// `connectors mcp serve --tools text.word_count` against `gateway`, with none of this
 /// process's CONNECTORS_* settings.
-fn bridge_command(gateway: &RunningGateway) -> Bench<tokio::process::Command> {
-    let binary = std::env::var_os("CONNECTORS_BIN")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_connectors").into());
+fn bridge_command(binary: &std::ffi::OsStr, gateway: &RunningGateway) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(binary);
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("CONNECTORS_") {
@@ -319,7 +355,7 @@ fn bridge_command(gateway: &RunningGateway) -> Bench<tokio::process::Command> {
         .env("CONNECTORS_API_KEY", gateway.api_key())
         .env("CONNECTORS_TENANT_ID", gateway.tenant_id())
         .args(["mcp", "serve", "--tools", TOOL_ID]);
-    Ok(command)
+    command
 }
 
 /// `command` as a child process, its stdio the transport; its stderr is this process's.
@@ -350,12 +386,13 @@ async fn measure(rounds: usize, calls: usize) -> Bench {
         "{rounds} rounds of at most {calls} calls (and {} s) of {TOOL_ID} per case, after {WARM_UP} untimed; 1 in flight, the order rotating each round",
         ROUND_TIME.as_secs()
     );
+    let cases = clients.cases();
     let mut all: Vec<Vec<f64>> = vec![Vec::new(); CASES.len()];
     let mut round_p50s: Vec<Vec<f64>> = vec![Vec::new(); CASES.len()];
     for round in 0..rounds {
         let mut line = format!("round {}: p50", round + 1);
-        for turn in 0..CASES.len() {
-            let case = CASES[(round + turn) % CASES.len()];
+        for turn in 0..cases.len() {
+            let case = cases[(round + turn) % cases.len()];
             let samples = clients.round(case, calls).await?;
             let p50 = percentile(&samples, 0.50);
             line.push_str(&format!(" {} {p50:.0} µs,", case.name()));
@@ -370,7 +407,7 @@ async fn measure(rounds: usize, calls: usize) -> Bench {
     println!();
     println!("| case | calls | p50 µs | p99 µs | rounds' p50 µs |");
     println!("|---|---|---|---|---|");
-    for case in CASES {
+    for case in cases.iter().copied() {
         let (low, high) = range(&round_p50s[case.at()]);
         let samples = &all[case.at()];
         println!(
@@ -401,6 +438,12 @@ async fn measure(rounds: usize, calls: usize) -> Bench {
             bridge.name(),
             facade.name(),
             if added <= GOAL_US { "met" } else { "not met" }
+        );
+    }
+    if cases.contains(&Case::BridgeBefore) {
+        println!(
+            "this build of the bridge saves {:.0} µs per call at p50 over the one in {BEFORE_ENV}",
+            p50(Case::BridgeBefore) - p50(Case::Bridge)
         );
     }
     println!(
