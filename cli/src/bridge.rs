@@ -48,6 +48,7 @@ use rmcp::service::{
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, Peer, RoleServer, ServerHandler, ServiceExt};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::args::SelectFilters;
@@ -493,7 +494,9 @@ impl Bridge {
         }
         match outcome {
             // A tool's own error can quote the call's arguments: scrubbed as the SDK's.
-            Ok(result) => to_mcp_result(&result.scrubbed()),
+            // (`scrubbed` copies the whole result, also when there is nothing to scrub.)
+            Ok(result) if result.is_error() => to_mcp_result(&result.scrubbed()),
+            Ok(result) => to_mcp_result(&result),
             Err(e @ Error::OutcomeUnknown { .. }) => {
                 outcome_unknown_result(tool_id, &e, honoured_key.is_some())
             }
@@ -877,7 +880,8 @@ fn to_mcp_tool(name: &str, tool: &ToolSelection) -> Tool {
 /// The gateway's MCP result as the host's: the same content, structured content and
 /// `isError`; a result that is not an MCP result becomes its text.
 fn to_mcp_result(result: &ToolResult) -> CallToolResult {
-    if let Ok(mut mcp) = serde_json::from_value::<CallToolResult>(result.result.clone()) {
+    // From a reference: no copy of the result's JSON just to read it.
+    if let Ok(mut mcp) = CallToolResult::deserialize(&result.result) {
         // A complete result (2026-07-28 requires the field; rmcp removes it for older
         // peers). The MCP server behind the gateway may speak a version without it.
         mcp.result_type = Some(ResultType::COMPLETE);

@@ -110,6 +110,7 @@ where
         ready: Vec::new(),
         ready_at: 0,
         eof: false,
+        chunk: Vec::new(),
     };
     let output = BoundedOutput {
         shared: shared.clone(),
@@ -324,7 +325,12 @@ pub struct GuardedInput<R> {
     ready: Vec<u8>,
     ready_at: usize,
     eof: bool,
+    /// The buffer each read from the host goes into, kept between reads.
+    chunk: Vec<u8>,
 }
+
+/// The most read from the host at once.
+const READ_CHUNK: usize = 8192;
 
 /// What a line is.
 enum Line {
@@ -423,11 +429,17 @@ impl<R: AsyncRead + Unpin> AsyncRead for GuardedInput<R> {
         let this = self.get_mut();
         loop {
             // The output is closed: the session is over, whatever the host still sends.
-            *this
-                .shared
-                .reader
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(cx.waker().clone());
+            {
+                let mut reader = this
+                    .shared
+                    .reader
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                // Not a new clone on every read: the task's waker rarely changes.
+                if !reader.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    *reader = Some(cx.waker().clone());
+                }
+            }
             if this.shared.closed().is_some() {
                 return Poll::Ready(Ok(()));
             }
@@ -444,21 +456,33 @@ impl<R: AsyncRead + Unpin> AsyncRead for GuardedInput<R> {
             if this.eof {
                 return Poll::Ready(Ok(()));
             }
-            let mut chunk = [0u8; 8192];
+            // Into the kept buffer (zeroed once, when first used): no buffer to zero and no
+            // copy per read, and each call of a host is at least one read.
+            let mut chunk = std::mem::take(&mut this.chunk);
+            if chunk.len() != READ_CHUNK {
+                chunk = vec![0; READ_CHUNK];
+            }
             let mut read = ReadBuf::new(&mut chunk);
-            match Pin::new(&mut this.inner).poll_read(cx, &mut read) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) if read.filled().is_empty() => {
+            let polled = Pin::new(&mut this.inner).poll_read(cx, &mut read);
+            let filled = read.filled().len();
+            let outcome = match polled {
+                Poll::Pending => Some(Poll::Pending),
+                Poll::Ready(Err(e)) => Some(Poll::Ready(Err(e))),
+                Poll::Ready(Ok(())) if filled == 0 => {
                     this.eof = true;
                     if !this.line.is_empty() && !this.discarding {
                         this.finish_line();
                     }
+                    None
                 }
                 Poll::Ready(Ok(())) => {
-                    let filled = read.filled().to_vec();
-                    this.take_in(&filled);
+                    this.take_in(&chunk[..filled]);
+                    None
                 }
+            };
+            this.chunk = chunk;
+            if let Some(outcome) = outcome {
+                return outcome;
             }
         }
     }

@@ -33,10 +33,21 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // `mcp serve` over stdio serves one host, and each of its calls passes through several
+    // tasks (rmcp's loop, the call's handler, hyper's connection, the output writer) that
+    // do little work each. On one thread a hand-off is a queue push; a multi-threaded
+    // runtime wakes a parked worker for it (a futex and a context switch, then a wait for
+    // a core on a busy machine). Measured with `cargo bench -p connectors-cli --bench
+    // bridge`: see cli/benches/README.md. The HTTP server keeps the worker pool: it may
+    // serve many clients at once.
+    let one_thread =
+        matches!(&cli.command, Command::Mcp(McpCommand::Serve(serve)) if serve.http.is_none());
+    let mut builder = if one_thread {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             return Failure::usage(format!("could not start the async runtime: {e}")).report(json);
