@@ -47,10 +47,18 @@ type Bench = Result<(), Box<dyn std::error::Error>>;
 
 fn main() -> Bench {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    // One client alone runs on one thread: the work per call is the same, and callgrind's
+    // counts no longer move with how two workers happened to share the polls.
+    let runtime = if args.first().map(String::as_str) == Some("--only") {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?
+    };
     match args.first().map(String::as_str) {
         Some("--serve-gateway") => runtime.block_on(serve_gateway()),
         Some("--serve-fixed") => runtime.block_on(serve_fixed(&args[1..])),

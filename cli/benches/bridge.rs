@@ -127,15 +127,8 @@ fn main() -> ExitCode {
             },
         }
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("bridge bench: no runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime("bridge bench") else {
+        return ExitCode::FAILURE;
     };
     let outcome = match only {
         Some(name) => {
@@ -170,22 +163,29 @@ fn serve_builtin(name: &str) -> ExitCode {
         eprintln!("no built-in server {name}");
         return ExitCode::FAILURE;
     };
-    // As `connectors mcp serve` runs: a multi-threaded runtime.
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("mcp-server {name}: no runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    // A multi-threaded runtime, as the MCP servers of `mcp-servers` run by themselves.
+    let Some(runtime) = runtime(&format!("mcp-server {name}")) else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(connectors_mcp_servers::serve_stdio(builtin)) {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mcp-server {name}: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// A multi-threaded runtime, or `None` after saying why there is none.
+fn runtime(who: &str) -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Some(runtime),
+        Err(e) => {
+            eprintln!("{who}: no runtime: {e}");
+            None
         }
     }
 }
