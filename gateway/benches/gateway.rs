@@ -94,6 +94,7 @@ fn chrono_like_now() -> String {
 
 // ---------------------------------------------------------------- the catalog server
 
+#[derive(Clone)]
 struct Catalog {
     tools: Arc<Vec<Tool>>,
 }
@@ -379,6 +380,114 @@ async fn select() -> Result<(), Error> {
             before as f64 / 1024.0
         );
         gateway.shutdown().await;
+    }
+    println!();
+    spread().await?;
+    Ok(())
+}
+
+/// Tools per server of the 10,000-tool catalogs of [`spread`].
+const PER_SERVER: [usize; 3] = [10, 100, 1_000];
+/// The goal for `POST /tools/select` p50 at 10,000 tools, whatever the tools per server.
+const SELECT_GOAL_MS: f64 = 2.0;
+
+/// `POST /tools/select` p50/p99 at 10,000 tools held by servers of 10, 100 and 1,000 tools
+/// each (1,000, 100 and 10 servers): a selection's related tools come from the chosen
+/// tools' servers, so their size must not show in its time. The servers run in this
+/// process over streamable HTTP on loopback (1,000 child processes would take gigabytes
+/// of memory); the gateway reaches them as it reaches any HTTP server.
+async fn spread() -> Result<(), Error> {
+    let queries = queries()?;
+    let client = http()?;
+    // Every recorded tool, server after server: the pool the catalogs are cut from.
+    let mut pool = Vec::new();
+    for (_, file) in recorded_servers()? {
+        pool.extend(recorded_tools(&file)?);
+    }
+    if pool.is_empty() {
+        return Err("no recorded tools".into());
+    }
+    println!(
+        "POST /tools/select (maxTools 5, related tools included) at 10,000 tools, by tools per server; \
+         goal p50 <= {SELECT_GOAL_MS} ms"
+    );
+    println!(
+        "{:>8} {:>9} {:>10} {:>10} {:>10} {:>12} {:>12}",
+        "tools", "servers", "per server", "p50 ms", "p99 ms", "handler p50", "goal"
+    );
+    for per_server in PER_SERVER {
+        let servers = 10_000 / per_server;
+        let mut handles = Vec::new();
+        let mut config = Config::default();
+        config.builtins.clear();
+        // 1,000 servers pinged every 15 s would be load of the gateway's own while measured.
+        config.health_check_interval_seconds = 3_600;
+        let mut builder = Gateway::builder()
+            .config(config)
+            .rate_limits(RateLimitConfig::unlimited());
+        for server in 0..servers {
+            // Server i holds the pool's tools from position i * per_server on, the pool
+            // repeated as needed; a tool from the n-th repetition is named `<name>_v<n>`,
+            // so that names are distinct within a server.
+            let tools: Vec<Tool> = (server * per_server..(server + 1) * per_server)
+                .map(|at| {
+                    let mut tool = pool[at % pool.len()].clone();
+                    let round = at / pool.len();
+                    if round > 0 {
+                        tool.name = format!("{}_v{round}", tool.name).into();
+                    }
+                    tool
+                })
+                .collect();
+            let catalog = Catalog {
+                tools: Arc::new(tools),
+            };
+            let (addr, handle) =
+                connectors_mcp_servers::serve_http_server(catalog, ([127, 0, 0, 1], 0).into())
+                    .await?;
+            handles.push(handle);
+            let url = format!("http://{addr}{}", connectors_mcp_servers::MCP_PATH);
+            builder = builder.platform_server(format!("c{per_server}-{server}"), ServerConfig::http(url));
+        }
+        let gateway = builder.spawn().await?;
+        let loaded = tool_count(&client, &gateway).await?;
+        let calls = 1_000;
+        let mut times = Vec::with_capacity(calls);
+        let mut inside = Vec::with_capacity(calls);
+        for i in 0..calls + 100 {
+            let body = json!({"query": queries[i % queries.len()], "options": {"maxTools": 5}});
+            let started = Instant::now();
+            let answer = post(&client, &gateway, "/api/v1/tools/select", &body, None).await?;
+            if i >= 100 {
+                times.push(started.elapsed());
+                let server_ms = answer
+                    .pointer("/data/performance/latency_ms")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0);
+                inside.push(Duration::from_secs_f64(server_ms / 1000.0));
+            }
+        }
+        times.sort();
+        inside.sort();
+        let p50 = percentile(&times, 0.5);
+        println!(
+            "{:>8} {:>9} {:>10} {:>10} {:>10} {:>12} {:>12}",
+            loaded,
+            servers,
+            per_server,
+            ms(p50),
+            ms(percentile(&times, 0.99)),
+            ms(percentile(&inside, 0.5)),
+            if p50.as_secs_f64() * 1000.0 <= SELECT_GOAL_MS {
+                "met"
+            } else {
+                "not met"
+            },
+        );
+        gateway.shutdown().await;
+        for handle in handles {
+            handle.shutdown().await?;
+        }
     }
     println!();
     Ok(())
