@@ -318,7 +318,13 @@ impl RelationGraph {
     /// Records that `tools` ran together (a batch), or that `tenant` ran one tool.
     pub fn record(&self, tenant: &str, tools: &[String]) {
         let mut all = self.together.lock().unwrap_or_else(PoisonError::into_inner);
-        let together = all.entry(tenant.to_string()).or_default();
+        // Looked up first: the tenant's name is copied once, not on every invocation.
+        if !all.contains_key(tenant) {
+            all.insert(tenant.to_string(), PairCounts::new());
+        }
+        let Some(together) = all.get_mut(tenant) else {
+            return;
+        };
         let mut bump = |a: &str, b: &str| {
             if a != b {
                 let key = if a < b {
@@ -345,7 +351,16 @@ impl RelationGraph {
             {
                 bump(previous, last);
             }
-            last_call.insert(tenant.to_string(), (last.clone(), Instant::now()));
+            match last_call.get_mut(tenant) {
+                // Reuses the strings' buffers.
+                Some((previous, at)) => {
+                    previous.clone_from(last);
+                    *at = Instant::now();
+                }
+                None => {
+                    last_call.insert(tenant.to_string(), (last.clone(), Instant::now()));
+                }
+            }
         }
     }
 
