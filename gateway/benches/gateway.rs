@@ -447,7 +447,8 @@ async fn spread() -> Result<(), Error> {
                     .await?;
             handles.push(handle);
             let url = format!("http://{addr}{}", connectors_mcp_servers::MCP_PATH);
-            builder = builder.platform_server(format!("c{per_server}-{server}"), ServerConfig::http(url));
+            builder =
+                builder.platform_server(format!("c{per_server}-{server}"), ServerConfig::http(url));
         }
         let gateway = builder.spawn().await?;
         let loaded = tool_count(&client, &gateway).await?;
@@ -692,7 +693,9 @@ async fn invoke() -> Result<(), Error> {
          {RATIO_GOAL}x the gateway's; measured {ratio:.2}x: {}",
         goal(ratio <= RATIO_GOAL)
     );
-    println!("\nCPU time of the whole process per call at 1 in flight (µs; client, gateway and server together)");
+    println!(
+        "\nCPU time of the whole process per call at 1 in flight (µs; client, gateway and server together)"
+    );
     for (label, t) in [
         ("in-process byte stream", in_process),
         ("streamable HTTP, loopback", over_http),
