@@ -50,11 +50,11 @@ pub(crate) async fn authenticate(
             )
             .into_response();
         }
-        Some(value) => value.to_str().unwrap_or("").to_string(),
+        Some(value) => value.to_str().unwrap_or(""),
     };
-    let parts: Vec<&str> = header.split(' ').collect();
-    let key = match parts.as_slice() {
-        ["Bearer", key] if !key.is_empty() => *key,
+    // `Bearer <key>`: exactly two words separated by one space.
+    let key = match header.split_once(' ') {
+        Some(("Bearer", key)) if !key.is_empty() && !key.contains(' ') => key,
         _ => {
             return ApiError::unauthenticated(
                 "INVALID_AUTH_FORMAT",

@@ -31,7 +31,7 @@ tokio::task_local! {
 /// The context of the request being handled (a fresh one outside any request).
 pub(crate) fn current() -> RequestCtx {
     CTX.try_with(Clone::clone).unwrap_or_else(|_| RequestCtx {
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: new_request_id(),
         path: String::new(),
         method: String::new(),
     })
@@ -46,6 +46,40 @@ pub(crate) fn in_request<F: std::future::Future>(
     CTX.scope(current(), future.instrument(tracing::Span::current()))
 }
 
+/// A fresh request id: a uuid v4 whose random bits come from a per-thread generator
+/// seeded once from the system's, instead of a `getrandom` system call per request (the
+/// uuid crate's default). A request id only has to be unique, not unpredictable.
+fn new_request_id() -> String {
+    use std::cell::Cell;
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new(seed());
+    }
+    fn seed() -> u64 {
+        let bytes = *uuid::Uuid::new_v4().as_bytes();
+        let (high, low) = bytes.split_at(8);
+        let mut seed = [0u8; 8];
+        for (i, byte) in seed.iter_mut().enumerate() {
+            *byte = high[i] ^ low[i];
+        }
+        // SplitMix64 below tolerates any seed, zero included.
+        u64::from_le_bytes(seed)
+    }
+    // SplitMix64: two outputs make the 128 random bits.
+    let next = || {
+        STATE.with(|state| {
+            let mut z = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            state.set(z);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        })
+    };
+    let bits = (u128::from(next()) << 64) | u128::from(next());
+    uuid::Builder::from_random_bytes(bits.to_le_bytes())
+        .into_uuid()
+        .to_string()
+}
+
 /// Middleware: establishes the [`RequestCtx`] for everything that runs for this request.
 pub(crate) async fn request_context(request: Request, next: Next) -> Response {
     let request_id = request
@@ -55,7 +89,7 @@ pub(crate) async fn request_context(request: Request, next: Next) -> Response {
         .map(str::trim)
         .filter(|v| !v.is_empty() && v.len() <= 200)
         .map(str::to_string)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        .unwrap_or_else(new_request_id);
     let ctx = RequestCtx {
         request_id,
         path: request.uri().path().to_string(),
@@ -79,7 +113,11 @@ pub(crate) async fn request_context(request: Request, next: Next) -> Response {
 pub(crate) fn metadata() -> types::ResponseMetadata {
     types::ResponseMetadata {
         timestamp: Some(Utc::now()),
-        request_id: Some(current().request_id),
+        // Only the id: cloning the whole context (three strings) for it showed per call.
+        request_id: Some(
+            CTX.try_with(|ctx| ctx.request_id.clone())
+                .unwrap_or_else(|_| new_request_id()),
+        ),
         version: Some(API_VERSION.to_string()),
         path: None,
     }

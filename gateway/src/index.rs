@@ -119,7 +119,12 @@ struct Stats {
 /// A server's tools in the index.
 struct ServerEntry {
     generation: u64,
+    /// In the order the server listed them.
     slots: Vec<u32>,
+    /// The same slots in tool id order, so that the "same server" relations, which all
+    /// weigh the same and rank by id, are read from the first ids only instead of from
+    /// every tool of the server on each selection.
+    by_id: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -305,10 +310,25 @@ impl Index {
         let docs: Vec<Doc> = tools.iter().map(|t| document(t, owner)).collect();
         let mut inner = self.write();
         inner.remove_server(server, owner);
-        let slots = docs.into_iter().filter_map(|d| inner.add(d)).collect();
-        inner
-            .servers
-            .insert(owner, server.to_string(), ServerEntry { generation, slots });
+        let slots: Vec<u32> = docs.into_iter().filter_map(|d| inner.add(d)).collect();
+        let mut by_id = slots.clone();
+        let id_of = |slot: &u32| {
+            inner
+                .slots
+                .get(*slot as usize)
+                .and_then(Option::as_ref)
+                .map(|d| d.tool.tool_id.as_str())
+        };
+        by_id.sort_by(|a, b| id_of(a).cmp(&id_of(b)));
+        inner.servers.insert(
+            owner,
+            server.to_string(),
+            ServerEntry {
+                generation,
+                slots,
+                by_id,
+            },
+        );
     }
 
     /// Drops the tools of `server` (of `owner`) if they are still those of `generation`
@@ -338,6 +358,7 @@ impl Index {
 
     /// The ids of the tools of the server `server` as `tenant` sees it, in the order it
     /// listed them.
+    #[cfg(test)]
     pub fn server_tool_ids(&self, tenant: &str, server: &str) -> Vec<String> {
         let inner = self.read();
         inner
@@ -351,6 +372,32 @@ impl Index {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Calls `visit` with the id of each tool of the server `server` as `tenant` sees it
+    /// (and may see the tool), in tool id order, until `visit` returns false. `visit` runs
+    /// under the index's read lock and must not call back into the index.
+    pub fn visit_server_tools_by_id(
+        &self,
+        tenant: &str,
+        server: &str,
+        mut visit: impl FnMut(&str) -> bool,
+    ) {
+        let inner = self.read();
+        let Some(entry) = inner.servers.seen_by(tenant, server) else {
+            return;
+        };
+        for slot in &entry.by_id {
+            let Some(doc) = inner.slots.get(*slot as usize).and_then(Option::as_ref) else {
+                continue;
+            };
+            if inner.visible_doc(tenant, &doc.tool.tool_id).is_none() {
+                continue;
+            }
+            if !visit(&doc.tool.tool_id) {
+                return;
+            }
+        }
     }
 
     /// Number of tools `tenant` may see.

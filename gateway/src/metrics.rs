@@ -80,10 +80,15 @@ impl Metrics {
         let mut c = self.lock();
         c.process.record(ok, latency_ms);
         if let Some(tenant) = tenant {
-            c.tenants
-                .entry(tenant.to_string())
-                .or_default()
-                .record(ok, latency_ms);
+            // Looked up first: a tenant's name is copied once, not on every request.
+            match c.tenants.get_mut(tenant) {
+                Some(counters) => counters.record(ok, latency_ms),
+                None => c
+                    .tenants
+                    .entry(tenant.to_string())
+                    .or_default()
+                    .record(ok, latency_ms),
+            }
         }
     }
 

@@ -139,6 +139,14 @@ impl Server {
         }
     }
 
+    /// Whether the server is running and lists no tool `name` (a call of it cannot be
+    /// answered). Reads the state in place: a [`snapshot`](Self::snapshot) per call copied
+    /// strings that a call does not need.
+    pub fn running_without(&self, name: &str) -> bool {
+        let state = self.state();
+        state.status == ServerStatus::Running && !state.tools.iter().any(|t| t.name == name)
+    }
+
     /// The live session, if the server is running.
     pub fn session(&self) -> Option<Arc<Session>> {
         let state = self.state();

@@ -268,6 +268,9 @@ pub(crate) struct RelationGraph {
     last_call: Mutex<HashMap<String, (String, Instant)>>,
 }
 
+/// The weight of the relation between two tools of the same server.
+const SAME_SERVER_WEIGHT: f64 = 0.3;
+
 /// Invocations by one tenant this close together count as "used together".
 const TOGETHER_WINDOW: Duration = Duration::from_secs(600);
 
@@ -315,7 +318,13 @@ impl RelationGraph {
     /// Records that `tools` ran together (a batch), or that `tenant` ran one tool.
     pub fn record(&self, tenant: &str, tools: &[String]) {
         let mut all = self.together.lock().unwrap_or_else(PoisonError::into_inner);
-        let together = all.entry(tenant.to_string()).or_default();
+        // Looked up first: the tenant's name is copied once, not on every invocation.
+        if !all.contains_key(tenant) {
+            all.insert(tenant.to_string(), PairCounts::new());
+        }
+        let Some(together) = all.get_mut(tenant) else {
+            return;
+        };
         let mut bump = |a: &str, b: &str| {
             if a != b {
                 let key = if a < b {
@@ -342,7 +351,16 @@ impl RelationGraph {
             {
                 bump(previous, last);
             }
-            last_call.insert(tenant.to_string(), (last.clone(), Instant::now()));
+            match last_call.get_mut(tenant) {
+                // Reuses the strings' buffers.
+                Some((previous, at)) => {
+                    previous.clone_from(last);
+                    *at = Instant::now();
+                }
+                None => {
+                    last_call.insert(tenant.to_string(), (last.clone(), Instant::now()));
+                }
+            }
         }
     }
 
@@ -356,29 +374,45 @@ impl RelationGraph {
         limit: usize,
     ) -> Vec<types::RelatedTool> {
         let mut best: BTreeMap<String, types::RelatedTool> = BTreeMap::new();
-        let mut offer = |other: &str, relation: RelationType, weight: f64, reason: String| {
-            if other == tool.tool_id || !index.contains(tenant, other) {
+        // `visible`: whether `tenant` may see `other` (asked of the index by the caller,
+        // which may hold the index's lock already).
+        let offer = |best: &mut BTreeMap<String, types::RelatedTool>,
+                     other: &str,
+                     visible: bool,
+                     relation: RelationType,
+                     weight: f64,
+                     reason: &str| {
+            if other == tool.tool_id || !visible {
                 return;
             }
             if only.is_some_and(|o| *o != relation) {
                 return;
             }
-            let candidate = types::RelatedTool {
-                tool_id: other.to_string(),
-                relation,
-                weight: (weight * 1000.0).round() / 1000.0,
-                reason: Some(reason),
-            };
+            let weight = (weight * 1000.0).round() / 1000.0;
             match best.get(other) {
-                Some(existing) if existing.weight >= candidate.weight => {}
+                Some(existing) if existing.weight >= weight => {}
                 _ => {
+                    let candidate = types::RelatedTool {
+                        tool_id: other.to_string(),
+                        relation,
+                        weight,
+                        reason: Some(reason.to_string()),
+                    };
                     best.insert(other.to_string(), candidate);
                 }
             }
         };
         for (from, to, relation, weight) in &self.declared {
             if *from == tool.tool_id {
-                offer(to, relation.clone(), *weight, "declared relation".into());
+                let visible = index.contains(tenant, to);
+                offer(
+                    &mut best,
+                    to,
+                    visible,
+                    relation.clone(),
+                    *weight,
+                    "declared relation",
+                );
             }
         }
         {
@@ -392,21 +426,40 @@ impl RelationGraph {
                     continue;
                 };
                 let weight = (0.5 + 0.1 * f64::from(*count)).min(0.95);
+                let visible = index.contains(tenant, other);
                 offer(
+                    &mut best,
                     other,
+                    visible,
                     RelationType::OftenUsedWith,
                     weight,
-                    format!("invoked together {count} time(s)"),
+                    &format!("invoked together {count} time(s)"),
                 );
             }
         }
-        for other in index.server_tool_ids(tenant, &tool.server) {
-            offer(
-                &other,
-                RelationType::OftenUsedWith,
-                0.3,
-                "same server".into(),
-            );
+        // Every other tool of the server is related at one weight, and the answer ranks by
+        // weight, then id: once `limit` tools of the server, in id order, are in `best` at
+        // that weight or above, no later one (a greater id, at that weight) can make the
+        // first `limit`. So the walk stops there instead of visiting every tool of the
+        // server (1,000 and more for some servers) on each selection. The result is the
+        // same as visiting them all.
+        if only.is_none_or(|o| *o == RelationType::OftenUsedWith) && limit > 0 {
+            let weight = (SAME_SERVER_WEIGHT * 1000.0).round() / 1000.0;
+            let mut placed = 0;
+            index.visit_server_tools_by_id(tenant, &tool.server, |other| {
+                offer(
+                    &mut best,
+                    other,
+                    true,
+                    RelationType::OftenUsedWith,
+                    SAME_SERVER_WEIGHT,
+                    "same server",
+                );
+                if best.get(other).is_some_and(|e| e.weight >= weight) {
+                    placed += 1;
+                }
+                placed < limit
+            });
         }
         let mut related: Vec<types::RelatedTool> = best.into_values().collect();
         related.sort_by(|a, b| {
@@ -614,6 +667,59 @@ mod tests {
             vec!["crm.add_contact"]
         );
         assert!(index.server_tool_ids("bob", "crm").is_empty());
+    }
+
+    #[test]
+    fn related_tools_of_a_large_server_are_those_of_a_full_walk() {
+        // Listed out of id order, so that the walk's id order is not the listing's.
+        let mut catalog: Vec<ToolInfo> = (0..40)
+            .rev()
+            .map(|i| tool("big", &format!("t{i:02}"), "Do a thing", &["x"]))
+            .collect();
+        catalog.push(tool("other", "far", "Elsewhere", &["y"]));
+        let index = index(&catalog);
+        let relation = |to: &str, relation: &str, weight: f64| RelationConfig {
+            from: "big.t20".into(),
+            to: to.into(),
+            relation: relation.into(),
+            weight: Some(weight),
+        };
+        let graph = RelationGraph::new(&[
+            relation("big.t39", "PRECEDES", 0.9),
+            // Below the same-server weight: the same-server relation replaces it.
+            relation("big.t35", "DEPENDS_ON", 0.2),
+            relation("other.far", "ALTERNATIVE_TO", 0.2),
+        ]);
+        let Some(t20) = catalog.iter().find(|t| t.tool_id == "big.t20") else {
+            panic!("no big.t20");
+        };
+        let ids = |only: Option<&RelationType>, limit: usize| -> Vec<(String, f64)> {
+            graph
+                .related(t20, &index, "t", only, limit)
+                .into_iter()
+                .map(|r| (r.tool_id, r.weight))
+                .collect()
+        };
+        let same = |i: usize| (format!("big.t{i:02}"), 0.3);
+        let mut first = vec![("big.t39".to_string(), 0.9)];
+        first.extend((0..4).map(same));
+        assert_eq!(ids(None, 5), first);
+        // Everything: the strong relation, every other tool of the server at 0.3 (t35's
+        // weaker declared one replaced), then the weak one to another server.
+        let mut all = vec![("big.t39".to_string(), 0.9)];
+        all.extend((0..39).filter(|i| *i != 20).map(same));
+        all.push(("other.far".to_string(), 0.2));
+        assert_eq!(ids(None, 100), all);
+        assert_eq!(ids(None, 0), Vec::new());
+        // Only PRECEDES: no same-server relation at all.
+        assert_eq!(
+            ids(Some(&RelationType::Precedes), 5),
+            vec![("big.t39".to_string(), 0.9)]
+        );
+        assert_eq!(
+            ids(Some(&RelationType::OftenUsedWith), 3),
+            (0..3).map(same).collect::<Vec<_>>()
+        );
     }
 
     #[test]

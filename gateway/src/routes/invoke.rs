@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use connectors::TraceContext;
-use connectors::api::{ServerStatus, types};
+use connectors::api::types;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 use tokio::task::{JoinError, JoinHandle};
@@ -121,8 +121,8 @@ fn resolve(
         .registry
         .get_visible(&tenant.0, integration)
         .ok_or_else(|| not_found(&full_id))?;
-    let snapshot = server.snapshot();
     let Some(session) = server.session() else {
+        let snapshot = server.snapshot();
         let reason = snapshot
             .last_error
             .clone()
@@ -135,7 +135,7 @@ fn resolve(
             ),
         ));
     };
-    if snapshot.status == ServerStatus::Running && !snapshot.tools.iter().any(|t| t.name == tool) {
+    if server.running_without(tool) {
         return Err(not_found(&full_id));
     }
     Ok(Target {

@@ -172,6 +172,13 @@ pub(crate) fn problems() -> Vec<String> {
 /// for an unknown path, or a known path with another method. Whatever the profile serves:
 /// a route a profile leaves out is still that operation's (for its quota, say).
 pub(crate) fn operation_of(method: &Method, path: &str) -> Option<&'static Operation> {
+    // A path equal to a template without parameters fits it best of all (every segment a
+    // literal match): found without splitting every template, as for most requests.
+    if OPERATIONS.iter().any(|op| op.path == path) {
+        return OPERATIONS
+            .iter()
+            .find(|op| op.path == path && op.method.eq_ignore_ascii_case(method.as_str()));
+    }
     let best = OPERATIONS
         .iter()
         .filter_map(|op| Some((fit(op.path, path)?, op.path)))
