@@ -38,6 +38,8 @@ mod errors;
 #[cfg(feature = "redis")]
 mod event_relay;
 mod events;
+mod express_body;
+mod extract;
 mod heap;
 mod idempotency;
 mod identities;
@@ -45,12 +47,14 @@ mod index;
 mod mcp_client;
 mod metrics;
 mod oauth;
+mod paging;
 mod profile;
 mod rate_limit;
 mod registry;
 #[cfg(feature = "redis")]
 mod replication;
 mod routes;
+mod schema_check;
 mod scoped;
 mod selection;
 mod serve;
