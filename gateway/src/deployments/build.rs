@@ -5,73 +5,72 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Deployment;
-use super::flow::Deployer;
 use super::process::run_logged;
 
-impl Deployer {
-    /// Builds a cloned repository and returns how to run it over stdio.
-    pub(super) async fn build(
-        &self,
-        deployment: &Arc<Deployment>,
-        dir: &Path,
-    ) -> Result<(String, Vec<String>), String> {
-        let timeout = Duration::from_secs(600);
-        if dir.join("package.json").is_file() {
-            let text = tokio::fs::read_to_string(dir.join("package.json"))
-                .await
-                .map_err(|e| format!("cannot read package.json: {e}"))?;
-            let package: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| format!("package.json is not valid JSON: {e}"))?;
+/// Builds a cloned repository and returns how to run it over stdio.
+pub(super) async fn build(
+    deployment: &Arc<Deployment>,
+    dir: &Path,
+) -> Result<(String, Vec<String>), String> {
+    let timeout = Duration::from_secs(600);
+    if dir.join("package.json").is_file() {
+        let text = tokio::fs::read_to_string(dir.join("package.json"))
+            .await
+            .map_err(|e| format!("cannot read package.json: {e}"))?;
+        let package: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("package.json is not valid JSON: {e}"))?;
+        run_logged(
+            deployment,
+            "npm",
+            &["install".into(), "--no-audit".into(), "--no-fund".into()],
+            Some(dir),
+            &[],
+            &[],
+            timeout,
+        )
+        .await
+        .map_err(|e| format!("npm install failed: {e}"))?;
+        if package.pointer("/scripts/build").is_some() {
             run_logged(
                 deployment,
                 "npm",
-                &["install".into(), "--no-audit".into(), "--no-fund".into()],
+                &["run".into(), "build".into()],
                 Some(dir),
                 &[],
                 &[],
                 timeout,
             )
             .await
-            .map_err(|e| format!("npm install failed: {e}"))?;
-            if package.pointer("/scripts/build").is_some() {
-                run_logged(
-                    deployment,
-                    "npm",
-                    &["run".into(), "build".into()],
-                    Some(dir),
-                    &[],
-                    &[],
-                    timeout,
-                )
-                .await
-                .map_err(|e| format!("npm run build failed: {e}"))?;
-            }
-            let entry = npm_entry(&package)
-                .ok_or("package.json names no `bin` or `main` entry point to run")?;
-            let path = dir.join(entry);
-            return Ok(("node".into(), vec![path.to_string_lossy().into_owned()]));
+            .map_err(|e| format!("npm run build failed: {e}"))?;
         }
-        if dir.join("Cargo.toml").is_file() {
-            run_logged(
-                deployment,
-                "cargo",
-                &["build".into(), "--release".into()],
-                Some(dir),
-                &[],
-                &[],
-                timeout,
-            )
-            .await
-            .map_err(|e| format!("cargo build failed: {e}"))?;
-            let text = tokio::fs::read_to_string(dir.join("Cargo.toml"))
-                .await
-                .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
-            let package = cargo_package_name(&text).ok_or("Cargo.toml has no [package] name")?;
-            let binary: PathBuf = dir.join("target").join("release").join(&package);
-            return Ok((binary.to_string_lossy().into_owned(), Vec::new()));
-        }
-        Err("no runnable MCP server found in the repository (looked for package.json and Cargo.toml)".into())
+        let entry = npm_entry(&package)
+            .ok_or("package.json names no `bin` or `main` entry point to run")?;
+        let path = dir.join(entry);
+        return Ok(("node".into(), vec![path.to_string_lossy().into_owned()]));
     }
+    if dir.join("Cargo.toml").is_file() {
+        run_logged(
+            deployment,
+            "cargo",
+            &["build".into(), "--release".into()],
+            Some(dir),
+            &[],
+            &[],
+            timeout,
+        )
+        .await
+        .map_err(|e| format!("cargo build failed: {e}"))?;
+        let text = tokio::fs::read_to_string(dir.join("Cargo.toml"))
+            .await
+            .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+        let package = cargo_package_name(&text).ok_or("Cargo.toml has no [package] name")?;
+        let binary: PathBuf = dir.join("target").join("release").join(&package);
+        return Ok((binary.to_string_lossy().into_owned(), Vec::new()));
+    }
+    Err(
+        "no runnable MCP server found in the repository (looked for package.json and Cargo.toml)"
+            .into(),
+    )
 }
 
 /// The script an npm package runs: its `bin` (the path, or the first of its named

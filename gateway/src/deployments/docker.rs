@@ -8,119 +8,117 @@ use std::time::Duration;
 
 use connectors::api::{DeploymentStatus, LogStream, SecretStringMap, StepStatus};
 
-use super::flow::Deployer;
 use super::{Deployment, Step};
 use crate::mcp_client::Endpoint;
 
-impl Deployer {
-    pub(super) async fn docker(
-        &self,
-        deployment: &Arc<Deployment>,
-        image: &str,
-        env: SecretStringMap,
-        port: Option<u16>,
-    ) -> Option<Endpoint> {
-        deployment.set_status(DeploymentStatus::Deploying, "checking the Docker engine");
-        deployment.step(
-            Step::Deploy,
-            StepStatus::InProgress,
-            "checking the Docker engine",
-        );
-        let probe = tokio::process::Command::new("docker")
-            .args(["version", "--format", "{{.Server.Version}}"])
-            .stdin(Stdio::null())
-            .output();
-        match tokio::time::timeout(Duration::from_secs(15), probe).await {
-            Err(_) => {
-                deployment.fail(
-                    Step::Deploy,
-                    "no Docker engine is reachable: `docker version` did not answer within 15 s",
-                );
-                return None;
-            }
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                deployment.fail(
-                    Step::Deploy,
-                    "Docker is not installed: no `docker` command on PATH",
-                );
-                return None;
-            }
-            Ok(Err(e)) => {
-                deployment.fail(Step::Deploy, format!("cannot run `docker`: {e}"));
-                return None;
-            }
-            Ok(Ok(output)) if !output.status.success() => {
-                deployment.fail(
-                    Step::Deploy,
-                    format!(
-                        "no Docker engine is reachable: {}",
-                        last_line(&output.stderr)
-                    ),
-                );
-                return None;
-            }
-            Ok(Ok(output)) => {
-                let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
-                deployment.log(
-                    LogStream::System,
-                    format!("Docker engine {version} reachable"),
-                );
-            }
+/// Runs `image` (its container port `port` published, if given) and returns how to reach
+/// it; `None` when it cannot run (the deployment says why).
+pub(super) async fn endpoint(
+    deployment: &Arc<Deployment>,
+    image: &str,
+    env: SecretStringMap,
+    port: Option<u16>,
+) -> Option<Endpoint> {
+    deployment.set_status(DeploymentStatus::Deploying, "checking the Docker engine");
+    deployment.step(
+        Step::Deploy,
+        StepStatus::InProgress,
+        "checking the Docker engine",
+    );
+    let probe = tokio::process::Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .stdin(Stdio::null())
+        .output();
+    match tokio::time::timeout(Duration::from_secs(15), probe).await {
+        Err(_) => {
+            deployment.fail(
+                Step::Deploy,
+                "no Docker engine is reachable: `docker version` did not answer within 15 s",
+            );
+            return None;
         }
-        let names: Vec<String> = env.iter().map(|(k, _)| k.to_string()).collect();
-        let args = run_args(image, &names, port);
-        match port {
-            None => Some(Endpoint::Stdio {
-                command: "docker".into(),
-                args,
-                env,
-            }),
-            Some(port) => {
-                let mut command = tokio::process::Command::new("docker");
-                command.args(&args).stdin(Stdio::null());
-                for (name, value) in env.iter() {
-                    command.env(name, value.expose());
-                }
-                let output =
-                    match tokio::time::timeout(Duration::from_secs(300), command.output()).await {
-                        Ok(Ok(output)) => output,
-                        Ok(Err(e)) => {
-                            deployment.fail(Step::Deploy, format!("docker run failed: {e}"));
-                            return None;
-                        }
-                        Err(_) => {
-                            deployment.fail(Step::Deploy, "docker run did not finish within 300 s");
-                            return None;
-                        }
-                    };
-                if !output.status.success() {
-                    deployment.fail(
-                        Step::Deploy,
-                        format!("docker run failed: {}", last_line(&output.stderr)),
-                    );
-                    return None;
-                }
-                let container = String::from_utf8_lossy(&output.stdout).trim().to_string();
-                deployment.state().container = Some(container.clone());
-                deployment.log(LogStream::System, format!("container {container} started"));
-                let mapped = tokio::process::Command::new("docker")
-                    .args(["port", &container, &port.to_string()])
-                    .output()
-                    .await
-                    .ok()
-                    .and_then(|o| host_port(&o.stdout));
-                let Some(host_port) = mapped else {
-                    deployment.fail(
-                        Step::Deploy,
-                        format!("cannot find the host port of container port {port}"),
-                    );
-                    return None;
-                };
-                Some(Endpoint::Http {
-                    url: format!("http://127.0.0.1:{host_port}/mcp"),
-                    headers: SecretStringMap::new(),
-                })
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            deployment.fail(
+                Step::Deploy,
+                "Docker is not installed: no `docker` command on PATH",
+            );
+            return None;
+        }
+        Ok(Err(e)) => {
+            deployment.fail(Step::Deploy, format!("cannot run `docker`: {e}"));
+            return None;
+        }
+        Ok(Ok(output)) if !output.status.success() => {
+            deployment.fail(
+                Step::Deploy,
+                format!(
+                    "no Docker engine is reachable: {}",
+                    last_line(&output.stderr)
+                ),
+            );
+            return None;
+        }
+        Ok(Ok(output)) => {
+            let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            deployment.log(
+                LogStream::System,
+                format!("Docker engine {version} reachable"),
+            );
+        }
+    }
+    let names: Vec<String> = env.iter().map(|(k, _)| k.to_string()).collect();
+    let args = run_args(image, &names, port);
+    match port {
+        None => Some(Endpoint::Stdio {
+            command: "docker".into(),
+            args,
+            env,
+        }),
+        Some(port) => {
+            let mut command = tokio::process::Command::new("docker");
+            command.args(&args).stdin(Stdio::null());
+            for (name, value) in env.iter() {
+                command.env(name, value.expose());
             }
+            let output =
+                match tokio::time::timeout(Duration::from_secs(300), command.output()).await {
+                    Ok(Ok(output)) => output,
+                    Ok(Err(e)) => {
+                        deployment.fail(Step::Deploy, format!("docker run failed: {e}"));
+                        return None;
+                    }
+                    Err(_) => {
+                        deployment.fail(Step::Deploy, "docker run did not finish within 300 s");
+                        return None;
+                    }
+                };
+            if !output.status.success() {
+                deployment.fail(
+                    Step::Deploy,
+                    format!("docker run failed: {}", last_line(&output.stderr)),
+                );
+                return None;
+            }
+            let container = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            deployment.state().container = Some(container.clone());
+            deployment.log(LogStream::System, format!("container {container} started"));
+            let mapped = tokio::process::Command::new("docker")
+                .args(["port", &container, &port.to_string()])
+                .output()
+                .await
+                .ok()
+                .and_then(|o| host_port(&o.stdout));
+            let Some(host_port) = mapped else {
+                deployment.fail(
+                    Step::Deploy,
+                    format!("cannot find the host port of container port {port}"),
+                );
+                return None;
+            };
+            Some(Endpoint::Http {
+                url: format!("http://127.0.0.1:{host_port}/mcp"),
+                headers: SecretStringMap::new(),
+            })
         }
     }
 }

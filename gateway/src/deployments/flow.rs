@@ -8,6 +8,7 @@ use connectors::api::{DeploymentStatus, LogStream, StepStatus, types};
 
 use super::all::source_type;
 use super::{Deployment, Step};
+use super::{docker, github};
 use crate::config::Config;
 use crate::mcp_client::Endpoint;
 use crate::registry::{Registry, Server, ServerKind};
@@ -83,22 +84,21 @@ impl Deployer {
             },
             types::McpSource::Github { url, branch, auth } => {
                 let token = auth.map(|a| a.token.expose().to_string());
-                match self
-                    .github(
-                        deployment,
-                        url.as_str(),
-                        branch.as_deref(),
-                        token.as_deref(),
-                    )
-                    .await
+                match github::endpoint(
+                    &self.config,
+                    deployment,
+                    url.as_str(),
+                    branch.as_deref(),
+                    token.as_deref(),
+                )
+                .await
                 {
                     Some(endpoint) => endpoint,
                     None => return,
                 }
             }
             types::McpSource::Docker { env, image, port } => {
-                match self
-                    .docker(deployment, image.as_str(), env.unwrap_or_default(), port)
+                match docker::endpoint(deployment, image.as_str(), env.unwrap_or_default(), port)
                     .await
                 {
                     Some(endpoint) => endpoint,

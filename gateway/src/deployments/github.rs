@@ -7,90 +7,90 @@ use std::time::Duration;
 
 use connectors::api::{DeploymentStatus, SecretStringMap, StepStatus};
 
-use super::flow::Deployer;
+use super::build::build;
 use super::process::run_logged;
 use super::{Deployment, Step};
+use crate::config::Config;
 use crate::mcp_client::Endpoint;
 
-impl Deployer {
-    pub(super) async fn github(
-        &self,
-        deployment: &Arc<Deployment>,
-        url: &str,
-        branch: Option<&str>,
-        token: Option<&str>,
-    ) -> Option<Endpoint> {
-        deployment.set_status(DeploymentStatus::Cloning, "cloning the repository");
-        let shown = redact_url(url);
-        deployment.step(
+/// Clones and builds the repository at `url` (`branch`, with `token` if given); `None`
+/// when a step failed (the deployment says why).
+pub(super) async fn endpoint(
+    config: &Config,
+    deployment: &Arc<Deployment>,
+    url: &str,
+    branch: Option<&str>,
+    token: Option<&str>,
+) -> Option<Endpoint> {
+    deployment.set_status(DeploymentStatus::Cloning, "cloning the repository");
+    let shown = redact_url(url);
+    deployment.step(
+        Step::Clone,
+        StepStatus::InProgress,
+        format!(
+            "git clone {shown}{}",
+            branch.map(|b| format!(" (branch {b})")).unwrap_or_default()
+        ),
+    );
+    let work = config
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("connectors-gateway"));
+    let dir = work.join(&deployment.id);
+    if let Err(e) = tokio::fs::create_dir_all(&work).await {
+        deployment.fail(
             Step::Clone,
-            StepStatus::InProgress,
-            format!(
-                "git clone {shown}{}",
-                branch.map(|b| format!(" (branch {b})")).unwrap_or_default()
-            ),
+            format!("cannot create {}: {e}", work.display()),
         );
-        let work = self
-            .config
-            .work_dir
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join("connectors-gateway"));
-        let dir = work.join(&deployment.id);
-        if let Err(e) = tokio::fs::create_dir_all(&work).await {
-            deployment.fail(
-                Step::Clone,
-                format!("cannot create {}: {e}", work.display()),
-            );
-            return None;
-        }
-        let args = clone_args(url, branch, token, &dir);
-        let secrets: Vec<String> = token.map(|t| vec![t.to_string()]).unwrap_or_default();
-        let timeout = Duration::from_secs(self.config.clone_timeout_seconds.max(1));
-        let outcome = run_logged(
-            deployment,
-            "git",
-            &args,
-            None,
-            &[("GIT_TERMINAL_PROMPT", "0")],
-            &secrets,
-            timeout,
-        )
-        .await;
-        if let Err(reason) = outcome {
-            deployment.fail(
-                Step::Clone,
-                format!("git clone of {shown} failed: {reason}"),
-            );
-            return None;
-        }
-        deployment.step(
+        return None;
+    }
+    let args = clone_args(url, branch, token, &dir);
+    let secrets: Vec<String> = token.map(|t| vec![t.to_string()]).unwrap_or_default();
+    let timeout = Duration::from_secs(config.clone_timeout_seconds.max(1));
+    let outcome = run_logged(
+        deployment,
+        "git",
+        &args,
+        None,
+        &[("GIT_TERMINAL_PROMPT", "0")],
+        &secrets,
+        timeout,
+    )
+    .await;
+    if let Err(reason) = outcome {
+        deployment.fail(
             Step::Clone,
-            StepStatus::Completed,
-            format!("cloned into {}", dir.display()),
+            format!("git clone of {shown} failed: {reason}"),
         );
-        deployment.set_status(DeploymentStatus::Building, "building the server");
-        deployment.step(
-            Step::Build,
-            StepStatus::InProgress,
-            "detecting the project type",
-        );
-        match self.build(deployment, &dir).await {
-            Ok((command, args)) => {
-                deployment.step(
-                    Step::Build,
-                    StepStatus::Completed,
-                    format!("built; will run {command}"),
-                );
-                Some(Endpoint::Stdio {
-                    command,
-                    args,
-                    env: SecretStringMap::new(),
-                })
-            }
-            Err(reason) => {
-                deployment.fail(Step::Build, reason);
-                None
-            }
+        return None;
+    }
+    deployment.step(
+        Step::Clone,
+        StepStatus::Completed,
+        format!("cloned into {}", dir.display()),
+    );
+    deployment.set_status(DeploymentStatus::Building, "building the server");
+    deployment.step(
+        Step::Build,
+        StepStatus::InProgress,
+        "detecting the project type",
+    );
+    match build(deployment, &dir).await {
+        Ok((command, args)) => {
+            deployment.step(
+                Step::Build,
+                StepStatus::Completed,
+                format!("built; will run {command}"),
+            );
+            Some(Endpoint::Stdio {
+                command,
+                args,
+                env: SecretStringMap::new(),
+            })
+        }
+        Err(reason) => {
+            deployment.fail(Step::Build, reason);
+            None
         }
     }
 }
