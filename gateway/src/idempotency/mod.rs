@@ -58,6 +58,11 @@
 //!
 //! A profile that models a gateway ignoring the header runs every request, and neither
 //! [`honoured`] nor the replay headers are sent.
+//!
+//! This module holds the limits, the store's front ([`IdempotencyStore`]) and the
+//! extensions handlers and the layer exchange; `key_header` reads the header, `layer` is
+//! the middleware ([`idempotent`]), `outcome` stores what a run answered, `record` is what
+//! a key keeps, and `memory` and `redis` keep it.
 
 mod key_header;
 mod layer;
