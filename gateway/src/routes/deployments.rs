@@ -11,7 +11,9 @@ use connectors::api::types;
 use crate::auth::Tenant;
 use crate::deployments::Deployment;
 use crate::envelope::ok;
-use crate::errors::{ApiError, ApiPath, ApiResult, QueryParams, page, paginate};
+use crate::errors::{ApiError, ApiResult};
+use crate::extract::{ApiPath, QueryParams};
+use crate::paging::{page, paginate};
 use crate::state::AppState;
 
 /// A deployment as this replica knows it: its own, or (the Redis store) the record of one

@@ -8,8 +8,11 @@ use serde_json::Value;
 
 use crate::auth::Tenant;
 use crate::envelope::ok;
-use crate::errors::{ApiError, ApiPath, ApiResult, JsonBody, QueryParams, decode, page, paginate};
+use crate::errors::{ApiError, ApiResult};
+use crate::extract::{ApiPath, JsonBody, QueryParams};
 use crate::identities::{Created, Update};
+use crate::paging::{page, paginate};
+use crate::schema_check::decode;
 use crate::state::AppState;
 
 fn not_found(id: &str) -> ApiError {

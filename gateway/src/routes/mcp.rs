@@ -10,8 +10,11 @@ use crate::auth::Tenant;
 use crate::config::is_server_name;
 use crate::deployments::estimated_time;
 use crate::envelope::ok;
-use crate::errors::{ApiError, ApiPath, ApiResult, JsonBody, QueryParams, decode, page, paginate};
+use crate::errors::{ApiError, ApiResult};
+use crate::extract::{ApiPath, JsonBody, QueryParams};
+use crate::paging::{page, paginate};
 use crate::registry::{Server, ServerKind};
+use crate::schema_check::decode;
 use crate::state::AppState;
 
 fn missing(message: &str) -> ApiError {

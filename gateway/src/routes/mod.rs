@@ -18,7 +18,8 @@ use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
 use connectors::operations::{OPERATIONS, Operation, RetryClass};
 
-use crate::errors::{ApiError, express_json_body, route_not_found};
+use crate::errors::{ApiError, route_not_found};
+use crate::express_body::express_json_body;
 use crate::profile::Profile;
 use crate::state::AppState;
 use crate::{auth, body_deadline, envelope, idempotency, metrics, rate_limit};

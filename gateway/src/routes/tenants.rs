@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::auth::Tenant;
 use crate::config::{is_server_name, is_tenant_id};
 use crate::envelope::ok;
-use crate::errors::{ApiError, ApiPath, ApiResult, JsonBody, decode};
+use crate::errors::{ApiError, ApiResult};
+use crate::extract::{ApiPath, JsonBody};
+use crate::schema_check::decode;
 use crate::state::AppState;
 use connectors::api::limits::OAUTH_CLIENT_SECRET_MIN_LENGTH;
 
