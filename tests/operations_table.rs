@@ -4,16 +4,16 @@
 use connectors::operations::{OPERATIONS, RetryClass, find};
 
 #[test]
-fn the_table_has_every_operation_once_with_the_original_gateways_18() {
-    // The one place the counts are pinned (every other test counts from the table): an
-    // operation added to or removed from the spec is deliberate, and the documentation's
-    // prose follows it (`the_documentation_quotes_the_tables_counts`).
-    assert_eq!(OPERATIONS.len(), 35);
+fn the_table_has_every_operation_once() {
+    // No count is pinned here (nor in any other test): the table is compared with the spec
+    // (`the_table_says_what_the_spec_says`), and the documentation's prose with the table
+    // (`the_documentation_quotes_the_tables_counts`), so adding an operation to
+    // `openapi.yaml` needs no edit of a test.
     let mut ids: Vec<_> = OPERATIONS.iter().map(|op| op.id).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), OPERATIONS.len());
-    assert_eq!(OPERATIONS.iter().filter(|op| !op.extension).count(), 18);
+    assert!(OPERATIONS.iter().any(|op| !op.extension));
     let streams: Vec<_> = OPERATIONS
         .iter()
         .filter(|op| op.streaming)
@@ -97,6 +97,13 @@ fn the_documentation_quotes_the_tables_counts() {
             vec![format!(
                 "the suite reports `{original} passed, 0 failed, {extensions} not offered`"
             )],
+        ),
+        (
+            "gateway/README.md",
+            vec![
+                format!("| routes | all {total} operations | only the original's {original}:"),
+                format!("| any other route (the {extensions} extensions,"),
+            ],
         ),
     ];
     for (file, sentences) in quoted {

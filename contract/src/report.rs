@@ -329,7 +329,8 @@ impl Report {
         u8::from(self.has_failures())
     }
 
-    /// `35 operations: N passed, N failed, N not offered, N skipped (read-only)`.
+    /// `N operations: N passed, N failed, N not offered, N skipped (read-only)`, the first
+    /// count being the operations run (every operation of the spec, or those of `--only`).
     pub fn summary(&self) -> String {
         format!(
             "{} operations: {} passed, {} failed, {} not offered, {} skipped (read-only)",
