@@ -214,9 +214,7 @@ async fn bad_input_gives_a_clear_message_and_its_exit_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_gateway_that_is_down_is_named_with_a_hint() {
     let gw = gateway().await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let url = connectors_test_support::net::closed_url();
     let out = run(&gw, &["--base-url", &url, "tools", "list"]).await;
     assert_eq!(out.status.code(), Some(4));
     let err = stderr(&out);
