@@ -5,9 +5,8 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{async_command, gateway};
+use common::{async_command, gateway, notes_over_http};
 use connectors_gateway::RunningGateway;
-use connectors_mcp_servers::{Builtin, serve_http};
 use connectors_test_support::mcp::{
     Client, Notifications, Seen, call, connect_http, list_changed, spawn_child, text, tool_names,
 };
@@ -385,9 +384,7 @@ async fn progress_of_a_streamed_invocation_is_forwarded() {
 #[tokio::test(flavor = "multi_thread")]
 async fn removed_servers_drop_out_after_the_gateway_event() {
     let gw = gateway().await;
-    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let notes = notes_over_http().await;
     let client = connectors_test_support::gateway::client_of(&gw);
     for (i, transport) in BOTH.into_iter().enumerate() {
         let name = format!("ev-notes-{i}");

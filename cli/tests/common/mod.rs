@@ -12,6 +12,17 @@ use serde_json::Value;
 /// The built binary.
 pub const BIN: &str = env!("CARGO_BIN_EXE_connectors");
 
+/// The built-in `notes` MCP server over streamable HTTP on a free loopback port, in this
+/// process: a server to deploy (its `url()`), stopped when the handle is dropped.
+pub async fn notes_over_http() -> connectors_mcp_servers::HttpServerHandle {
+    let any_port = "127.0.0.1:0".parse().expect("a socket address");
+    let (_, notes) =
+        connectors_mcp_servers::serve_http(connectors_mcp_servers::Builtin::Notes, any_port)
+            .await
+            .expect("the notes server over HTTP");
+    notes
+}
+
 /// The CONNECTORS_* settings of `gateway`, as a host's configuration would set them.
 pub fn env_of(gateway: &RunningGateway) -> Vec<(&'static str, String)> {
     vec![

@@ -110,6 +110,28 @@ impl Gw {
         Reply::read(request.send().await.expect("request sent")).await
     }
 
+    /// Writes `head` (request line and headers, without the blank line), tenant A's key,
+    /// the JSON content type and `body` to a raw socket, `Connection: close`: for bytes a
+    /// client library will not put in a header, and for hanging up.
+    pub async fn raw(&self, head: &[u8], body: &[u8]) -> tokio::net::TcpStream {
+        use tokio::io::AsyncWriteExt;
+        let addr = self.running.local_addr();
+        let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let mut request = head.to_vec();
+        request.extend_from_slice(
+            format!(
+                "\r\nHost: {addr}\r\nAuthorization: Bearer {KEY_A}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        request.extend_from_slice(body);
+        socket.write_all(&request).await.expect("request written");
+        socket
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.send(reqwest::Method::GET, path, Some(KEY_A), None, &[])
             .await
