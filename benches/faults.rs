@@ -1,8 +1,8 @@
 //! The exactly-once run at scale: 10,000 tool invocations with a visible side effect
-//! through the fault-injecting proxy of `tests/fault_proxy` (20 % of exchanges meet a
-//! fault), against the reference gateway in both profiles. Prints what the notes at the
-//! gateway show afterwards: lost results, calls that ran twice, endings by kind, the
-//! faults injected, and the wall time.
+//! through the fault-injecting proxy of `connectors_test_support::fault_proxy` (20 % of
+//! exchanges meet a fault), against the reference gateway in both profiles. Prints what
+//! the notes at the gateway show afterwards: lost results, calls that ran twice, endings
+//! by kind, the faults injected, and the wall time.
 //!
 //! ```text
 //! cargo bench --bench faults                # 10,000 calls per profile
@@ -12,13 +12,10 @@
 //! A panic anywhere ends the program with a non-zero status, so "no panics" is the exit
 //! status.
 
-#[path = "../tests/fault_proxy/mod.rs"]
-mod fault_proxy;
-
 use std::time::Instant;
 
 use connectors_gateway::Profile;
-use fault_proxy::scenario::{Run, never_twice_never_lost, summary};
+use connectors_test_support::fault_proxy::scenario::{Run, never_twice_never_lost, summary};
 
 #[tokio::main]
 async fn main() {

@@ -362,10 +362,7 @@ fn gateway() -> (
         .block_on(Gateway::builder().spawn())
         .expect("the reference gateway");
     let client = blocking::Connectors::build(
-        connectors::Connectors::builder()
-            .base_url(gateway.url())
-            .api_key(gateway.api_key())
-            .tenant_id(gateway.tenant_id())
+        connectors_test_support::gateway::client_builder(&gateway)
             .stream_idle_timeout(Duration::from_secs(20)),
     )
     .expect("a blocking client");

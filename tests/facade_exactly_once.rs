@@ -6,15 +6,12 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{KEY, TENANT, ok};
 use connectors::{Connectors, ConnectorsBuilder, Error, RetryPolicy};
+use connectors_test_support::http_server::{Request, ScriptedServer, Step};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -67,141 +64,15 @@ async fn invoke(client: &Connectors) -> connectors::Result<connectors::tools::To
         .await
 }
 
-// ------------------------------------------------------------ a scripted HTTP server
-
-/// One request as the scripted server saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    path: String,
-    headers: HashMap<String, String>,
+/// A JSON response of 64 KiB framed by the end of the connection, without a length.
+fn unsized_body(status: u16) -> Step {
+    Step::status(status)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 64 * 1024])
+        .until_close()
 }
 
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-}
-
-/// How the scripted server answers one request.
-enum Reply {
-    /// The whole answer, with a `Content-Length`.
-    Full(u16, Vec<(&'static str, &'static str)>, Value),
-    /// Headers announcing the whole body, then half of it, then the connection closes.
-    Cut(u16, Vec<(&'static str, &'static str)>, Value),
-    /// No `Content-Length`: the body is `size` bytes sent until the connection closes.
-    Unsized(u16, usize),
-}
-
-type Script = Arc<dyn Fn(&Seen, usize) -> Reply + Send + Sync>;
-
-/// An HTTP/1.1 server on 127.0.0.1 that answers each request by `script(request, n)`,
-/// `n` counting the earlier requests to the same path, one request per connection.
-struct Scripted {
-    uri: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Scripted {
-    async fn start(script: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let uri = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let script: Script = Arc::new(script);
-        let log = seen.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, log.clone(), script.clone()));
-            }
-        });
-        Scripted { uri, seen }
-    }
-
-    fn requests(&self, path: &str) -> Vec<Seen> {
-        let seen = self.seen.lock().unwrap();
-        seen.iter().filter(|s| s.path == path).cloned().collect()
-    }
-}
-
-async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: Script) {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or_default().to_string();
-    let target = request_line.next().unwrap_or_default();
-    let path = target.split('?').next().unwrap_or_default().to_string();
-    let headers: HashMap<String, String> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    while buffer.len() < head_end + length {
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let request = Seen {
-        method,
-        path,
-        headers,
-    };
-    let index = {
-        let mut seen = seen.lock().unwrap();
-        let index = seen.iter().filter(|s| s.path == request.path).count();
-        seen.push(request.clone());
-        index
-    };
-    let head = |status: u16, extra: &[(&str, &str)], length: Option<usize>| {
-        let mut text = format!(
-            "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\nconnection: close\r\n"
-        );
-        if let Some(length) = length {
-            text.push_str(&format!("content-length: {length}\r\n"));
-        }
-        for (name, value) in extra {
-            text.push_str(&format!("{name}: {value}\r\n"));
-        }
-        text.push_str("\r\n");
-        text.into_bytes()
-    };
-    let mut out = Vec::new();
-    match script(&request, index) {
-        Reply::Full(status, extra, body) => {
-            let body = body.to_string();
-            out.extend(head(status, &extra, Some(body.len())));
-            out.extend_from_slice(body.as_bytes());
-        }
-        Reply::Cut(status, extra, body) => {
-            let body = body.to_string();
-            out.extend(head(status, &extra, Some(body.len())));
-            out.extend_from_slice(&body.as_bytes()[..body.len() / 2]);
-        }
-        Reply::Unsized(status, size) => {
-            out.extend(head(status, &[], None));
-            out.extend(std::iter::repeat_n(b' ', size));
-        }
-    }
-    let _ = stream.write_all(&out).await;
-    let _ = stream.flush().await;
-    let _ = stream.shutdown().await;
-}
-
-fn keys(requests: &[Seen]) -> Vec<String> {
+fn keys(requests: &[Request]) -> Vec<String> {
     requests
         .iter()
         .map(|r| r.header("idempotency-key").expect("a key").to_string())
@@ -219,22 +90,22 @@ fn assert_secret_free(error: &Error) {
 
 #[tokio::test]
 async fn a_body_cut_while_read_is_retried_for_a_safe_read() {
-    let server = Scripted::start(|seen, n| match (seen.path.as_str(), n) {
-        (LIST, 0) => Reply::Cut(200, vec![], list_body()),
-        _ => Reply::Full(200, vec![], list_body()),
+    let server = ScriptedServer::start(|seen, n| match (seen.path.as_str(), n) {
+        (LIST, 0) => Step::json(200, &list_body()).cut_in_half(),
+        _ => Step::json(200, &list_body()),
     })
     .await;
-    let page = client_of(&server.uri)
+    let page = client_of(&server.url())
         .tools()
         .list()
         .await
         .expect("the retry succeeds");
     assert!(page.items.is_empty());
-    let requests = server.requests(LIST);
+    let requests = server.requests_to(LIST);
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].header("x-connectors-attempt"), Some("2"));
     assert!(
-        server.requests("/").is_empty(),
+        server.requests_to("/").is_empty(),
         "a safe read needs no probe"
     );
 }
@@ -243,13 +114,13 @@ async fn a_body_cut_while_read_is_retried_for_a_safe_read() {
 
 #[tokio::test]
 async fn a_cut_invocation_on_a_gateway_without_the_capability_is_outcome_unknown_once() {
-    let server = Scripted::start(|seen, _| match seen.path.as_str() {
-        INVOKE => Reply::Cut(200, vec![], invoke_body()),
-        _ => Reply::Full(200, vec![], service_info(None)),
+    let server = ScriptedServer::start(|seen, _| match seen.path.as_str() {
+        INVOKE => Step::json(200, &invoke_body()).cut_in_half(),
+        _ => Step::json(200, &service_info(None)),
     })
     .await;
-    let error = invoke(&client_of(&server.uri)).await.unwrap_err();
-    let requests = server.requests(INVOKE);
+    let error = invoke(&client_of(&server.url())).await.unwrap_err();
+    let requests = server.requests_to(INVOKE);
     assert_eq!(requests.len(), 1, "not retried: the tool may have run");
     let sent_key = keys(&requests).remove(0);
     match &error {
@@ -283,27 +154,27 @@ async fn a_cut_invocation_on_a_gateway_without_the_capability_is_outcome_unknown
         "{text}"
     );
     assert_secret_free(&error);
-    assert_eq!(server.requests("/").len(), 1, "asked GET / once");
+    assert_eq!(server.requests_to("/").len(), 1, "asked GET / once");
 }
 
 #[tokio::test]
 async fn a_gateway_that_says_it_honours_keys_gets_the_retry_with_the_same_key() {
-    let honoured = || vec![("connectors-idempotency", "honoured")];
-    let server = Scripted::start(move |seen, n| match (seen.path.as_str(), n) {
-        (INVOKE, 0) => Reply::Cut(200, honoured(), invoke_body()),
-        (INVOKE, _) => Reply::Full(200, honoured(), invoke_body()),
-        _ => Reply::Full(500, vec![], json!({})),
+    let honoured = || Step::json(200, &invoke_body()).header("connectors-idempotency", "honoured");
+    let server = ScriptedServer::start(move |seen, n| match (seen.path.as_str(), n) {
+        (INVOKE, 0) => honoured().cut_in_half(),
+        (INVOKE, _) => honoured(),
+        _ => Step::json(500, &json!({})),
     })
     .await;
-    let client = client_of(&server.uri);
+    let client = client_of(&server.url());
     let result = invoke(&client).await.expect("retried");
     assert_eq!(result.text(), "14");
-    let requests = server.requests(INVOKE);
+    let requests = server.requests_to(INVOKE);
     assert_eq!(requests.len(), 2);
     let keys = keys(&requests);
     assert_eq!(keys[0], keys[1], "the same key on the retry");
     assert!(
-        server.requests("/").is_empty(),
+        server.requests_to("/").is_empty(),
         "the header said it: no probe"
     );
     assert_eq!(client.idempotency_keys_honoured(), Some(true));
@@ -311,23 +182,23 @@ async fn a_gateway_that_says_it_honours_keys_gets_the_retry_with_the_same_key() 
 
 #[tokio::test]
 async fn the_get_root_capability_allows_the_retry_and_is_asked_once_per_client() {
-    let server = Scripted::start(|seen, n| match (seen.path.as_str(), n % 2) {
-        (INVOKE, 0) => Reply::Cut(200, vec![], invoke_body()),
-        (INVOKE, _) => Reply::Full(200, vec![], invoke_body()),
-        _ => Reply::Full(200, vec![], service_info(Some(true))),
+    let server = ScriptedServer::start(|seen, n| match (seen.path.as_str(), n % 2) {
+        (INVOKE, 0) => Step::json(200, &invoke_body()).cut_in_half(),
+        (INVOKE, _) => Step::json(200, &invoke_body()),
+        _ => Step::json(200, &service_info(Some(true))),
     })
     .await;
-    let client = client_of(&server.uri);
+    let client = client_of(&server.url());
     invoke(&client).await.expect("retried after the probe");
     // A clone shares what was learned: its cut call is retried without asking again.
     invoke(&client.clone()).await.expect("retried");
-    let requests = server.requests(INVOKE);
+    let requests = server.requests_to(INVOKE);
     assert_eq!(requests.len(), 4);
     let keys = keys(&requests);
     assert_eq!(keys[0], keys[1]);
     assert_eq!(keys[2], keys[3]);
     assert_ne!(keys[0], keys[2], "two logical calls, two keys");
-    let probes = server.requests("/");
+    let probes = server.requests_to("/");
     assert_eq!(probes.len(), 1, "GET / at most once per client");
     assert_eq!(probes[0].method, "GET");
 }
@@ -674,12 +545,12 @@ async fn a_body_over_the_cap_is_a_typed_error_and_not_retried() {
 
     // Without a length (read until the connection closes): stopped past the cap. An
     // error body is capped too.
-    let server = Scripted::start(|seen, _| match seen.path.as_str() {
-        LIST => Reply::Unsized(200, 64 * 1024),
-        _ => Reply::Unsized(400, 64 * 1024),
+    let server = ScriptedServer::start(|seen, _| match seen.path.as_str() {
+        LIST => unsized_body(200),
+        _ => unsized_body(400),
     })
     .await;
-    let client = builder_of(&server.uri)
+    let client = builder_of(&server.url())
         .max_response_bytes(1024)
         .build()
         .unwrap();
@@ -693,7 +564,7 @@ async fn a_body_over_the_cap_is_a_typed_error_and_not_retried() {
         matches!(error, Error::ResponseTooLarge { limit: 1024, .. }),
         "{error:?}"
     );
-    assert_eq!(server.requests(LIST).len(), 1);
+    assert_eq!(server.requests_to(LIST).len(), 1);
 }
 
 #[tokio::test]

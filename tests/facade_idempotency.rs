@@ -8,9 +8,11 @@
 
 mod common;
 
+use connectors_test_support::gateway::reference_gateway;
+
 use std::time::Duration;
 
-use common::{KEY, builder, client, err, ok};
+use common::{KEY, builder, client, err, first_then, ok};
 use connectors::api::prelude::*;
 use connectors::{Connectors, Error, RequestOptions, RetryPolicy};
 use serde_json::{Value, json};
@@ -44,29 +46,6 @@ fn key_of(request: &wiremock::Request) -> Option<String> {
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-}
-
-/// Mounts `first` for the first request to `route`, then `then` for the rest.
-async fn first_then(
-    server: &MockServer,
-    verb: &str,
-    route: &str,
-    first: ResponseTemplate,
-    then: ResponseTemplate,
-) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(first)
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(then)
-        .with_priority(2)
-        .mount(server)
-        .await;
 }
 
 // ------------------------------------------------------------ keys the header cannot carry
@@ -683,7 +662,7 @@ async fn a_route_the_gateway_lacks_is_not_offered_even_after_an_ambiguous_attemp
 
 #[tokio::test]
 async fn the_reference_gateway_honours_the_longest_key_and_never_sees_a_bad_one() {
-    let (_gateway, client) = common::reference_gateway(&["notes"]).await;
+    let (_gateway, client) = reference_gateway(&["notes"]).await;
     let count = || async {
         let listed = client
             .tools()

@@ -6,42 +6,11 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use common::{KEY, builder, client, ok};
+use common::{KEY, builder, client, failing_then, invoke_ok, ok};
 use connectors::{Error, RequestOptions};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn invoke_ok() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(ok(json!({
-        "toolId": "math.evaluate", "result": {"content": [{"type": "text", "text": "14"}]},
-        "performance": {"latency_ms": 3}
-    })))
-}
-
-/// Answers `first` to the first `times` requests on `route`, then `then`.
-async fn failing_then(
-    server: &MockServer,
-    verb: &str,
-    route: &str,
-    first: ResponseTemplate,
-    times: u64,
-    then: ResponseTemplate,
-) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(first)
-        .up_to_n_times(times)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(then)
-        .with_priority(2)
-        .mount(server)
-        .await;
-}
 
 fn header(request: &wiremock::Request, name: &str) -> Option<String> {
     request
@@ -290,12 +259,8 @@ async fn x_should_retry_wins_over_the_status_rule() {
 
 #[tokio::test]
 async fn connection_failures_are_retried_then_reported() {
-    // A port that was just free: nothing listens there.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
     let error = connectors::Connectors::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(connectors_test_support::net::closed_url())
         .api_key(KEY)
         .max_retries(2)
         .retry_policy(connectors::RetryPolicy::default().initial_backoff(Duration::from_millis(1)))

@@ -9,60 +9,21 @@ use common::{KEY, TENANT};
 use connectors::events::{GatewayEvent, MAX_EVENT_BYTES, SseEvent};
 use connectors::tools::InvocationEvent;
 use connectors::{Connectors, Error};
+use connectors_test_support::http_server::{ScriptedServer, Step};
 use futures::StreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-/// Serves one request: answers 200 `text/event-stream`, writes `pieces` as separate
-/// chunks (with a pause between them so they arrive separately), then either ends the
-/// body or, with `hang`, keeps the connection silent.
-async fn chunked_server(
-    pieces: Vec<Vec<u8>>,
-    hang: bool,
-) -> (String, tokio::task::JoinHandle<String>) {
+/// Serves `pieces` as a `text/event-stream` body, one chunk each (with a pause between
+/// them so they arrive separately); with `hang` the body never ends and the connection
+/// stays silent.
+async fn chunked_server(pieces: Vec<Vec<u8>>, hang: bool) -> ScriptedServer {
     paced_server(pieces, hang, Duration::from_millis(10)).await
 }
 
 /// [`chunked_server`] with `pause` between the chunks. Without a pause the client still
 /// sees no piece larger than its chunk: the chunked decoder hands on one chunk at a time.
-async fn paced_server(
-    pieces: Vec<Vec<u8>>,
-    hang: bool,
-    pause: Duration,
-) -> (String, tokio::task::JoinHandle<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 4096];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = socket.read(&mut buffer).await.unwrap();
-            if n == 0 {
-                break;
-            }
-            request.extend_from_slice(&buffer[..n]);
-        }
-        socket
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
-            .await
-            .unwrap();
-        for piece in pieces {
-            let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
-            chunk.extend_from_slice(&piece);
-            chunk.extend_from_slice(b"\r\n");
-            socket.write_all(&chunk).await.unwrap();
-            socket.flush().await.unwrap();
-            tokio::time::sleep(pause).await;
-        }
-        if hang {
-            tokio::time::sleep(Duration::from_secs(30)).await;
-        } else {
-            socket.write_all(b"0\r\n\r\n").await.unwrap();
-        }
-        String::from_utf8_lossy(&request).into_owned()
-    });
-    (address, task)
+async fn paced_server(pieces: Vec<Vec<u8>>, hang: bool, pause: Duration) -> ScriptedServer {
+    let step = Step::event_stream(pieces).pause(pause);
+    ScriptedServer::answering(if hang { step.hold() } else { step }).await
 }
 
 fn split(text: &str, cuts: &[usize]) -> Vec<Vec<u8>> {
@@ -99,7 +60,7 @@ async fn a_streamed_invocation_gives_typed_events_whatever_the_chunking() {
     // Cut inside `event:`, inside the two bytes of `é`, between `\r` and `\n`, and in data.
     let e_acute = body.find('\u{e9}').unwrap();
     let crlf = body.find("\r\n").unwrap();
-    let (address, server) = chunked_server(
+    let server = chunked_server(
         split(
             body,
             &[8, e_acute + 1, crlf + 1, crlf + 30, body.len() - 20],
@@ -107,6 +68,7 @@ async fn a_streamed_invocation_gives_typed_events_whatever_the_chunking() {
         false,
     )
     .await;
+    let address = server.url();
 
     let mut events = client(&address)
         .tools()
@@ -136,15 +98,19 @@ async fn a_streamed_invocation_gives_typed_events_whatever_the_chunking() {
         }
         other => panic!("{other:?}"),
     }
-    let request = server.await.unwrap();
-    assert!(request.starts_with("POST /api/v1/tools/invoke/stream"));
-    assert!(request.to_ascii_lowercase().contains("idempotency-key:"));
+    let request = &server.requests()[0];
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/api/v1/tools/invoke/stream")
+    );
+    assert!(request.header("idempotency-key").is_some());
 }
 
 #[tokio::test]
 async fn an_error_event_ends_the_stream_with_the_tool_error() {
     let body = "event: progress\ndata: {\"progress\":1}\n\nevent: error\ndata: {\"code\":\"TOOL_FAILED\",\"message\":\"out of memory\"}\n\n";
-    let (address, _server) = chunked_server(split(body, &[20]), false).await;
+    let server = chunked_server(split(body, &[20]), false).await;
+    let address = server.url();
     let events: Vec<_> = client(&address)
         .tools()
         .invoke_stream("math.count_primes", serde_json::json!({}))
@@ -172,7 +138,8 @@ async fn an_error_event_ends_the_stream_with_the_tool_error() {
 async fn the_event_stream_gives_deployment_and_server_events() {
     let body = "event: deployment\ndata: {\"deploymentId\":\"dep-1\",\"name\":\"my-notes\",\"status\":\"running\"}\n\n\
                 event: server\ndata: {\"name\":\"notes\",\"status\":\"running\",\"previous\":\"starting\"}\n\n";
-    let (address, server) = chunked_server(split(body, &[3, 50, 51]), false).await;
+    let server = chunked_server(split(body, &[3, 50, 51]), false).await;
+    let address = server.url();
     let events: Vec<_> = client(&address)
         .deployments()
         .deployment("dep-1")
@@ -186,17 +153,21 @@ async fn the_event_stream_gives_deployment_and_server_events() {
     );
     assert!(matches!(&events[1], Ok(GatewayEvent::Server(s)) if s.name == "notes"));
     assert_eq!(events.len(), 2);
+    let request = &server.requests()[0];
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("GET", "/api/v1/events")
+    );
     assert!(
-        server
-            .await
-            .unwrap()
-            .starts_with("GET /api/v1/events?deploymentId=dep-1")
+        request.query.starts_with("deploymentId=dep-1"),
+        "{request:?}"
     );
 }
 
 #[tokio::test]
 async fn a_silent_stream_ends_with_a_timeout() {
-    let (address, _server) = chunked_server(vec![b": hello\n\ndata: a\n\n".to_vec()], true).await;
+    let server = chunked_server(vec![b": hello\n\ndata: a\n\n".to_vec()], true).await;
+    let address = server.url();
     let events: Vec<_> = client(&address)
         .events()
         .subscribe()
@@ -215,8 +186,8 @@ async fn a_silent_stream_ends_with_a_timeout() {
 
 #[tokio::test]
 async fn event_data_that_is_not_json_is_a_decode_error() {
-    let (address, _server) =
-        chunked_server(vec![b"event: deployment\ndata: {oops\n\n".to_vec()], false).await;
+    let server = chunked_server(vec![b"event: deployment\ndata: {oops\n\n".to_vec()], false).await;
+    let address = server.url();
     let events: Vec<_> = client(&address)
         .events()
         .subscribe()
@@ -229,41 +200,17 @@ async fn event_data_that_is_not_json_is_a_decode_error() {
     );
 }
 
-/// Serves one request with `response` written as it is (status line, headers and body),
-/// then closes the connection: a body cut wherever `response` ends.
-async fn raw_server(response: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 4096];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = socket.read(&mut buffer).await.unwrap();
-            if n == 0 {
-                break;
-            }
-            request.extend_from_slice(&buffer[..n]);
-        }
-        socket.write_all(&response).await.unwrap();
-        socket.flush().await.unwrap();
-    });
-    address
-}
-
 /// A chunked response whose one chunk is `body`, without the final chunk.
-fn cut_chunked(body: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n",
-        body.len()
-    )
-    .into_bytes()
+fn cut_chunked(body: &str) -> Step {
+    Step::event_stream(vec![body.into()]).cut_after(body.len())
 }
 
 /// A response framed by the end of the connection, whose body is `body`.
-fn until_close(body: &str) -> Vec<u8> {
-    format!("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n{body}")
-        .into_bytes()
+fn until_close(body: &str) -> Step {
+    Step::status(200)
+        .header("content-type", "text/event-stream")
+        .body(body)
+        .until_close()
 }
 
 async fn invoke_all(address: &str) -> Vec<Result<InvocationEvent, Error>> {
@@ -298,16 +245,20 @@ fn assert_ended_without_result(events: &[Result<InvocationEvent, Error>], receiv
 async fn a_streamed_invocation_that_ends_without_its_result_ends_with_an_error() {
     let progress = "event: progress\ndata: {\"progress\":1}\n\n";
     // A clean end after an event.
-    let (address, _server) = chunked_server(vec![progress.as_bytes().to_vec()], false).await;
+    let server = chunked_server(vec![progress.as_bytes().to_vec()], false).await;
+    let address = server.url();
     assert_ended_without_result(&invoke_all(&address).await, 1);
     // An empty body.
-    let (address, _server) = chunked_server(Vec::new(), false).await;
+    let server = chunked_server(Vec::new(), false).await;
+    let address = server.url();
     assert_ended_without_result(&invoke_all(&address).await, 0);
     // Cut mid-line, in a chunked body and in one framed by the connection's end.
     let cut = format!("{progress}event: result\ndata: {{\"toolId\":\"math.co");
-    let address = raw_server(cut_chunked(&cut)).await;
+    let server = ScriptedServer::answering(cut_chunked(&cut)).await;
+    let address = server.url();
     assert_ended_without_result(&invoke_all(&address).await, 1);
-    let address = raw_server(until_close(&cut)).await;
+    let server = ScriptedServer::answering(until_close(&cut)).await;
+    let address = server.url();
     assert_ended_without_result(&invoke_all(&address).await, 1);
 }
 
@@ -321,7 +272,8 @@ async fn a_cut_event_stream_ends_with_an_error_not_a_clean_end() {
         (cut_chunked(&cut), "Connection"),
         (until_close(&cut), "StreamEnded"),
     ] {
-        let address = raw_server(response).await;
+        let server = ScriptedServer::answering(response).await;
+        let address = server.url();
         let events: Vec<_> = client(&address)
             .events()
             .subscribe()
@@ -345,7 +297,8 @@ async fn a_line_past_the_cap_stops_the_stream_without_waiting_for_its_end() {
         "x".repeat(connectors::events::MAX_EVENT_BYTES + 1)
     );
     let pieces = split(&long, &[long.len() / 2]);
-    let (address, _server) = chunked_server(pieces, true).await;
+    let server = chunked_server(pieces, true).await;
+    let address = server.url();
     let events: Vec<_> = client(&address)
         .events()
         .subscribe()
@@ -368,7 +321,8 @@ async fn an_event_past_the_cap_of_many_short_lines_stops_the_stream() {
         "event: progress\ndata: {{\"progress\":1}}\n\n{}",
         line.repeat(lines)
     );
-    let (address, _server) = chunked_server(vec![body.into_bytes()], true).await;
+    let server = chunked_server(vec![body.into_bytes()], true).await;
+    let address = server.url();
     let events = invoke_all(&address).await;
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(matches!(events[0], Ok(InvocationEvent::Progress(_))));
@@ -385,7 +339,8 @@ async fn an_event_past_the_cap_of_many_short_lines_stops_the_stream() {
 /// bytes (without pauses: each chunk still arrives as a piece of its own at most).
 async fn subscribed(input: &[u8], piece: usize) -> Vec<Result<GatewayEvent, Error>> {
     let pieces = input.chunks(piece).map(<[u8]>::to_vec).collect();
-    let (address, _server) = paced_server(pieces, false, Duration::ZERO).await;
+    let server = paced_server(pieces, false, Duration::ZERO).await;
+    let address = server.url();
     let events = client(&address).events().subscribe().await.unwrap();
     events.collect().await
 }

@@ -1,7 +1,7 @@
 //! Exactly-once under faults: a few hundred tool invocations with a visible side effect
 //! (the `notes` server's `add_note`, one title per call) go through a fault-injecting
-//! proxy on loopback (`fault_proxy`) to the reference gateway; afterwards the notes are
-//! counted at the gateway itself.
+//! proxy on loopback (`connectors_test_support::fault_proxy`) to the reference gateway;
+//! afterwards the notes are counted at the gateway itself.
 //!
 //! On every profile: no call ran twice, no call that ran reports a plain failure (it is
 //! either a result or `OutcomeUnknown`), a result always ran. On the full profile, which
@@ -12,12 +12,10 @@
 //! Correctness only: the counts are bounded and so is the time (each call has a
 //! deadline); nothing here asserts a duration.
 
-#[path = "fault_proxy/mod.rs"]
-mod fault_proxy;
-
 use connectors::Error;
 use connectors_gateway::Profile;
-use fault_proxy::scenario::{Run, never_twice_never_lost, summary};
+use connectors_test_support::fault_proxy::Fault;
+use connectors_test_support::fault_proxy::scenario::{Run, never_twice_never_lost, summary};
 
 const CALLS: usize = 240;
 const IN_FLIGHT: usize = 8;
@@ -72,7 +70,7 @@ async fn never_twice_on_a_gateway_that_ignores_keys() {
         let ambiguous = attempts
             .faults
             .iter()
-            .any(|f| f.reached_gateway() && *f != fault_proxy::Fault::None);
+            .any(|f| f.reached_gateway() && *f != Fault::None);
         if ambiguous && !matches!(ending.outcome, Err(Error::OutcomeUnknown { .. })) {
             problems.push(format!(
                 "{}: an ambiguous failure ({:?}) ended as {:?}",

@@ -13,6 +13,7 @@ use connectors::function_calling::{
 };
 use connectors::{Connectors, Error};
 use connectors_gateway::RunningGateway;
+use connectors_test_support::gateway::reference_gateway;
 use futures::TryStreamExt;
 use serde_json::{Map, Value, json};
 use wiremock::matchers::{method, path};
@@ -31,7 +32,7 @@ fn provider_valid(name: &str) -> bool {
 }
 
 async fn gateway_with_names() -> (RunningGateway, Connectors) {
-    common::reference_gateway(&["math", "names"]).await
+    reference_gateway(&["math", "names"]).await
 }
 
 /// Arguments that fit a schema of the `names` server.
@@ -559,12 +560,7 @@ async fn on_the_original_gateway_a_model_reads_that_credentials_are_missing_and_
         .await
         .expect("the compat gateway with credentials");
     for (gateway, math_runs) in [(&gateway, false), (&stored, true)] {
-        let client = Connectors::builder()
-            .base_url(gateway.url())
-            .api_key(gateway.api_key())
-            .tenant_id(gateway.tenant_id())
-            .build()
-            .unwrap();
+        let client = connectors_test_support::gateway::client_of(gateway);
         let listed: Vec<_> = client.tools().list().stream().try_collect().await.unwrap();
         let toolset = client.tools().toolset(listed).await.unwrap();
         let evaluate = toolset

@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{client, ok};
+use connectors_test_support::gateway::reference_gateway;
+
+use common::{client, first_then, invoke_ok};
 use connectors::api::prelude::*;
 use connectors::{RequestOptions, TraceContext};
 use futures::StreamExt;
@@ -38,29 +40,17 @@ fn raw_body() -> connectors::api::types::InvokeToolRequest {
     .unwrap()
 }
 
-fn invoke_ok() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(ok(json!({
-        "toolId": "math.evaluate", "result": {"content": [{"type": "text", "text": "14"}]},
-        "performance": {"latency_ms": 3}
-    })))
-}
-
 #[tokio::test]
 async fn a_traced_handle_sends_traceparent_and_tracestate_on_every_attempt() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tools/invoke"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/tools/invoke"))
-        .respond_with(invoke_ok())
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    first_then(
+        &server,
+        "POST",
+        "/api/v1/tools/invoke",
+        ResponseTemplate::new(503).insert_header("Retry-After", "0"),
+        invoke_ok(),
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path("/health"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "ok"})))
@@ -153,7 +143,7 @@ fn echo_meta(structured: &Value) -> &Value {
 
 #[tokio::test]
 async fn the_gateway_passes_the_trace_context_to_the_mcp_servers_meta() {
-    let (gateway, client) = common::reference_gateway(&["names"]).await;
+    let (gateway, client) = reference_gateway(&["names"]).await;
     let traced = client.with_options(RequestOptions::new().trace_context(trace()));
 
     let result = traced

@@ -5,12 +5,11 @@ mod common;
 
 use std::process::Stdio;
 
-use common::client::{
+use common::{async_command, gateway, notes_over_http};
+use connectors_gateway::RunningGateway;
+use connectors_test_support::mcp::{
     Client, Notifications, Seen, call, connect_http, list_changed, spawn_child, text, tool_names,
 };
-use common::{async_command, gateway};
-use connectors_gateway::RunningGateway;
-use connectors_mcp_servers::{Builtin, serve_http};
 use rmcp::transport::ConfigureCommandExt;
 use serde_json::json;
 
@@ -385,15 +384,8 @@ async fn progress_of_a_streamed_invocation_is_forwarded() {
 #[tokio::test(flavor = "multi_thread")]
 async fn removed_servers_drop_out_after_the_gateway_event() {
     let gw = gateway().await;
-    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let client = connectors::Connectors::builder()
-        .base_url(gw.url())
-        .api_key(gw.api_key())
-        .tenant_id(gw.tenant_id())
-        .build()
-        .unwrap();
+    let notes = notes_over_http().await;
+    let client = connectors_test_support::gateway::client_of(&gw);
     for (i, transport) in BOTH.into_iter().enumerate() {
         let name = format!("ev-notes-{i}");
         let source = connectors::mcp::Source::http(notes.url());

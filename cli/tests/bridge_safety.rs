@@ -151,22 +151,8 @@ async fn run_to_end(mut command: tokio::process::Command) -> (Option<i32>, Strin
 }
 
 /// An HTTP bridge: the child and the address it serves at, once it says so on stderr.
-async fn serve_http(mut command: tokio::process::Command) -> (Child, String) {
-    command.stdout(Stdio::null()).stderr(Stdio::piped());
-    let mut child = command.spawn().expect("spawn connectors mcp serve --http");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = tokio::time::timeout(WAIT, lines.next_line())
-            .await
-            .expect("the address in time")
-            .unwrap()
-            .expect("the server's address on stderr");
-        if let Some(url) = line.strip_prefix("connectors: serving MCP at ") {
-            break url.to_string();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, url)
+async fn serve_http(command: tokio::process::Command) -> (Child, String) {
+    common::start_http_bridge(command, |_| {}).await
 }
 
 /// One POST of `body` to `addr` with `headers`, written by hand: status, head, body.
@@ -246,11 +232,7 @@ async fn a_bad_key_or_an_unreachable_gateway_is_said_at_start() {
     assert!(warning.starts_with("connectors: warning: "), "{warning}");
     assert!(!stderr.contains(wrong), "{stderr}");
 
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap()
-    };
-    let base = format!("http://{closed}");
+    let base = connectors_test_support::net::closed_url();
     let (_, stderr) = run_to_end(serve(&gw, &[], &[("CONNECTORS_BASE_URL", &base)])).await;
     assert!(
         stderr

@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{gateway, json_ok, output, run, stderr, stdout};
+use common::{gateway, json_ok, notes_over_http, output, run, stderr, stdout};
 use connectors_gateway::{Gateway, Profile, RunningGateway};
-use connectors_mcp_servers::{Builtin, serve_http};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -214,9 +213,7 @@ async fn bad_input_gives_a_clear_message_and_its_exit_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_gateway_that_is_down_is_named_with_a_hint() {
     let gw = gateway().await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let url = connectors_test_support::net::closed_url();
     let out = run(&gw, &["--base-url", &url, "tools", "list"]).await;
     assert_eq!(out.status.code(), Some(4));
     let err = stderr(&out);
@@ -251,9 +248,7 @@ async fn not_offered_is_shown_as_such() {
 #[tokio::test(flavor = "multi_thread")]
 async fn mcp_add_wait_tools_deployments_and_remove() {
     let gw = gateway().await;
-    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let notes = notes_over_http().await;
     let out = run(&gw, &["mcp", "list", "--json"]).await;
     let list = json_ok(&out);
     assert_eq!(list["otherTenants"], 0, "{list}");
@@ -347,9 +342,7 @@ async fn mcp_add_wait_tools_deployments_and_remove() {
 async fn events_are_followed_as_json_lines() {
     use std::io::{BufRead, BufReader};
     let gw = gateway().await;
-    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let notes = notes_over_http().await;
     let mut child = common::command(&gw, &["events", "--json"])
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -717,9 +710,7 @@ async fn deploy(gw: &RunningGateway, as_b: bool, name: &str, url: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn on_the_original_gateway_cannot_tell_is_not_an_empty_success() {
     let gw = original().await;
-    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let notes = notes_over_http().await;
     let url = notes.url();
     deploy(&gw, false, "a-notes", &url).await;
 
@@ -829,9 +820,7 @@ async fn on_the_original_gateway_a_tool_not_run_is_not_a_tool_that_failed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn on_the_original_gateway_other_tenants_servers_are_not_listed_nor_removed() {
     let gw = original().await;
-    let (_, notes) = serve_http(Builtin::Notes, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let notes = notes_over_http().await;
     let url = notes.url();
     deploy(&gw, true, "b-notes", &url).await;
     deploy(&gw, false, "a-notes", &url).await;

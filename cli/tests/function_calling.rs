@@ -18,12 +18,12 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::{ExitCode, Output, Stdio};
 
-use common::client::{call, spawn_child, text, tool_names};
 use common::{async_command, gateway, json_ok, run, stderr, stdout};
 use connectors::function_calling::function_name;
 use connectors_gateway::RunningGateway;
 use connectors_mcp_servers::Builtin;
 use connectors_mcp_servers::names::{CALL_LOG_ENV, TOOL_NAMES};
+use connectors_test_support::mcp::{call, spawn_child, text, tool_names};
 use serde_json::{Map, Value, json};
 
 type Test = fn() -> Pin<Box<dyn Future<Output = ()>>>;

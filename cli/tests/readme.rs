@@ -6,8 +6,8 @@ mod common;
 
 use std::path::Path;
 
-use common::client::{call, list_changed, spawn_child, tool_names};
 use common::{async_command, env_of, gateway};
+use connectors_test_support::mcp::{call, list_changed, spawn_child, tool_names};
 use serde_json::{Value, json};
 
 /// The JSON block after the README's `host-config` marker.

@@ -16,13 +16,8 @@ fn without_configuration_it_tests_the_reference_gateway_and_exits_0() {
 #[test]
 fn an_unreachable_gateway_exits_2_without_printing_the_key() {
     let key = "ck_test_do_not_print_0123456789abcdef";
-    // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
     let output = runner()
-        .args(["--url", &format!("http://127.0.0.1:{port}")])
+        .args(["--url", &connectors_test_support::net::closed_url()])
         .env("CONNECTORS_API_KEY", key)
         .env("CONNECTORS_TENANT_ID", "tenant-a")
         .env("CONNECTORS_MAX_RETRIES", "0")

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{gateway_without_routes, metadata, options};
+use common::{gateway_without_routes, metadata, mount_drifted_health, options};
 use connectors_contract::operations::OPERATIONS;
 use connectors_contract::runner::{Options, run};
 use connectors_contract::{Outcome, Report};
@@ -35,16 +35,7 @@ fn writes() -> Vec<&'static str> {
 async fn drift_is_failed_with_its_path_missing_routes_are_not_offered_and_nothing_is_written() {
     let server = gateway_without_routes().await;
     // `uptime` must be a number.
-    let drifted = json!({
-        "success": true,
-        "data": {"status": "healthy", "uptime": "soon"},
-        "metadata": metadata(),
-    });
-    Mock::given(method("GET"))
-        .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(drifted))
-        .mount(&server)
-        .await;
+    mount_drifted_health(&server).await;
 
     let report = run(options(&server, API_KEY))
         .await

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{gateway_without_routes, metadata, options, runner, temp_dir};
+use common::{gateway_without_routes, metadata, mount_drifted_health, options, runner, temp_dir};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -19,16 +19,7 @@ const API_KEY: &str = "ck_test_report_0123456789abcdef0123456789";
 /// and `/api/v1/categories` (500, which the spec does not declare for it).
 async fn drifting_gateway() -> (MockServer, Value, Value) {
     let server = gateway_without_routes().await;
-    let health = json!({
-        "success": true,
-        "data": {"status": "healthy", "uptime": "soon"},
-        "metadata": metadata(),
-    });
-    Mock::given(method("GET"))
-        .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(health.clone()))
-        .mount(&server)
-        .await;
+    let health = mount_drifted_health(&server).await;
     let broken = json!({"oops": true});
     Mock::given(method("GET"))
         .and(path("/api/v1/categories"))

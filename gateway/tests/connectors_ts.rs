@@ -83,16 +83,7 @@ async fn send_raw(gw: &Gw, path: &str, key: Option<&str>, body: &str) -> Reply {
     if let Some(key) = key {
         request = request.header("authorization", format!("Bearer {key}"));
     }
-    let response = request.send().await.expect("request sent");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body read");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    Reply::read(request.send().await.expect("request sent")).await
 }
 
 async fn invoke_with_key(gw: &Gw, body: &Value, idempotency_key: &str) -> Reply {

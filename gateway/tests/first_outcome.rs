@@ -20,8 +20,7 @@ use connectors_gateway::{Config, Gateway, ServerConfig};
 use connectors_mcp_servers::HttpServerHandle;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::AsyncReadExt;
 
 const INVOKE: &str = "/api/v1/tools/invoke";
 const BATCH: &str = "/api/v1/tools/invoke/batch";
@@ -67,27 +66,6 @@ async fn slow_gateway(delay_ms: u64, log: &Path) -> (Gw, HttpServerHandle) {
 
 fn add_note(title: &str, body: &str) -> Value {
     notes_call(TENANT_A, "add_note", json!({"title": title, "body": body}))
-}
-
-/// Writes `head` (request line and headers, without the blank line) and `body` to a raw
-/// socket: for bytes a client library will not put in a header, and for hanging up.
-async fn raw(gw: &Gw, head: &[u8], body: &[u8]) -> TcpStream {
-    let mut socket = TcpStream::connect(gw.running.local_addr())
-        .await
-        .expect("connect");
-    let mut request = head.to_vec();
-    request.extend_from_slice(
-        format!(
-            "\r\nHost: {}\r\nAuthorization: Bearer {KEY_A}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n",
-            gw.running.local_addr(),
-            body.len()
-        )
-        .as_bytes(),
-    );
-    request.extend_from_slice(body);
-    socket.write_all(&request).await.expect("request written");
-    socket
 }
 
 /// A tool slower than the call timeout: the client gets 502 at the timeout, but the call
@@ -286,7 +264,7 @@ async fn an_answer_over_4_mib_cut_mid_body_is_replayed_not_run_again() {
     let id = big_note(&gw).await;
     let body = big_batch("big answer", id, 3).to_string();
     let head = format!("POST {BATCH} HTTP/1.1\r\nIdempotency-Key: big-cut");
-    let mut socket = raw(&gw, head.as_bytes(), body.as_bytes()).await;
+    let mut socket = gw.raw(head.as_bytes(), body.as_bytes()).await;
     // Read the head and a little of the body, then hang up with megabytes unread.
     let mut received = vec![0u8; 64 * 1024];
     let read = tokio::time::timeout(BOUND, socket.read(&mut received))
@@ -343,7 +321,7 @@ async fn a_key_the_gateway_cannot_read_is_400_and_runs_nothing() {
     let gw = start().await;
     let body = add_note("unread key", "never").to_string();
     let head = format!("POST {INVOKE} HTTP/1.1\r\nIdempotency-Key: cl\u{e9}-\u{2603}");
-    let mut socket = raw(&gw, head.as_bytes(), body.as_bytes()).await;
+    let mut socket = gw.raw(head.as_bytes(), body.as_bytes()).await;
     let mut answer = Vec::new();
     tokio::time::timeout(BOUND, socket.read_to_end(&mut answer))
         .await

@@ -13,8 +13,7 @@ use common::*;
 use connectors_gateway::Profile;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::AsyncReadExt;
 
 const INVOKE: &str = "/api/v1/tools/invoke";
 
@@ -69,21 +68,8 @@ async fn send_and_hang_up(
     idempotency_key: &str,
     hangup: Hangup,
 ) {
-    let body = body.to_string();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {KEY_A}\r\n\
-         Content-Type: application/json\r\nIdempotency-Key: {idempotency_key}\r\n\
-         Content-Length: {len}\r\nConnection: close\r\n\r\n{body}",
-        addr = gw.running.local_addr(),
-        len = body.len(),
-    );
-    let mut socket = TcpStream::connect(gw.running.local_addr())
-        .await
-        .expect("connect");
-    socket
-        .write_all(request.as_bytes())
-        .await
-        .expect("request written");
+    let head = format!("POST {path} HTTP/1.1\r\nIdempotency-Key: {idempotency_key}");
+    let mut socket = gw.raw(head.as_bytes(), body.to_string().as_bytes()).await;
     match hangup {
         Hangup::BeforeReading => {}
         Hangup::AfterStatusLine => {

@@ -22,25 +22,18 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use common::names::{call_log, counting_server, logged_values};
-use common::process::start_gateway_process;
 use common::redis::RedisServer;
+use common::start_gateway_process;
 use common::*;
 use connectors::{Connectors, Error};
 use connectors_mcp_servers::HttpServerHandle;
+use connectors_test_support::net::free_port;
 use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 
 const REPLICAS: usize = 3;
 const IN_FLIGHT: usize = 16;
-
-/// A free loopback port (bound and released at once).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
 
 /// Forwards each connection to the next backend that accepts one, in turn.
 async fn round_robin_proxy(backends: Vec<SocketAddr>) -> SocketAddr {

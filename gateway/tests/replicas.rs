@@ -13,8 +13,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::names::{call_log, counting_server, logged_values, slow_call};
-use common::process::start_gateway_process;
 use common::redis::RedisServer;
+use common::start_gateway_process;
 use common::*;
 use connectors_gateway::{Config, Gateway, ServerConfig, StoreLocation};
 use reqwest::StatusCode;

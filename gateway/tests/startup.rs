@@ -1,43 +1,23 @@
 //! The `connectors-gateway` binary started for real: what it prints for a client to paste.
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
-use std::time::Duration;
 
+use connectors_test_support::gateway::gateway_command;
+use connectors_test_support::process::{Pipe, spawn_until};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
 
 /// Starts the binary on a free port with no configuration and returns the child and the
 /// lines it printed up to and including the `Try:` line.
 async fn start_gateway() -> (tokio::process::Child, Vec<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_connectors-gateway"))
-        .args(["--port", "0"])
-        .env_remove("CONNECTORS_GATEWAY_API_KEYS")
-        .env_remove("CONNECTORS_LOG")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start connectors-gateway");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut printed = Vec::new();
-    let read = async {
-        while let Some(line) = stdout.next_line().await.expect("read stdout") {
-            let done = line.starts_with("Try:");
-            printed.push(line);
-            if done {
-                return;
-            }
-        }
-        panic!("the gateway exited after printing {printed:?}");
-    };
-    tokio::time::timeout(Duration::from_secs(60), read)
-        .await
-        .expect("the start-up printout within 60 s");
-    (child, printed)
+    let mut command = gateway_command(env!("CARGO_BIN_EXE_connectors-gateway"), ["--port", "0"]);
+    command.env_remove("CONNECTORS_LOG").env("RUST_LOG", "warn");
+    spawn_until(
+        command,
+        Pipe::Stdout,
+        |line| line.starts_with("Try:"),
+        |_| {},
+    )
+    .await
 }
 
 #[tokio::test]
@@ -47,7 +27,7 @@ async fn prints_every_variable_a_client_needs_as_export_lines() {
 
     // The first line names the address; the rest of the printout is still there.
     let url = printed[0]
-        .strip_prefix("Connectors gateway listening on ")
+        .strip_prefix(connectors_test_support::gateway::LISTENING)
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap_or_else(|| panic!("no listening line in:\n{text}"))
         .to_string();

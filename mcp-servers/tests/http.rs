@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::client::{call, connect_http, next_progress, tool_names};
 use common::{error_text, ok_json};
 use connectors_mcp_servers::{Builtin, serve_http};
+use connectors_test_support::mcp::{call, connect_http, next_progress, tool_names};
 use serde_json::json;
 
 #[tokio::test]

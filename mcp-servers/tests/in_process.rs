@@ -2,11 +2,9 @@
 
 mod common;
 
-use common::client::{Recorder, call, tool_names};
-use common::{error_text, ok_json};
-use connectors_mcp_servers::{
-    Builtin, notes::NotesServer, serve_io, serve_io_with, spawn_in_process,
-};
+use common::{error_text, ok_json, over_duplex};
+use connectors_mcp_servers::{Builtin, notes::NotesServer, serve_io, spawn_in_process};
+use connectors_test_support::mcp::{Recorder, call, tool_names};
 use rmcp::{ServiceExt, service::QuitReason};
 use serde_json::json;
 
@@ -59,15 +57,9 @@ async fn cloned_notes_servers_share_a_store() {
     let mut clients = Vec::new();
     let mut servers = Vec::new();
     for _ in 0..2 {
-        let (client_end, server_end) = tokio::io::duplex(64 * 1024);
-        let (r, w) = tokio::io::split(server_end);
-        let (handler, _) = Recorder::new();
-        let (server, client) = tokio::join!(
-            serve_io_with(notes.clone(), r, w),
-            handler.serve(client_end)
-        );
-        servers.push(server.unwrap());
-        clients.push(client.unwrap());
+        let (server, client) = over_duplex(notes.clone()).await;
+        servers.push(server);
+        clients.push(client);
     }
     let added = ok_json(
         &call(

@@ -5,23 +5,18 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::client::{self, call};
-use common::ok_json;
+use common::{ok_json, server_command};
 use connectors_mcp_servers::names::{CALL_LOG_ENV, LONG_TOOL_NAME, TOOL_NAMES};
-use rmcp::transport::ConfigureCommandExt;
+use connectors_test_support::mcp::{self as client, call};
 use serde_json::{Value, json};
 
 /// `connectors-mcp-servers names` as a child process, logging calls to `log` when given.
 async fn spawn_names(log: Option<&Path>) -> client::Client {
-    let command = tokio::process::Command::new(env!("CARGO_BIN_EXE_connectors-mcp-servers"))
-        .configure(|cmd| {
-            cmd.arg("names")
-                .env("RUST_LOG", "warn")
-                .env_remove(CALL_LOG_ENV);
-            if let Some(log) = log {
-                cmd.env(CALL_LOG_ENV, log);
-            }
-        });
+    let mut command = server_command("names");
+    command.env_remove(CALL_LOG_ENV);
+    if let Some(log) = log {
+        command.env(CALL_LOG_ENV, log);
+    }
     client::spawn_child(command).await.0
 }
 

@@ -2,11 +2,9 @@
 
 mod common;
 
-use common::client::{Client, Recorder};
-use common::{error_text, ok_json};
+use common::{error_text, ok_json, over_duplex};
 use connectors_mcp_servers::notes::{NotesServer, TENANT_META_KEY};
-use connectors_mcp_servers::serve_io_with;
-use rmcp::ServiceExt;
+use connectors_test_support::mcp::Client;
 use rmcp::model::{CallToolRequestParams, CallToolResult, MetaObject, RequestMetaObject};
 use serde_json::{Value, json};
 
@@ -36,14 +34,7 @@ fn count(result: &CallToolResult) -> Value {
 #[tokio::test]
 async fn each_tenant_named_in_meta_has_its_own_notes() {
     let notes = NotesServer::new();
-    let (client_end, server_end) = tokio::io::duplex(64 * 1024);
-    let (r, w) = tokio::io::split(server_end);
-    let (handler, _) = Recorder::new();
-    let (server, client) = tokio::join!(
-        serve_io_with(notes.clone(), r, w),
-        handler.serve(client_end)
-    );
-    let (_server, client) = (server.unwrap(), client.unwrap());
+    let (_server, client) = over_duplex(notes.clone()).await;
     let a = Some(json!("tenant-a"));
     let b = Some(json!("tenant-b"));
 

@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::client::{call, next_progress, tool_names};
 use common::{error_text, ok_json, spawn_stdio};
+use connectors_test_support::mcp::{call, next_progress, tool_names};
 use serde_json::json;
 
 #[tokio::test]

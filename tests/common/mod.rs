@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use connectors::{Connectors, ConnectorsBuilder, RetryPolicy};
 use serde_json::{Value, json};
-use wiremock::MockServer;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// An API key of the length the gateway requires; tests check it never leaks.
 pub const KEY: &str = "ck_test_5f3a9c1e7b2d4f6a8c0e1b3d5f7a9c1e";
@@ -29,9 +30,52 @@ pub fn client(server: &MockServer) -> Connectors {
     builder(server).build().expect("client")
 }
 
+/// Mounts on `server`: `first` for the first `times` requests `verb route`, then `then`.
+pub async fn failing_then(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    first: ResponseTemplate,
+    times: u64,
+    then: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
+/// [`failing_then`] once.
+pub async fn first_then(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) {
+    failing_then(server, verb, route, first, 1, then).await;
+}
+
 /// A success envelope around `data`.
 pub fn ok(data: Value) -> Value {
     json!({"success": true, "data": data, "metadata": {"timestamp": "2026-11-21T16:11:56.459Z", "requestId": "req-1", "version": "1.0.0"}})
+}
+
+/// A 200 answer to `math.evaluate` with the text `14`.
+pub fn invoke_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(ok(json!({
+        "toolId": "math.evaluate", "result": {"content": [{"type": "text", "text": "14"}]},
+        "performance": {"latency_ms": 3}
+    })))
 }
 
 /// An error envelope.
@@ -53,27 +97,4 @@ pub fn recorded_exchanges() -> Value {
     let text = std::fs::read_to_string(file)
         .unwrap_or_else(|e| panic!("the recorded exchanges are needed at {file}: {e}"));
     serde_json::from_str(&text).expect("recorded.json is JSON")
-}
-
-/// The reference gateway in-process with these built-in MCP servers (e.g. `names`), and a
-/// client of it.
-pub async fn reference_gateway(
-    builtins: &[&str],
-) -> (connectors_gateway::RunningGateway, Connectors) {
-    let config = connectors_gateway::Config {
-        builtins: builtins.iter().map(|b| b.to_string()).collect(),
-        ..connectors_gateway::Config::default()
-    };
-    let gateway = connectors_gateway::Gateway::builder()
-        .config(config)
-        .spawn()
-        .await
-        .expect("reference gateway");
-    let client = Connectors::builder()
-        .base_url(gateway.url())
-        .api_key(gateway.api_key())
-        .tenant_id(gateway.tenant_id())
-        .build()
-        .expect("a client of the reference gateway");
-    (gateway, client)
 }

@@ -1,19 +1,27 @@
-//! Shared by the CLI and bridge tests: the reference gateway in-process on 127.0.0.1, the
-//! `connectors` binary pointed at it, and a real rmcp client that records notifications
-//! (`client`, the file the MCP server tests use).
+//! Shared by the CLI and bridge tests: the reference gateway in-process on 127.0.0.1 and
+//! the `connectors` binary pointed at it. The rmcp client the bridge tests drive it with
+//! is `connectors_test_support::mcp`.
 #![allow(dead_code)]
 
 use std::process::{Command, Output};
 
 use connectors_gateway::{Gateway, RunningGateway};
+use connectors_test_support::process::{Pipe, spawn_until_prefix};
 use serde_json::Value;
-
-// The rmcp client of the MCP server tests, one copy for both packages (see its header).
-#[path = "../../../mcp-servers/tests/common/client.rs"]
-pub mod client;
 
 /// The built binary.
 pub const BIN: &str = env!("CARGO_BIN_EXE_connectors");
+
+/// The built-in `notes` MCP server over streamable HTTP on a free loopback port, in this
+/// process: a server to deploy (its `url()`), stopped when the handle is dropped.
+pub async fn notes_over_http() -> connectors_mcp_servers::HttpServerHandle {
+    let any_port = "127.0.0.1:0".parse().expect("a socket address");
+    let (_, notes) =
+        connectors_mcp_servers::serve_http(connectors_mcp_servers::Builtin::Notes, any_port)
+            .await
+            .expect("the notes server over HTTP");
+    notes
+}
 
 /// The CONNECTORS_* settings of `gateway`, as a host's configuration would set them.
 pub fn env_of(gateway: &RunningGateway) -> Vec<(&'static str, String)> {
@@ -81,6 +89,19 @@ pub fn json_ok(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("stdout is one JSON document")
 }
 
+/// What the HTTP bridge prints on stderr before the URL it serves at.
+const SERVING_AT: &str = "connectors: serving MCP at ";
+
+/// Starts `command`, a `connectors mcp serve --http ...`, and waits for the URL it prints;
+/// the rest of its stderr goes line by line to `forward` (e.g. to print it).
+pub async fn start_http_bridge(
+    mut command: tokio::process::Command,
+    forward: fn(&str),
+) -> (tokio::process::Child, String) {
+    command.stdout(std::process::Stdio::null());
+    spawn_until_prefix(command, Pipe::Stderr, SERVING_AT, forward).await
+}
+
 /// `connectors mcp serve --http 127.0.0.1:0 ARGS` against `gateway`, started, with the URL
 /// it printed and the rest of its stderr (each line to `forward`, e.g. to print it).
 pub async fn serve_http(
@@ -88,33 +109,6 @@ pub async fn serve_http(
     args: &[&str],
     forward: fn(&str),
 ) -> (tokio::process::Child, String) {
-    use std::process::Stdio;
-    use tokio::io::{AsyncBufReadExt, BufReader};
-
     let args = [&["mcp", "serve", "--http", "127.0.0.1:0"], args].concat();
-    let mut command = async_command(gateway, &args);
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut server = command.spawn().expect("spawn connectors mcp serve --http");
-    let stderr = server.stderr.take().expect("piped stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let url = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the server's address on stderr");
-        if let Some(url) = line.strip_prefix("connectors: serving MCP at ") {
-            break url.to_string();
-        }
-    };
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = lines.next_line().await {
-            forward(&line);
-        }
-    });
-    (server, url)
+    start_http_bridge(async_command(gateway, &args), forward).await
 }

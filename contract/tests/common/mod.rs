@@ -34,6 +34,22 @@ pub async fn gateway_without_routes() -> MockServer {
     server
 }
 
+/// Mounts on `server` a `/health` that drifted from the spec (its `uptime` is not a
+/// number); returns the body it answers.
+pub async fn mount_drifted_health(server: &MockServer) -> Value {
+    let health = json!({
+        "success": true,
+        "data": {"status": "healthy", "uptime": "soon"},
+        "metadata": metadata(),
+    });
+    Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/health"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(health.clone()))
+        .mount(server)
+        .await;
+    health
+}
+
 /// The in-process runner's options for `server`, with `api_key` for tenant-a.
 pub fn options(server: &MockServer, api_key: &str) -> Options {
     Options {

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 pub mod names;
-pub mod process;
 pub mod redis;
 
 use std::future::Future;
@@ -21,6 +20,16 @@ pub const TENANT_B: &str = "tenant-b";
 /// The `connectors-gateway` binary (serves built-ins over stdio with `mcp-server <name>`).
 pub const GATEWAY_BIN: &str = env!("CARGO_BIN_EXE_connectors-gateway");
 
+/// The gateway binary with `args` as a process of its own (one that can be killed), once
+/// it says where it listens: the process and its URL.
+pub async fn start_gateway_process<I, S>(args: I) -> (tokio::process::Child, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    connectors_test_support::gateway::start_gateway_process(GATEWAY_BIN, args).await
+}
+
 /// A running gateway and an HTTP client for it.
 pub struct Gw {
     pub running: RunningGateway,
@@ -36,6 +45,19 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The status, headers and body of `response`.
+    pub async fn read(response: reqwest::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body read");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
     pub fn data(&self) -> &Value {
         &self.body["data"]
     }
@@ -85,16 +107,29 @@ impl Gw {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.expect("request sent");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.expect("body read");
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        Reply::read(request.send().await.expect("request sent")).await
+    }
+
+    /// Writes `head` (request line and headers, without the blank line), tenant A's key,
+    /// the JSON content type and `body` to a raw socket, `Connection: close`: for bytes a
+    /// client library will not put in a header, and for hanging up.
+    pub async fn raw(&self, head: &[u8], body: &[u8]) -> tokio::net::TcpStream {
+        use tokio::io::AsyncWriteExt;
+        let addr = self.running.local_addr();
+        let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let mut request = head.to_vec();
+        request.extend_from_slice(
+            format!(
+                "\r\nHost: {addr}\r\nAuthorization: Bearer {KEY_A}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        request.extend_from_slice(body);
+        socket.write_all(&request).await.expect("request written");
+        socket
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -2,7 +2,7 @@
 //! started on a free loopback port with nothing persisted, stopped by its PID.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,10 +15,7 @@ pub struct RedisServer {
 impl RedisServer {
     /// Starts a Redis on a free loopback port and waits until it answers `PING`.
     pub fn start() -> RedisServer {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = connectors_test_support::net::free_port();
         let mut server = RedisServer { child: None, port };
         server.spawn();
         server

@@ -104,12 +104,7 @@ impl Run {
             .await;
 
         // Counted at the gateway itself, not through the proxy.
-        let direct = Connectors::builder()
-            .base_url(gateway.url())
-            .api_key(KEY)
-            .tenant_id(TENANT)
-            .build()
-            .expect("direct client");
+        let direct = crate::gateway::client_of(&gateway);
         let listed = direct
             .tools()
             .invoke("notes.list_notes", json!({}))

@@ -1,10 +1,8 @@
 //! A real rmcp client for tests that drive an MCP server: a handler that records what the
-//! server announces, the two ways to connect it, and the calls the tests make through it.
-//!
-//! One file for two packages: the tests of `connectors-mcp-servers` reach it as
-//! `common::client`, and those of `connectors-cli` (whose bridge is an MCP server too)
-//! include it with `#[path]`. Both already have rmcp's client as a dev-dependency, and
-//! neither package ships its tests, so no library has to carry test code in its API.
+//! server announces, the two ways to connect it (a child process's stdio, streamable
+//! HTTP), and the calls the tests make through it. Used by the tests of
+//! `connectors-mcp-servers` and by the bridge tests of `connectors-cli` (whose bridge is
+//! an MCP server too).
 
 use std::time::Duration;
 
@@ -18,7 +16,9 @@ use tokio::sync::mpsc;
 /// A notification the client received.
 #[derive(Debug)]
 pub enum Seen {
+    /// `notifications/progress`.
     Progress(ProgressNotificationParam),
+    /// `notifications/tools/list_changed`.
     ToolListChanged,
 }
 
@@ -32,6 +32,7 @@ pub struct Recorder {
 }
 
 impl Recorder {
+    /// A recorder and the receiving end of what it records.
     pub fn new() -> (Self, Notifications) {
         let (tx, rx) = mpsc::unbounded_channel();
         (Recorder { tx }, rx)
@@ -52,6 +53,7 @@ impl ClientHandler for Recorder {
     }
 }
 
+/// A connected client.
 pub type Client = RunningService<RoleClient, Recorder>;
 
 /// Starts `command` as a child process and completes the MCP handshake over its stdio.

@@ -1,13 +1,12 @@
 //! A fault-injecting HTTP/1.1 proxy on loopback, between a client and a gateway: each
 //! connection carries one exchange (`Connection: close` both ways), and a seeded draw
-//! decides what happens to it. Used by `tests/fault_injection.rs` and the
+//! decides what happens to it. Used by the SDK's `tests/fault_injection.rs` and its
 //! `benches/faults.rs` run.
 //!
 //! Faults that leave the gateway untouched: the connection is reset before anything is
 //! forwarded, or the proxy answers 503 or 429 itself with `Retry-After: 0`. Faults after
 //! the gateway ran the request: the response is dropped, its body cut half-way, delayed
 //! past the client's timeout, or replaced by bytes that are not HTTP.
-#![allow(dead_code)]
 
 pub mod scenario;
 
@@ -16,8 +15,10 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::wire;
 
 /// What the proxy does to one exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,49 +157,6 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The head and body of one HTTP message read from `stream`: the head up to the blank
-/// line, then `Content-Length` bytes (requests) or everything to the end (responses,
-/// which the upstream closes after).
-async fn read_message(stream: &mut TcpStream, to_end: bool) -> std::io::Result<(String, Vec<u8>)> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end + 4;
-        }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-        if buffer.len() > 1 << 20 {
-            return Err(std::io::ErrorKind::InvalidData.into());
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let mut body = buffer[head_end..].to_vec();
-    if to_end {
-        stream.read_to_end(&mut body).await?;
-    } else {
-        let length = head
-            .lines()
-            .find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.eq_ignore_ascii_case("content-length")
-                    .then(|| value.trim().parse::<usize>().ok())?
-            })
-            .unwrap_or(0);
-        while body.len() < length {
-            let n = stream.read(&mut chunk).await?;
-            if n == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            body.extend_from_slice(&chunk[..n]);
-        }
-    }
-    Ok((head, body))
-}
-
 /// `head` with its `Connection` header replaced by `Connection: close`.
 fn closing(head: &str) -> String {
     let mut lines: Vec<&str> = head
@@ -233,7 +191,7 @@ async fn exchange(
     settings: &Settings,
     state: &Mutex<State>,
 ) -> std::io::Result<()> {
-    let (head, body) = read_message(&mut client, false).await?;
+    let (head, body) = wire::read_message(&mut client, false).await?;
     let fault = {
         let mut state = lock(state);
         let fault = match state.rng.as_mut() {
@@ -283,7 +241,7 @@ async fn exchange(
     let mut upstream = TcpStream::connect(settings.upstream).await?;
     upstream.write_all(closing(&head).as_bytes()).await?;
     upstream.write_all(&body).await?;
-    let (response_head, response_body) = read_message(&mut upstream, true).await?;
+    let (response_head, response_body) = wire::read_message(&mut upstream, true).await?;
     let response_head = closing(&response_head);
     match fault {
         Fault::DropResponse => Ok(()),
