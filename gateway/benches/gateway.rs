@@ -591,11 +591,16 @@ async fn quality(dump: Option<&Path>) -> Result<(), Error> {
     Ok(())
 }
 
-/// `value` without its timings (`performance`, `timeInfo`), which change from run to run.
+/// `value` without what changes from run to run: its `metadata` (request id, time),
+/// `performance` and the time of day.
 fn untimed(mut value: Value) -> Value {
+    if let Some(envelope) = value.as_object_mut() {
+        envelope.remove("metadata");
+    }
     if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
         data.remove("performance");
         data.remove("timeInfo");
+        data.remove("time_info");
     }
     value
 }
@@ -638,7 +643,8 @@ async fn dump_answers(
                 listed += 1;
             }
         }
-        let body = json!({"query": query, "options": {"includeGuidance": true, "includeSchemas": true}});
+        let body =
+            json!({"query": query, "options": {"includeGuidance": true, "includeSchemas": true}});
         let response = post(client, gateway, "/api/v1/tools/select", &body, None).await?;
         writeln!(out, "full {}", untimed(response))?;
     }

@@ -41,7 +41,6 @@ mod events;
 mod heap;
 mod idempotency;
 mod identities;
-mod index;
 mod mcp_client;
 mod metrics;
 mod oauth;

@@ -14,10 +14,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::events::{Event, EventBus};
-use crate::index::Index;
 use crate::mcp_client::{Endpoint, LogSink, Session};
 use crate::scoped::Scoped;
-use crate::selection;
+use crate::selection::{self, Index};
 
 /// Who provides a server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
