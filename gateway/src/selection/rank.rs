@@ -42,7 +42,8 @@ pub(crate) struct Ranker {
 struct Fused {
     doc: Arc<Doc>,
     score: f64,
-    /// Bit `i` set: signal `i` scored the tool above 0 (the first 64 signals).
+    /// Bit `i` set: signal `i` scored the tool (above 0 when several are fused; the first
+    /// 64 signals).
     by: u64,
 }
 

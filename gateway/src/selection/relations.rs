@@ -44,6 +44,8 @@ const SAME_SERVER_WEIGHT: f64 = 0.3;
 const TOGETHER_WINDOW: Duration = Duration::from_secs(600);
 
 impl RelationGraph {
+    /// The built-in declared relations and those of `config` (weight 0.8 when not given,
+    /// clamped to 0..1), with no invocation recorded yet.
     pub fn new(config: &[RelationConfig]) -> RelationGraph {
         let mut declared: Vec<(String, String, RelationType, f64)> = [
             ("notes.add_note", "notes.search_notes", "PRECEDES", 0.6),

@@ -13,6 +13,8 @@ use crate::envelope::{Envelope, ok};
 use crate::errors::{ApiError, ApiResult, QueryParams, page, paginate};
 use crate::state::AppState;
 
+/// `GET /tools/list`: the tenant's catalog, filtered by category (and, outside the
+/// Express profile, integration and a search of names and descriptions), one page.
 pub(crate) async fn list(
     State(state): State<AppState>,
     tenant: Tenant,

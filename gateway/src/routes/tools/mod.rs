@@ -28,6 +28,7 @@ fn find_tool(state: &AppState, tenant: &Tenant, tool_id: &str) -> ApiResult<Arc<
     })
 }
 
+/// `GET /tools/{toolId}`: one tool, with its schema and five related tools.
 pub(crate) async fn get_tool(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -45,6 +46,7 @@ pub(crate) async fn get_tool(
     Ok(ok(item))
 }
 
+/// `GET /tools/{toolId}/related`: the tool's related tools, strongest first.
 pub(crate) async fn related(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -88,6 +90,7 @@ fn category_description(name: &str) -> String {
     }
 }
 
+/// `GET /categories`: the categories of the tenant's catalog with their tool counts.
 pub(crate) async fn categories(
     State(state): State<AppState>,
     tenant: Tenant,

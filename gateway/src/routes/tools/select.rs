@@ -31,6 +31,8 @@ fn selector<'a>(state: &'a AppState, tenant: &'a Tenant) -> Selector<'a> {
     }
 }
 
+/// `POST /tools/select`: the tools for one query (`query`) or for each of a batch
+/// (`queries`).
 pub(crate) async fn select(
     State(state): State<AppState>,
     tenant: Tenant,
