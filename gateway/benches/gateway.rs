@@ -11,6 +11,10 @@
 //!   10,000 tools held by servers of 10, 100 and 1,000 tools each, against the 2 ms goal.
 //! * `quality`: recall@1, recall@5 and MRR of the ranking on the labelled requests of
 //!   `eval/requests.json` over the recorded tool lists of real MCP servers (`eval/servers`).
+//!   With `--dump=FILE` it also writes, for each request, its top 10 tools (tier, id,
+//!   score, reason) and its whole answer with related tools, guidance and schemas, and the
+//!   requests' batch answers, all without timings: a regression check for refactorings
+//!   of the selection (two dumps of one catalog must be identical).
 //! * `invoke`: `POST /tools/invoke` through the gateway against an rmcp client calling the
 //!   same server directly over the same transport, rounds alternating, and their ratio:
 //!   once with the server in-process (a byte stream), once over streamable HTTP on
@@ -71,7 +75,8 @@ fn main() -> Result<(), Error> {
             select().await?;
         }
         if wants("quality") {
-            quality().await?;
+            let dump = args.iter().find_map(|a| a.strip_prefix("--dump="));
+            quality(dump.map(Path::new)).await?;
         }
         if wants("invoke") {
             invoke().await?;
@@ -512,7 +517,7 @@ async fn tool_count(client: &reqwest::Client, gateway: &RunningGateway) -> Resul
 
 // ---------------------------------------------------------------- quality
 
-async fn quality() -> Result<(), Error> {
+async fn quality(dump: Option<&Path>) -> Result<(), Error> {
     let servers: Vec<(String, PathBuf, usize, usize)> = recorded_servers()?
         .into_iter()
         .map(|(name, file)| (name, file, usize::MAX, 1))
@@ -577,8 +582,82 @@ async fn quality() -> Result<(), Error> {
         hit5 / total,
         reciprocal / total
     );
+    if let Some(file) = dump {
+        let text = dump_answers(&client, &gateway, &requests).await?;
+        std::fs::write(file, text)?;
+        println!("answers written to {}\n", file.display());
+    }
     gateway.shutdown().await;
     Ok(())
+}
+
+/// `value` without what changes from run to run: its `metadata` (request id, time),
+/// `performance` and the time of day.
+fn untimed(mut value: Value) -> Value {
+    if let Some(envelope) = value.as_object_mut() {
+        envelope.remove("metadata");
+    }
+    if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
+        data.remove("performance");
+        data.remove("timeInfo");
+        data.remove("time_info");
+    }
+    value
+}
+
+/// For each request: the top 10 of the quality answer, one line each, then the answer of
+/// the default options with related tools, guidance and schemas; then the batch answers
+/// of the requests ten at a time.
+async fn dump_answers(
+    client: &reqwest::Client,
+    gateway: &RunningGateway,
+    requests: &[Value],
+) -> Result<String, Error> {
+    use std::fmt::Write;
+    let queries: Vec<&str> = requests
+        .iter()
+        .filter_map(|r| r.get("request").and_then(Value::as_str))
+        .collect();
+    let mut out = String::new();
+    for (i, query) in queries.iter().enumerate() {
+        writeln!(out, "# {i} {query}")?;
+        let body = json!({"query": query, "options": {"maxTools": 20, "tokenBudget": 100000, "includeRelated": false}});
+        let response = post(client, gateway, "/api/v1/tools/select", &body, None).await?;
+        let mut listed = 0;
+        for tier in ["tier1", "tier2", "tier3"] {
+            for tool in response
+                .pointer(&format!("/data/tools/{tier}"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if listed < 10 {
+                    writeln!(
+                        out,
+                        "{tier} {} {} {}",
+                        tool["toolId"].as_str().unwrap_or(""),
+                        tool["score"],
+                        tool["reason"].as_str().unwrap_or("")
+                    )?;
+                }
+                listed += 1;
+            }
+        }
+        let body =
+            json!({"query": query, "options": {"includeGuidance": true, "includeSchemas": true}});
+        let response = post(client, gateway, "/api/v1/tools/select", &body, None).await?;
+        writeln!(out, "full {}", untimed(response))?;
+    }
+    for chunk in queries.chunks(10) {
+        let batch: Vec<Value> = chunk
+            .iter()
+            .map(|q| json!({"use_case": q, "known_fields": "limit:5"}))
+            .collect();
+        let body = json!({"queries": batch, "options": {"includeGuidance": true, "maxTools": 3}});
+        let response = post(client, gateway, "/api/v1/tools/select", &body, None).await?;
+        writeln!(out, "batch {}", untimed(response))?;
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- invoke

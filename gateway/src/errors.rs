@@ -14,12 +14,6 @@ use serde_json::{Map, Value};
 use crate::envelope;
 use crate::state::AppState;
 
-// Re-exported from their old place for `routes/tools.rs`, which another change owns; to go
-// once it imports them from where they live.
-pub(crate) use crate::extract::{ApiPath, JsonBody, QueryParams};
-pub(crate) use crate::paging::{page, paginate};
-pub(crate) use crate::schema_check::decode;
-
 /// An error answered with the gateway's error envelope.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {

@@ -44,7 +44,6 @@ mod extract;
 mod heap;
 mod idempotency;
 mod identities;
-mod index;
 mod mcp_client;
 mod metrics;
 mod oauth;
@@ -66,6 +65,7 @@ mod state;
 mod store;
 #[cfg(feature = "redis")]
 mod tenant_hash;
+mod tool;
 
 use std::fmt;
 use std::net::SocketAddr;

@@ -9,9 +9,10 @@ use chrono::Utc;
 use connectors::api::{LogStream, ServerStatus};
 use tokio_util::sync::CancellationToken;
 
-use super::tool_info::to_tool_info;
-use super::{Registry, Server, ToolInfo};
+use super::{Registry, Server};
 use crate::mcp_client::Session;
+use crate::tool::ToolInfo;
+use crate::tool::to_tool_info;
 
 impl Registry {
     /// Connects to the server, discovers its tools and marks it running; on success a

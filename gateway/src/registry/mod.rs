@@ -4,12 +4,11 @@
 //! periodic health check measures an MCP round trip to each running server.
 //!
 //! This module holds the table of servers by name and scope ([`Registry`]); `server` one
-//! server and its state; `lifecycle` starting, supervising and health-checking them;
-//! `tool_info` a discovered tool as the gateway keeps it.
+//! server and its state; `lifecycle` starting, supervising and health-checking them. A
+//! discovered tool as the gateway keeps it is `crate::tool::ToolInfo`.
 
 mod lifecycle;
 mod server;
-mod tool_info;
 
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -18,10 +17,10 @@ use connectors::api::{ServerStatus, types};
 
 use crate::config::Config;
 use crate::events::{Event, EventBus};
-use crate::index::Index;
 use crate::scoped::Scoped;
+use crate::selection::Index;
+use crate::tool::ToolInfo;
 pub(crate) use server::Server;
-pub(crate) use tool_info::ToolInfo;
 
 /// Who provides a server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

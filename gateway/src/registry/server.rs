@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use connectors::api::{ServerStatus, types};
 use tokio_util::sync::CancellationToken;
 
-use super::{ServerKind, ToolInfo};
+use super::ServerKind;
 use crate::mcp_client::{Endpoint, LogSink, Session};
+use crate::tool::ToolInfo;
 
 #[derive(Debug)]
 pub(super) struct ServerState {

@@ -1,10 +1,9 @@
 //! A tool as the gateway keeps it: its server's MCP `Tool` declaration, with the id,
-//! category and token cost the gateway adds.
+//! category and token cost the gateway adds. Its own module, so that the registry (which
+//! discovers tools) and selection (which ranks them) both depend on it and not on each other.
 
 use connectors::api::types;
 use serde_json::{Map, Value};
-
-use crate::selection;
 
 /// A tool as discovered on its server: everything its server declared (MCP `Tool`), and
 /// what the gateway adds (id, category, token cost).
@@ -26,6 +25,20 @@ pub(crate) struct ToolInfo {
     pub token_cost: u64,
 }
 
+/// Estimated tokens a tool's definition costs in a prompt: about four characters per
+/// token of its name, description and input schema as JSON.
+pub(crate) fn estimate_tokens(
+    name: &str,
+    description: &str,
+    input_schema: &Map<String, Value>,
+) -> u64 {
+    let schema = serde_json::to_string(input_schema)
+        .map(|s| s.len())
+        .unwrap_or(0);
+    let chars = name.len() + description.len() + schema;
+    (chars as u64).div_ceil(4) + 8
+}
+
 /// `value` as a JSON object (empty if it is not one).
 fn object(value: impl serde::Serialize) -> Map<String, Value> {
     match serde_json::to_value(value) {
@@ -35,7 +48,7 @@ fn object(value: impl serde::Serialize) -> Map<String, Value> {
 }
 
 /// The gateway's view of `tool`, declared by `server` of `category`.
-pub(super) fn to_tool_info(server: &str, category: &str, tool: rmcp::model::Tool) -> ToolInfo {
+pub(crate) fn to_tool_info(server: &str, category: &str, tool: rmcp::model::Tool) -> ToolInfo {
     let name = tool.name.to_string();
     let description = tool
         .description
@@ -52,7 +65,7 @@ pub(super) fn to_tool_info(server: &str, category: &str, tool: rmcp::model::Tool
         .filter_map(|icon| serde_json::from_value(serde_json::to_value(icon).ok()?).ok())
         .collect();
     let meta = tool.meta.map(|m| m.0).unwrap_or_default();
-    let token_cost = selection::estimate_tokens(&name, &description, &input_schema);
+    let token_cost = estimate_tokens(&name, &description, &input_schema);
     ToolInfo {
         server: server.to_string(),
         tool_id: format!("{server}.{name}"),
