@@ -72,7 +72,9 @@ impl Embedder {
             .map_err(|e| LoadError::invalid(&config_path, e))?;
         if config.hidden_size == 0
             || config.num_attention_heads == 0
-            || config.hidden_size % config.num_attention_heads != 0
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
         {
             return Err(LoadError::invalid(
                 &config_path,
