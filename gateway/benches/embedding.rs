@@ -11,7 +11,7 @@
 //! * query: `embed` of one short request, p50/p90/p99 over 200 runs;
 //! * tools: `embed` of 1,000 tool texts (the tools of `eval/servers/` with their parameter
 //!   names and descriptions, repeated to 1,000) at batch sizes 16, 32 and 64, wall and CPU
-//!   time per 1,000 (best and median of 3 runs).
+//!   time per 1,000 (one run each).
 //!
 //! The model is read from `CONNECTORS_EMBEDDING_MODEL_DIR` or
 //! `target/models/all-minilm-l6-v2`.
@@ -109,23 +109,17 @@ fn run() -> Result<(), String> {
     let mut embedder = embedder;
     for batch in [16, 32, 64] {
         embedder = embedder.with_batch_size(batch);
-        let mut walls = Vec::new();
-        let mut cpus = Vec::new();
-        for _ in 0..3 {
-            let cpu_started = cpu_time();
-            let started = Instant::now();
-            let vectors = embedder.embed(&texts).map_err(|e| e.to_string())?;
-            walls.push(started.elapsed());
-            cpus.push(cpu_time().saturating_sub(cpu_started));
-            assert_eq!(vectors.len(), texts.len());
-        }
-        walls.sort();
-        cpus.sort();
+        // One run each: a run is tens of seconds on this machine, long enough to be steady.
+        let cpu_started = cpu_time();
+        let started = Instant::now();
+        let vectors = embedder.embed(&texts).map_err(|e| e.to_string())?;
+        let wall = started.elapsed();
+        let cpu = cpu_time().saturating_sub(cpu_started);
+        assert_eq!(vectors.len(), texts.len());
         println!(
-            "tools, batch {batch:>2}: {} s per 1,000 (best of 3; median {} s), CPU {} s; resident {} MiB",
-            secs(walls[0]),
-            secs(walls[1]),
-            secs(cpus[1]),
+            "tools, batch {batch:>2}: {} s per 1,000, CPU {} s; resident {} MiB",
+            secs(wall),
+            secs(cpu),
             rss_kib() / 1024
         );
     }
