@@ -34,6 +34,8 @@ pub mod config;
 #[cfg(feature = "redis")]
 mod deployment_records;
 mod deployments;
+#[cfg(feature = "embeddings")]
+pub mod embedding;
 mod envelope;
 mod errors;
 #[cfg(feature = "redis")]

@@ -1,0 +1,207 @@
+//! The cost of the dense embedder (`src/embedding/`) with the real all-MiniLM-L6-v2, in
+//! one run on this machine:
+//!
+//! ```text
+//! bash gateway/eval/fetch-model.sh
+//! cargo bench -p connectors-gateway --bench embedding
+//! ```
+//!
+//! * load: the time `Embedder::load` takes (the first load, from the page cache after the
+//!   fetch, and the best of three more) and the resident memory the loaded model adds;
+//! * query: `embed` of one short request, p50/p90/p99 over 200 runs;
+//! * tools: `embed` of 1,000 tool texts (the tools of `eval/servers/` with their parameter
+//!   names and descriptions, repeated to 1,000) at batch sizes 16, 32 and 64, wall and CPU
+//!   time per 1,000 (one run each).
+//!
+//! The model is read from `CONNECTORS_EMBEDDING_MODEL_DIR` or
+//! `target/models/all-minilm-l6-v2`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use connectors_gateway::embedding::Embedder;
+
+fn main() {
+    if let Err(message) = run() {
+        eprintln!("embedding bench: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = std::env::var_os("CONNECTORS_EMBEDDING_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join("target/models/all-minilm-l6-v2"));
+    println!(
+        "embedding bench: {} ({} cores, rayon threads {}), load average {}",
+        dir.display(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "default".into()),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+
+    // ---- load
+    let rss_before = rss_kib();
+    let started = Instant::now();
+    let embedder = Embedder::load(&dir)
+        .map_err(|e| format!("{e} (run `bash gateway/eval/fetch-model.sh`)"))?;
+    let first_load = started.elapsed();
+    let rss_loaded = rss_kib();
+    let mut reloads = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let again = Embedder::load(&dir).map_err(|e| e.to_string())?;
+        reloads.push(started.elapsed());
+        drop(again);
+    }
+    reloads.sort();
+    println!(
+        "load: first {} ms, best of 3 more {} ms; resident memory +{} MiB with the model loaded ({} -> {} MiB)",
+        ms(first_load),
+        ms(reloads[0]),
+        (rss_loaded.saturating_sub(rss_before)) / 1024,
+        rss_before / 1024,
+        rss_loaded / 1024
+    );
+
+    // ---- one query
+    let query = "show me what's inside the src folder";
+    for _ in 0..10 {
+        embedder.embed(&[query]).map_err(|e| e.to_string())?;
+    }
+    let mut times = Vec::with_capacity(200);
+    let cpu_started = cpu_time();
+    for _ in 0..200 {
+        let started = Instant::now();
+        embedder.embed(&[query]).map_err(|e| e.to_string())?;
+        times.push(started.elapsed());
+    }
+    let cpu = cpu_time().saturating_sub(cpu_started);
+    times.sort();
+    println!(
+        "query ({query:?}): p50 {} ms, p90 {} ms, p99 {} ms over 200 runs; CPU {} ms per query",
+        ms(times[100]),
+        ms(times[180]),
+        ms(times[198]),
+        ms(cpu / 200)
+    );
+
+    // ---- 1,000 tool texts
+    let tools = tool_texts(&repo.join("gateway/eval/servers"))?;
+    let distinct = tools.len();
+    let texts: Vec<&str> = tools
+        .iter()
+        .cycle()
+        .take(1000)
+        .map(String::as_str)
+        .collect();
+    let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
+    println!(
+        "tools: 1,000 texts ({distinct} distinct tools of eval/servers, repeated), {} characters on average",
+        chars / texts.len()
+    );
+    let mut embedder = embedder;
+    for batch in [16, 32, 64] {
+        embedder = embedder.with_batch_size(batch);
+        // One run each: a run is tens of seconds on this machine, long enough to be steady.
+        let cpu_started = cpu_time();
+        let started = Instant::now();
+        let vectors = embedder.embed(&texts).map_err(|e| e.to_string())?;
+        let wall = started.elapsed();
+        let cpu = cpu_time().saturating_sub(cpu_started);
+        assert_eq!(vectors.len(), texts.len());
+        println!(
+            "tools, batch {batch:>2}: {} s per 1,000, CPU {} s; resident {} MiB",
+            secs(wall),
+            secs(cpu),
+            rss_kib() / 1024
+        );
+    }
+    Ok(())
+}
+
+/// "server: tool name in words: description. parameter: description; …" for every tool of
+/// the recorded servers, as the dense signal will embed them.
+fn tool_texts(servers: &Path) -> Result<Vec<String>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(servers)
+        .map_err(|e| format!("{}: {e}", servers.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut texts = Vec::new();
+    for file in files {
+        let server = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let content =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let list: serde_json::Value =
+            serde_json::from_str(&content).map_err(|e| format!("{}: {e}", file.display()))?;
+        for tool in list["tools"].as_array().into_iter().flatten() {
+            let name = tool["name"]
+                .as_str()
+                .unwrap_or_default()
+                .replace(['_', '-'], " ");
+            let mut text = format!(
+                "{server}: {name}: {}",
+                tool["description"].as_str().unwrap_or_default()
+            );
+            if let Some(properties) = tool["inputSchema"]["properties"].as_object() {
+                for (parameter, schema) in properties {
+                    text.push_str(&format!(
+                        " {parameter}: {};",
+                        schema["description"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+            texts.push(text);
+        }
+    }
+    if texts.is_empty() {
+        return Err(format!("no tools in {}", servers.display()));
+    }
+    Ok(texts)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64())
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time of this process (all threads), from `/proc/self/stat` in ticks of 10 ms.
+fn cpu_time() -> Duration {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let utime: u64 = fields.get(11)?.parse().ok()?;
+            let stime: u64 = fields.get(12)?.parse().ok()?;
+            Some(utime + stime)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}

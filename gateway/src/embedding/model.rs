@@ -1,0 +1,255 @@
+//! The embedder: a BERT encoder (candle-transformers), its WordPiece tokenizer
+//! (tokenizers), mean pooling and L2 normalisation.
+
+use std::fmt;
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config, DTYPE};
+use tokenizers::{Encoding, PostProcessor, Tokenizer, TruncationParams};
+
+use super::error::{EmbedError, LoadError};
+
+/// The model's configuration (Hugging Face's `BertConfig` as JSON).
+pub const CONFIG_FILE: &str = "config.json";
+/// The tokenizer, as the `tokenizers` library saves it.
+pub const TOKENIZER_FILE: &str = "tokenizer.json";
+/// The weights, in f32 or any dtype candle converts from.
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+/// sentence-transformers' settings of the encoder (optional): its `max_seq_length` is the
+/// truncation length the model was trained with (256 for all-MiniLM-L6-v2, where
+/// `tokenizer.json` says 128 and `config.json` allows 512).
+pub const SENTENCE_CONFIG_FILE: &str = "sentence_bert_config.json";
+
+/// Texts run through the model together by [`Embedder::embed`] unless
+/// [`Embedder::with_batch_size`] says otherwise.
+pub const DEFAULT_BATCH_SIZE: usize = 32;
+
+/// A loaded sentence-embedding model: immutable after [`Embedder::load`], so one instance
+/// serves every thread (`Send + Sync`; its work is CPU-bound, so async callers run it
+/// under `spawn_blocking`).
+pub struct Embedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    device: Device,
+    dimensions: usize,
+    max_tokens: usize,
+    pad_id: u32,
+    batch_size: usize,
+}
+
+impl fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Embedder")
+            .field("dimensions", &self.dimensions)
+            .field("max_tokens", &self.max_tokens)
+            .field("batch_size", &self.batch_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The part of `sentence_bert_config.json` the embedder reads.
+#[derive(serde::Deserialize)]
+struct SentenceConfig {
+    max_seq_length: usize,
+}
+
+impl Embedder {
+    /// Loads the model in `dir` ([`CONFIG_FILE`], [`TOKENIZER_FILE`], [`WEIGHTS_FILE`], and
+    /// [`SENTENCE_CONFIG_FILE`] when present) onto the CPU. Reads the files whole (no
+    /// memory map, which would be unsound if the file changed underneath), so the weights'
+    /// size is held twice while they load and once after.
+    pub fn load(dir: &Path) -> Result<Embedder, LoadError> {
+        if !dir.is_dir() {
+            return Err(LoadError::MissingDirectory {
+                dir: dir.to_path_buf(),
+            });
+        }
+
+        let config_path = dir.join(CONFIG_FILE);
+        let config: Config = serde_json::from_slice(&read(&config_path)?)
+            .map_err(|e| LoadError::invalid(&config_path, e))?;
+        if config.hidden_size == 0
+            || config.num_attention_heads == 0
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
+        {
+            return Err(LoadError::invalid(
+                &config_path,
+                format!(
+                    "hidden_size {} is not a positive multiple of num_attention_heads {}",
+                    config.hidden_size, config.num_attention_heads
+                ),
+            ));
+        }
+
+        // Truncation: sentence-transformers' length when it is given, never past the
+        // positions the model has.
+        let sentence_path = dir.join(SENTENCE_CONFIG_FILE);
+        let max_tokens = if sentence_path.exists() {
+            let sentence: SentenceConfig = serde_json::from_slice(&read(&sentence_path)?)
+                .map_err(|e| LoadError::invalid(&sentence_path, e))?;
+            sentence.max_seq_length.min(config.max_position_embeddings)
+        } else {
+            config.max_position_embeddings
+        };
+
+        let tokenizer_path = dir.join(TOKENIZER_FILE);
+        let mut tokenizer = Tokenizer::from_bytes(read(&tokenizer_path)?)
+            .map_err(|e| LoadError::invalid(&tokenizer_path, e))?;
+        // An id past the embedding table would fail every text that contains it.
+        let vocab = tokenizer.get_vocab_size(true);
+        if vocab > config.vocab_size {
+            return Err(LoadError::invalid(
+                &tokenizer_path,
+                format!(
+                    "{vocab} tokens, more than the {} of {CONFIG_FILE}",
+                    config.vocab_size
+                ),
+            ));
+        }
+        // The library subtracts the special tokens from the length unchecked.
+        let special = tokenizer
+            .get_post_processor()
+            .map_or(0, |p| p.added_tokens(false));
+        if max_tokens <= special {
+            return Err(LoadError::invalid(
+                &config_path,
+                format!("a maximum of {max_tokens} tokens leaves no room for text"),
+            ));
+        }
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| LoadError::invalid(&tokenizer_path, e))?;
+        // Each batch is padded to its own longest text below, not to the file's fixed 128.
+        tokenizer.with_padding(None);
+
+        let weights_path = dir.join(WEIGHTS_FILE);
+        let device = Device::Cpu;
+        let tensors = {
+            let bytes = read(&weights_path)?;
+            candle_core::safetensors::load_buffer(&bytes, &device)
+                .map_err(|e| LoadError::invalid(&weights_path, e))?
+        };
+        let model = BertModel::load(VarBuilder::from_tensors(tensors, DTYPE, &device), &config)
+            .map_err(|e| LoadError::invalid(&weights_path, e))?;
+
+        Ok(Embedder {
+            model,
+            tokenizer,
+            device,
+            dimensions: config.hidden_size,
+            max_tokens,
+            // The id is never attended to; any id in the table would do.
+            pad_id: u32::try_from(config.pad_token_id).unwrap_or(0),
+            batch_size: DEFAULT_BATCH_SIZE,
+        })
+    }
+
+    /// The same embedder, running `size` texts (at least 1) through the model at a time.
+    /// Larger batches amortise the model's fixed costs and pad more.
+    pub fn with_batch_size(mut self, size: usize) -> Embedder {
+        self.batch_size = size.max(1);
+        self
+    }
+
+    /// The length of every vector [`Embedder::embed`] returns (384 for all-MiniLM-L6-v2).
+    pub fn dimensions(&self) -> usize {
+        self.dimensions
+    }
+
+    /// The word pieces a text is truncated to, `[CLS]` and `[SEP]` included.
+    pub fn max_tokens(&self) -> usize {
+        self.max_tokens
+    }
+
+    /// One unit-length vector of [`Embedder::dimensions`] components per text, in the
+    /// order of `texts`. Texts are run in batches of similar length, so the result of a
+    /// text does not depend on the others beyond floating-point rounding (well under
+    /// 1e-5); the same texts always give the same vectors.
+    pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
+        // Sorted by length (a stable sort: deterministic), so that a batch pads little.
+        let mut order: Vec<usize> = (0..encodings.len()).collect();
+        order.sort_by_key(|&i| encodings[i].len());
+        let mut vectors = vec![Vec::new(); encodings.len()];
+        for chunk in order.chunks(self.batch_size) {
+            let batch: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
+            for (&i, vector) in chunk.iter().zip(self.forward(&batch)?) {
+                vectors[i] = vector;
+            }
+        }
+        Ok(vectors)
+    }
+
+    /// The pooled, normalised vectors of one batch.
+    fn forward(&self, batch: &[&Encoding]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let width = batch.iter().map(|e| e.len()).max().unwrap_or(0).max(1);
+        let mut ids = Vec::with_capacity(batch.len() * width);
+        let mut mask = Vec::with_capacity(batch.len() * width);
+        for encoding in batch {
+            let padding = width - encoding.len();
+            ids.extend_from_slice(encoding.get_ids());
+            ids.extend(std::iter::repeat_n(self.pad_id, padding));
+            mask.extend_from_slice(encoding.get_attention_mask());
+            mask.extend(std::iter::repeat_n(0u32, padding));
+        }
+        let shape = (batch.len(), width);
+        let ids = Tensor::from_vec(ids, shape, &self.device)?;
+        let mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let token_types = ids.zeros_like()?;
+        // (batch, width, hidden)
+        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?;
+
+        // Mean over the tokens the mask keeps (sentence-transformers' Pooling, mean mode).
+        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        let sums = hidden.broadcast_mul(&mask)?.sum(1)?;
+        let counts = mask.sum(1)?.clamp(1e-9f32, f32::MAX)?;
+        let means = sums.broadcast_div(&counts)?;
+        // Then unit length (its Normalize module; torch's normalize clamps at 1e-12).
+        let norms = means
+            .sqr()?
+            .sum_keepdim(1)?
+            .sqrt()?
+            .clamp(1e-12f32, f32::MAX)?;
+        Ok(means.broadcast_div(&norms)?.to_vec2::<f32>()?)
+    }
+}
+
+/// Reads a whole model file, telling a missing file from an unreadable one.
+fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
+    std::fs::read(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            LoadError::MissingFile {
+                path: path.to_path_buf(),
+            }
+        } else {
+            LoadError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedder_is_send_and_sync() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Embedder>();
+    }
+}
