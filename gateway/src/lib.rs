@@ -47,6 +47,7 @@ mod identities;
 mod mcp_client;
 mod metrics;
 mod oauth;
+mod operation;
 mod paging;
 mod platform;
 mod profile;

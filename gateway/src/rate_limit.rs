@@ -24,7 +24,7 @@ use connectors::operations::DEFAULT_RATE_LIMIT_SCOPE;
 
 use crate::auth::Tenant;
 use crate::config::RateLimitConfig;
-use crate::routes;
+use crate::operation;
 use crate::state::AppState;
 use crate::store::Shared;
 
@@ -87,7 +87,7 @@ impl RateLimiter {
     ///
     /// [`Operation::rate_limit_scope`]: connectors::operations::Operation::rate_limit_scope
     fn scope(&self, method: &Method, path: &str) -> (&'static str, u64) {
-        let scope = routes::operation_of(method, path)
+        let scope = operation::operation_of(method, path)
             .map_or(DEFAULT_RATE_LIMIT_SCOPE, |op| op.rate_limit_scope());
         (scope, self.quota(scope))
     }
