@@ -82,7 +82,7 @@ use tokio::sync::{oneshot, watch};
 use connectors::api::limits::IDEMPOTENCY_KEY_MAX_BYTES;
 
 use crate::store::{Shared, Unavailable};
-pub(crate) use layer::idempotent;
+pub(crate) use layer::{IdempotencyState, idempotent};
 pub(crate) use memory::MemoryStore;
 use record::{Kept, Key};
 
