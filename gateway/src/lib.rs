@@ -61,6 +61,8 @@ mod scoped;
 mod selection;
 mod serve;
 #[cfg(feature = "redis")]
+mod server_records;
+#[cfg(feature = "redis")]
 mod shared_notes;
 mod state;
 mod store;

@@ -32,7 +32,7 @@ pub(crate) struct Inner {
     /// Where state replicas share lives (memory, or the Redis of `--store`).
     pub shared: Shared,
     pub registry: Arc<Registry>,
-    pub deployments: Deployments,
+    pub deployments: Arc<Deployments>,
     pub events: EventBus,
     pub relations: RelationGraph,
     pub identities: Identities,
@@ -57,7 +57,7 @@ impl AppState {
         let config = Arc::new(config);
         let events = EventBus::new();
         let shared = Shared::open(&config.store)?;
-        let deployments = Deployments::new(events.clone(), shared.clone());
+        let deployments = Arc::new(Deployments::new(events.clone(), shared.clone()));
         let idempotency = IdempotencyStore::new(
             &shared,
             Duration::from_secs(config.idempotency_window_seconds),
