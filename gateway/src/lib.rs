@@ -31,6 +31,7 @@ mod auth;
 mod body_deadline;
 mod builder;
 pub mod config;
+mod config_error;
 #[cfg(feature = "redis")]
 mod deployment_records;
 mod deployments;
