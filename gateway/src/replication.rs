@@ -47,8 +47,11 @@ struct Reconciler {
 /// What the reconciler works on: this replica's servers and deployments, and how it
 /// deploys (the parts of the gateway's state it needs, not the state itself).
 pub(crate) struct Replica {
+    /// The servers this replica runs.
     pub registry: Arc<Registry>,
+    /// This replica's deployments (a server still deploying is not started twice).
     pub deployments: Arc<Deployments>,
+    /// Starts a recorded server from its request.
     pub deployer: Deployer,
 }
 
