@@ -1,6 +1,7 @@
 //! Bearer API keys mapped to tenants, and the tenant checks of every route.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -9,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::config::Config;
 use crate::errors::{ApiError, ApiResult};
-use crate::state::AppState;
 
 /// The tenant a request was authenticated as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,7 @@ impl Keys {
 
 /// Middleware: authenticates `Authorization: Bearer <key>` and stores the [`Tenant`].
 pub(crate) async fn authenticate(
-    State(state): State<AppState>,
+    State(keys): State<Arc<Keys>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -70,7 +70,7 @@ pub(crate) async fn authenticate(
         )
         .into_response();
     }
-    let Some(tenant) = state.keys.tenant_of(key) else {
+    let Some(tenant) = keys.tenant_of(key) else {
         tracing::debug!("rejected an unknown API key");
         return ApiError::unauthenticated(
             "INVALID_API_KEY",

@@ -174,7 +174,12 @@ impl GatewayBuilder {
         // any replica (and deployed before it started).
         #[cfg(feature = "redis")]
         if let crate::store::Shared::Redis(redis) = &state.shared {
-            crate::replication::spawn(state.clone(), redis.clone(), shutdown.clone());
+            let replica = crate::replication::Replica {
+                registry: state.registry.clone(),
+                deployments: state.deployments.clone(),
+                deployer: state.deployer(),
+            };
+            crate::replication::spawn(replica, redis.clone(), shutdown.clone());
             crate::event_relay::spawn(state.events.clone(), redis.clone(), shutdown.clone());
         }
         state.ready.store(true, Ordering::SeqCst);

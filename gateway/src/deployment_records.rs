@@ -7,17 +7,14 @@
 //! Each change schedules a write that takes the deployment's state when it runs, one at a
 //! time per deployment: writes never land out of order with an older state last.
 
-use std::sync::Arc;
-
 use connectors::api::types;
 use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
 
-use crate::deployments::Deployment;
 use crate::store::{Redis, Unavailable, unavailable};
 
 /// Log lines kept with a record: the newest.
-const LOG_TAIL: usize = 500;
+pub(crate) const LOG_TAIL: usize = 500;
 
 /// A deployment as another replica reads it.
 #[derive(Serialize, Deserialize)]
@@ -30,28 +27,20 @@ fn key(redis: &Redis, tenant: &str) -> Vec<u8> {
     redis.key("deployments", tenant.as_bytes())
 }
 
-/// Copies `deployment`'s current state to Redis (in a task of its own; a failure is
-/// logged: the record is stale until the next change).
-pub(crate) fn mirror(redis: &Redis, deployment: &Arc<Deployment>) {
-    let (redis, deployment) = (redis.clone(), deployment.clone());
-    tokio::spawn(async move {
-        // One write at a time per deployment, each of the state at that moment.
-        let _turn = deployment.mirror_turn().lock().await;
-        let record = Record {
-            deployment: deployment.to_wire(),
-            logs: deployment.logs(None, LOG_TAIL),
-        };
-        let Ok(json) = serde_json::to_string(&record) else {
-            return;
-        };
-        let mut connection = redis.connection();
-        let written: Result<(), _> = connection
-            .hset(key(&redis, &deployment.tenant), &deployment.id, json)
-            .await;
-        if let Err(e) = written {
-            tracing::debug!(deployment = %deployment.id, reason = %unavailable(e).0, "a deployment record was not copied to the shared store");
-        }
-    });
+/// Writes `record` as `tenant`'s deployment `id` (replacing the one before).
+pub(crate) async fn write(
+    redis: &Redis,
+    tenant: &str,
+    id: &str,
+    record: &Record,
+) -> Result<(), Unavailable> {
+    let json = serde_json::to_string(record)
+        .map_err(|e| Unavailable(format!("a deployment record could not be encoded: {e}")))?;
+    let mut connection = redis.connection();
+    connection
+        .hset::<_, _, _, ()>(key(redis, tenant), id, json)
+        .await
+        .map_err(unavailable)
 }
 
 /// `tenant`'s deployment `id`, as last copied by whichever replica ran it.

@@ -1,18 +1,16 @@
-//! `ApiError`, the one error type of every handler, its envelope, the error codes the
-//! idempotency layer answers with, and the 404 of unknown routes. What turns bad input into
+//! `ApiError`, the one error type of every handler, its envelope, and the error codes the
+//! idempotency layer answers with. What turns bad input into
 //! it lives by job: [`crate::extract`] (path, query and body extractors),
 //! [`crate::schema_check`] (a body against its `openapi.yaml` schema), [`crate::paging`]
 //! and [`crate::express_body`] (the profiles that answer an HTML page instead).
 
 use axum::Json;
-use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connectors::api::types;
 use serde_json::{Map, Value};
 
 use crate::envelope;
-use crate::state::AppState;
 
 /// An error answered with the gateway's error envelope.
 #[derive(Debug, Clone)]
@@ -28,7 +26,7 @@ pub(crate) struct ApiError {
     pub retry_after: Option<u32>,
     /// The request was refused before it read or changed anything, so the
     /// `Idempotency-Key` it carries is released, not bound to this answer
-    /// ([`crate::idempotency::NotRun`]).
+    /// ([`NotRun`]).
     pub not_run: bool,
 }
 
@@ -142,25 +140,19 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, seconds.into());
         }
         if self.not_run {
-            response.extensions_mut().insert(crate::idempotency::NotRun);
+            response.extensions_mut().insert(NotRun);
         }
         response
     }
 }
 
-/// 404 `ROUTE_NOT_FOUND` for every unknown route.
-pub(crate) async fn route_not_found(State(state): State<AppState>, request: Request) -> ApiError {
-    // A nested router sees the path below its mount point; the request context has it whole.
-    let path = if state.config.profile.names_whole_path_in_route_not_found() {
-        envelope::current().path
-    } else {
-        request.uri().path().to_string()
-    };
-    ApiError::not_found(
-        "ROUTE_NOT_FOUND",
-        format!("Route {} {path} not found", request.method()),
-    )
-}
+/// Response extension: the handler refused the request before it read or changed anything
+/// (the shared store it needs could not be reached, after the idempotency layer claimed the
+/// key), so, as after a 429, the key is released: the retry that `Retry-After` invites runs,
+/// instead of replaying the refusal for the whole window. It lives with [`ApiError`], which
+/// sets it, so that the error type needs nothing from the idempotency layer that reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NotRun;
 
 /// 422: the `Idempotency-Key` was first used with another request (query or body).
 pub(crate) const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";

@@ -31,6 +31,7 @@ mod auth;
 mod body_deadline;
 mod builder;
 pub mod config;
+mod config_error;
 #[cfg(feature = "redis")]
 mod deployment_records;
 mod deployments;
@@ -49,6 +50,7 @@ mod identities;
 mod mcp_client;
 mod metrics;
 mod oauth;
+mod operation;
 mod paging;
 mod platform;
 mod profile;
@@ -61,6 +63,8 @@ mod schema_check;
 mod scoped;
 mod selection;
 mod serve;
+#[cfg(feature = "redis")]
+mod server_records;
 #[cfg(feature = "redis")]
 mod shared_notes;
 mod state;

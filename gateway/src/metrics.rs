@@ -2,7 +2,7 @@
 //! and each tenant's, so a profile can show a tenant only its own traffic.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::extract::{Request, State};
@@ -11,7 +11,6 @@ use axum::response::Response;
 use connectors::api::types;
 
 use crate::auth::Tenant;
-use crate::state::AppState;
 
 const LATENCY_SAMPLES: usize = 1000;
 
@@ -152,13 +151,15 @@ impl Metrics {
 
 /// Middleware: counts every request and its latency, for the process and for the tenant
 /// the authentication layer names in the response's extensions.
-pub(crate) async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn count(
+    State(metrics): State<Arc<Metrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let response = next.run(request).await;
     let ok = response.status().as_u16() < 400;
     let tenant = response.extensions().get::<Tenant>().map(|t| t.0.as_str());
-    state
-        .metrics
-        .record(tenant, ok, started.elapsed().as_secs_f64() * 1000.0);
+    metrics.record(tenant, ok, started.elapsed().as_secs_f64() * 1000.0);
     response
 }

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use connectors::operations::{OPERATIONS, Operation};
 use serde::Deserialize;
 
-use crate::config::ConfigError;
+use crate::config_error::ConfigError;
 
 /// The behaviour a gateway models. Chosen with [`GatewayBuilder::profile`], the config
 /// file's `"profile"` key or the `--profile` option of the binary.

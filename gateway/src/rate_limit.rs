@@ -10,7 +10,7 @@
 mod redis;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -24,8 +24,7 @@ use connectors::operations::DEFAULT_RATE_LIMIT_SCOPE;
 
 use crate::auth::Tenant;
 use crate::config::RateLimitConfig;
-use crate::routes;
-use crate::state::AppState;
+use crate::operation;
 use crate::store::Shared;
 
 struct Window {
@@ -87,7 +86,7 @@ impl RateLimiter {
     ///
     /// [`Operation::rate_limit_scope`]: connectors::operations::Operation::rate_limit_scope
     fn scope(&self, method: &Method, path: &str) -> (&'static str, u64) {
-        let scope = routes::operation_of(method, path)
+        let scope = operation::operation_of(method, path)
             .map_or(DEFAULT_RATE_LIMIT_SCOPE, |op| op.rate_limit_scope());
         (scope, self.quota(scope))
     }
@@ -207,13 +206,16 @@ fn set_headers(headers: &mut HeaderMap, decision: &Decision, window_secs: u64) {
 }
 
 /// Middleware (after authentication): counts the request against its tenant's quota.
-pub(crate) async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn limit(
+    State(limiter): State<Arc<RateLimiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let tenant = request
         .extensions()
         .get::<Tenant>()
         .map(|t| t.0.clone())
         .unwrap_or_default();
-    let limiter = &state.rate_limiter;
     let path = request
         .extensions()
         .get::<OriginalUri>()

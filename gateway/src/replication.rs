@@ -23,76 +23,13 @@ use connectors::api::types;
 use redis::AsyncCommands;
 use tokio_util::sync::CancellationToken;
 
-use crate::registry::ServerKind;
-use crate::state::AppState;
+use crate::deployments::{Deployer, Deployments};
+use crate::registry::{Registry, ServerKind};
+use crate::server_records::{ServerId, record, recorded};
 use crate::store::{Redis, Unavailable, unavailable};
 
 /// How often a replica compares what it runs with the recorded servers.
 const RECONCILE_EVERY: Duration = Duration::from_secs(1);
-
-/// A server as `(tenant, name)`.
-type ServerId = (String, String);
-
-/// The hash field of a tenant's server: no tenant id or server name holds a line break.
-fn field(tenant: &str, name: &str) -> String {
-    format!("{tenant}\n{name}")
-}
-
-fn servers_key(redis: &Redis) -> Vec<u8> {
-    redis.key("custom-servers", b"")
-}
-
-/// Records that `tenant` runs the server of `request` (its deployment is running).
-pub(crate) async fn record(
-    redis: &Redis,
-    tenant: &str,
-    request: &types::AddMcpServerRequest,
-) -> Result<(), Unavailable> {
-    let json = serde_json::to_string(request)
-        .map_err(|e| Unavailable(format!("a server request could not be encoded: {e}")))?;
-    let mut connection = redis.connection();
-    connection
-        .hset::<_, _, _, ()>(servers_key(redis), field(tenant, &request.name), json)
-        .await
-        .map_err(unavailable)
-}
-
-/// Takes `tenant`'s server `name` out of the recorded servers.
-pub(crate) async fn forget(redis: &Redis, tenant: &str, name: &str) -> Result<(), Unavailable> {
-    let mut connection = redis.connection();
-    connection
-        .hdel::<_, _, ()>(servers_key(redis), field(tenant, name))
-        .await
-        .map_err(unavailable)
-}
-
-/// The recorded servers.
-async fn recorded(
-    redis: &Redis,
-) -> Result<HashMap<ServerId, types::AddMcpServerRequest>, Unavailable> {
-    let mut connection = redis.connection();
-    let all: HashMap<String, String> = connection
-        .hgetall(servers_key(redis))
-        .await
-        .map_err(unavailable)?;
-    let mut servers = HashMap::new();
-    for (field, json) in all {
-        let Some((tenant, name)) = field.split_once('\n') else {
-            continue;
-        };
-        match serde_json::from_str::<types::AddMcpServerRequest>(&json) {
-            Ok(request) => {
-                servers.insert((tenant.to_string(), name.to_string()), request);
-            }
-            // Written by another version: skipped, and said at each pass. Only the kind of
-            // error is logged: serde's text may quote a value, and the sources hold secrets.
-            Err(e) => {
-                tracing::warn!(%tenant, server = %name, error = ?e.classify(), "a recorded server cannot be read")
-            }
-        }
-    }
-    Ok(servers)
-}
 
 /// What one replica's reconciler remembers between passes.
 #[derive(Default)]
@@ -107,8 +44,19 @@ struct Reconciler {
     starting: Arc<Mutex<HashSet<ServerId>>>,
 }
 
+/// What the reconciler works on: this replica's servers and deployments, and how it
+/// deploys (the parts of the gateway's state it needs, not the state itself).
+pub(crate) struct Replica {
+    /// The servers this replica runs.
+    pub registry: Arc<Registry>,
+    /// This replica's deployments (a server still deploying is not started twice).
+    pub deployments: Arc<Deployments>,
+    /// Starts a recorded server from its request.
+    pub deployer: Deployer,
+}
+
 /// Starts the reconciler of this replica; it runs until `stop`.
-pub(crate) fn spawn(state: AppState, redis: Redis, stop: CancellationToken) {
+pub(crate) fn spawn(state: Replica, redis: Redis, stop: CancellationToken) {
     tokio::spawn(async move {
         let mut reconciler = Reconciler::default();
         loop {
@@ -156,7 +104,7 @@ impl Reconciler {
         Ok(())
     }
 
-    async fn pass(&mut self, state: &AppState, redis: &Redis) -> Result<(), Unavailable> {
+    async fn pass(&mut self, state: &Replica, redis: &Redis) -> Result<(), Unavailable> {
         self.epoch(redis).await?;
         let desired = recorded(redis).await?;
         // Redis lost its data between the two reads: the next pass records it again.
@@ -192,7 +140,7 @@ impl Reconciler {
             tracing::info!(%tenant, server = %name, "starting a server deployed on another replica");
             let deployment = state.deployments.detached(name, tenant, &request.source);
             let (deployer, request, starting, id) = (
-                state.deployer(),
+                state.deployer.clone(),
                 request.clone(),
                 self.starting.clone(),
                 id.clone(),

@@ -5,11 +5,13 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+use axum::extract::FromRef;
+
 use crate::auth::Keys;
 use crate::config::Config;
 use crate::deployments::{Deployer, Deployments};
 use crate::events::EventBus;
-use crate::idempotency::IdempotencyStore;
+use crate::idempotency::{IdempotencyState, IdempotencyStore};
 use crate::identities::Identities;
 use crate::metrics::Metrics;
 use crate::oauth::OAuthStore;
@@ -24,18 +26,18 @@ pub(crate) struct AppState(Arc<Inner>);
 
 pub(crate) struct Inner {
     pub config: Arc<Config>,
-    pub keys: Keys,
-    pub rate_limiter: RateLimiter,
+    pub keys: Arc<Keys>,
+    pub rate_limiter: Arc<RateLimiter>,
     pub idempotency: Arc<IdempotencyStore>,
     /// Where state replicas share lives (memory, or the Redis of `--store`).
     pub shared: Shared,
     pub registry: Arc<Registry>,
-    pub deployments: Deployments,
+    pub deployments: Arc<Deployments>,
     pub events: EventBus,
     pub relations: RelationGraph,
     pub identities: Identities,
     pub oauth: OAuthStore,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     pub started: Instant,
     pub ready: AtomicBool,
 }
@@ -55,15 +57,15 @@ impl AppState {
         let config = Arc::new(config);
         let events = EventBus::new();
         let shared = Shared::open(&config.store)?;
-        let deployments = Deployments::new(events.clone(), shared.clone());
+        let deployments = Arc::new(Deployments::new(events.clone(), shared.clone()));
         let idempotency = IdempotencyStore::new(
             &shared,
             Duration::from_secs(config.idempotency_window_seconds),
             config.call_timeout(),
         );
         Ok(AppState(Arc::new(Inner {
-            keys: Keys::from_config(&config),
-            rate_limiter: RateLimiter::new(config.rate_limits.clone(), &shared),
+            keys: Arc::new(Keys::from_config(&config)),
+            rate_limiter: Arc::new(RateLimiter::new(config.rate_limits.clone(), &shared)),
             idempotency: Arc::new(idempotency),
             shared: shared.clone(),
             registry: Registry::new(config.clone(), events.clone()),
@@ -78,7 +80,7 @@ impl AppState {
                     .iter()
                     .map(|c| (c.tenant_id.clone(), c.integration.clone())),
             ),
-            metrics: Metrics::default(),
+            metrics: Arc::default(),
             started: Instant::now(),
             ready: AtomicBool::new(false),
             events,
@@ -91,6 +93,37 @@ impl AppState {
             registry: self.registry.clone(),
             config: self.config.clone(),
             shared: self.shared.clone(),
+        }
+    }
+}
+
+// The sub-states of the middlewares: each takes only its own part of the state, so that
+// the state depends on them and none of them on the state.
+
+impl FromRef<AppState> for Arc<Keys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.keys.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<RateLimiter> {
+    fn from_ref(state: &AppState) -> Self {
+        state.rate_limiter.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Metrics> {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
+}
+
+impl FromRef<AppState> for IdempotencyState {
+    fn from_ref(state: &AppState) -> Self {
+        IdempotencyState {
+            store: state.idempotency.clone(),
+            honours_keys: state.config.profile.honours_idempotency_keys(),
+            call_timeout: state.config.call_timeout(),
         }
     }
 }

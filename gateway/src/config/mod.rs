@@ -48,12 +48,12 @@ mod serving;
 mod validate;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use crate::config_error::ConfigError;
 use crate::profile::Profile;
 use crate::store::StoreLocation;
 pub use sections::{
@@ -150,24 +150,6 @@ impl Default for Config {
             connectors_ts: ConnectorsTsConfig::default(),
             serving: ServingConfig::default(),
         }
-    }
-}
-
-/// Why a configuration could not be loaded.
-#[derive(Debug)]
-pub struct ConfigError(String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-impl ConfigError {
-    pub(crate) fn new(message: impl Into<String>) -> ConfigError {
-        ConfigError(message.into())
     }
 }
 

@@ -33,7 +33,8 @@ impl Deployer {
         #[cfg(feature = "redis")]
         if let Shared::Redis(redis) = &shared
             && deployment.status() == DeploymentStatus::Running
-            && let Err(e) = crate::replication::record(redis, &deployment.tenant, &recorded).await
+            && let Err(e) =
+                crate::server_records::record(redis, &deployment.tenant, &recorded).await
         {
             tracing::warn!(reason = %e.0, server = %deployment.name, "the server runs here only: it could not be recorded for the other replicas");
             deployment.log(

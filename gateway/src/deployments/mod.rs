@@ -82,7 +82,7 @@ pub(crate) struct Deployment {
     /// The Redis its state is copied to for the other replicas (`deployment_records`).
     #[cfg(feature = "redis")]
     mirror: Option<crate::store::Redis>,
-    /// Taken by each copy in turn (`deployment_records::mirror`).
+    /// Taken by each copy in turn ([`mirror`]).
     #[cfg(feature = "redis")]
     mirror_turn: tokio::sync::Mutex<()>,
     /// Itself, for the copies, which outlive a borrow.
@@ -129,7 +129,7 @@ impl Deployment {
     fn publish(&self, step: Option<Step>, message: Option<String>) {
         #[cfg(feature = "redis")]
         if let (Some(redis), Some(me)) = (&self.mirror, self.me.upgrade()) {
-            crate::deployment_records::mirror(redis, &me);
+            mirror(redis, &me);
         }
         let status = self.state().status.clone();
         self.events.publish(Event::Deployment {
@@ -256,6 +256,28 @@ pub(crate) fn log_tail(
         .collect();
     let skip = lines.len().saturating_sub(limit);
     lines.into_iter().skip(skip).cloned().collect()
+}
+
+/// Copies `deployment`'s current state to Redis, as a [`deployment_records::Record`] (in a
+/// task of its own; a failure is logged: the record is stale until the next change).
+///
+/// [`deployment_records::Record`]: crate::deployment_records::Record
+#[cfg(feature = "redis")]
+fn mirror(redis: &crate::store::Redis, deployment: &Arc<Deployment>) {
+    use crate::deployment_records::{LOG_TAIL, Record, write};
+
+    let (redis, deployment) = (redis.clone(), deployment.clone());
+    tokio::spawn(async move {
+        // One write at a time per deployment, each of the state at that moment.
+        let _turn = deployment.mirror_turn().lock().await;
+        let record = Record {
+            deployment: deployment.to_wire(),
+            logs: deployment.logs(None, LOG_TAIL),
+        };
+        if let Err(e) = write(&redis, &deployment.tenant, &deployment.id, &record).await {
+            tracing::debug!(deployment = %deployment.id, reason = %e.0, "a deployment record was not copied to the shared store");
+        }
+    });
 }
 
 #[cfg(test)]

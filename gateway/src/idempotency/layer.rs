@@ -5,6 +5,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,11 +17,23 @@ use super::key_header::read_key;
 use super::outcome::run;
 use super::record::Key;
 use super::{
-    BODY_LIMIT, FIRST_POLL, Keyed, Lookup, MAX_POLL, WAIT_MARGIN, Waiter, in_progress_bound, memory,
+    BODY_LIMIT, FIRST_POLL, IdempotencyStore, Keyed, Lookup, MAX_POLL, WAIT_MARGIN, Waiter,
+    in_progress_bound, memory,
 };
 use crate::auth::Tenant;
 use crate::errors::{ApiError, IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_REUSED};
-use crate::state::AppState;
+
+/// What the idempotency layer needs of the gateway: its own part of the state (taken from
+/// the whole by `FromRef`, so that this layer does not depend on the gateway's state).
+#[derive(Clone)]
+pub(crate) struct IdempotencyState {
+    /// Where keys and their outcomes are kept.
+    pub store: Arc<IdempotencyStore>,
+    /// Whether the profile honours `Idempotency-Key` at all.
+    pub honours_keys: bool,
+    /// How long a tool call may run (the bound of waiting for a key in progress).
+    pub call_timeout: Duration,
+}
 
 fn key_in_use() -> Response {
     let mut response = ApiError::new(
@@ -37,11 +50,11 @@ fn key_in_use() -> Response {
 
 /// Middleware for the keyed operations (any method): see the module documentation.
 pub(crate) async fn idempotent(
-    State(state): State<AppState>,
+    State(state): State<IdempotencyState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    if request.method().is_safe() || !state.config.profile.honours_idempotency_keys() {
+    if request.method().is_safe() || !state.honours_keys {
         return next.run(request).await;
     }
     let idempotency_key = match read_key(request.headers()) {
@@ -74,7 +87,12 @@ pub(crate) async fn idempotent(
 }
 
 /// Answers a request carrying `idempotency_key`: replays, refuses, waits, or runs it.
-async fn keyed(state: AppState, request: Request, next: Next, idempotency_key: String) -> Response {
+async fn keyed(
+    state: IdempotencyState,
+    request: Request,
+    next: Next,
+    idempotency_key: String,
+) -> Response {
     let tenant = request
         .extensions()
         .get::<Tenant>()
@@ -96,8 +114,8 @@ async fn keyed(state: AppState, request: Request, next: Next, idempotency_key: S
     let fingerprint = hasher.finish();
     let operation = format!("{} {}", parts.method, parts.uri.path());
     let key = Arc::new(Key::new(&tenant, &operation, &idempotency_key));
-    let store = state.idempotency.clone();
-    let call_timeout = state.config.call_timeout();
+    let store = state.store;
+    let call_timeout = state.call_timeout;
     let deadline = tokio::time::Instant::now() + call_timeout + WAIT_MARGIN;
     // Each turn either answers or waits: for a real change (the first request finishing
     // here), or a poll interval that doubles (it runs elsewhere), so the loop never spins.
@@ -162,6 +180,8 @@ mod tests {
 
         use axum::Router;
         use axum::middleware::from_fn_with_state;
+
+        use crate::state::AppState;
         use axum::routing::delete;
 
         let state = AppState::new(crate::config::Config::default()).expect("in-memory state");
@@ -285,6 +305,8 @@ mod tests {
 
         use axum::Router;
         use axum::middleware::from_fn_with_state;
+
+        use crate::state::AppState;
         use axum::routing::post;
 
         let state = AppState::new(crate::config::Config::default()).expect("in-memory state");

@@ -18,7 +18,7 @@
 //! * **A key's first outcome is final.** Once the operation has begun for a key, the key
 //!   never runs it again: its answer is stored whatever its status, 4xx and 5xx included,
 //!   and replayed (marked `Idempotent-Replayed: true`). The answers not stored are a 429
-//!   and a handler's 503 `STORE_UNAVAILABLE` (marked [`NotRun`]): each says the request was
+//!   and a handler's 503 `STORE_UNAVAILABLE` (marked [`NotRun`](crate::errors::NotRun)): each says the request was
 //!   refused before it ran (the rate limiter sits outside this layer, so its 429s never
 //!   reach a key at all), and a retry with the key runs.
 //! * **Large answers.** Bodies up to [`MAX_RESPONSE_BYTES`] are stored whole, counted in
@@ -82,7 +82,7 @@ use tokio::sync::{oneshot, watch};
 use connectors::api::limits::IDEMPOTENCY_KEY_MAX_BYTES;
 
 use crate::store::{Shared, Unavailable};
-pub(crate) use layer::idempotent;
+pub(crate) use layer::{IdempotencyState, idempotent};
 pub(crate) use memory::MemoryStore;
 use record::{Kept, Key};
 
@@ -217,13 +217,6 @@ impl IdempotencyStore {
 /// which a tool call passes on to its MCP server (so a tool can deduplicate too).
 #[derive(Debug, Clone)]
 pub(crate) struct Keyed(pub Arc<str>);
-
-/// Response extension: the handler refused the request before it read or changed anything
-/// (the shared store it needs could not be reached, after this layer claimed the key), so,
-/// as after a 429, the key is released: the retry that `Retry-After` invites runs, instead
-/// of replaying the refusal for the whole window.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct NotRun;
 
 /// Response extension: the response is the client's answer but not the key's outcome,
 /// which the handler sends later through the [`OutcomeSender`] from [`defer`]. Until then

@@ -14,8 +14,8 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use super::record::Kept;
-use super::{Deferred, MAX_RESPONSE_BYTES, NotRun, Ticket, WAIT_MARGIN};
-use crate::errors::ApiError;
+use super::{Deferred, MAX_RESPONSE_BYTES, Ticket, WAIT_MARGIN};
+use crate::errors::{ApiError, NotRun};
 
 /// Runs the request and stores its outcome under `ticket` before handing the response
 /// back (or, for a [`Deferred`] response, once the handler sends the outcome).

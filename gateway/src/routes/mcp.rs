@@ -221,7 +221,7 @@ pub(crate) async fn remove_custom(
     // that cannot be reached leaves the server running everywhere rather than here only.
     #[cfg(feature = "redis")]
     if let crate::store::Shared::Redis(redis) = &state.shared {
-        crate::replication::forget(redis, &owner, &name)
+        crate::server_records::forget(redis, &owner, &name)
             .await
             .map_err(ApiError::store_unavailable)?;
     }

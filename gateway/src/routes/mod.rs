@@ -16,10 +16,11 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
-use connectors::operations::{OPERATIONS, Operation, RetryClass};
+use connectors::operations::{OPERATIONS, RetryClass};
 
-use crate::errors::{ApiError, route_not_found};
+use crate::errors::ApiError;
 use crate::express_body::express_json_body;
+use crate::operation::is_parameter;
 use crate::profile::Profile;
 use crate::state::AppState;
 use crate::{auth, body_deadline, envelope, idempotency, metrics, rate_limit};
@@ -101,12 +102,6 @@ fn shape(path: &str) -> String {
         .join("/")
 }
 
-/// Whether a segment of a path template is a parameter (`{toolId}`); axum 0.8 writes them
-/// as the spec does.
-fn is_parameter(segment: &str) -> bool {
-    segment.len() > 2 && segment.starts_with('{') && segment.ends_with('}')
-}
-
 /// Everything that keeps the operation table from being served as it stands, one
 /// sentence each: an operation without a handler or a handler without an operation, a
 /// method axum cannot route, a path axum would refuse, an operation authenticated outside
@@ -167,49 +162,18 @@ pub(crate) fn problems() -> Vec<String> {
     problems
 }
 
-/// The operation of the spec that a request for `method` `path` (the whole path, as
-/// received) is routed to, matched as axum matches: the template that fits the path best
-/// (a literal segment before a parameter, from the left), then the method on it. `None`
-/// for an unknown path, or a known path with another method. Whatever the profile serves:
-/// a route a profile leaves out is still that operation's (for its quota, say).
-pub(crate) fn operation_of(method: &Method, path: &str) -> Option<&'static Operation> {
-    // A path equal to a template without parameters fits it best of all (every segment a
-    // literal match): found without splitting every template, as for most requests.
-    if OPERATIONS.iter().any(|op| op.path == path) {
-        return OPERATIONS
-            .iter()
-            .find(|op| op.path == path && op.method.eq_ignore_ascii_case(method.as_str()));
-    }
-    let best = OPERATIONS
-        .iter()
-        .filter_map(|op| Some((fit(op.path, path)?, op.path)))
-        .max_by_key(|(fit, _)| *fit)?
-        .1;
-    OPERATIONS
-        .iter()
-        .find(|op| op.path == best && op.method.eq_ignore_ascii_case(method.as_str()))
-}
-
-/// How well `template` fits `path`, or `None` when it does not: a bit per segment, from
-/// the most significant one, set where the template has a literal, so that a larger value
-/// is the route axum prefers. Without allocating, since every request is matched (paths of
-/// more than 64 segments match nothing; the spec's have a handful).
-fn fit(template: &str, path: &str) -> Option<u64> {
-    let (mut parts, mut segments) = (template.split('/'), path.split('/'));
-    let mut literals = 0u64;
-    for position in 0..64 {
-        match (parts.next(), segments.next()) {
-            (None, None) => return Some(literals),
-            (Some(part), Some(segment)) if is_parameter(part) => {
-                if segment.is_empty() {
-                    return None;
-                }
-            }
-            (Some(part), Some(segment)) if part == segment => literals |= 1 << (63 - position),
-            _ => return None,
-        }
-    }
-    None
+/// 404 `ROUTE_NOT_FOUND` for every unknown route.
+pub(crate) async fn route_not_found(State(state): State<AppState>, request: Request) -> ApiError {
+    // A nested router sees the path below its mount point; the request context has it whole.
+    let path = if state.config.profile.names_whole_path_in_route_not_found() {
+        envelope::current().path
+    } else {
+        request.uri().path().to_string()
+    };
+    ApiError::not_found(
+        "ROUTE_NOT_FOUND",
+        format!("Route {} {path} not found", request.method()),
+    )
 }
 
 /// 405 for a known path with a method it does not have (axum adds the `Allow` header);
@@ -313,37 +277,5 @@ mod tests {
     fn every_operation_has_one_handler_and_every_handler_an_operation() {
         assert_eq!(problems(), Vec::<String>::new());
         assert_eq!(HANDLERS.len(), OPERATIONS.len());
-    }
-
-    #[test]
-    fn requests_are_matched_to_operations_as_axum_routes_them() {
-        let of = |method: Method, path: &str| operation_of(&method, path).map(|op| op.id);
-        // A literal segment wins over a parameter, whatever the order of the spec.
-        assert_eq!(of(Method::GET, "/api/v1/tools/list"), Some("listTools"));
-        assert_eq!(of(Method::GET, "/api/v1/tools/math.add"), Some("getTool"));
-        assert_eq!(
-            of(Method::POST, "/api/v1/tools/invoke/batch"),
-            Some("invokeToolsBatch")
-        );
-        assert_eq!(
-            of(Method::GET, "/api/v1/tools/a%2Fb/related"),
-            Some("listRelatedTools")
-        );
-        assert_eq!(
-            of(Method::PATCH, "/api/v1/identities/idn-1"),
-            Some("updateIdentity")
-        );
-        assert_eq!(of(Method::GET, "/"), Some("getServiceInfo"));
-        // The path decides first: another method on it is no operation (405), even where
-        // a parameter route of that method would fit.
-        assert_eq!(of(Method::GET, "/api/v1/tools/invoke"), None);
-        assert_eq!(of(Method::GET, "/api/v1/tools/list/"), None);
-        assert_eq!(of(Method::GET, "/api/v1/tools//related"), None);
-        assert_eq!(of(Method::GET, "/api/v1/docs"), None);
-        for op in OPERATIONS {
-            let method = Method::from_bytes(op.method.as_bytes()).unwrap();
-            let path = op.path.replace('{', "x").replace('}', "");
-            assert_eq!(of(method, &path), Some(op.id), "{path}");
-        }
     }
 }
