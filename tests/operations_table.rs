@@ -89,7 +89,8 @@ fn the_documentation_quotes_the_tables_counts() {
         (
             "ARCHITECTURE.md",
             vec![format!(
-                "the extension routes the SDKs promise ({total} operations)"
+                "({total} operations: the real gateway's {original} routes and {extensions} \
+                 extensions"
             )],
         ),
         (
