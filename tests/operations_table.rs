@@ -89,8 +89,8 @@ fn the_documentation_quotes_the_tables_counts() {
         (
             "ARCHITECTURE.md",
             vec![format!(
-                "({total} operations: the real gateway's {original} routes and {extensions} \
-                 extensions"
+                "OpenAPI 3.0.3, {total} operations: the real gateway's {original} routes and \
+                 {extensions} extensions,"
             )],
         ),
         (
