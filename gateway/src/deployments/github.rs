@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn a_token_goes_in_the_clone_url_and_never_in_what_is_shown() {
-        let dir = Path::new("/work/dep-1");
+        let dir = Path::new("deployments/dep-1");
         let args = clone_args("https://github.com/o/r", Some("main"), Some("tok"), dir);
         assert_eq!(
             args,
@@ -146,7 +146,7 @@ mod tests {
                 "main",
                 "--",
                 "https://x-access-token:tok@github.com/o/r",
-                "/work/dep-1",
+                "deployments/dep-1",
             ]
         );
         assert_eq!(redact_url(&args[6]), "https://github.com/o/r");
