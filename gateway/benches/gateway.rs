@@ -336,6 +336,34 @@ fn queries() -> Result<Vec<String>, Error> {
         .unwrap_or_default())
 }
 
+/// `calls` selections (after 100 untimed), the queries cycled: each call's time at the
+/// client and the handler's own `performance.latency_ms`, both sorted.
+async fn timed_selects(
+    client: &reqwest::Client,
+    gateway: &RunningGateway,
+    queries: &[String],
+    calls: usize,
+) -> Result<(Vec<Duration>, Vec<Duration>), Error> {
+    let mut times = Vec::with_capacity(calls);
+    let mut inside = Vec::with_capacity(calls);
+    for i in 0..calls + 100 {
+        let body = json!({"query": queries[i % queries.len()], "options": {"maxTools": 5}});
+        let started = Instant::now();
+        let answer = post(client, gateway, "/api/v1/tools/select", &body, None).await?;
+        if i >= 100 {
+            times.push(started.elapsed());
+            let server_ms = answer
+                .pointer("/data/performance/latency_ms")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
+            inside.push(Duration::from_secs_f64(server_ms / 1000.0));
+        }
+    }
+    times.sort();
+    inside.sort();
+    Ok((times, inside))
+}
+
 async fn select() -> Result<(), Error> {
     let queries = queries()?;
     let client = http()?;
@@ -354,23 +382,7 @@ async fn select() -> Result<(), Error> {
         let loaded = tool_count(&client, &gateway).await?;
         let after = rss_kib();
         let calls = if size >= 10_000 { 1_000 } else { 2_000 };
-        let mut times = Vec::with_capacity(calls);
-        let mut inside = Vec::with_capacity(calls);
-        for i in 0..calls + 100 {
-            let body = json!({"query": queries[i % queries.len()], "options": {"maxTools": 5}});
-            let started = Instant::now();
-            let answer = post(&client, &gateway, "/api/v1/tools/select", &body, None).await?;
-            if i >= 100 {
-                times.push(started.elapsed());
-                let server_ms = answer
-                    .pointer("/data/performance/latency_ms")
-                    .and_then(Value::as_f64)
-                    .unwrap_or(0.0);
-                inside.push(Duration::from_secs_f64(server_ms / 1000.0));
-            }
-        }
-        times.sort();
-        inside.sort();
+        let (times, inside) = timed_selects(&client, &gateway, &queries, calls).await?;
         println!(
             "{:>8} {:>9} {:>10} {:>10} {:>12.1} {:>12} {:>12}",
             loaded,
@@ -460,23 +472,7 @@ async fn spread() -> Result<(), Error> {
         let gateway = builder.spawn().await?;
         let loaded = tool_count(&client, &gateway).await?;
         let calls = 1_000;
-        let mut times = Vec::with_capacity(calls);
-        let mut inside = Vec::with_capacity(calls);
-        for i in 0..calls + 100 {
-            let body = json!({"query": queries[i % queries.len()], "options": {"maxTools": 5}});
-            let started = Instant::now();
-            let answer = post(&client, &gateway, "/api/v1/tools/select", &body, None).await?;
-            if i >= 100 {
-                times.push(started.elapsed());
-                let server_ms = answer
-                    .pointer("/data/performance/latency_ms")
-                    .and_then(Value::as_f64)
-                    .unwrap_or(0.0);
-                inside.push(Duration::from_secs_f64(server_ms / 1000.0));
-            }
-        }
-        times.sort();
-        inside.sort();
+        let (times, inside) = timed_selects(&client, &gateway, &queries, calls).await?;
         let p50 = percentile(&times, 0.5);
         println!(
             "{:>8} {:>9} {:>10} {:>10} {:>10} {:>12} {:>12}",
