@@ -3,14 +3,22 @@
 //! ```text
 //! cargo bench --workspace --all-features --bench gateway              # every part
 //! cargo bench --workspace --all-features --bench gateway -- select    # one part:
-//!     select | quality | invoke | keys | store
+//!     select | dense | quality | invoke | keys | store
 //! ```
 //!
 //! * `select`: `POST /tools/select` p50/p99 with catalogs of 10, 1,000 and 10,000 tools,
 //!   and the process's resident memory with the 10,000-tool catalog loaded; then at
 //!   10,000 tools held by servers of 10, 100 and 1,000 tools each, against the 2 ms goal.
-//! * `quality`: recall@1, recall@5 and MRR of the ranking on the labelled requests of
-//!   `eval/requests.json` over the recorded tool lists of real MCP servers (`eval/servers`).
+//! * `dense` (needs the model of `eval/fetch-model.sh`): the cost of ranking by meaning
+//!   at 10, 1,000 and 10,000 tools, a lexical gateway beside a fused one: start-up
+//!   (discovery, embedding every tool with an empty cache, indexing), the resident memory
+//!   it added, and `POST /tools/select` p50/p99 with a request never asked before each
+//!   time (its embedding included), against the 5 ms goal at 10,000 tools; then a fused
+//!   gateway started again on the same cache.
+//! * `quality`: recall@1, recall@5 and MRR of each ranking (lexical, dense, fused) on the
+//!   labelled requests of `eval/requests.json` (development) and `eval/heldout.json`
+//!   (held-out, never tuned on) over the recorded tool lists of real MCP servers
+//!   (`eval/servers`).
 //!   With `--dump=FILE` it also writes, for each request, its top 10 tools (tier, id,
 //!   score, reason) and its whole answer with related tools, guidance and schemas, and the
 //!   requests' batch answers, all without timings: a regression check for refactorings
@@ -36,26 +44,28 @@
 //! with `--serve-catalog FILE COUNT`, answering `tools/list` over stdio with the first
 //! COUNT tool definitions recorded in FILE.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use connectors_gateway::{Config, Gateway, RateLimitConfig, RunningGateway, ServerConfig};
-use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig as ServerInfo, Tool,
+use connectors_gateway::{
+    Config, Gateway, RateLimitConfig, RunningGateway, SelectionRanking, ServerConfig,
 };
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
+use connectors_test_support::selection_eval::{
+    Catalog, CatalogServer, Labelled, gateway_with, labelled, measure, model_dir, recorded_catalog,
+    recorded_servers, recorded_tools, serve_catalog_if_asked,
+};
+use rmcp::ServiceExt;
+use rmcp::model::{CallToolRequestParams, Tool};
 use serde_json::{Value, json};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
 fn main() -> Result<(), Error> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--serve-catalog") {
-        return serve_catalog(&args[1..]);
+    if serve_catalog_if_asked()? {
+        return Ok(());
     }
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let parts: Vec<&str> = args
         .iter()
         .map(String::as_str)
@@ -73,6 +83,9 @@ fn main() -> Result<(), Error> {
     runtime.block_on(async {
         if wants("select") {
             select().await?;
+        }
+        if wants("dense") {
+            dense().await?;
         }
         if wants("quality") {
             let dump = args.iter().find_map(|a| a.strip_prefix("--dump="));
@@ -97,123 +110,6 @@ fn chrono_like_now() -> String {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     format!("unix time {secs}")
-}
-
-// ---------------------------------------------------------------- the catalog server
-
-#[derive(Clone)]
-struct Catalog {
-    tools: Arc<Vec<Tool>>,
-}
-
-impl ServerHandler for Catalog {
-    fn get_info(&self) -> ServerInfo {
-        ServerInfo::new(ServerCapabilities::builder().enable_tools().build())
-    }
-
-    async fn list_tools(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.as_ref().clone()))
-    }
-
-    async fn call_tool(
-        &self,
-        request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<CallToolResponse, ErrorData> {
-        Ok(CallToolResult::success(vec![ContentBlock::text(request.name.to_string())]).into())
-    }
-}
-
-/// `--serve-catalog FILE COUNT`: an MCP server over stdio listing the first COUNT tools.
-fn serve_catalog(args: &[String]) -> Result<(), Error> {
-    let file = args.first().ok_or("--serve-catalog FILE COUNT")?;
-    let count: usize = args
-        .get(1)
-        .map(|c| c.parse())
-        .transpose()?
-        .unwrap_or(usize::MAX);
-    let variants: usize = args.get(2).map(|c| c.parse()).transpose()?.unwrap_or(1);
-    let recorded = recorded_tools(Path::new(file))?;
-    // Variant v > 0 of a tool is the same definition named `<name>_v<v>`.
-    let tools: Vec<Tool> = (0..variants.max(1))
-        .flat_map(|v| {
-            recorded.iter().map(move |t| {
-                let mut t = t.clone();
-                if v > 0 {
-                    t.name = format!("{}_v{v}", t.name).into();
-                }
-                t
-            })
-        })
-        .take(count)
-        .collect();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let catalog = Catalog {
-            tools: Arc::new(tools),
-        };
-        let running = catalog
-            .serve((tokio::io::stdin(), tokio::io::stdout()))
-            .await?;
-        running.waiting().await?;
-        Ok(())
-    })
-}
-
-fn eval_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("eval")
-}
-
-/// The tool definitions recorded in `file` (`{"package", "version", "tools": [...]}`).
-fn recorded_tools(file: &Path) -> Result<Vec<Tool>, Error> {
-    let record: Value = serde_json::from_slice(&std::fs::read(file)?)?;
-    let tools = record.get("tools").cloned().unwrap_or(Value::Null);
-    Ok(serde_json::from_value(tools)?)
-}
-
-/// Every recorded server: its short name and file, by name.
-fn recorded_servers() -> Result<Vec<(String, PathBuf)>, Error> {
-    let mut servers = Vec::new();
-    for entry in std::fs::read_dir(eval_dir().join("servers"))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "json")
-            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-        {
-            servers.push((stem.to_string(), path));
-        }
-    }
-    servers.sort();
-    Ok(servers)
-}
-
-/// A gateway whose only platform servers are `servers`: (name, file, how many tools,
-/// variants of each recorded tool).
-async fn gateway_with(
-    servers: &[(String, PathBuf, usize, usize)],
-) -> Result<RunningGateway, Error> {
-    let exe = std::env::current_exe()?;
-    let exe = exe.to_string_lossy().to_string();
-    let mut config = Config::default();
-    config.builtins.clear();
-    let mut builder = Gateway::builder()
-        .config(config)
-        .rate_limits(RateLimitConfig::unlimited());
-    for (name, file, count, variants) in servers {
-        let args = [
-            "--serve-catalog".to_string(),
-            file.to_string_lossy().to_string(),
-            count.to_string(),
-            variants.to_string(),
-        ];
-        builder = builder.platform_server(name.clone(), ServerConfig::stdio(exe.clone(), args));
-    }
-    Ok(builder.spawn().await?)
 }
 
 fn http() -> Result<reqwest::Client, Error> {
@@ -295,7 +191,7 @@ fn cpu_time_of(stat: &str) -> Duration {
 /// Catalogs of `size` tools: the recorded servers, copied under new names until the size
 /// is reached (the last copy cut short). From 10,000 tools on, each server lists three
 /// variants of each of its tools, so that the catalog has about 300 servers, not 900.
-fn catalog_of(size: usize) -> Result<Vec<(String, PathBuf, usize, usize)>, Error> {
+fn catalog_of(size: usize) -> Result<Vec<CatalogServer>, Error> {
     let servers = recorded_servers()?;
     let variants = if size >= 10_000 { 3 } else { 1 };
     let mut out = Vec::new();
@@ -315,7 +211,12 @@ fn catalog_of(size: usize) -> Result<Vec<(String, PathBuf, usize, usize)>, Error
             } else {
                 format!("{name}-{copy}")
             };
-            out.push((name, file.clone(), count, variants));
+            out.push(CatalogServer {
+                name,
+                file: file.clone(),
+                count,
+                variants,
+            });
             left -= count;
         }
         copy += 1;
@@ -324,16 +225,10 @@ fn catalog_of(size: usize) -> Result<Vec<(String, PathBuf, usize, usize)>, Error
 }
 
 fn queries() -> Result<Vec<String>, Error> {
-    let requests: Value =
-        serde_json::from_slice(&std::fs::read(eval_dir().join("requests.json"))?)?;
-    Ok(requests
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| r.get("request").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default())
+    Ok(labelled("requests.json")?
+        .into_iter()
+        .map(|l| l.request)
+        .collect())
 }
 
 /// `calls` selections (after 100 untimed), the queries cycled: each call's time at the
@@ -343,11 +238,20 @@ async fn timed_selects(
     gateway: &RunningGateway,
     queries: &[String],
     calls: usize,
+    fresh: bool,
 ) -> Result<(Vec<Duration>, Vec<Duration>), Error> {
     let mut times = Vec::with_capacity(calls);
     let mut inside = Vec::with_capacity(calls);
     for i in 0..calls + 100 {
-        let body = json!({"query": queries[i % queries.len()], "options": {"maxTools": 5}});
+        let query = &queries[i % queries.len()];
+        // A request never asked before when `fresh` (the gateway remembers the vectors of
+        // the last requests): its embedding is part of the time.
+        let query = if fresh {
+            format!("{query} (request {i})")
+        } else {
+            query.clone()
+        };
+        let body = json!({"query": query, "options": {"maxTools": 5}});
         let started = Instant::now();
         let answer = post(client, gateway, "/api/v1/tools/select", &body, None).await?;
         if i >= 100 {
@@ -378,11 +282,11 @@ async fn select() -> Result<(), Error> {
     for size in [10usize, 1_000, 10_000] {
         let before = rss_kib();
         let servers = catalog_of(size)?;
-        let gateway = gateway_with(&servers).await?;
+        let gateway = gateway_with(&servers, |b| b).await?;
         let loaded = tool_count(&client, &gateway).await?;
         let after = rss_kib();
         let calls = if size >= 10_000 { 1_000 } else { 2_000 };
-        let (times, inside) = timed_selects(&client, &gateway, &queries, calls).await?;
+        let (times, inside) = timed_selects(&client, &gateway, &queries, calls, false).await?;
         println!(
             "{:>8} {:>9} {:>10} {:>10} {:>12.1} {:>12} {:>12}",
             loaded,
@@ -402,6 +306,109 @@ async fn select() -> Result<(), Error> {
     }
     println!();
     spread().await?;
+    Ok(())
+}
+
+/// The goal for `POST /tools/select` p50 at 10,000 tools with the dense signal, its
+/// request's embedding included.
+const DENSE_GOAL_MS: f64 = 5.0;
+
+/// `dense`: lexical and fused gateways over the same catalogs, side by side.
+async fn dense() -> Result<(), Error> {
+    let model = model_dir();
+    if !model.join("model.safetensors").is_file() {
+        println!(
+            "dense: no model in {} (run gateway/eval/fetch-model.sh)\n",
+            model.display()
+        );
+        return Ok(());
+    }
+    let queries = queries()?;
+    let client = http()?;
+    println!(
+        "ranking by meaning: POST /tools/select (maxTools 5), every request new (its embedding timed); goal p50 <= {DENSE_GOAL_MS} ms at 10,000 tools"
+    );
+    println!(
+        "{:>8} {:<14} {:>9} {:>9} {:>9} {:>9} {:>12}",
+        "tools", "ranking", "start s", "+RSS MiB", "p50 ms", "p99 ms", "handler p50"
+    );
+    let mut starts = Vec::new();
+    for size in [10usize, 1_000, 10_000] {
+        let servers = catalog_of(size)?;
+        let work =
+            std::env::temp_dir().join(format!("cgw-bench-dense-{}-{size}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&work);
+        for (label, ranking) in [
+            ("lexical", SelectionRanking::Lexical),
+            ("fused", SelectionRanking::Fused),
+            ("fused, cached", SelectionRanking::Fused),
+        ] {
+            let before = rss_kib();
+            let started = Instant::now();
+            let (model, work) = (model.clone(), work.clone());
+            let gateway = gateway_with(&servers, move |b| {
+                let b = b.ranking(ranking);
+                if ranking.needs_model() {
+                    b.embedding_model(model).work_dir(work)
+                } else {
+                    b
+                }
+            })
+            .await?;
+            let start = started.elapsed();
+            let added = rss_kib().saturating_sub(before);
+            let loaded = tool_count(&client, &gateway).await?;
+            let calls = if size >= 10_000 { 500 } else { 1_000 };
+            let (times, inside) = timed_selects(&client, &gateway, &queries, calls, true).await?;
+            let p50 = percentile(&times, 0.5);
+            println!(
+                "{:>8} {:<14} {:>9.2} {:>9.1} {:>9} {:>9} {:>12}{}",
+                loaded,
+                label,
+                start.as_secs_f64(),
+                added as f64 / 1024.0,
+                ms(p50),
+                ms(percentile(&times, 0.99)),
+                ms(percentile(&inside, 0.5)),
+                if size >= 10_000 && ranking.needs_model() {
+                    if p50.as_secs_f64() * 1000.0 <= DENSE_GOAL_MS {
+                        "  goal met"
+                    } else {
+                        "  goal not met"
+                    }
+                } else {
+                    ""
+                }
+            );
+            starts.push((size, label, start, added));
+            gateway.shutdown().await;
+        }
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    let of = |size: usize, label: &str| {
+        starts
+            .iter()
+            .find(|(s, l, _, _)| *s == size && *l == label)
+            .map(|(_, _, d, kib)| (*d, *kib))
+            .unwrap_or_default()
+    };
+    let (lexical, lexical_kib) = of(10_000, "lexical");
+    let (fused, fused_kib) = of(10_000, "fused");
+    let (_, small_lexical_kib) = of(10, "lexical");
+    let (_, small_fused_kib) = of(10, "fused");
+    println!(
+        "embedding at start-up: {:.2} s per 1,000 tools (fused start less lexical start at 10,000 tools, over 10)",
+        fused.saturating_sub(lexical).as_secs_f64() / 10.0
+    );
+    println!(
+        "memory of 10,000 embedded tools: {:.1} MiB (RSS added at 10,000 tools less at 10, fused less lexical; the vectors alone are {:.1} MiB)",
+        (fused_kib as f64
+            - lexical_kib as f64
+            - (small_fused_kib as f64 - small_lexical_kib as f64))
+            / 1024.0,
+        10_000.0 * 384.0 * 4.0 / (1024.0 * 1024.0)
+    );
+    println!();
     Ok(())
 }
 
@@ -458,9 +465,7 @@ async fn spread() -> Result<(), Error> {
                     tool
                 })
                 .collect();
-            let catalog = Catalog {
-                tools: Arc::new(tools),
-            };
+            let catalog = Catalog::new(tools);
             let (addr, handle) =
                 connectors_mcp_servers::serve_http_server(catalog, ([127, 0, 0, 1], 0).into())
                     .await?;
@@ -472,7 +477,7 @@ async fn spread() -> Result<(), Error> {
         let gateway = builder.spawn().await?;
         let loaded = tool_count(&client, &gateway).await?;
         let calls = 1_000;
-        let (times, inside) = timed_selects(&client, &gateway, &queries, calls).await?;
+        let (times, inside) = timed_selects(&client, &gateway, &queries, calls, false).await?;
         let p50 = percentile(&times, 0.5);
         println!(
             "{:>8} {:>9} {:>10} {:>10} {:>10} {:>12} {:>12}",
@@ -513,77 +518,72 @@ async fn tool_count(client: &reqwest::Client, gateway: &RunningGateway) -> Resul
 
 // ---------------------------------------------------------------- quality
 
+/// Each ranking on the development requests and the held-out ones, side by side; the
+/// model is needed for `dense` and `fused` (`bash gateway/eval/fetch-model.sh`), without
+/// it they are left out and said so.
 async fn quality(dump: Option<&Path>) -> Result<(), Error> {
-    let servers: Vec<(String, PathBuf, usize, usize)> = recorded_servers()?
-        .into_iter()
-        .map(|(name, file)| (name, file, usize::MAX, 1))
-        .collect();
-    let gateway = gateway_with(&servers).await?;
+    let catalog = recorded_catalog()?;
     let client = http()?;
-    let loaded = tool_count(&client, &gateway).await?;
-    let requests: Value =
-        serde_json::from_slice(&std::fs::read(eval_dir().join("requests.json"))?)?;
-    let requests = requests.as_array().cloned().unwrap_or_default();
-    let (mut hit1, mut hit5, mut reciprocal, mut total) = (0.0, 0.0, 0.0, 0.0);
-    for request in &requests {
-        let Some(query) = request.get("request").and_then(Value::as_str) else {
+    let sets = [
+        ("development", labelled("requests.json")?),
+        ("held-out", labelled("heldout.json")?),
+    ];
+    let model = model_dir();
+    let has_model = model.join("model.safetensors").is_file();
+    let work = std::env::temp_dir().join(format!("cgw-bench-quality-{}", std::process::id()));
+    let mut loaded = 0;
+    println!(
+        "selection quality over the {} recorded servers (maxTools 20): {} development and {} held-out requests",
+        catalog.len(),
+        sets[0].1.len(),
+        sets[1].1.len()
+    );
+    println!(
+        "{:<9} {:<12} {:>9} {:>9} {:>7}",
+        "ranking", "requests", "recall@1", "recall@5", "MRR"
+    );
+    for ranking in SelectionRanking::ALL {
+        if ranking.needs_model() && !has_model {
+            println!(
+                "{ranking:<9} (no model in {}: run gateway/eval/fetch-model.sh)",
+                model.display()
+            );
             continue;
-        };
-        let expected: Vec<&str> = request
-            .get("tools")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let body = json!({"query": query, "options": {"maxTools": 20, "tokenBudget": 100000, "includeRelated": false}});
-        let response = post(&client, &gateway, "/api/v1/tools/select", &body, None).await?;
-        let mut ranked: Vec<(f64, String)> = Vec::new();
-        for tier in ["tier1", "tier2", "tier3"] {
-            for tool in response
-                .pointer(&format!("/data/tools/{tier}"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let id = tool.get("toolId").and_then(Value::as_str).unwrap_or("");
-                let score = tool.get("score").and_then(Value::as_f64).unwrap_or(0.0);
-                ranked.push((score, id.to_string()));
+        }
+        let (model, work) = (model.clone(), work.clone());
+        let gateway = gateway_with(&catalog, move |b| {
+            let b = b.ranking(ranking);
+            if ranking.needs_model() {
+                b.embedding_model(model).work_dir(work)
+            } else {
+                b
+            }
+        })
+        .await?;
+        loaded = tool_count(&client, &gateway).await?;
+        for (name, requests) in &sets {
+            let (scores, _) = measure(&client, &gateway, requests).await?;
+            println!(
+                "{:<9} {:<12} {:>9.3} {:>9.3} {:>7.3}",
+                ranking.name(),
+                name,
+                scores.recall_at_1,
+                scores.recall_at_5,
+                scores.mrr
+            );
+        }
+        if let Some(file) = dump {
+            // The dump is of the gateway's default ranking without a model (lexical).
+            if ranking == SelectionRanking::Lexical {
+                let text = dump_answers(&client, &gateway, &sets[0].1).await?;
+                std::fs::write(file, text)?;
+                println!("answers written to {}", file.display());
             }
         }
-        // Tiers group the list; within the answer the order is by score, then id.
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let rank = ranked
-            .iter()
-            .position(|(_, id)| expected.contains(&id.as_str()))
-            .map(|p| p + 1);
-        total += 1.0;
-        if rank == Some(1) {
-            hit1 += 1.0;
-        }
-        if rank.is_some_and(|r| r <= 5) {
-            hit5 += 1.0;
-        }
-        if let Some(r) = rank {
-            reciprocal += 1.0 / r as f64;
-        }
+        gateway.shutdown().await;
     }
-    println!(
-        "selection quality: {} requests over {} tools of {} servers",
-        total,
-        loaded,
-        servers.len()
-    );
-    println!(
-        "recall@1 {:.3}   recall@5 {:.3}   MRR {:.3}\n",
-        hit1 / total,
-        hit5 / total,
-        reciprocal / total
-    );
-    if let Some(file) = dump {
-        let text = dump_answers(&client, &gateway, &requests).await?;
-        std::fs::write(file, text)?;
-        println!("answers written to {}\n", file.display());
-    }
-    gateway.shutdown().await;
+    let _ = std::fs::remove_dir_all(&work);
+    println!("({loaded} tools)\n");
     Ok(())
 }
 
@@ -607,13 +607,10 @@ fn untimed(mut value: Value) -> Value {
 async fn dump_answers(
     client: &reqwest::Client,
     gateway: &RunningGateway,
-    requests: &[Value],
+    requests: &[Labelled],
 ) -> Result<String, Error> {
     use std::fmt::Write;
-    let queries: Vec<&str> = requests
-        .iter()
-        .filter_map(|r| r.get("request").and_then(Value::as_str))
-        .collect();
+    let queries: Vec<&str> = requests.iter().map(|r| r.request.as_str()).collect();
     let mut out = String::new();
     for (i, query) in queries.iter().enumerate() {
         writeln!(out, "# {i} {query}")?;

@@ -9,8 +9,10 @@ use connectors::api::SecretString;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{
-    ApiKeyConfig, Config, OAuthCredentialConfig, RateLimitConfig, ServerConfig, ServingConfig,
+    ApiKeyConfig, Config, OAuthCredentialConfig, RateLimitConfig, SelectionRanking, ServerConfig,
+    ServingConfig,
 };
+use crate::meaning::Meaning;
 use crate::platform::start_platform_servers;
 use crate::state::AppState;
 use crate::{DEV_TENANT, GatewayError, Profile, RunningGateway, StoreLocation, routes, serve};
@@ -91,6 +93,29 @@ impl GatewayBuilder {
         self
     }
 
+    /// The directory of a sentence model (e.g. all-MiniLM-L6-v2 as sentence-transformers
+    /// lays it out): selection finds tools by the meaning of a request as well as by its
+    /// words (`embeddingModel` of the config file; needs the cargo feature `embeddings`).
+    /// [`GatewayBuilder::spawn`] fails, naming the file, if the model cannot be loaded.
+    pub fn embedding_model(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.embedding_model = Some(dir.into());
+        self
+    }
+
+    /// Where `github` deployments are cloned and tool embeddings cached (`workDir` of the
+    /// config file; default `connectors-gateway` under the system's temp directory).
+    pub fn work_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.config.work_dir = Some(dir.into());
+        self
+    }
+
+    /// Which signals rank `tools/select` (`ranking` of the config file; by default
+    /// [`SelectionRanking::Fused`] with a model, [`SelectionRanking::Lexical`] without).
+    pub fn ranking(mut self, ranking: SelectionRanking) -> Self {
+        self.config.ranking = Some(ranking);
+        self
+    }
+
     /// Where the state replicas share lives (default [`StoreLocation::Memory`]); with
     /// [`StoreLocation::Redis`], every gateway pointed at the same Redis runs each
     /// `Idempotency-Key` once between them.
@@ -163,8 +188,10 @@ impl GatewayBuilder {
             .local_addr()
             .map_err(|e| GatewayError(format!("cannot read the bound address: {e}")))?;
         let shutdown = CancellationToken::new();
-        let state = AppState::new(self.config)
+        let shared = crate::store::Shared::open(&self.config.store)
             .map_err(|e| GatewayError(format!("the store cannot be used: {}", e.0)))?;
+        let meaning = load_meaning(&self.config, &shared).await?;
+        let state = AppState::with(self.config, shared, meaning);
         start_platform_servers(&state).await;
         state.registry.spawn_health_checks(
             Duration::from_secs(state.config.health_check_interval_seconds.max(1)),
@@ -224,4 +251,31 @@ fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(LISTEN_BACKLOG)
+}
+
+/// The sentence model of `embeddingModel`, loaded on a blocking thread (a second or so of
+/// reading and checking 90 MB); an error names the file at fault.
+async fn load_meaning(
+    config: &Config,
+    shared: &crate::store::Shared,
+) -> Result<Option<std::sync::Arc<Meaning>>, GatewayError> {
+    let Some(dir) = config.embedding_model.clone() else {
+        return Ok(None);
+    };
+    let work_dir = config.work_dir();
+    let shared = shared.clone();
+    let started = std::time::Instant::now();
+    let meaning = tokio::task::spawn_blocking(move || Meaning::load(&dir, &work_dir, shared))
+        .await
+        .map_err(|e| GatewayError(format!("the embedding model could not be loaded: {e}")))?
+        .map_err(|e| {
+            GatewayError(format!(
+                "the embedding model (embeddingModel) cannot be used: {e}"
+            ))
+        })?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "embedding model loaded: selection ranks by meaning and words"
+    );
+    Ok(Some(std::sync::Arc::new(meaning)))
 }

@@ -35,7 +35,6 @@ mod config_error;
 #[cfg(feature = "redis")]
 mod deployment_records;
 mod deployments;
-#[cfg(feature = "embeddings")]
 pub mod embedding;
 mod envelope;
 mod errors;
@@ -48,6 +47,7 @@ mod heap;
 mod idempotency;
 mod identities;
 mod mcp_client;
+mod meaning;
 mod metrics;
 mod oauth;
 mod operation;
@@ -86,7 +86,7 @@ use tokio_util::sync::CancellationToken;
 pub use builder::{Gateway, GatewayBuilder};
 pub use config::{
     ApiKeyConfig, Config, ConfigError, ConnectorsTsConfig, OAuthCredentialConfig, RateLimitConfig,
-    RelationConfig, ServerConfig, ServingConfig,
+    RelationConfig, SelectionRanking, ServerConfig, ServingConfig,
 };
 pub use profile::Profile;
 pub use store::StoreLocation;

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE] [--store URL]
+//!                    [--embedding-model DIR] [--ranking RANKING]
 //! connectors-gateway mcp-server <text|math|notes|names>
 //! ```
 //!
@@ -13,7 +14,8 @@ use std::process::ExitCode;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
-use connectors_gateway::{Config, Gateway, Profile, StoreLocation};
+use connectors_gateway::config::EMBEDDING_MODEL_ENV;
+use connectors_gateway::{Config, Gateway, Profile, SelectionRanking, StoreLocation};
 use connectors_mcp_servers::logging;
 
 // The command line; the doc comments of its fields are its help.
@@ -22,8 +24,10 @@ use connectors_mcp_servers::logging;
     name = "connectors-gateway",
     about = "Serves the Connectors gateway API (openapi.yaml) with real MCP servers underneath.",
     override_usage = "connectors-gateway [--config FILE] [--bind ADDR] [--port PORT] [--profile PROFILE] [--store URL]
+                          [--embedding-model DIR] [--ranking RANKING]
        connectors-gateway mcp-server <text|math|notes|names>",
     after_help = "Environment: CONNECTORS_GATEWAY_API_KEYS=key=tenant[,key=tenant] adds API keys;
+CONNECTORS_GATEWAY_EMBEDDING_MODEL=DIR is --embedding-model's default;
 CONNECTORS_LOG (or RUST_LOG) sets the log filter (default info). Logs go to stderr.",
     disable_help_subcommand = true,
     args_override_self = true
@@ -51,6 +55,21 @@ struct Cli {
     /// runs once between them); overrides the config file's "store"
     #[arg(long, value_name = "URL", value_parser = StoreLocation::parse, verbatim_doc_comment)]
     store: Option<StoreLocation>,
+    /// Directory of a sentence model (config.json, tokenizer.json, model.safetensors; e.g.
+    /// all-MiniLM-L6-v2): selection finds tools by meaning as well as by words; overrides
+    /// CONNECTORS_GATEWAY_EMBEDDING_MODEL and the config file's "embeddingModel"
+    #[arg(long, value_name = "DIR", verbatim_doc_comment)]
+    embedding_model: Option<PathBuf>,
+    /// Which signals rank tools/select: lexical, dense or fused (the default with a model);
+    /// overrides the config file's "ranking"
+    #[arg(long, value_name = "RANKING", value_parser = ranking_parser(), verbatim_doc_comment)]
+    ranking: Option<SelectionRanking>,
+}
+
+/// `--ranking`: one of the rankings' names.
+fn ranking_parser() -> impl TypedValueParser<Value = SelectionRanking> {
+    PossibleValuesParser::new(SelectionRanking::ALL.map(SelectionRanking::name))
+        .try_map(|name| name.parse::<SelectionRanking>())
 }
 
 /// `--profile`: one of the profiles' names (listed in `--help`, suggested when mistyped).
@@ -119,13 +138,17 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-async fn serve(
-    config: Option<PathBuf>,
-    bind: Option<String>,
-    port: Option<u16>,
-    profile: Option<Profile>,
-    store: Option<StoreLocation>,
-) -> Result<(), String> {
+async fn serve(cli: Cli) -> Result<(), String> {
+    let Cli {
+        config,
+        bind,
+        port,
+        profile,
+        store,
+        embedding_model,
+        ranking,
+        ..
+    } = cli;
     let config = match &config {
         Some(path) => Config::from_file(path).map_err(|e| e.to_string())?,
         None => Config::default(),
@@ -136,6 +159,16 @@ async fn serve(
     }
     if let Some(store) = store {
         config.store = store;
+    }
+    // The flag, else the environment, else the file.
+    let from_env = std::env::var_os(EMBEDDING_MODEL_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    if let Some(dir) = embedding_model.or(from_env) {
+        config.embedding_model = Some(dir);
+    }
+    if let Some(ranking) = ranking {
+        config.ranking = Some(ranking);
     }
     let addr = address(bind, port)?;
     let gateway = Gateway::builder()
@@ -176,11 +209,11 @@ async fn serve(
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    match cli.command {
-        Some(Command::McpServer { name }) => connectors_gateway::serve_builtin_stdio(&name)
+    match &cli.command {
+        Some(Command::McpServer { name }) => connectors_gateway::serve_builtin_stdio(name)
             .await
             .map_err(|e| e.to_string()),
-        None => serve(cli.config, cli.bind, cli.port, cli.profile, cli.store).await,
+        None => serve(cli).await,
     }
 }
 
@@ -308,6 +341,8 @@ mod tests {
             "CONNECTORS_GATEWAY_API_KEYS",
             "CONNECTORS_LOG (or RUST_LOG)",
             "[possible values: full, connectors-ts]",
+            "[possible values: lexical, dense, fused]",
+            "CONNECTORS_GATEWAY_EMBEDDING_MODEL",
         ] {
             assert!(help.contains(text), "{text} missing from:\n{help}");
         }

@@ -13,12 +13,13 @@ use crate::deployments::{Deployer, Deployments};
 use crate::events::EventBus;
 use crate::idempotency::{IdempotencyState, IdempotencyStore};
 use crate::identities::Identities;
+use crate::meaning::Meaning;
 use crate::metrics::Metrics;
 use crate::oauth::OAuthStore;
 use crate::rate_limit::RateLimiter;
 use crate::registry::Registry;
 use crate::selection::RelationGraph;
-use crate::store::{Shared, Unavailable};
+use crate::store::Shared;
 
 /// Everything the handlers share (cheap to clone).
 #[derive(Clone)]
@@ -53,22 +54,29 @@ impl Deref for AppState {
 impl AppState {
     /// The state of a gateway configured by `config`; refused when its store cannot be
     /// used (a Redis URL the client refuses, or a build without the Redis store).
-    pub fn new(config: Config) -> Result<AppState, Unavailable> {
+    #[cfg(test)]
+    pub fn new(config: Config) -> Result<AppState, crate::store::Unavailable> {
+        let shared = Shared::open(&config.store)?;
+        Ok(AppState::with(config, shared, None))
+    }
+
+    /// The state of a gateway configured by `config`, its store `shared` opened and its
+    /// sentence model (if any) loaded.
+    pub fn with(config: Config, shared: Shared, meaning: Option<Arc<Meaning>>) -> AppState {
         let config = Arc::new(config);
         let events = EventBus::new();
-        let shared = Shared::open(&config.store)?;
         let deployments = Arc::new(Deployments::new(events.clone(), shared.clone()));
         let idempotency = IdempotencyStore::new(
             &shared,
             Duration::from_secs(config.idempotency_window_seconds),
             config.call_timeout(),
         );
-        Ok(AppState(Arc::new(Inner {
+        AppState(Arc::new(Inner {
             keys: Arc::new(Keys::from_config(&config)),
             rate_limiter: Arc::new(RateLimiter::new(config.rate_limits.clone(), &shared)),
             idempotency: Arc::new(idempotency),
             shared: shared.clone(),
-            registry: Registry::new(config.clone(), events.clone()),
+            registry: Registry::new(config.clone(), events.clone(), meaning),
             deployments,
             relations: RelationGraph::new(&config.relations),
             identities: Identities::new(&shared),
@@ -85,7 +93,7 @@ impl AppState {
             ready: AtomicBool::new(false),
             events,
             config,
-        })))
+        }))
     }
 
     pub fn deployer(&self) -> Deployer {

@@ -9,7 +9,9 @@
 //! - `gateway` (feature `gateway`): the reference gateway in-process with a client of
 //!   it, or its binary as a child process;
 //! - `fault_proxy` (feature `gateway`): a fault-injecting proxy in front of a gateway;
-//! - `mcp` (feature `mcp`): an rmcp client that records what the server announces.
+//! - `mcp` (feature `mcp`): an rmcp client that records what the server announces;
+//! - `selection_eval` (feature `eval`): the recorded catalogs of `gateway/eval/` behind a
+//!   gateway, and recall@1, recall@5 and MRR of its selection.
 //!
 //! Test code: a failure to set a helper up panics with what went wrong, as a test would.
 
@@ -22,4 +24,6 @@ pub mod http_server;
 pub mod mcp;
 pub mod net;
 pub mod process;
+#[cfg(feature = "eval")]
+pub mod selection_eval;
 mod wire;

@@ -44,6 +44,7 @@
 
 mod load;
 mod sections;
+mod selection;
 mod serving;
 mod validate;
 
@@ -61,6 +62,7 @@ pub use sections::{
     ServerConfig,
 };
 
+pub use selection::{EMBEDDING_MODEL_ENV, SelectionRanking};
 pub use serving::ServingConfig;
 pub(crate) use validate::{is_server_name, is_tenant_id};
 
@@ -103,9 +105,20 @@ pub struct Config {
     /// Source types `mcp/add` may deploy (`stdio`, `http`, `github`, `docker`).
     #[serde(default = "default_sources")]
     pub deployment_sources: Vec<String>,
-    /// Where `github` deployments are cloned (default: a directory under the system temp dir).
+    /// Where `github` deployments are cloned and tool embeddings are cached (default: a
+    /// directory under the system temp dir).
     #[serde(default)]
     pub work_dir: Option<PathBuf>,
+    /// The directory of a sentence model (sentence-transformers' layout: `config.json`,
+    /// `tokenizer.json`, `model.safetensors`), e.g. all-MiniLM-L6-v2: selection then finds
+    /// tools by the meaning of a request as well as by its words. None by default
+    /// (selection by words); needs the cargo feature `embeddings`.
+    #[serde(default)]
+    pub embedding_model: Option<PathBuf>,
+    /// Which signals rank `tools/select`: `lexical`, `dense` or `fused`. By default
+    /// `fused` with an `embeddingModel`, `lexical` without.
+    #[serde(default)]
+    pub ranking: Option<SelectionRanking>,
     /// Seconds a `git clone` may take.
     #[serde(default = "default_clone_timeout")]
     pub clone_timeout_seconds: u64,
@@ -143,6 +156,8 @@ impl Default for Config {
             call_timeout_seconds: default_call_timeout(),
             deployment_sources: default_sources(),
             work_dir: None,
+            embedding_model: None,
+            ranking: None,
             clone_timeout_seconds: default_clone_timeout(),
             relations: Vec::new(),
             profile: Profile::default(),
@@ -160,6 +175,24 @@ impl Config {
 
     pub(crate) fn call_timeout(&self) -> Duration {
         Duration::from_secs(self.call_timeout_seconds.max(1))
+    }
+
+    /// Where deployments are cloned and embeddings cached: `workDir`, else
+    /// `connectors-gateway` under the system's temp directory.
+    pub(crate) fn work_dir(&self) -> PathBuf {
+        self.work_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("connectors-gateway"))
+    }
+
+    /// The ranking `tools/select` uses: the configured one, else `fused` with a model and
+    /// `lexical` without.
+    pub fn selection_ranking(&self) -> SelectionRanking {
+        self.ranking.unwrap_or(if self.embedding_model.is_some() {
+            SelectionRanking::Fused
+        } else {
+            SelectionRanking::Lexical
+        })
     }
 }
 

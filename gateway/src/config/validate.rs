@@ -1,6 +1,6 @@
 //! The checks of a configuration that serde cannot make: key lengths, names, sources.
 
-use super::{Config, ConfigError};
+use super::{Config, ConfigError, EMBEDDING_MODEL_ENV};
 
 impl Config {
     /// Checks what serde cannot: key lengths, names, sources.
@@ -75,6 +75,20 @@ impl Config {
             ));
         }
         self.serving.validate()?;
+        let ranking = self.selection_ranking();
+        if ranking.needs_model() && self.embedding_model.is_none() {
+            return Err(ConfigError(format!(
+                "ranking `{ranking}` needs a sentence model: set embeddingModel (or \
+                 --embedding-model, {EMBEDDING_MODEL_ENV})"
+            )));
+        }
+        if self.embedding_model.is_some() && !cfg!(feature = "embeddings") {
+            return Err(ConfigError(
+                "embeddingModel is set, but this build of the gateway has no embeddings \
+                 (cargo feature `embeddings`)"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 }

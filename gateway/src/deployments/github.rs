@@ -32,10 +32,7 @@ pub(super) async fn endpoint(
             branch.map(|b| format!(" (branch {b})")).unwrap_or_default()
         ),
     );
-    let work = config
-        .work_dir
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join("connectors-gateway"));
+    let work = config.work_dir();
     let dir = work.join(&deployment.id);
     if let Err(e) = tokio::fs::create_dir_all(&work).await {
         deployment.fail(

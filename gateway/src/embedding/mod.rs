@@ -1,6 +1,6 @@
-//! Dense sentence embeddings from a BERT-family model on the CPU (the `embeddings`
-//! feature): the semantic signal of tool selection, which finds "show me what's inside
-//! the src folder" in `list_directory` where words alone do not.
+//! Dense sentence embeddings from a BERT-family model on the CPU: the semantic signal of
+//! tool selection, which finds "show me what's inside the src folder" in `list_directory`
+//! where words alone do not.
 //!
 //! [`Embedder::load`] reads a model directory as sentence-transformers lays it out —
 //! `config.json`, `tokenizer.json`, `model.safetensors` and, when present,
@@ -9,6 +9,9 @@
 //! all-MiniLM-L6-v2: WordPiece tokens truncated at the model's maximum length, the
 //! encoder's last hidden states, their mean over the attention mask, then L2
 //! normalisation; [`cosine`] compares two vectors.
+//!
+//! [`Embedder`] and its errors need the cargo feature `embeddings` (on by default); the
+//! comparisons ([`cosine`], [`dot`]) are always there.
 //!
 //! The repository's model is all-MiniLM-L6-v2 (Apache-2.0, 384 dimensions), unpacked by
 //! `gateway/eval/fetch-model.sh` into `target/models/all-minilm-l6-v2/`.
@@ -22,11 +25,15 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "embeddings")]
 mod error;
+#[cfg(feature = "embeddings")]
 mod model;
 mod similarity;
 
+#[cfg(feature = "embeddings")]
 pub use error::{EmbedError, LoadError};
+#[cfg(feature = "embeddings")]
 pub use model::{
     CONFIG_FILE, DEFAULT_BATCH_SIZE, Embedder, SENTENCE_CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE,
 };

@@ -56,11 +56,18 @@ impl Registry {
         }
         let tools = Arc::new(tools);
         if self.catalogued(server) {
-            self.index.set_server(
+            // Embedded before they are indexed (cached ones are read, not computed), so a
+            // server's tools come into the index once, with their vectors.
+            let vectors = match &self.meaning {
+                Some(meaning) => meaning.tool_vectors(&server.name, &tools).await,
+                None => Vec::new(),
+            };
+            self.index.set_server_vectors(
                 &server.name,
                 server.tenant.as_deref(),
                 server.generation,
                 &tools,
+                &vectors,
             );
         }
         {

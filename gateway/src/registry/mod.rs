@@ -17,6 +17,7 @@ use connectors::api::{ServerStatus, types};
 
 use crate::config::Config;
 use crate::events::{Event, EventBus};
+use crate::meaning::Meaning;
 use crate::scoped::Scoped;
 use crate::selection::Index;
 use crate::tool::ToolInfo;
@@ -39,16 +40,24 @@ pub(crate) struct Registry {
     retired: Mutex<Vec<Arc<Server>>>,
     /// The selection index of every server's tools, updated as they come and go.
     pub index: Index,
+    /// The sentence model, when the gateway has one: tools are embedded as they are
+    /// indexed, and selection requests as they are asked.
+    pub meaning: Option<Arc<Meaning>>,
     events: EventBus,
     config: Arc<Config>,
 }
 
 impl Registry {
-    pub fn new(config: Arc<Config>, events: EventBus) -> Arc<Registry> {
+    pub fn new(
+        config: Arc<Config>,
+        events: EventBus,
+        meaning: Option<Arc<Meaning>>,
+    ) -> Arc<Registry> {
         Arc::new(Registry {
             servers: RwLock::new(Scoped::default()),
             retired: Mutex::new(Vec::new()),
             index: Index::default(),
+            meaning,
             events,
             config,
         })

@@ -80,16 +80,17 @@ pub(crate) struct BatchOptions {
 }
 
 impl Selector<'_> {
-    /// The best tools for `query` among those `filters` admit, within `max_tools` and
-    /// `token_budget`.
+    /// The best tools for `query` (whose embedding is `vector`, when the gateway has a
+    /// model) among those `filters` admit, within `max_tools` and `token_budget`.
     pub fn select(
         &self,
         query: &str,
+        vector: Option<&[f32]>,
         filters: &Filters,
         max_tools: usize,
         token_budget: u64,
     ) -> Selection {
-        let query = Query::new(query, self.tenant, filters);
+        let query = Query::new(query, vector, self.tenant, filters);
         let mut ranking = self.ranker.rank(self.index, query, ORDERED);
         let available_tokens = ranking.available_tokens();
         let chosen = ranking.pick(max_tools, token_budget);
@@ -107,10 +108,22 @@ impl Selector<'_> {
             .related(tool, self.index, self.tenant, None, limit)
     }
 
-    /// One query of a batch.
-    pub fn batch_item(&self, query: &str, filters: &Filters, options: &BatchOptions) -> BatchItem {
+    /// One query of a batch (with its embedding, when the gateway has a model).
+    pub fn batch_item(
+        &self,
+        query: &str,
+        vector: Option<&[f32]>,
+        filters: &Filters,
+        options: &BatchOptions,
+    ) -> BatchItem {
         let chosen = self
-            .select(query, filters, options.max_tools, options.token_budget)
+            .select(
+                query,
+                vector,
+                filters,
+                options.max_tools,
+                options.token_budget,
+            )
             .chosen;
         let main: Vec<&str> = chosen.iter().map(|r| r.tool.tool_id.as_str()).collect();
         let mut related = BTreeSet::new();

@@ -25,9 +25,11 @@ impl Filters {
 
 /// One query, analysed once for every signal.
 pub(crate) struct Query<'a> {
-    /// The text as asked, for signals that read it whole (a dense one would embed it).
-    #[allow(dead_code)] // The lexical signal reads the terms; no signal reads the text yet.
+    /// The text as asked.
+    #[allow(dead_code)] // Signals read its terms and its vector; kept for diagnostics.
     pub text: &'a str,
+    /// Its embedding, when the gateway has a model (the dense signal reads it).
+    pub vector: Option<&'a [f32]>,
     /// Its stemmed terms with their weights: its own (1), then their synonyms (below 1).
     pub terms: BTreeMap<String, f64>,
     /// The tenant asking: signals score only the tools it may see.
@@ -37,10 +39,16 @@ pub(crate) struct Query<'a> {
 }
 
 impl<'a> Query<'a> {
-    /// `text` asked by `tenant`, analysed.
-    pub fn new(text: &'a str, tenant: &'a str, filters: &'a Filters) -> Query<'a> {
+    /// `text` asked by `tenant`, analysed, with its embedding if there is one.
+    pub fn new(
+        text: &'a str,
+        vector: Option<&'a [f32]>,
+        tenant: &'a str,
+        filters: &'a Filters,
+    ) -> Query<'a> {
         Query {
             text,
+            vector,
             terms: query_terms(text),
             tenant,
             filters,

@@ -4,11 +4,11 @@
 //! Deterministic for the same catalog and query.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::index::{Doc, Index, Scored};
 use super::query::Query;
-use super::signals::{Lexical, Signal};
+use super::signals::Signal;
 use crate::tool::ToolInfo;
 
 /// How many of a ranking's best tools are put in order up front: enough for the largest
@@ -18,7 +18,8 @@ pub(crate) const ORDERED: usize = 128;
 /// How the scores of several signals become one. With one signal registered, its scores
 /// are the ranking's whatever the fusion.
 #[derive(Debug, Clone, Copy)]
-// `ReciprocalRank` suits signals of unlike scales; there is one signal yet (tests fuse more).
+// Reciprocal rank fusion lost to the weighted sum on the development requests
+// (`super::rankers`); kept, tested, for signals whose scores do not compare.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) enum Fusion {
     /// The weighted sum of the signals' scores, divided by the sum of the weights.
@@ -83,12 +84,6 @@ impl Ranker {
     pub fn with(mut self, signal: impl Signal + 'static, weight: f64) -> Ranker {
         self.signals.push((Box::new(signal), weight));
         self
-    }
-
-    /// The gateway's ranking: the lexical signal.
-    pub fn standard() -> &'static Ranker {
-        static STANDARD: OnceLock<Ranker> = OnceLock::new();
-        STANDARD.get_or_init(|| Ranker::new(Fusion::WeightedSum).with(Lexical, 1.0))
     }
 
     /// The names of the signals, in the order they were registered.
@@ -269,6 +264,7 @@ mod tests {
     use super::*;
     use crate::selection::fixtures::{index, tool};
     use crate::selection::query::Filters;
+    use crate::selection::signals::Lexical;
 
     /// Every tool the same, lexical match or not.
     struct Flat;
@@ -301,7 +297,7 @@ mod tests {
         filters: &'a Filters,
         ordered: usize,
     ) -> Ranking<'a> {
-        ranker.rank(index, Query::new(query, "t", filters), ordered)
+        ranker.rank(index, Query::new(query, None, "t", filters), ordered)
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::envelope::ok;
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::schema_check::decode;
-use crate::selection::{BatchOptions, Ranker, Selector, batch_filters};
+use crate::selection::{BatchOptions, Ranker, Selector, Vector, batch_filters};
 use crate::state::AppState;
 
 const TIME_MESSAGE_SINGLE: &str = "This is time in UTC timezone. Get timezone from user if needed. Always use this time info to construct parameters for tool calls appropriately even when the tool call requires relative times like 'last week', 'last month', 'last 24 hours', etc. Do not hallucinate the time or timezone.";
@@ -28,8 +28,17 @@ fn selector<'a>(state: &'a AppState, tenant: &'a Tenant) -> Selector<'a> {
     Selector {
         index: &state.registry.index,
         relations: &state.relations,
-        ranker: Ranker::standard(),
+        ranker: Ranker::of(state.config.selection_ranking()),
         tenant: &tenant.0,
+    }
+}
+
+/// The embeddings of `texts` when the gateway has a model (on a blocking thread; `None`
+/// without a model or when it failed, and selection ranks by words).
+async fn vectors_of(state: &AppState, texts: &[&str]) -> Option<Vec<Vector>> {
+    match &state.registry.meaning {
+        Some(meaning) => meaning.query_vectors(texts).await,
+        None => None,
     }
 }
 
@@ -67,8 +76,16 @@ pub(crate) async fn select(
                 decode(Value::Object(body), "SelectToolsRequest")?;
             let options = options(&tenant, request.options.as_ref())?;
             searchable(&state, &tenant, [&options.filters.allowed_categories])?;
+            let vector = vectors_of(&state, &[request.query.as_str()])
+                .await
+                .and_then(|v| v.into_iter().next());
             types::SelectToolsResult::ToolSelectionResult(single(
-                &state, &tenant, request, options, started,
+                &state,
+                &tenant,
+                request,
+                vector.as_deref(),
+                options,
+                started,
             ))
         }
         (false, true) => {
@@ -88,7 +105,15 @@ pub(crate) async fn select(
                 })
                 .collect();
             searchable(&state, &tenant, &categories)?;
-            types::SelectToolsResult::BatchSelectionResult(batch(&state, &tenant, request, options))
+            let texts: Vec<&str> = request
+                .queries
+                .iter()
+                .map(|q| q.use_case.as_str())
+                .collect();
+            let vectors = vectors_of(&state, &texts).await.unwrap_or_default();
+            types::SelectToolsResult::BatchSelectionResult(batch(
+                &state, &tenant, request, &vectors, options,
+            ))
         }
     };
     Ok(ok(data))
@@ -98,6 +123,7 @@ fn single(
     state: &AppState,
     tenant: &Tenant,
     request: types::SingleSelectRequest,
+    vector: Option<&[f32]>,
     options: Options,
     started: Instant,
 ) -> types::ToolSelectionResult {
@@ -105,6 +131,7 @@ fn single(
     let selector = selector(state, tenant);
     let selection = selector.select(
         &query,
+        vector,
         &options.filters,
         options.max_tools,
         options.token_budget,
@@ -218,6 +245,7 @@ fn batch(
     state: &AppState,
     tenant: &Tenant,
     request: types::BatchSelectRequest,
+    vectors: &[Vector],
     options: Options,
 ) -> types::BatchSelectionResult {
     // Servers and categories of the tenant's catalog: those of its visible servers that
@@ -250,7 +278,8 @@ fn batch(
                 &categories,
                 &servers,
             );
-            let item = selector.batch_item(&query.use_case, &filters, &each);
+            let vector = vectors.get(i).map(|v| &v[..]);
+            let item = selector.batch_item(&query.use_case, vector, &filters, &each);
             for r in &item.chosen {
                 all_servers.insert(r.tool.server.clone());
                 if options.include_schemas {

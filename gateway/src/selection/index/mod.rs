@@ -20,10 +20,15 @@ mod bm25f;
 
 pub(crate) use bm25f::Matches;
 
+/// A tool's or a query's embedding: unit length, as the embedder returns it.
+pub(crate) type Vector = Arc<[f32]>;
+
 /// One tool as indexed.
 pub(crate) struct Doc {
     /// The tool.
     pub tool: Arc<ToolInfo>,
+    /// The embedding of its text, when the gateway has a model and it could be computed.
+    pub vector: Option<Vector>,
     /// The tenant that owns the tool's server, `None` for a platform server.
     owner: Option<String>,
     /// Each field's stemmed terms with their counts, sorted by term.
@@ -91,7 +96,7 @@ pub(crate) struct Index {
     inner: RwLock<Inner>,
 }
 
-fn document(tool: &Arc<ToolInfo>, owner: Option<&str>) -> Doc {
+fn document(tool: &Arc<ToolInfo>, owner: Option<&str>, vector: Option<Vector>) -> Doc {
     let count = |words: Vec<String>| {
         let mut counts: BTreeMap<String, u16> = BTreeMap::new();
         for w in words {
@@ -104,6 +109,7 @@ fn document(tool: &Arc<ToolInfo>, owner: Option<&str>) -> Doc {
     let description_len = terms[Field::Description as usize].len() as u32;
     Doc {
         tool: tool.clone(),
+        vector,
         owner: owner.map(str::to_string),
         fields: terms.map(count),
         description_len,
@@ -213,8 +219,9 @@ impl Index {
         self.inner.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Indexes the tools of `server` (generation `generation`), replacing what it had.
-    /// The documents are built before the lock is taken, so queries are not held up.
+    /// Indexes the tools of `server` (generation `generation`), replacing what it had,
+    /// without embeddings.
+    #[cfg(test)]
     pub fn set_server(
         &self,
         server: &str,
@@ -222,7 +229,25 @@ impl Index {
         generation: u64,
         tools: &[Arc<ToolInfo>],
     ) {
-        let docs: Vec<Doc> = tools.iter().map(|t| document(t, owner)).collect();
+        self.set_server_vectors(server, owner, generation, tools, &[]);
+    }
+
+    /// Indexes the tools of `server` (generation `generation`), replacing what it had;
+    /// `vectors[i]` is the embedding of `tools[i]` (missing ones have none). The documents
+    /// are built before the lock is taken, so queries are not held up.
+    pub fn set_server_vectors(
+        &self,
+        server: &str,
+        owner: Option<&str>,
+        generation: u64,
+        tools: &[Arc<ToolInfo>],
+        vectors: &[Option<Vector>],
+    ) {
+        let docs: Vec<Doc> = tools
+            .iter()
+            .enumerate()
+            .map(|(i, t)| document(t, owner, vectors.get(i).cloned().flatten()))
+            .collect();
         let mut inner = self.write();
         inner.remove_server(server, owner);
         let slots: Vec<u32> = docs.into_iter().filter_map(|d| inner.add(d)).collect();
@@ -318,7 +343,6 @@ impl Index {
     /// Calls `visit` with every tool `tenant` may see that `filters` admit, in slot order:
     /// the candidates of a signal that scores the whole catalog (a dense one). `visit`
     /// runs under the index's read lock and must not call back into the index.
-    #[cfg_attr(not(test), allow(dead_code))] // No such signal yet; the tests use one.
     pub fn visit_visible(&self, tenant: &str, filters: &Filters, mut visit: impl FnMut(&Arc<Doc>)) {
         let inner = self.read();
         for doc in inner.slots.iter().flatten() {

@@ -2,8 +2,10 @@
 //! its score. [`super::rank`] fuses the scores of every registered signal; a new
 //! ingredient of the ranking is a new [`Signal`], registered in [`super::rank::Ranker`].
 
+mod dense;
 mod lexical;
 
+pub(crate) use dense::Dense;
 pub(crate) use lexical::Lexical;
 
 use super::index::{Doc, Index, Scored};

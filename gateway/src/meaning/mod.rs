@@ -1,0 +1,229 @@
+//! Selection by meaning: the sentence model (`embeddingModel`) in the gateway's service.
+//! Each server's tools are embedded once when they are indexed ([`Meaning::tool_vectors`],
+//! batched on a blocking thread, cached by content hash in [`cache`]), and each selection's
+//! request when it is asked ([`Meaning::query_vectors`]); the dense signal of
+//! [`crate::selection`] compares them.
+//!
+//! Loading needs the cargo feature `embeddings`; the rest compiles without it, so a build
+//! without the feature refuses an `embeddingModel` at start-up rather than ignoring it.
+
+mod cache;
+mod tool_text;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use sha2::{Digest, Sha256};
+
+use crate::selection::Vector;
+use crate::store::Shared;
+use crate::tool::ToolInfo;
+use cache::{Cache, Key, hex};
+pub(crate) use tool_text::tool_text;
+
+/// A sentence model: texts in, unit vectors out (CPU-bound; run on a blocking thread).
+pub(crate) trait Embed: Send + Sync {
+    /// One vector per text, in order.
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String>;
+    /// The length of every vector.
+    fn dimensions(&self) -> usize;
+}
+
+#[cfg(feature = "embeddings")]
+impl Embed for crate::embedding::Embedder {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+        crate::embedding::Embedder::embed(self, texts).map_err(|e| e.to_string())
+    }
+
+    fn dimensions(&self) -> usize {
+        crate::embedding::Embedder::dimensions(self)
+    }
+}
+
+/// Requests remembered with their vectors (agents often ask the same one again).
+const QUERY_MEMORY: usize = 1024;
+
+/// The model, its cache of tool vectors, and the last requests' vectors.
+pub(crate) struct Meaning {
+    model: Arc<dyn Embed>,
+    fingerprint: String,
+    cache: Cache,
+    queries: Mutex<HashMap<String, Vector>>,
+}
+
+impl std::fmt::Debug for Meaning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Meaning")
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Meaning {
+    /// Loads the model in `dir` (blocking: seconds of file reading and checks), its
+    /// vectors cached under `work_dir/embeddings/` and in `shared`. The error names the
+    /// file at fault.
+    pub fn load(dir: &Path, work_dir: &Path, shared: Shared) -> Result<Meaning, String> {
+        let (model, fingerprint) = load_model(dir)?;
+        Ok(Meaning::new(model, fingerprint, work_dir, shared))
+    }
+
+    /// `model`, known by `fingerprint` (what changes when its files do).
+    pub fn new(
+        model: Arc<dyn Embed>,
+        fingerprint: String,
+        work_dir: &Path,
+        shared: Shared,
+    ) -> Meaning {
+        let dir = work_dir
+            .join("embeddings")
+            .join(&fingerprint[..fingerprint.len().min(16)]);
+        Meaning {
+            cache: Cache::new(dir, shared, model.dimensions()),
+            model,
+            fingerprint,
+            queries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The vectors of `tools` (of `server`), in order: cached ones as they are, the others
+    /// computed in one batch on a blocking thread and cached. A tool whose vector cannot
+    /// be computed has none (it is found by words only) and the failure is logged.
+    pub async fn tool_vectors(&self, server: &str, tools: &[Arc<ToolInfo>]) -> Vec<Option<Vector>> {
+        if tools.is_empty() {
+            return Vec::new();
+        }
+        let texts: Vec<String> = tools.iter().map(|t| tool_text(t)).collect();
+        let keys: Vec<Key> = texts
+            .iter()
+            .map(|t| Key::of(&self.fingerprint, t))
+            .collect();
+        let (mut vectors, found) = self.cache.get(&keys).await;
+        let missing: Vec<usize> = (0..tools.len()).filter(|i| vectors[*i].is_none()).collect();
+        if !missing.is_empty() {
+            let model = self.model.clone();
+            let batch: Vec<String> = missing.iter().map(|i| texts[*i].clone()).collect();
+            let computed = tokio::task::spawn_blocking(move || {
+                let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
+                model.embed(&refs)
+            })
+            .await;
+            match computed {
+                Ok(Ok(computed)) if computed.len() == missing.len() => {
+                    let entries: Vec<(Key, Vector)> = missing
+                        .iter()
+                        .zip(computed)
+                        .map(|(i, v)| (keys[*i].clone(), Vector::from(v)))
+                        .collect();
+                    for (i, (_, vector)) in missing.iter().zip(&entries) {
+                        vectors[*i] = Some(vector.clone());
+                    }
+                    self.cache.put(&entries).await;
+                }
+                Ok(Ok(_)) => tracing::warn!(
+                    server,
+                    "the model returned the wrong number of vectors; these tools are found by words only"
+                ),
+                Ok(Err(e)) => {
+                    tracing::warn!(server, error = %e, "tool texts could not be embedded; these tools are found by words only")
+                }
+                Err(e) => {
+                    tracing::warn!(server, error = %e, "the embedding task failed; these tools are found by words only")
+                }
+            }
+        }
+        tracing::debug!(
+            server,
+            tools = tools.len(),
+            computed = missing.len(),
+            memory = found.memory,
+            disk = found.disk,
+            store = found.shared,
+            "tool embeddings"
+        );
+        vectors
+    }
+
+    /// The vectors of `texts` (selection requests), in order, or `None` when the model
+    /// failed (the selection is then ranked by words; the failure is logged).
+    pub async fn query_vectors(&self, texts: &[&str]) -> Option<Vec<Vector>> {
+        let mut out: Vec<Option<Vector>> = {
+            let known = self.queries.lock().unwrap_or_else(PoisonError::into_inner);
+            texts.iter().map(|t| known.get(*t).cloned()).collect()
+        };
+        let missing: Vec<usize> = (0..texts.len()).filter(|i| out[*i].is_none()).collect();
+        if !missing.is_empty() {
+            let model = self.model.clone();
+            let batch: Vec<String> = missing.iter().map(|i| texts[*i].to_string()).collect();
+            let computed = tokio::task::spawn_blocking(move || {
+                let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
+                model.embed(&refs)
+            })
+            .await;
+            let computed = match computed {
+                Ok(Ok(v)) if v.len() == missing.len() => v,
+                Ok(Ok(_)) => {
+                    tracing::warn!(
+                        "the model returned the wrong number of vectors; ranked by words"
+                    );
+                    return None;
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "a request could not be embedded; ranked by words");
+                    return None;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the embedding task failed; ranked by words");
+                    return None;
+                }
+            };
+            let mut known = self.queries.lock().unwrap_or_else(PoisonError::into_inner);
+            if known.len() + missing.len() > QUERY_MEMORY {
+                known.clear();
+            }
+            for (i, vector) in missing.into_iter().zip(computed) {
+                let vector = Vector::from(vector);
+                known.insert(texts[i].to_string(), vector.clone());
+                out[i] = Some(vector);
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// The model in `dir` and its fingerprint: the SHA-256 of its files (configuration,
+/// tokenizer, weights, and the sentence-transformers settings when present), so that
+/// another model, or the same one changed, gives other cache keys.
+#[cfg(feature = "embeddings")]
+fn load_model(dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
+    use crate::embedding::{
+        CONFIG_FILE, Embedder, SENTENCE_CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE,
+    };
+    let model = Embedder::load(dir).map_err(|e| e.to_string())?;
+    let mut hash = Sha256::new();
+    for name in [
+        CONFIG_FILE,
+        TOKENIZER_FILE,
+        WEIGHTS_FILE,
+        SENTENCE_CONFIG_FILE,
+    ] {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                hash.update(name.as_bytes());
+                hash.update((bytes.len() as u64).to_le_bytes());
+                hash.update(&bytes);
+            }
+            // Optional (the embedder loaded without it).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name == SENTENCE_CONFIG_FILE => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
+    Ok((Arc::new(model), hex(&hash.finalize())))
+}
+
+#[cfg(not(feature = "embeddings"))]
+fn load_model(_dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
+    Err("this build of the gateway has no embeddings (cargo feature `embeddings`)".into())
+}
