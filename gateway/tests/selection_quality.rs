@@ -24,11 +24,23 @@ use connectors_test_support::selection_eval::{
 /// 0.890 / 0.932 / 0.968 recall@5, 0.785 / 0.810 / 0.883 MRR; held-out 0.367 / 0.442 /
 /// 0.500, 0.583 / 0.758 / 0.808, 0.468 / 0.565 / 0.619. Floors are two requests below.
 const FLOORS: &[(SelectionRanking, &str, f64, f64, f64)] = &[
-    (SelectionRanking::Lexical, "requests.json", 0.69, 0.88, 0.775),
+    (
+        SelectionRanking::Lexical,
+        "requests.json",
+        0.69,
+        0.88,
+        0.775,
+    ),
     (SelectionRanking::Lexical, "heldout.json", 0.35, 0.566, 0.45),
     (SelectionRanking::Dense, "requests.json", 0.716, 0.922, 0.80),
     (SelectionRanking::Dense, "heldout.json", 0.425, 0.741, 0.55),
-    (SelectionRanking::Fused, "requests.json", 0.803, 0.958, 0.873),
+    (
+        SelectionRanking::Fused,
+        "requests.json",
+        0.803,
+        0.958,
+        0.873,
+    ),
     (SelectionRanking::Fused, "heldout.json", 0.483, 0.791, 0.60),
 ];
 
