@@ -148,6 +148,31 @@ fn texts_are_truncated_at_256_word_pieces() {
     );
 }
 
+#[test]
+fn a_shorter_truncation_is_kept_within_the_models_own() {
+    let Some(model) = model() else { return };
+    let dir = std::env::var_os("CONNECTORS_EMBEDDING_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/models/all-minilm-l6-v2"));
+    let short = Embedder::load(&dir).expect("load").with_max_tokens(16);
+    assert_eq!(short.max_tokens(), 16);
+    let words = |n: usize| vec!["alpha"; n].join(" ") + " omega";
+    // 14 word pieces and [CLS], [SEP] fit; 20 and 30 are cut to the same 14.
+    let texts = [words(13), words(20), words(30)];
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = short.embed(&texts).expect("embed");
+    assert!(max_difference(&vectors[1], &vectors[2]) < 1e-6);
+    assert!(max_difference(&vectors[0], &vectors[1]) > 1e-4);
+    // Under 16 the vectors are the full model's.
+    let full = model.embed(&["alpha omega"]).expect("embed");
+    let cut = short.embed(&["alpha omega"]).expect("embed");
+    assert!(max_difference(&full[0], &cut[0]) < 1e-5);
+    // Bounds: at least 3 (room for one word piece), at most the model's 256.
+    let loaded = || Embedder::load(&dir).expect("load");
+    assert_eq!(loaded().with_max_tokens(0).max_tokens(), 3);
+    assert_eq!(loaded().with_max_tokens(10_000).max_tokens(), 256);
+}
+
 /// The tools of the selection evaluation set (`gateway/eval/servers/`, real servers'
 /// `tools/list`): `(server.tool, "server: tool name in words: description")`.
 fn tool_texts() -> Vec<(String, String)> {

@@ -158,6 +158,23 @@ impl Embedder {
         self
     }
 
+    /// The same embedder, truncating texts at `tokens` word pieces (`[CLS]` and `[SEP]`
+    /// included): at least 3, at most the model's own maximum ([`Embedder::max_tokens`]
+    /// before the call). The model's cost grows faster than the length of a text, so a
+    /// caller embedding long texts in bulk may trade their tails for time.
+    pub fn with_max_tokens(mut self, tokens: usize) -> Embedder {
+        let tokens = tokens.clamp(3, self.max_tokens);
+        let truncation = TruncationParams {
+            max_length: tokens,
+            ..TruncationParams::default()
+        };
+        // Cannot fail: the stride (0) is below any length of at least 3.
+        if self.tokenizer.with_truncation(Some(truncation)).is_ok() {
+            self.max_tokens = tokens;
+        }
+        self
+    }
+
     /// The length of every vector [`Embedder::embed`] returns (384 for all-MiniLM-L6-v2).
     pub fn dimensions(&self) -> usize {
         self.dimensions

@@ -44,12 +44,18 @@ impl Embed for crate::embedding::Embedder {
 /// Requests remembered with their vectors (agents often ask the same one again).
 const QUERY_MEMORY: usize = 1024;
 
+
 /// The model, its cache of tool vectors, and the last requests' vectors.
 pub(crate) struct Meaning {
     model: Arc<dyn Embed>,
     fingerprint: String,
     cache: Cache,
     queries: Mutex<HashMap<String, Vector>>,
+    /// One server's tools are embedded at a time: servers start together, and running
+    /// their batches at once would only share the same cores while holding every batch's
+    /// activations in memory (gigabytes for a few dozen servers). Requests do not wait
+    /// for it.
+    indexing: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Meaning {
@@ -84,6 +90,7 @@ impl Meaning {
             model,
             fingerprint,
             queries: Mutex::new(HashMap::new()),
+            indexing: tokio::sync::Semaphore::new(1),
         }
     }
 
@@ -102,6 +109,9 @@ impl Meaning {
         let (mut vectors, found) = self.cache.get(&keys).await;
         let missing: Vec<usize> = (0..tools.len()).filter(|i| vectors[*i].is_none()).collect();
         if !missing.is_empty() {
+            // Never closed, so acquiring cannot fail; were it closed, embedding anyway is
+            // still right.
+            let _turn = self.indexing.acquire().await.ok();
             let model = self.model.clone();
             let batch: Vec<String> = missing.iter().map(|i| texts[*i].clone()).collect();
             let computed = tokio::task::spawn_blocking(move || {
@@ -200,6 +210,10 @@ fn load_model(dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
     use crate::embedding::{
         CONFIG_FILE, Embedder, SENTENCE_CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE,
     };
+    // Texts are cut at the model's own length (256 word pieces for all-MiniLM-L6-v2).
+    // Cutting tool texts at 128 would halve the time to embed a catalog of real tools
+    // (745 characters on average), but it lost 2 of 219 first places on the development
+    // requests and 3 of 120 on the held-out ones: quality is why the model is there.
     let model = Embedder::load(dir).map_err(|e| e.to_string())?;
     let mut hash = Sha256::new();
     for name in [
