@@ -1,6 +1,6 @@
 //! Selection by meaning: the sentence model (`embeddingModel`) in the gateway's service.
 //! Each server's tools are embedded once when they are indexed ([`Meaning::tool_vectors`],
-//! batched on a blocking thread, cached by content hash in [`cache`]), and each selection's
+//! on a thread of the model's own ([`worker`]), cached by content hash in [`cache`]), and each selection's
 //! request when it is asked ([`Meaning::query_vectors`]); the dense signal of
 //! [`crate::selection`] compares them.
 //!
@@ -9,18 +9,18 @@
 
 mod cache;
 mod tool_text;
+mod worker;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use sha2::{Digest, Sha256};
-
 use crate::selection::Vector;
 use crate::store::Shared;
 use crate::tool::ToolInfo;
-use cache::{Cache, Key, hex};
+use cache::{Cache, Key};
 pub(crate) use tool_text::tool_text;
+use worker::Worker;
 
 /// A sentence model: texts in, unit vectors out (CPU-bound; run on a blocking thread).
 pub(crate) trait Embed: Send + Sync {
@@ -44,18 +44,17 @@ impl Embed for crate::embedding::Embedder {
 /// Requests remembered with their vectors (agents often ask the same one again).
 const QUERY_MEMORY: usize = 1024;
 
-
 /// The model, its cache of tool vectors, and the last requests' vectors.
 pub(crate) struct Meaning {
-    model: Arc<dyn Embed>,
     fingerprint: String,
     cache: Cache,
     queries: Mutex<HashMap<String, Vector>>,
-    /// One server's tools are embedded at a time: servers start together, and running
-    /// their batches at once would only share the same cores while holding every batch's
-    /// activations in memory (gigabytes for a few dozen servers). Requests do not wait
-    /// for it.
-    indexing: tokio::sync::Semaphore,
+    /// The thread that embeds tools: one server's batch at a time (servers start
+    /// together; their batches at once would only share the same cores).
+    tools: Worker,
+    /// The thread that embeds requests, so that a request never waits behind a server's
+    /// tools being indexed.
+    requests: Worker,
 }
 
 impl std::fmt::Debug for Meaning {
@@ -72,30 +71,31 @@ impl Meaning {
     /// file at fault.
     pub fn load(dir: &Path, work_dir: &Path, shared: Shared) -> Result<Meaning, String> {
         let (model, fingerprint) = load_model(dir)?;
-        Ok(Meaning::new(model, fingerprint, work_dir, shared))
+        Meaning::new(model, fingerprint, work_dir, shared)
     }
 
-    /// `model`, known by `fingerprint` (what changes when its files do).
+    /// `model`, known by `fingerprint` (what changes when its files do), with its two
+    /// threads started.
     pub fn new(
         model: Arc<dyn Embed>,
         fingerprint: String,
         work_dir: &Path,
         shared: Shared,
-    ) -> Meaning {
+    ) -> Result<Meaning, String> {
         let dir = work_dir
             .join("embeddings")
             .join(&fingerprint[..fingerprint.len().min(16)]);
-        Meaning {
+        Ok(Meaning {
             cache: Cache::new(dir, shared, model.dimensions()),
-            model,
+            tools: Worker::start("cgw-embed-tools", model.clone())?,
+            requests: Worker::start("cgw-embed-requests", model)?,
             fingerprint,
             queries: Mutex::new(HashMap::new()),
-            indexing: tokio::sync::Semaphore::new(1),
-        }
+        })
     }
 
     /// The vectors of `tools` (of `server`), in order: cached ones as they are, the others
-    /// computed in one batch on a blocking thread and cached. A tool whose vector cannot
+    /// computed in one job of the tools' thread and cached. A tool whose vector cannot
     /// be computed has none (it is found by words only) and the failure is logged.
     pub async fn tool_vectors(&self, server: &str, tools: &[Arc<ToolInfo>]) -> Vec<Option<Vector>> {
         if tools.is_empty() {
@@ -109,18 +109,10 @@ impl Meaning {
         let (mut vectors, found) = self.cache.get(&keys).await;
         let missing: Vec<usize> = (0..tools.len()).filter(|i| vectors[*i].is_none()).collect();
         if !missing.is_empty() {
-            // Never closed, so acquiring cannot fail; were it closed, embedding anyway is
-            // still right.
-            let _turn = self.indexing.acquire().await.ok();
-            let model = self.model.clone();
             let batch: Vec<String> = missing.iter().map(|i| texts[*i].clone()).collect();
-            let computed = tokio::task::spawn_blocking(move || {
-                let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
-                model.embed(&refs)
-            })
-            .await;
+            let computed = self.tools.embed(batch).await;
             match computed {
-                Ok(Ok(computed)) if computed.len() == missing.len() => {
+                Ok(computed) if computed.len() == missing.len() => {
                     let entries: Vec<(Key, Vector)> = missing
                         .iter()
                         .zip(computed)
@@ -131,15 +123,12 @@ impl Meaning {
                     }
                     self.cache.put(&entries).await;
                 }
-                Ok(Ok(_)) => tracing::warn!(
+                Ok(_) => tracing::warn!(
                     server,
                     "the model returned the wrong number of vectors; these tools are found by words only"
                 ),
-                Ok(Err(e)) => {
-                    tracing::warn!(server, error = %e, "tool texts could not be embedded; these tools are found by words only")
-                }
                 Err(e) => {
-                    tracing::warn!(server, error = %e, "the embedding task failed; these tools are found by words only")
+                    tracing::warn!(server, error = %e, "tool texts could not be embedded; these tools are found by words only")
                 }
             }
         }
@@ -164,27 +153,17 @@ impl Meaning {
         };
         let missing: Vec<usize> = (0..texts.len()).filter(|i| out[*i].is_none()).collect();
         if !missing.is_empty() {
-            let model = self.model.clone();
             let batch: Vec<String> = missing.iter().map(|i| texts[*i].to_string()).collect();
-            let computed = tokio::task::spawn_blocking(move || {
-                let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
-                model.embed(&refs)
-            })
-            .await;
-            let computed = match computed {
-                Ok(Ok(v)) if v.len() == missing.len() => v,
-                Ok(Ok(_)) => {
+            let computed = match self.requests.embed(batch).await {
+                Ok(v) if v.len() == missing.len() => v,
+                Ok(_) => {
                     tracing::warn!(
                         "the model returned the wrong number of vectors; ranked by words"
                     );
                     return None;
                 }
-                Ok(Err(e)) => {
-                    tracing::warn!(error = %e, "a request could not be embedded; ranked by words");
-                    return None;
-                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "the embedding task failed; ranked by words");
+                    tracing::warn!(error = %e, "a request could not be embedded; ranked by words");
                     return None;
                 }
             };
@@ -207,6 +186,8 @@ impl Meaning {
 /// another model, or the same one changed, gives other cache keys.
 #[cfg(feature = "embeddings")]
 fn load_model(dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
+    use sha2::{Digest, Sha256};
+
     use crate::embedding::{
         CONFIG_FILE, Embedder, SENTENCE_CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE,
     };
@@ -234,7 +215,7 @@ fn load_model(dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
             Err(e) => return Err(format!("{}: {e}", path.display())),
         }
     }
-    Ok((Arc::new(model), hex(&hash.finalize())))
+    Ok((Arc::new(model), cache::hex(&hash.finalize())))
 }
 
 #[cfg(not(feature = "embeddings"))]
