@@ -7,6 +7,10 @@
 //! [`Dense::depth`] of them: without that every tool of the catalog would be a candidate
 //! of every query, however unrelated.
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
 use super::Signal;
 use crate::embedding::dot;
 use crate::selection::index::{Doc, Index, Scored};
@@ -20,6 +24,45 @@ pub(crate) struct Dense {
     /// The most candidates, the most similar (ties by tool id).
     pub depth: usize,
 }
+
+/// A tool found, ordered worst first by [`Ord`]: less similar, then the later tool id
+/// (ties go to the earlier id, as everywhere in the ranking).
+struct Candidate {
+    similarity: f32,
+    doc: Arc<Doc>,
+}
+
+impl Candidate {
+    /// Whether a tool of `similarity` and `id` ranks before this one.
+    fn beaten_by(&self, similarity: f32, id: &str) -> bool {
+        similarity
+            .total_cmp(&self.similarity)
+            .then_with(|| self.doc.tool.tool_id.as_str().cmp(id))
+            == Ordering::Greater
+    }
+}
+
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.similarity
+            .total_cmp(&other.similarity)
+            .then_with(|| other.doc.tool.tool_id.cmp(&self.doc.tool.tool_id))
+    }
+}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Candidate {}
 
 impl Dense {
     /// `similarity` as a score within 0..1 (four decimals).
@@ -39,37 +82,36 @@ impl Signal for Dense {
         let Some(wanted) = query.vector else {
             return Vec::new();
         };
-        let mut found: Vec<(f32, Scored)> = Vec::new();
+        // The best `depth` so far in a min-heap: a tool is cloned out of the index only
+        // when it enters, not for each of the catalog's tools.
+        let mut best: BinaryHeap<Reverse<Candidate>> = BinaryHeap::with_capacity(self.depth + 1);
         index.visit_visible(query.tenant, query.filters, |doc| {
             let Some(vector) = &doc.vector else {
                 return;
             };
             let similarity = dot(wanted, vector);
-            if similarity >= self.floor {
-                found.push((
-                    similarity,
-                    Scored {
-                        doc: doc.clone(),
-                        score: 0.0,
-                    },
-                ));
+            if similarity < self.floor || self.depth == 0 {
+                return;
+            }
+            if best.len() == self.depth
+                && best
+                    .peek()
+                    .is_some_and(|Reverse(worst)| !worst.beaten_by(similarity, &doc.tool.tool_id))
+            {
+                return;
+            }
+            best.push(Reverse(Candidate {
+                similarity,
+                doc: doc.clone(),
+            }));
+            if best.len() > self.depth {
+                best.pop();
             }
         });
-        let best = |a: &(f32, Scored), b: &(f32, Scored)| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| a.1.doc.tool.tool_id.cmp(&b.1.doc.tool.tool_id))
-        };
-        if found.len() > self.depth {
-            if self.depth > 0 {
-                found.select_nth_unstable_by(self.depth - 1, best);
-            }
-            found.truncate(self.depth);
-        }
-        found
-            .into_iter()
-            .map(|(similarity, mut scored)| {
-                scored.score = self.score(similarity);
-                scored
+        best.into_iter()
+            .map(|Reverse(c)| Scored {
+                score: self.score(c.similarity),
+                doc: c.doc,
             })
             .collect()
     }
