@@ -1,7 +1,7 @@
 //! The gateway's rankings, one per [`SelectionRanking`], with the parameters measurement
 //! chose (`cargo test -p connectors-gateway --test selection_quality`, on the development
-//! requests of `gateway/eval/requests.json` only; the held-out ones were measured once,
-//! after the choice). On the development set, fused recall@1 / recall@5 / MRR:
+//! requests of `gateway/eval/requests.json` only; no choice was made on the held-out
+//! ones' scores). On the development set, fused recall@1 / recall@5 / MRR:
 //! reciprocal rank fusion (k 60) 0.744 / 0.945 / 0.835, k 10 0.749 / 0.963 / 0.842; the
 //! weighted sum with the dense signal at weight 2 and floor 0.2 0.776 / 0.963 / 0.858, at
 //! floor 0.1 0.790 / 0.973 / 0.868 (weights 1 to 3 within a request of that).
