@@ -188,4 +188,30 @@ mod tests {
             format!("found by meaning (similarity {:.2})", 1.0 / 1.01f32.sqrt())
         );
     }
+
+    #[test]
+    fn equal_similarities_keep_the_earlier_tool_ids_whatever_the_order_seen() {
+        // Listed in reverse id order: the heap must still keep the first ids.
+        let tools: Vec<_> = ["d", "c", "b", "a"]
+            .iter()
+            .map(|n| Arc::new(tool("s", n, "", &[])))
+            .collect();
+        let same = unit(&[1.0, 1.0]);
+        let vectors = vec![Some(same.clone()); 4];
+        let index = Index::default();
+        index.set_server_vectors("s", None, 1, &tools, &vectors);
+        let all = Filters::default();
+        let query = Query::new("q", Some(&same), "t", &all);
+        let two = Dense {
+            floor: 0.0,
+            depth: 2,
+        };
+        let mut kept: Vec<String> = two
+            .candidates(&index, &query)
+            .into_iter()
+            .map(|s| s.doc.tool.tool_id.clone())
+            .collect();
+        kept.sort();
+        assert_eq!(kept, ["s.a", "s.b"]);
+    }
 }
