@@ -52,8 +52,8 @@ use connectors_gateway::{
     Config, Gateway, RateLimitConfig, RunningGateway, SelectionRanking, ServerConfig,
 };
 use connectors_test_support::selection_eval::{
-    Catalog, CatalogServer, Labelled, gateway_with, labelled, measure, model_dir, recorded_catalog,
-    recorded_servers, recorded_tools, serve_catalog_if_asked,
+    Catalog, CatalogServer, Labelled, gateway_with, labelled, measure, model_dir, ranked_gateway,
+    recorded_catalog, recorded_servers, recorded_tools, serve_catalog_if_asked,
 };
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, Tool};
@@ -345,16 +345,7 @@ async fn dense() -> Result<(), Error> {
         ] {
             let before = rss_kib();
             let started = Instant::now();
-            let (model, work) = (model.clone(), work.clone());
-            let gateway = gateway_with(&servers, move |b| {
-                let b = b.ranking(ranking);
-                if ranking.needs_model() {
-                    b.embedding_model(model).work_dir(work)
-                } else {
-                    b
-                }
-            })
-            .await?;
+            let gateway = ranked_gateway(&servers, ranking, &model, &work).await?;
             let start = started.elapsed();
             let added = rss_kib().saturating_sub(before);
             let loaded = tool_count(&client, &gateway).await?;
@@ -548,16 +539,7 @@ async fn quality(dump: Option<&Path>) -> Result<(), Error> {
             );
             continue;
         }
-        let (model, work) = (model.clone(), work.clone());
-        let gateway = gateway_with(&catalog, move |b| {
-            let b = b.ranking(ranking);
-            if ranking.needs_model() {
-                b.embedding_model(model).work_dir(work)
-            } else {
-                b
-            }
-        })
-        .await?;
+        let gateway = ranked_gateway(&catalog, ranking, &model, &work).await?;
         loaded = tool_count(&client, &gateway).await?;
         for (name, requests) in &sets {
             let (scores, _) = measure(&client, &gateway, requests).await?;

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use connectors_gateway::SelectionRanking;
 use connectors_test_support::selection_eval::{
-    Error, Labelled, Scores, gateway_with, labelled, measure, model_dir, recorded_catalog,
+    Error, Labelled, Scores, labelled, measure, model_dir, ranked_gateway, recorded_catalog,
     recorded_tools, serve_catalog_if_asked,
 };
 
@@ -103,17 +103,7 @@ async fn run() -> Result<Vec<String>, Error> {
     let client = reqwest::Client::new();
     let mut measured: Vec<(SelectionRanking, &str, Scores)> = Vec::new();
     for ranking in SelectionRanking::ALL {
-        let model = model_dir();
-        let work = work.clone();
-        let gateway = gateway_with(&catalog, move |builder| {
-            let builder = builder.ranking(ranking);
-            if ranking.needs_model() {
-                builder.embedding_model(model).work_dir(work)
-            } else {
-                builder
-            }
-        })
-        .await?;
+        let gateway = ranked_gateway(&catalog, ranking, &model_dir(), &work).await?;
         for (name, requests) in &sets {
             let (scores, _) = measure(&client, &gateway, requests).await?;
             println!(

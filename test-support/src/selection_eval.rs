@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use connectors_gateway::{
-    Config, Gateway, GatewayBuilder, RateLimitConfig, RunningGateway, ServerConfig,
+    Config, Gateway, GatewayBuilder, RateLimitConfig, RunningGateway, SelectionRanking,
+    ServerConfig,
 };
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ListToolsResult,
@@ -203,6 +204,26 @@ pub async fn gateway_with(
             builder.platform_server(server.name.clone(), ServerConfig::stdio(exe.clone(), args));
     }
     Ok(configure(builder).spawn().await?)
+}
+
+/// [`gateway_with`] ranking by `ranking`; a ranking that needs the model gets the one in
+/// `model` and caches its vectors under `work`.
+pub async fn ranked_gateway(
+    servers: &[CatalogServer],
+    ranking: SelectionRanking,
+    model: &Path,
+    work: &Path,
+) -> Result<RunningGateway, Error> {
+    let (model, work) = (model.to_path_buf(), work.to_path_buf());
+    gateway_with(servers, move |builder| {
+        let builder = builder.ranking(ranking);
+        if ranking.needs_model() {
+            builder.embedding_model(model).work_dir(work)
+        } else {
+            builder
+        }
+    })
+    .await
 }
 
 /// A labelled request: what a user asked and the tools that would do it.
