@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use connectors_gateway::embedding::Embedder;
+use connectors_test_support::proc_stats::{cpu_time, rss_kib};
 
 fn main() {
     if let Err(message) = run() {
@@ -178,30 +179,4 @@ fn ms(d: Duration) -> String {
 
 fn secs(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64())
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time of this process (all threads), from `/proc/self/stat` in ticks of 10 ms.
-fn cpu_time() -> Duration {
-    let ticks = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let rest = s.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let utime: u64 = fields.get(11)?.parse().ok()?;
-            let stime: u64 = fields.get(12)?.parse().ok()?;
-            Some(utime + stime)
-        })
-        .unwrap_or(0);
-    Duration::from_millis(ticks * 10)
 }

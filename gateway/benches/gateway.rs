@@ -51,6 +51,7 @@ use std::time::{Duration, Instant};
 use connectors_gateway::{
     Config, Gateway, RateLimitConfig, RunningGateway, SelectionRanking, ServerConfig,
 };
+use connectors_test_support::proc_stats::{cpu_time, cpu_time_of, rss_kib};
 use connectors_test_support::selection_eval::{
     Catalog, CatalogServer, Labelled, gateway_with, labelled, measure, model_dir, ranked_gateway,
     recorded_catalog, recorded_servers, recorded_tools, serve_catalog_if_asked,
@@ -151,39 +152,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64() * 1000.0)
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(|v| v.parse().unwrap_or(0)))
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time this process has used (all threads, user and system), from `/proc/self/stat`
-/// in clock ticks of 10 ms; zero where it cannot be read.
-fn cpu_time() -> Duration {
-    cpu_time_of("/proc/self/stat")
-}
-
-/// CPU time of the process whose `/proc/PID/stat` is `stat`, as [`cpu_time`].
-fn cpu_time_of(stat: &str) -> Duration {
-    let ticks = std::fs::read_to_string(stat)
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name (which is in parentheses and may hold spaces).
-            let rest = s.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let utime: u64 = fields.get(11)?.parse().ok()?;
-            let stime: u64 = fields.get(12)?.parse().ok()?;
-            Some(utime + stime)
-        })
-        .unwrap_or(0);
-    Duration::from_millis(ticks * 10)
 }
 
 // ---------------------------------------------------------------- select

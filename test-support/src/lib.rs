@@ -4,6 +4,7 @@
 //!
 //! - [`http_server`]: a raw HTTP/1.1 server on 127.0.0.1 that answers by a script and
 //!   records what it saw, with faults (cut bodies, hang-ups, delays);
+//! - [`proc_stats`]: this process's resident memory and CPU time;
 //! - [`process`]: a child process started and waited for until its ready line;
 //! - [`net`]: loopback ports;
 //! - `gateway` (feature `gateway`): the reference gateway in-process with a client of
@@ -23,6 +24,7 @@ pub mod http_server;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod net;
+pub mod proc_stats;
 pub mod process;
 #[cfg(feature = "eval")]
 pub mod selection_eval;
