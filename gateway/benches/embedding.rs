@@ -6,12 +6,16 @@
 //! cargo bench -p connectors-gateway --bench embedding
 //! ```
 //!
-//! * load: the time `Embedder::load` takes (the first load, from the page cache after the
+//! For each [`Precision`] (f32, then int8):
+//!
+//! * load: the time `Embedder::load_with_precision` takes (the first load, from the page cache after the
 //!   fetch, and the best of three more) and the resident memory the loaded model adds;
 //! * query: `embed` of one short request, p50/p90/p99 over 200 runs;
 //! * tools: `embed` of 1,000 tool texts (the tools of `eval/servers/` with their parameter
 //!   names and descriptions, repeated to 1,000) at batch sizes 16, 32 and 64, wall and CPU
-//!   time per 1,000 (one run each).
+//!   time per 1,000 (one run each);
+//!
+//! then how close the two precisions' vectors of each tool text are (cosine similarity).
 //!
 //! The model is read from `CONNECTORS_EMBEDDING_MODEL_DIR` or
 //! `target/models/all-minilm-l6-v2`.
@@ -19,7 +23,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use connectors_gateway::embedding::Embedder;
+use connectors_gateway::embedding::{Embedder, Precision, cosine};
 use connectors_test_support::proc_stats::{cpu_time, rss_kib};
 
 fn main() {
@@ -47,53 +51,6 @@ fn run() -> Result<(), String> {
             .join(" ")
     );
 
-    // ---- load
-    let rss_before = rss_kib();
-    let started = Instant::now();
-    let embedder = Embedder::load(&dir)
-        .map_err(|e| format!("{e} (run `bash gateway/eval/fetch-model.sh`)"))?;
-    let first_load = started.elapsed();
-    let rss_loaded = rss_kib();
-    let mut reloads = Vec::new();
-    for _ in 0..3 {
-        let started = Instant::now();
-        let again = Embedder::load(&dir).map_err(|e| e.to_string())?;
-        reloads.push(started.elapsed());
-        drop(again);
-    }
-    reloads.sort();
-    println!(
-        "load: first {} ms, best of 3 more {} ms; resident memory +{} MiB with the model loaded ({} -> {} MiB)",
-        ms(first_load),
-        ms(reloads[0]),
-        (rss_loaded.saturating_sub(rss_before)) / 1024,
-        rss_before / 1024,
-        rss_loaded / 1024
-    );
-
-    // ---- one query
-    let query = "show me what's inside the src folder";
-    for _ in 0..10 {
-        embedder.embed(&[query]).map_err(|e| e.to_string())?;
-    }
-    let mut times = Vec::with_capacity(200);
-    let cpu_started = cpu_time();
-    for _ in 0..200 {
-        let started = Instant::now();
-        embedder.embed(&[query]).map_err(|e| e.to_string())?;
-        times.push(started.elapsed());
-    }
-    let cpu = cpu_time().saturating_sub(cpu_started);
-    times.sort();
-    println!(
-        "query ({query:?}): p50 {} ms, p90 {} ms, p99 {} ms over 200 runs; CPU {} ms per query",
-        ms(times[100]),
-        ms(times[180]),
-        ms(times[198]),
-        ms(cpu / 200)
-    );
-
-    // ---- 1,000 tool texts
     let tools = tool_texts(&repo.join("gateway/eval/servers"))?;
     let distinct = tools.len();
     let texts: Vec<&str> = tools
@@ -104,26 +61,95 @@ fn run() -> Result<(), String> {
         .collect();
     let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
     println!(
-        "tools: 1,000 texts ({distinct} distinct tools of eval/servers, repeated), {} characters on average",
-        chars / texts.len()
+        "tools: 1,000 texts ({distinct} distinct tools of eval/servers, repeated), {} characters on average; fastest precision here: {}",
+        chars / texts.len(),
+        Precision::fastest().name()
     );
-    let mut embedder = embedder;
-    for batch in [16, 32, 64] {
-        embedder = embedder.with_batch_size(batch);
-        // One run each: a run is tens of seconds on this machine, long enough to be steady.
-        let cpu_started = cpu_time();
+
+    let mut vectors_of = Vec::new();
+    for precision in [Precision::F32, Precision::Int8] {
+        let name = precision.name();
+        // ---- load
+        let rss_before = rss_kib();
         let started = Instant::now();
-        let vectors = embedder.embed(&texts).map_err(|e| e.to_string())?;
-        let wall = started.elapsed();
-        let cpu = cpu_time().saturating_sub(cpu_started);
-        assert_eq!(vectors.len(), texts.len());
+        let embedder = Embedder::load_with_precision(&dir, precision)
+            .map_err(|e| format!("{e} (run `bash gateway/eval/fetch-model.sh`)"))?;
+        let first_load = started.elapsed();
+        let rss_loaded = rss_kib();
+        let mut reloads = Vec::new();
+        for _ in 0..3 {
+            let started = Instant::now();
+            let again =
+                Embedder::load_with_precision(&dir, precision).map_err(|e| e.to_string())?;
+            reloads.push(started.elapsed());
+            drop(again);
+        }
+        reloads.sort();
         println!(
-            "tools, batch {batch:>2}: {} s per 1,000, CPU {} s; resident {} MiB",
-            secs(wall),
-            secs(cpu),
-            rss_kib() / 1024
+            "{name} load: first {} ms, best of 3 more {} ms; resident memory +{} MiB with the model loaded ({} -> {} MiB)",
+            ms(first_load),
+            ms(reloads[0]),
+            (rss_loaded.saturating_sub(rss_before)) / 1024,
+            rss_before / 1024,
+            rss_loaded / 1024
         );
+
+        // ---- one query
+        let query = "show me what's inside the src folder";
+        for _ in 0..10 {
+            embedder.embed(&[query]).map_err(|e| e.to_string())?;
+        }
+        let mut times = Vec::with_capacity(200);
+        let cpu_started = cpu_time();
+        for _ in 0..200 {
+            let started = Instant::now();
+            embedder.embed(&[query]).map_err(|e| e.to_string())?;
+            times.push(started.elapsed());
+        }
+        let cpu = cpu_time().saturating_sub(cpu_started);
+        times.sort();
+        println!(
+            "{name} query ({query:?}): p50 {} ms, p90 {} ms, p99 {} ms over 200 runs; CPU {} ms per query",
+            ms(times[100]),
+            ms(times[180]),
+            ms(times[198]),
+            ms(cpu / 200)
+        );
+
+        // ---- 1,000 tool texts; one run per batch size: tens of seconds, long enough to
+        // be steady.
+        let mut embedder = embedder;
+        let mut vectors = Vec::new();
+        for batch in [16, 32, 64] {
+            embedder = embedder.with_batch_size(batch);
+            let cpu_started = cpu_time();
+            let started = Instant::now();
+            vectors = embedder.embed(&texts).map_err(|e| e.to_string())?;
+            let wall = started.elapsed();
+            let cpu = cpu_time().saturating_sub(cpu_started);
+            assert_eq!(vectors.len(), texts.len());
+            println!(
+                "{name} tools, batch {batch:>2}: {} s per 1,000, CPU {} s; resident {} MiB",
+                secs(wall),
+                secs(cpu),
+                rss_kib() / 1024
+            );
+        }
+        vectors_of.push(vectors);
     }
+
+    // ---- how far the two precisions' vectors of one text are apart
+    let mut similarities: Vec<f32> = vectors_of[0]
+        .iter()
+        .zip(&vectors_of[1])
+        .map(|(a, b)| cosine(a, b))
+        .collect();
+    similarities.sort_by(f32::total_cmp);
+    println!(
+        "f32 and int8 vectors of the same tool text: cosine similarity min {:.4}, median {:.4}",
+        similarities[0],
+        similarities[similarities.len() / 2]
+    );
     Ok(())
 }
 

@@ -12,16 +12,26 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use candle_core::{Device, Tensor};
-use connectors_gateway::embedding::{Embedder, LoadError, cosine, dot};
+use connectors_gateway::embedding::{Embedder, LoadError, Precision, cosine, dot};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The real model, loaded once for all the tests of this binary; `None` (skip) only when
-/// it is missing and CONNECTORS_SKIP_EMBEDDING_MODEL=1.
+/// The real model at f32 (the reference), loaded once for all the tests of this binary;
+/// `None` (skip) only when it is missing and CONNECTORS_SKIP_EMBEDDING_MODEL=1.
 fn model() -> Option<&'static Embedder> {
     static MODEL: OnceLock<Embedder> = OnceLock::new();
+    load_once(&MODEL, Precision::F32)
+}
+
+/// The real model at int8, as the gateway runs it on a CPU with VNNI.
+fn int8_model() -> Option<&'static Embedder> {
+    static MODEL: OnceLock<Embedder> = OnceLock::new();
+    load_once(&MODEL, Precision::Int8)
+}
+
+fn load_once(cell: &'static OnceLock<Embedder>, precision: Precision) -> Option<&'static Embedder> {
     let dir = std::env::var_os("CONNECTORS_EMBEDDING_MODEL_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("target/models/all-minilm-l6-v2"));
@@ -39,8 +49,9 @@ fn model() -> Option<&'static Embedder> {
         }
         panic!("{message}");
     }
-    Some(MODEL.get_or_init(|| {
-        Embedder::load(&dir).unwrap_or_else(|e| panic!("loading {}: {e}", dir.display()))
+    Some(cell.get_or_init(|| {
+        Embedder::load_with_precision(&dir, precision)
+            .unwrap_or_else(|e| panic!("loading {}: {e}", dir.display()))
     }))
 }
 
@@ -127,6 +138,59 @@ fn a_batch_gives_the_vectors_of_one_by_one() {
     }
 }
 
+/// The int8 network computes what the f32 one does within the error of its quantized
+/// weights: every vector within cosine 0.99 of the reference (about 0.998 measured), each
+/// text's vector the same in a batch and alone, and unit length.
+#[test]
+fn int8_vectors_are_close_to_f32() {
+    let (Some(reference), Some(int8)) = (model(), int8_model()) else {
+        return;
+    };
+    assert_eq!(int8.precision(), Precision::Int8);
+    assert_eq!(reference.precision(), Precision::F32);
+    let mut texts: Vec<String> = tool_texts()
+        .into_iter()
+        .map(|(_, text)| text)
+        .take(40)
+        .collect();
+    texts.extend(["add 17 and 25", "show me what's inside the src folder", ""].map(String::from));
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let exact = reference.embed(&texts).expect("f32");
+    let close = int8.embed(&texts).expect("int8");
+    for ((text, a), b) in texts.iter().zip(&exact).zip(&close) {
+        let similarity = cosine(a, b);
+        assert!(similarity > 0.99, "{text:?}: cosine {similarity}");
+        assert!((norm(b) - 1.0).abs() < 1e-5, "{text:?}");
+        // One text at a time (the default at int8): its vector is the one it has alone.
+        let alone = &int8.embed(&[text]).expect("one")[0];
+        assert_eq!(b, alone, "{text:?}");
+    }
+}
+
+/// The paraphrases of issue 27 rank their tools first at int8 as at f32.
+#[test]
+fn int8_ranks_as_f32_does() {
+    let (Some(reference), Some(int8)) = (model(), int8_model()) else {
+        return;
+    };
+    let tools = tool_texts();
+    for query in [
+        "add 17 and 25",
+        "show me what's inside the src folder",
+        "forget everything you stored about the old vendor",
+        "commit my staged changes",
+    ] {
+        let exact = ranking(reference, query, &tools);
+        let close = ranking(int8, query, &tools);
+        assert_eq!(exact[0], close[0], "{query:?}");
+        let shared = close[..5]
+            .iter()
+            .filter(|id| exact[..5].contains(id))
+            .count();
+        assert!(shared >= 4, "{query:?}: top 5 {close:?} against {exact:?}");
+    }
+}
+
 /// Truncation happens at sentence-transformers' 256 word pieces, not at the 128 of
 /// `tokenizer.json` nor the 512 positions of `config.json`.
 #[test]
@@ -154,7 +218,9 @@ fn a_shorter_truncation_is_kept_within_the_models_own() {
     let dir = std::env::var_os("CONNECTORS_EMBEDDING_MODEL_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("target/models/all-minilm-l6-v2"));
-    let short = Embedder::load(&dir).expect("load").with_max_tokens(16);
+    let short = Embedder::load_with_precision(&dir, Precision::F32)
+        .expect("load")
+        .with_max_tokens(16);
     assert_eq!(short.max_tokens(), 16);
     let words = |n: usize| vec!["alpha"; n].join(" ") + " omega";
     // 14 word pieces and [CLS], [SEP] fit; 20 and 30 are cut to the same 14.
@@ -168,7 +234,7 @@ fn a_shorter_truncation_is_kept_within_the_models_own() {
     let cut = short.embed(&["alpha omega"]).expect("embed");
     assert!(max_difference(&full[0], &cut[0]) < 1e-5);
     // Bounds: at least 3 (room for one word piece), at most the model's 256.
-    let loaded = || Embedder::load(&dir).expect("load");
+    let loaded = || Embedder::load_with_precision(&dir, Precision::F32).expect("load");
     assert_eq!(loaded().with_max_tokens(0).max_tokens(), 3);
     assert_eq!(loaded().with_max_tokens(10_000).max_tokens(), 256);
 }
@@ -408,23 +474,29 @@ fn load_error(dir: &Path, file: &str) -> LoadError {
 fn the_tiny_model_loads_and_embeds() {
     let scratch = Scratch::new("tiny");
     write_tiny_model(&scratch.0);
-    let embedder = Embedder::load(&scratch.0)
-        .expect("tiny model")
-        .with_batch_size(2);
-    assert_eq!(embedder.dimensions(), HIDDEN);
-    // No sentence_bert_config.json: truncation at config.json's positions.
-    assert_eq!(embedder.max_tokens(), POSITIONS);
-    let texts = [
-        "add two numbers",
-        "list files",
-        "add",
-        "numbers numbers numbers numbers",
-    ];
-    let vectors = embedder.embed(&texts).expect("embed");
-    for (text, vector) in texts.iter().zip(&vectors) {
-        assert!((norm(vector) - 1.0).abs() < 1e-5, "{text:?}");
-        let alone = &embedder.embed(&[text]).expect("one")[0];
-        assert!(max_difference(vector, alone) < 1e-5, "{text:?}");
+    // Its sizes (8 and 16) are not whole blocks of the int8 kernels: padded.
+    for precision in [Precision::F32, Precision::Int8] {
+        let embedder = Embedder::load_with_precision(&scratch.0, precision)
+            .expect("tiny model")
+            .with_batch_size(2);
+        assert_eq!(embedder.dimensions(), HIDDEN);
+        // No sentence_bert_config.json: truncation at config.json's positions.
+        assert_eq!(embedder.max_tokens(), POSITIONS);
+        let texts = [
+            "add two numbers",
+            "list files",
+            "add",
+            "numbers numbers numbers numbers",
+        ];
+        let vectors = embedder.embed(&texts).expect("embed");
+        for (text, vector) in texts.iter().zip(&vectors) {
+            assert!((norm(vector) - 1.0).abs() < 1e-5, "{precision:?} {text:?}");
+            let alone = &embedder.embed(&[text]).expect("one")[0];
+            assert!(
+                max_difference(vector, alone) < 1e-5,
+                "{precision:?} {text:?}"
+            );
+        }
     }
 }
 

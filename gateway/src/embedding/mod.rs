@@ -26,6 +26,8 @@
 //! ```
 
 #[cfg(feature = "embeddings")]
+mod encoder;
+#[cfg(feature = "embeddings")]
 mod error;
 #[cfg(feature = "embeddings")]
 mod model;
@@ -35,6 +37,7 @@ mod similarity;
 pub use error::{EmbedError, LoadError};
 #[cfg(feature = "embeddings")]
 pub use model::{
-    CONFIG_FILE, DEFAULT_BATCH_SIZE, Embedder, SENTENCE_CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE,
+    CONFIG_FILE, DEFAULT_BATCH_SIZE, Embedder, Precision, SENTENCE_CONFIG_FILE, TOKENIZER_FILE,
+    WEIGHTS_FILE,
 };
 pub use similarity::{cosine, dot};
