@@ -41,6 +41,16 @@ impl Embed for crate::embedding::Embedder {
     }
 }
 
+/// One sentence model run two ways: the tools' texts at f32, whose vectors are cached and
+/// shared (the same on every CPU), and the requests at the fastest precision of this CPU,
+/// each one computed while a client waits.
+pub(crate) struct Models {
+    /// Embeds the tools' texts.
+    pub tools: Arc<dyn Embed>,
+    /// Embeds the requests.
+    pub requests: Arc<dyn Embed>,
+}
+
 /// Requests remembered with their vectors (agents often ask the same one again).
 const QUERY_MEMORY: usize = 1024;
 
@@ -70,14 +80,14 @@ impl Meaning {
     /// vectors cached under `work_dir/embeddings/` and in `shared`. The error names the
     /// file at fault.
     pub fn load(dir: &Path, work_dir: &Path, shared: Shared) -> Result<Meaning, String> {
-        let (model, fingerprint) = load_model(dir)?;
-        Meaning::new(model, fingerprint, work_dir, shared)
+        let (models, fingerprint) = load_model(dir)?;
+        Meaning::new(models, fingerprint, work_dir, shared)
     }
 
-    /// `model`, known by `fingerprint` (what changes when its files do), with its two
-    /// threads started.
+    /// `models`, known by `fingerprint` (what changes when the model's files do), with
+    /// their two threads started.
     pub fn new(
-        model: Arc<dyn Embed>,
+        models: Models,
         fingerprint: String,
         work_dir: &Path,
         shared: Shared,
@@ -86,9 +96,9 @@ impl Meaning {
             .join("embeddings")
             .join(&fingerprint[..fingerprint.len().min(16)]);
         Ok(Meaning {
-            cache: Cache::new(dir, shared, model.dimensions()),
-            tools: Worker::start("cgw-embed-tools", model.clone())?,
-            requests: Worker::start("cgw-embed-requests", model)?,
+            cache: Cache::new(dir, shared, models.tools.dimensions()),
+            tools: Worker::start("cgw-embed-tools", models.tools)?,
+            requests: Worker::start("cgw-embed-requests", models.requests)?,
             fingerprint,
             queries: Mutex::new(HashMap::new()),
         })
@@ -181,21 +191,30 @@ impl Meaning {
     }
 }
 
-/// The model in `dir` and its fingerprint: the SHA-256 of its files (configuration,
+/// The model in `dir`, loaded for the tools (f32) and for the requests (the fastest
+/// precision here), and its fingerprint: the SHA-256 of its files (configuration,
 /// tokenizer, weights, and the sentence-transformers settings when present), so that
-/// another model, or the same one changed, gives other cache keys.
+/// another model, or the same one changed, gives other cache keys. The cached vectors are
+/// the tools', f32 on every CPU, so replicas on different CPUs share them.
 #[cfg(feature = "embeddings")]
-fn load_model(dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
+fn load_model(dir: &Path) -> Result<(Models, String), String> {
     use sha2::{Digest, Sha256};
 
     use crate::embedding::{
-        CONFIG_FILE, Embedder, SENTENCE_CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE,
+        CONFIG_FILE, Embedder, Precision, SENTENCE_CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE,
     };
     // Texts are cut at the model's own length (256 word pieces for all-MiniLM-L6-v2).
     // Cutting tool texts at 128 would halve the time to embed a catalog of real tools
     // (745 characters on average), but it lost 2 of 219 first places on the development
     // requests and 3 of 120 on the held-out ones: quality is why the model is there.
-    let model = Embedder::load(dir).map_err(|e| e.to_string())?;
+    let tools: Arc<dyn Embed> =
+        Arc::new(Embedder::load_with_precision(dir, Precision::F32).map_err(|e| e.to_string())?);
+    let requests: Arc<dyn Embed> = match Precision::fastest() {
+        Precision::F32 => tools.clone(),
+        fastest => {
+            Arc::new(Embedder::load_with_precision(dir, fastest).map_err(|e| e.to_string())?)
+        }
+    };
     let mut hash = Sha256::new();
     for name in [
         CONFIG_FILE,
@@ -215,10 +234,11 @@ fn load_model(dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
             Err(e) => return Err(format!("{}: {e}", path.display())),
         }
     }
-    Ok((Arc::new(model), cache::hex(&hash.finalize())))
+    let models = Models { tools, requests };
+    Ok((models, cache::hex(&hash.finalize())))
 }
 
 #[cfg(not(feature = "embeddings"))]
-fn load_model(_dir: &Path) -> Result<(Arc<dyn Embed>, String), String> {
+fn load_model(_dir: &Path) -> Result<(Models, String), String> {
     Err("this build of the gateway has no embeddings (cargo feature `embeddings`)".into())
 }
