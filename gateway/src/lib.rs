@@ -158,6 +158,15 @@ impl RunningGateway {
             .and_then(|s| s.snapshot().pid)
     }
 
+    /// Returns once every server's tools that were being embedded have their vectors
+    /// (at once without an embedding model). The gateway serves before that: a server's
+    /// tools are indexed as soon as they are listed, with the vectors its embedding cache
+    /// holds, and are found by words alone until the rest are computed. Wait for this
+    /// before measuring selection by meaning.
+    pub async fn embedded(&self) {
+        self.state.registry.embedded().await;
+    }
+
     /// Stops serving and stops every MCP server.
     pub async fn shutdown(mut self) {
         self.stop();

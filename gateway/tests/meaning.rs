@@ -82,6 +82,20 @@ async fn a_gateway_with_the_model_finds_a_tool_by_meaning_and_says_so() {
     let Some(model) = model() else { return };
     let work = temp_dir("finds");
     let fused = start_with(builder().embedding_model(&model).work_dir(&work)).await;
+    // It serves before its tools are embedded: every tool listed and selectable (by words
+    // until their vectors are attached).
+    let tools = fused.get("/api/v1/tools/list?limit=1").await.body["data"]["pagination"]["total"]
+        .as_u64()
+        .unwrap_or(0) as usize;
+    assert!(tools > 0);
+    let early = fused
+        .post(
+            "/api/v1/tools/select",
+            json!({"query": PARAPHRASE, "options": {"maxTools": 3}}),
+        )
+        .await;
+    assert_eq!(early.status, 200, "{}", early.body);
+    fused.running.embedded().await;
     let found = select(&fused, PARAPHRASE).await;
     assert_eq!(found[0].0, MEANT, "{found:?}");
     assert!(
@@ -111,10 +125,6 @@ async fn a_gateway_with_the_model_finds_a_tool_by_meaning_and_says_so() {
     // The same request asked twice gives the same answer (its vector is remembered).
     assert_eq!(select(&fused, PARAPHRASE).await, found);
     // Every tool's vector is in the cache directory.
-    let tools = fused.get("/api/v1/tools/list?limit=1").await.body["data"]["pagination"]["total"]
-        .as_u64()
-        .unwrap_or(0) as usize;
-    assert!(tools > 0);
     assert_eq!(vector_files(&work.join("embeddings")).len(), tools);
     fused.running.shutdown().await;
     lexical.running.shutdown().await;
@@ -132,6 +142,7 @@ async fn the_dense_ranking_alone_ranks_by_meaning_only() {
             .ranking(SelectionRanking::Dense),
     )
     .await;
+    dense.running.embedded().await;
     let found = select(&dense, PARAPHRASE).await;
     assert_eq!(found[0].0, MEANT, "{found:?}");
     assert!(
@@ -157,6 +168,7 @@ async fn replicas_share_the_tools_vectors_through_redis() {
             .store(store.clone()),
     )
     .await;
+    first.running.embedded().await;
     let tools = vector_files(&first_dir.join("embeddings")).len();
     assert!(tools > 0);
     // Every vector is in Redis too. Each is replaced there by a marker, so that what the
@@ -179,6 +191,7 @@ async fn replicas_share_the_tools_vectors_through_redis() {
             .store(store),
     )
     .await;
+    second.running.embedded().await;
     let kept = vector_files(&second_dir.join("embeddings"));
     assert_eq!(kept.len(), tools);
     assert!(kept.iter().all(|bytes| *bytes == marker));

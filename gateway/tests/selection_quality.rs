@@ -152,6 +152,7 @@ async fn run() -> Result<Vec<String>, Error> {
     let mut measured: Vec<(SelectionRanking, &str, Scores)> = Vec::new();
     for ranking in SelectionRanking::ALL {
         let gateway = ranked_gateway(&catalog, ranking, &model_dir(), &work).await?;
+        gateway.embedded().await;
         for (name, requests) in &sets {
             let (scores, _) = measure(&client, &gateway, requests).await?;
             println!(

@@ -207,7 +207,8 @@ pub async fn gateway_with(
 }
 
 /// [`gateway_with`] ranking by `ranking`; a ranking that needs the model gets the one in
-/// `model` and caches its vectors under `work`.
+/// `model` and caches its vectors under `work`. It returns once the gateway serves: wait
+/// for [`RunningGateway::embedded`] before measuring what meaning adds.
 pub async fn ranked_gateway(
     servers: &[CatalogServer],
     ranking: SelectionRanking,

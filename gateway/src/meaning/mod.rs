@@ -1,6 +1,7 @@
 //! Selection by meaning: the sentence model (`embeddingModel`) in the gateway's service.
-//! Each server's tools are embedded once when they are indexed ([`Meaning::tool_vectors`],
-//! on a thread of the model's own ([`worker`]), cached by content hash in [`cache`]), and each selection's
+//! Each server's tools come into the index with the vectors the caches hold
+//! ([`Meaning::cached`]); the others are computed after ([`Meaning::complete`], on a
+//! thread of the model's own ([`worker`]), cached by content hash in [`cache`]), and each selection's
 //! request when it is asked ([`Meaning::query_vectors`]); the dense signal of
 //! [`crate::selection`] compares them.
 //!
@@ -38,6 +39,23 @@ impl Embed for crate::embedding::Embedder {
 
     fn dimensions(&self) -> usize {
         crate::embedding::Embedder::dimensions(self)
+    }
+}
+
+/// The vectors of a server's tools the caches held ([`Meaning::cached`]), in the tools'
+/// order, with what [`Meaning::complete`] needs to compute the others.
+pub(crate) struct Lookup {
+    texts: Vec<String>,
+    keys: Vec<Key>,
+    /// `None` where no cache held the tool's vector.
+    pub vectors: Vec<Option<Vector>>,
+    found: cache::Found,
+}
+
+impl Lookup {
+    /// Whether every tool's vector was found.
+    pub fn is_complete(&self) -> bool {
+        self.vectors.iter().all(Option::is_some)
     }
 }
 
@@ -104,20 +122,41 @@ impl Meaning {
         })
     }
 
-    /// The vectors of `tools` (of `server`), in order: cached ones as they are, the others
-    /// computed in one job of the tools' thread and cached. A tool whose vector cannot
-    /// be computed has none (it is found by words only) and the failure is logged.
-    pub async fn tool_vectors(&self, server: &str, tools: &[Arc<ToolInfo>]) -> Vec<Option<Vector>> {
-        if tools.is_empty() {
-            return Vec::new();
-        }
+    /// What the caches hold of the vectors of `tools`: fast (memory, then disk, then the
+    /// shared store; nothing is computed), so a server's tools are indexed at once with
+    /// every vector known, and [`Meaning::complete`] computes the rest.
+    pub async fn cached(&self, tools: &[Arc<ToolInfo>]) -> Lookup {
         let texts: Vec<String> = tools.iter().map(|t| tool_text(t)).collect();
         let keys: Vec<Key> = texts
             .iter()
             .map(|t| Key::of(&self.fingerprint, t))
             .collect();
-        let (mut vectors, found) = self.cache.get(&keys).await;
-        let missing: Vec<usize> = (0..tools.len()).filter(|i| vectors[*i].is_none()).collect();
+        let (vectors, found) = if tools.is_empty() {
+            (Vec::new(), cache::Found::default())
+        } else {
+            self.cache.get(&keys).await
+        };
+        Lookup {
+            texts,
+            keys,
+            vectors,
+            found,
+        }
+    }
+
+    /// The vectors of the tools of `lookup` (of `server`), in order: those it found, and
+    /// the others computed in one job of the tools' thread and cached. A tool whose vector
+    /// cannot be computed has none (it is found by words only) and the failure is logged.
+    pub async fn complete(&self, server: &str, lookup: Lookup) -> Vec<Option<Vector>> {
+        let Lookup {
+            texts,
+            keys,
+            mut vectors,
+            found,
+        } = lookup;
+        let missing: Vec<usize> = (0..vectors.len())
+            .filter(|i| vectors[*i].is_none())
+            .collect();
         if !missing.is_empty() {
             let batch: Vec<String> = missing.iter().map(|i| texts[*i].clone()).collect();
             let computed = self.tools.embed(batch).await;
@@ -144,7 +183,7 @@ impl Meaning {
         }
         tracing::debug!(
             server,
-            tools = tools.len(),
+            tools = vectors.len(),
             computed = missing.len(),
             memory = found.memory,
             disk = found.disk,

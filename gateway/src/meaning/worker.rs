@@ -28,6 +28,10 @@ impl Worker {
             .name(name.to_string())
             .spawn(move || {
                 while let Ok((texts, reply)) = queue.recv() {
+                    // Asked by a server stopped while its job waited its turn: skipped.
+                    if reply.is_closed() {
+                        continue;
+                    }
                     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
                     // The asker may have gone (a cancelled request): nothing to tell.
                     let _ = reply.send(model.embed(&refs));
@@ -84,5 +88,49 @@ mod tests {
         );
         assert_eq!(a, Ok(vec![vec![2.0], vec![3.0]]));
         assert_eq!(b, Err("empty".to_string()));
+    }
+
+    /// Counts the texts it embeds; its first job waits until `release` opens.
+    struct Gate {
+        release: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+        embedded: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Embed for Gate {
+        fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+            if let Some(release) = self.release.lock().expect("lock").take() {
+                let _ = release.recv();
+            }
+            self.embedded
+                .fetch_add(texts.len(), std::sync::atomic::Ordering::SeqCst);
+            Ok(texts.iter().map(|_| vec![1.0]).collect())
+        }
+
+        fn dimensions(&self) -> usize {
+            1
+        }
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_asker_left_before_its_turn_is_skipped() {
+        let (open, release) = std::sync::mpsc::channel();
+        let gate = Arc::new(Gate {
+            release: std::sync::Mutex::new(Some(release)),
+            embedded: std::sync::atomic::AtomicUsize::new(0),
+        });
+        let worker = Worker::start("test-gate", gate.clone()).expect("thread");
+        // The first job holds the thread; the second is queued behind it, then dropped.
+        let first = worker.embed(vec!["a".into()]);
+        let second = worker.embed(vec!["b".into(), "c".into()]);
+        let mut first = Box::pin(first);
+        let mut second = Box::pin(second);
+        assert!(futures::poll!(&mut first).is_pending());
+        assert!(futures::poll!(&mut second).is_pending());
+        drop(second);
+        open.send(()).expect("release");
+        assert_eq!(first.await, Ok(vec![vec![1.0]]));
+        // A third job runs after the skipped one: the count shows what ran.
+        assert_eq!(worker.embed(vec!["d".into()]).await, Ok(vec![vec![1.0]]));
+        assert_eq!(gate.embedded.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 }

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Registry, Server};
 use crate::mcp_client::Session;
+use crate::meaning::{Lookup, Meaning};
 use crate::tool::ToolInfo;
 use crate::tool::to_tool_info;
 
@@ -31,7 +32,10 @@ impl Registry {
         }
     }
 
-    async fn connect(&self, server: &Arc<Server>) -> Result<(Arc<Session>, usize), String> {
+    async fn connect(
+        self: &Arc<Self>,
+        server: &Arc<Server>,
+    ) -> Result<(Arc<Session>, usize), String> {
         let timeout = self.config.connect_timeout();
         let session = tokio::select! {
             result = Session::connect(&server.name, &server.endpoint, server.log.clone(), timeout) => result.map_err(|e| e.0)?,
@@ -56,19 +60,26 @@ impl Registry {
         }
         let tools = Arc::new(tools);
         if self.catalogued(server) {
-            // Embedded before they are indexed (cached ones are read, not computed), so a
-            // server's tools come into the index once, with their vectors.
-            let vectors = match &self.meaning {
-                Some(meaning) => meaning.tool_vectors(&server.name, &tools).await,
-                None => Vec::new(),
+            // The tools come into the index at once with the vectors the caches hold; the
+            // others are computed after, and the tools are found by words until then (a
+            // first start of a large catalog is minutes of embedding).
+            let lookup = match &self.meaning {
+                Some(meaning) => Some(meaning.cached(&tools).await),
+                None => None,
             };
+            let known = lookup.as_ref().map_or(&[][..], |l| l.vectors.as_slice());
             self.index.set_server_vectors(
                 &server.name,
                 server.tenant.as_deref(),
                 server.generation,
                 &tools,
-                &vectors,
+                known,
             );
+            if let (Some(meaning), Some(lookup)) = (&self.meaning, lookup)
+                && !lookup.is_complete()
+            {
+                self.embed_later(meaning.clone(), server.clone(), tools.clone(), lookup);
+            }
         }
         {
             let mut state = server.state();
@@ -90,6 +101,52 @@ impl Registry {
             Some(format!("{count} tools")),
         );
         Ok((session, count))
+    }
+
+    /// Computes the vectors `lookup` lacks on the model's thread and attaches them to the
+    /// server's indexed tools, unless the server stopped or was reindexed meanwhile.
+    fn embed_later(
+        self: &Arc<Self>,
+        meaning: Arc<Meaning>,
+        server: Arc<Server>,
+        tools: Arc<Vec<Arc<ToolInfo>>>,
+        lookup: Lookup,
+    ) {
+        /// Counts the job as pending until it ends, however it ends (the runtime may drop
+        /// it at shutdown).
+        struct Pending(tokio::sync::watch::Sender<usize>);
+        impl Drop for Pending {
+            fn drop(&mut self) {
+                self.0
+                    .send_modify(|servers| *servers = servers.saturating_sub(1));
+            }
+        }
+        self.embedding.send_modify(|servers| *servers += 1);
+        let pending = Pending(self.embedding.clone());
+        let registry = self.clone();
+        tokio::spawn(async move {
+            let _pending = pending;
+            let started = std::time::Instant::now();
+            // A server stopped meanwhile drops its job (skipped if it had not begun).
+            let vectors = tokio::select! {
+                vectors = meaning.complete(&server.name, lookup) => vectors,
+                _ = server.stop.cancelled() => return,
+            };
+            let attached = registry.index.attach_vectors(
+                &server.name,
+                server.tenant.as_deref(),
+                server.generation,
+                &tools,
+                &vectors,
+            );
+            tracing::info!(
+                server = %server.name,
+                tools = tools.len(),
+                attached,
+                seconds = started.elapsed().as_secs_f64(),
+                "tools embedded: selection ranks them by meaning too"
+            );
+        });
     }
 
     async fn supervise(self: Arc<Self>, server: Arc<Server>, mut session: Arc<Session>) {

@@ -43,6 +43,9 @@ pub(crate) struct Registry {
     /// The sentence model, when the gateway has one: tools are embedded as they are
     /// indexed, and selection requests as they are asked.
     pub meaning: Option<Arc<Meaning>>,
+    /// Servers whose tools are indexed and still being embedded: they are found by words
+    /// until their vectors are attached.
+    embedding: tokio::sync::watch::Sender<usize>,
     events: EventBus,
     config: Arc<Config>,
 }
@@ -58,9 +61,18 @@ impl Registry {
             retired: Mutex::new(Vec::new()),
             index: Index::default(),
             meaning,
+            embedding: tokio::sync::watch::Sender::new(0),
             events,
             config,
         })
+    }
+
+    /// Returns once no server's tools are waiting for their embeddings (at once without a
+    /// model): from then on selection ranks every indexed tool by meaning too.
+    pub async fn embedded(&self) {
+        let mut pending = self.embedding.subscribe();
+        // The sender lives as long as `self`: the wait cannot see it closed.
+        let _ = pending.wait_for(|servers| *servers == 0).await;
     }
 
     fn servers(&self) -> std::sync::RwLockReadGuard<'_, Scoped<Arc<Server>>> {

@@ -271,6 +271,55 @@ impl Index {
         );
     }
 
+    /// Gives the tools of `server` (of `owner`, generation `generation`) their embeddings
+    /// once they are computed: `vectors[i]` is that of `tools[i]`, attached only to a tool
+    /// still indexed as that very definition (a server restarted since has new ones, and a
+    /// job of its own). Returns how many tools got a vector.
+    pub fn attach_vectors(
+        &self,
+        server: &str,
+        owner: Option<&str>,
+        generation: u64,
+        tools: &[Arc<ToolInfo>],
+        vectors: &[Option<Vector>],
+    ) -> usize {
+        // Each definition by its address: the index holds these very `Arc`s.
+        let position: HashMap<*const ToolInfo, usize> = tools
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (Arc::as_ptr(t), i))
+            .collect();
+        let mut inner = self.write();
+        let Some(entry) = inner.servers.get(owner, server) else {
+            return 0;
+        };
+        if entry.generation != generation {
+            return 0;
+        }
+        let slots = entry.slots.clone();
+        let mut attached = 0;
+        for slot in slots {
+            let Some(Some(doc)) = inner.slots.get(slot as usize) else {
+                continue;
+            };
+            let vector = position
+                .get(&Arc::as_ptr(&doc.tool))
+                .and_then(|i| vectors.get(*i).cloned().flatten());
+            if let Some(vector) = vector {
+                let with_vector = Doc {
+                    tool: doc.tool.clone(),
+                    vector: Some(vector),
+                    owner: doc.owner.clone(),
+                    fields: doc.fields.clone(),
+                    description_len: doc.description_len,
+                };
+                inner.slots[slot as usize] = Some(Arc::new(with_vector));
+                attached += 1;
+            }
+        }
+        attached
+    }
+
     /// Drops the tools of `server` (of `owner`) if they are still those of `generation`
     /// (a stale removal must not drop a newer server of the same name).
     pub fn remove_server(&self, server: &str, owner: Option<&str>, generation: u64) {

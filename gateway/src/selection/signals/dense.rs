@@ -214,4 +214,47 @@ mod tests {
         kept.sort();
         assert_eq!(kept, ["s.a", "s.b"]);
     }
+
+    #[test]
+    fn vectors_attached_after_indexing_reach_only_the_tools_they_were_computed_for() {
+        let tools: Vec<_> = ["a", "b"]
+            .iter()
+            .map(|n| Arc::new(tool("s", n, "", &[])))
+            .collect();
+        let index = Index::default();
+        // Indexed by words first, as a server is while its tools are embedded.
+        index.set_server("s", None, 1, &tools);
+        let all = Filters::default();
+        let wanted = unit(&[1.0, 0.0]);
+        let query = Query::new("q", Some(&wanted), "t", &all);
+        let dense = Dense {
+            floor: 0.1,
+            depth: 10,
+        };
+        assert!(dense.candidates(&index, &query).is_empty());
+        let vectors = [Some(unit(&[1.0, 0.0])), Some(unit(&[1.0, 1.0]))];
+        // Another generation of the server, or other definitions of its tools (it was
+        // restarted meanwhile): nothing is attached.
+        assert_eq!(index.attach_vectors("s", None, 2, &tools, &vectors), 0);
+        let again: Vec<_> = ["a", "b"]
+            .iter()
+            .map(|n| Arc::new(tool("s", n, "", &[])))
+            .collect();
+        assert_eq!(index.attach_vectors("s", None, 1, &again, &vectors), 0);
+        assert_eq!(index.attach_vectors("other", None, 1, &tools, &vectors), 0);
+        assert!(dense.candidates(&index, &query).is_empty());
+        // The definitions indexed: both found, the closer one first.
+        assert_eq!(index.attach_vectors("s", None, 1, &tools, &vectors), 2);
+        let mut found: Vec<(String, f64)> = dense
+            .candidates(&index, &query)
+            .into_iter()
+            .map(|s| (s.doc.tool.tool_id.clone(), s.score))
+            .collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["s.a", "s.b"]);
+        // Removing the server removes its tools from the dense signal too.
+        index.remove_server("s", None, 1);
+        assert!(dense.candidates(&index, &query).is_empty());
+    }
 }
