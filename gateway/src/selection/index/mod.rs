@@ -8,6 +8,7 @@
 //! The index finds candidates and scores their fields; it does not rank. Ranking (signals,
 //! fusion, tiers, the budget) is [`super::rank`]'s.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -17,6 +18,7 @@ use crate::scoped::Scoped;
 use crate::tool::ToolInfo;
 
 mod bm25f;
+mod rows;
 
 pub(crate) use bm25f::Matches;
 
@@ -80,6 +82,8 @@ struct Inner {
     servers: Scoped<ServerEntry>,
     /// Keyed by owner: `None` for the platform.
     stats: HashMap<Option<String>, Stats>,
+    /// Each slot's vector again, side by side for the dense scan.
+    rows: rows::VectorRows,
 }
 
 /// A tool with a score for a query (what a signal's score means is the signal's).
@@ -151,6 +155,7 @@ impl Inner {
         }
         self.by_id
             .insert(doc.owner.as_deref(), doc.tool.tool_id.clone(), slot);
+        self.rows.set(slot, doc.vector.as_deref());
         self.slots[slot as usize] = Some(Arc::new(doc));
         Some(slot)
     }
@@ -160,6 +165,7 @@ impl Inner {
             return;
         };
         self.free.push(slot);
+        self.rows.set(slot, None);
         self.by_id.remove(doc.owner.as_deref(), &doc.tool.tool_id);
         let mut seen: Vec<&str> = Field::ALL
             .iter()
@@ -308,11 +314,12 @@ impl Index {
             if let Some(vector) = vector {
                 let with_vector = Doc {
                     tool: doc.tool.clone(),
-                    vector: Some(vector),
+                    vector: Some(vector.clone()),
                     owner: doc.owner.clone(),
                     fields: doc.fields.clone(),
                     description_len: doc.description_len,
                 };
+                inner.rows.set(slot, Some(&vector));
                 inner.slots[slot as usize] = Some(Arc::new(with_vector));
                 attached += 1;
             }
@@ -389,9 +396,35 @@ impl Index {
         }
     }
 
-    /// Calls `visit` with every tool `tenant` may see that `filters` admit, in slot order:
-    /// the candidates of a signal that scores the whole catalog (a dense one). `visit`
-    /// runs under the index's read lock and must not call back into the index.
+    /// Calls `visit` with every tool `tenant` may see that `filters` admit, that has a
+    /// vector at least `least` similar to `wanted`, and that similarity, in slot order: the
+    /// candidates of the dense signal, which compares the request with the whole catalog.
+    /// `least` is read for each tool (the caller raises it as its candidates fill up), and
+    /// only tools at least that similar are looked up. `visit` runs under the index's read
+    /// lock and must not call back into the index.
+    pub fn visit_similar(
+        &self,
+        tenant: &str,
+        filters: &Filters,
+        wanted: &[f32],
+        least: &Cell<f32>,
+        mut visit: impl FnMut(&Arc<Doc>, f32),
+    ) {
+        let inner = self.read();
+        inner.rows.scan(wanted, least, |slot, similarity| {
+            let Some(Some(doc)) = inner.slots.get(slot as usize) else {
+                return;
+            };
+            if doc.visible_to(tenant) && filters.admits(&doc.tool) {
+                visit(doc, similarity);
+            }
+        });
+    }
+
+    /// Calls `visit` with every tool `tenant` may see that `filters` admit, in slot order
+    /// (a test's signal that scores the whole catalog). `visit` runs under the index's
+    /// read lock and must not call back into the index.
+    #[cfg(test)]
     pub fn visit_visible(&self, tenant: &str, filters: &Filters, mut visit: impl FnMut(&Arc<Doc>)) {
         let inner = self.read();
         for doc in inner.slots.iter().flatten() {

@@ -7,6 +7,7 @@
 //! [`Dense::depth`] of them: without that every tool of the catalog would be a candidate
 //! of every query, however unrelated.
 
+use std::cell::Cell;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -85,29 +86,39 @@ impl Signal for Dense {
         // The best `depth` so far in a min-heap: a tool is cloned out of the index only
         // when it enters, not for each of the catalog's tools.
         let mut best: BinaryHeap<Reverse<Candidate>> = BinaryHeap::with_capacity(self.depth + 1);
-        index.visit_visible(query.tenant, query.filters, |doc| {
-            let Some(vector) = &doc.vector else {
-                return;
-            };
-            let similarity = dot(wanted, vector);
-            if similarity < self.floor || self.depth == 0 {
-                return;
-            }
-            if best.len() == self.depth
-                && best
-                    .peek()
-                    .is_some_and(|Reverse(worst)| !worst.beaten_by(similarity, &doc.tool.tool_id))
-            {
-                return;
-            }
-            best.push(Reverse(Candidate {
-                similarity,
-                doc: doc.clone(),
-            }));
-            if best.len() > self.depth {
-                best.pop();
-            }
-        });
+        if self.depth == 0 {
+            return Vec::new();
+        }
+        // The least similarity worth looking at: the floor, then, once `depth` tools are
+        // found, the worst of them (a tie may still win on its id, so not above it).
+        let least = Cell::new(self.floor);
+        index.visit_similar(
+            query.tenant,
+            query.filters,
+            wanted,
+            &least,
+            |doc, similarity| {
+                if best.len() == self.depth
+                    && best.peek().is_some_and(|Reverse(worst)| {
+                        !worst.beaten_by(similarity, &doc.tool.tool_id)
+                    })
+                {
+                    return;
+                }
+                best.push(Reverse(Candidate {
+                    similarity,
+                    doc: doc.clone(),
+                }));
+                if best.len() > self.depth {
+                    best.pop();
+                }
+                if best.len() == self.depth
+                    && let Some(Reverse(worst)) = best.peek()
+                {
+                    least.set(worst.similarity);
+                }
+            },
+        );
         best.into_iter()
             .map(|Reverse(c)| Scored {
                 score: self.score(c.similarity),
