@@ -157,6 +157,18 @@ fn int8_vectors_are_close_to_f32() {
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
     let exact = reference.embed(&texts).expect("f32");
     let close = int8.embed(&texts).expect("int8");
+    // The int8 copy built from the f32 embedder's tensors is the one loaded from the files.
+    let copy = reference.at_precision(Precision::Int8).expect("int8 copy");
+    assert_eq!(copy.precision(), Precision::Int8);
+    assert_eq!(copy.embed(&texts).expect("copy"), close);
+    let back = copy
+        .at_precision(Precision::F32)
+        .expect("back")
+        .embed(&texts[..3])
+        .expect("f32 again");
+    for (a, b) in back.iter().zip(&exact) {
+        assert!(max_difference(a, b) < 1e-5);
+    }
     for ((text, a), b) in texts.iter().zip(&exact).zip(&close) {
         let similarity = cosine(a, b);
         assert!(similarity > 0.99, "{text:?}: cosine {similarity}");

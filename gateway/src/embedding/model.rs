@@ -67,6 +67,24 @@ impl Precision {
     }
 }
 
+/// The model's tensors as loaded, with what builds a network of them.
+#[derive(Clone)]
+struct Weights {
+    tensors: VarBuilder<'static>,
+    config: Config,
+    path: std::path::PathBuf,
+}
+
+impl Weights {
+    fn network(&self, precision: Precision) -> Result<Network, LoadError> {
+        match precision {
+            Precision::F32 => BertModel::load(self.tensors.clone(), &self.config).map(Network::F32),
+            Precision::Int8 => Encoder::load(self.tensors.clone(), &self.config).map(Network::Int8),
+        }
+        .map_err(|e| LoadError::invalid(&self.path, e))
+    }
+}
+
 /// The encoder of one [`Precision`].
 enum Network {
     F32(BertModel),
@@ -79,6 +97,9 @@ enum Network {
 pub struct Embedder {
     network: Network,
     precision: Precision,
+    /// The loaded tensors (shared with `network`, not a copy), for
+    /// [`Embedder::at_precision`].
+    weights: Weights,
     tokenizer: Tokenizer,
     device: Device,
     dimensions: usize,
@@ -192,26 +213,42 @@ impl Embedder {
             candle_core::safetensors::load_buffer(&bytes, &device)
                 .map_err(|e| LoadError::invalid(&weights_path, e))?
         };
-        let weights = VarBuilder::from_tensors(tensors, DTYPE, &device);
-        let network = match precision {
-            Precision::F32 => BertModel::load(weights, &config).map(Network::F32),
-            Precision::Int8 => Encoder::load(weights, &config).map(Network::Int8),
-        }
-        .map_err(|e| LoadError::invalid(&weights_path, e))?;
+        let weights = Weights {
+            tensors: VarBuilder::from_tensors(tensors, DTYPE, &device),
+            config: config.clone(),
+            path: weights_path,
+        };
+        let network = weights.network(precision)?;
 
         Ok(Embedder {
             network,
             precision,
+            weights,
             tokenizer,
             device,
             dimensions: config.hidden_size,
             max_tokens,
             // The id is never attended to; any id in the table would do.
             pad_id: u32::try_from(config.pad_token_id).unwrap_or(0),
-            batch_size: match precision {
-                Precision::F32 => DEFAULT_BATCH_SIZE,
-                Precision::Int8 => 1,
-            },
+            batch_size: default_batch_size(precision),
+        })
+    }
+
+    /// The same model at `precision`, built from the tensors this one holds: no file is
+    /// read again, and the tensors both networks use are shared (an int8 copy of an f32
+    /// embedder adds only its quantized layers). Truncation as this one's; the batch size
+    /// the precision's default.
+    pub fn at_precision(&self, precision: Precision) -> Result<Embedder, LoadError> {
+        Ok(Embedder {
+            network: self.weights.network(precision)?,
+            precision,
+            weights: self.weights.clone(),
+            tokenizer: self.tokenizer.clone(),
+            device: self.device.clone(),
+            dimensions: self.dimensions,
+            max_tokens: self.max_tokens,
+            pad_id: self.pad_id,
+            batch_size: default_batch_size(precision),
         })
     }
 
@@ -315,6 +352,14 @@ impl Embedder {
             .sqrt()?
             .clamp(1e-12f32, f32::MAX)?;
         Ok(means.broadcast_div(&norms)?.to_vec2::<f32>()?)
+    }
+}
+
+/// Texts per batch unless [`Embedder::with_batch_size`] says otherwise.
+fn default_batch_size(precision: Precision) -> usize {
+    match precision {
+        Precision::F32 => DEFAULT_BATCH_SIZE,
+        Precision::Int8 => 1,
     }
 }
 

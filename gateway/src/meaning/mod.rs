@@ -246,14 +246,16 @@ fn load_model(dir: &Path) -> Result<(Models, String), String> {
     // Cutting tool texts at 128 would halve the time to embed a catalog of real tools
     // (745 characters on average), but it lost 2 of 219 first places on the development
     // requests and 3 of 120 on the held-out ones: quality is why the model is there.
-    let tools: Arc<dyn Embed> =
-        Arc::new(Embedder::load_with_precision(dir, Precision::F32).map_err(|e| e.to_string())?);
-    let requests: Arc<dyn Embed> = match Precision::fastest() {
-        Precision::F32 => tools.clone(),
-        fastest => {
-            Arc::new(Embedder::load_with_precision(dir, fastest).map_err(|e| e.to_string())?)
-        }
+    let model = Embedder::load_with_precision(dir, Precision::F32).map_err(|e| e.to_string())?;
+    let requests: Option<Arc<dyn Embed>> = match Precision::fastest() {
+        Precision::F32 => None,
+        // Shares the f32 model's tensors: only its quantized layers are new.
+        fastest => Some(Arc::new(
+            model.at_precision(fastest).map_err(|e| e.to_string())?,
+        )),
     };
+    let tools: Arc<dyn Embed> = Arc::new(model);
+    let requests = requests.unwrap_or_else(|| tools.clone());
     let mut hash = Sha256::new();
     for name in [
         CONFIG_FILE,
