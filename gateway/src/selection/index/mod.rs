@@ -8,7 +8,6 @@
 //! The index finds candidates and scores their fields; it does not rank. Ranking (signals,
 //! fusion, tiers, the budget) is [`super::rank`]'s.
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -18,7 +17,7 @@ use crate::scoped::Scoped;
 use crate::tool::ToolInfo;
 
 mod bm25f;
-mod rows;
+mod vectors;
 
 pub(crate) use bm25f::Matches;
 
@@ -83,7 +82,7 @@ struct Inner {
     /// Keyed by owner: `None` for the platform.
     stats: HashMap<Option<String>, Stats>,
     /// Each slot's vector again, side by side for the dense scan.
-    rows: rows::VectorRows,
+    rows: vectors::VectorRows,
 }
 
 /// A tool with a score for a query (what a signal's score means is the signal's).
@@ -277,56 +276,6 @@ impl Index {
         );
     }
 
-    /// Gives the tools of `server` (of `owner`, generation `generation`) their embeddings
-    /// once they are computed: `vectors[i]` is that of `tools[i]`, attached only to a tool
-    /// still indexed as that very definition (a server restarted since has new ones, and a
-    /// job of its own). Returns how many tools got a vector.
-    pub fn attach_vectors(
-        &self,
-        server: &str,
-        owner: Option<&str>,
-        generation: u64,
-        tools: &[Arc<ToolInfo>],
-        vectors: &[Option<Vector>],
-    ) -> usize {
-        // Each definition by its address: the index holds these very `Arc`s.
-        let position: HashMap<*const ToolInfo, usize> = tools
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (Arc::as_ptr(t), i))
-            .collect();
-        let mut inner = self.write();
-        let Some(entry) = inner.servers.get(owner, server) else {
-            return 0;
-        };
-        if entry.generation != generation {
-            return 0;
-        }
-        let slots = entry.slots.clone();
-        let mut attached = 0;
-        for slot in slots {
-            let Some(Some(doc)) = inner.slots.get(slot as usize) else {
-                continue;
-            };
-            let vector = position
-                .get(&Arc::as_ptr(&doc.tool))
-                .and_then(|i| vectors.get(*i).cloned().flatten());
-            if let Some(vector) = vector {
-                let with_vector = Doc {
-                    tool: doc.tool.clone(),
-                    vector: Some(vector.clone()),
-                    owner: doc.owner.clone(),
-                    fields: doc.fields.clone(),
-                    description_len: doc.description_len,
-                };
-                inner.rows.set(slot, Some(&vector));
-                inner.slots[slot as usize] = Some(Arc::new(with_vector));
-                attached += 1;
-            }
-        }
-        attached
-    }
-
     /// Drops the tools of `server` (of `owner`) if they are still those of `generation`
     /// (a stale removal must not drop a newer server of the same name).
     pub fn remove_server(&self, server: &str, owner: Option<&str>, generation: u64) {
@@ -394,31 +343,6 @@ impl Index {
                 return;
             }
         }
-    }
-
-    /// Calls `visit` with every tool `tenant` may see that `filters` admit, that has a
-    /// vector at least `least` similar to `wanted`, and that similarity, in slot order: the
-    /// candidates of the dense signal, which compares the request with the whole catalog.
-    /// `least` is read for each tool (the caller raises it as its candidates fill up), and
-    /// only tools at least that similar are looked up. `visit` runs under the index's read
-    /// lock and must not call back into the index.
-    pub fn visit_similar(
-        &self,
-        tenant: &str,
-        filters: &Filters,
-        wanted: &[f32],
-        least: &Cell<f32>,
-        mut visit: impl FnMut(&Arc<Doc>, f32),
-    ) {
-        let inner = self.read();
-        inner.rows.scan(wanted, least, |slot, similarity| {
-            let Some(Some(doc)) = inner.slots.get(slot as usize) else {
-                return;
-            };
-            if doc.visible_to(tenant) && filters.admits(&doc.tool) {
-                visit(doc, similarity);
-            }
-        });
     }
 
     /// Calls `visit` with every tool `tenant` may see that `filters` admit, in slot order
