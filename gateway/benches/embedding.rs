@@ -8,8 +8,10 @@
 //!
 //! For each [`Precision`] (f32, then int8):
 //!
-//! * load: the time `Embedder::load_with_precision` takes (the first load, from the page cache after the
-//!   fetch, and the best of three more) and the resident memory the loaded model adds;
+//! * load: the time `Embedder::load_with_precision` takes (the first load, from the page
+//!   cache after the fetch, and the best of three more) and the resident memory the loaded
+//!   model adds; for f32 also what an int8 copy built from it by `Embedder::at_precision`
+//!   (the gateway's request network) takes and adds;
 //! * query: `embed` of one short request, p50/p90/p99 over 200 runs;
 //! * tools: `embed` of 1,000 tool texts (the tools of `eval/servers/` with their parameter
 //!   names and descriptions, repeated to 1,000) at batch sizes 16, 32 and 64, wall and CPU
@@ -76,6 +78,19 @@ fn run() -> Result<(), String> {
             .map_err(|e| format!("{e} (run `bash gateway/eval/fetch-model.sh`)"))?;
         let first_load = started.elapsed();
         let rss_loaded = rss_kib();
+        if precision == Precision::F32 {
+            // The gateway's request network: an int8 copy sharing this model's tensors.
+            let started = Instant::now();
+            let copy = embedder
+                .at_precision(Precision::Int8)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "int8 copy of the f32 model (Embedder::at_precision): {} ms; resident memory +{} MiB",
+                ms(started.elapsed()),
+                rss_kib().saturating_sub(rss_loaded) / 1024
+            );
+            drop(copy);
+        }
         let mut reloads = Vec::new();
         for _ in 0..3 {
             let started = Instant::now();
