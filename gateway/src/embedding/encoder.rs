@@ -32,9 +32,9 @@ pub(super) struct Encoder {
 }
 
 struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    /// The query, key and value projections as one product (their weights stacked), so a
+    /// layer quantizes and pads its input once for the three.
+    query_key_value: Linear,
     heads: usize,
     head_size: usize,
     attention_out: Linear,
@@ -112,9 +112,11 @@ impl Layer {
         let attention = vb.pp("attention");
         let own = attention.pp("self");
         Ok(Layer {
-            query: linear(hidden, hidden, own.pp("query"))?,
-            key: linear(hidden, hidden, own.pp("key"))?,
-            value: linear(hidden, hidden, own.pp("value"))?,
+            query_key_value: stacked_linear(
+                hidden,
+                hidden,
+                &[own.pp("query"), own.pp("key"), own.pp("value")],
+            )?,
             heads,
             head_size: hidden / heads,
             attention_out: linear(hidden, hidden, attention.pp("output.dense"))?,
@@ -138,9 +140,10 @@ impl Layer {
                 .transpose(1, 2)?
                 .contiguous()
         };
-        let query = split(self.query.forward(hidden)?)?;
-        let key = split(self.key.forward(hidden)?)?;
-        let value = split(self.value.forward(hidden)?)?;
+        let projected = self.query_key_value.forward(hidden)?;
+        let query = split(projected.narrow(D::Minus1, 0, size)?)?;
+        let key = split(projected.narrow(D::Minus1, size, size)?)?;
+        let value = split(projected.narrow(D::Minus1, 2 * size, size)?)?;
         let scores =
             (query.matmul(&key.t()?)? / (self.head_size as f64).sqrt())?.broadcast_add(ignored)?;
         let weights = candle_nn::ops::softmax_last_dim(&scores)?;
@@ -190,8 +193,22 @@ impl Module for Linear {
 
 /// The linear layer `in_size -> out_size` under `vb` (`weight` and `bias`).
 fn linear(in_size: usize, out_size: usize, vb: VarBuilder) -> Result<Linear> {
-    let weight = vb.get((out_size, in_size), "weight")?;
-    let bias = vb.get(out_size, "bias")?;
+    stacked_linear(in_size, out_size, &[vb])
+}
+
+/// The linear layers `in_size -> out_size` under each of `parts` as one of
+/// `in_size -> out_size * parts.len()`: its output is theirs side by side.
+fn stacked_linear(in_size: usize, out_size: usize, parts: &[VarBuilder]) -> Result<Linear> {
+    let weights = parts
+        .iter()
+        .map(|vb| vb.get((out_size, in_size), "weight"))
+        .collect::<Result<Vec<_>>>()?;
+    let biases = parts
+        .iter()
+        .map(|vb| vb.get(out_size, "bias"))
+        .collect::<Result<Vec<_>>>()?;
+    let weight = Tensor::cat(&weights, 0)?;
+    let bias = Tensor::cat(&biases, 0)?;
     let padding = in_size.next_multiple_of(KERNEL_BLOCK) - in_size;
     let weight = weight.pad_with_zeros(1, 0, padding)?;
     Ok(Linear {
