@@ -17,6 +17,7 @@ use crate::scoped::Scoped;
 use crate::tool::ToolInfo;
 
 mod bm25f;
+mod rows;
 mod vectors;
 
 pub(crate) use bm25f::Matches;
@@ -81,8 +82,8 @@ struct Inner {
     servers: Scoped<ServerEntry>,
     /// Keyed by owner: `None` for the platform.
     stats: HashMap<Option<String>, Stats>,
-    /// Each slot's vector again, side by side for the dense scan.
-    rows: vectors::VectorRows,
+    /// Each slot's vector again, in 8 bits and side by side, for the dense scan.
+    rows: rows::VectorRows,
 }
 
 /// A tool with a score for a query (what a signal's score means is the signal's).
