@@ -179,7 +179,13 @@ fn int8_vectors_are_close_to_f32() {
     }
 }
 
-/// The paraphrases of issue 27 rank their tools first at int8 as at f32.
+/// The paraphrases of issue 27 rank their tools first with the request embedded at int8
+/// as at f32. The tools are embedded at f32 both times, as the gateway embeds them on every
+/// CPU (its cached vectors are the f32 ones): the int8 network only ever embeds requests.
+/// (Ranked all at int8, "forget everything you stored about the old vendor" puts
+/// `delete_relations` before `delete_entities`, 0.2224 against 0.2198, where f32 has them
+/// 0.2213 and 0.2233; the gateway's way keeps the f32 order, by a thin 0.2201 against
+/// 0.2198: this request sits on an edge at any precision.)
 #[test]
 fn int8_ranks_as_f32_does() {
     let (Some(reference), Some(int8)) = (model(), int8_model()) else {
@@ -192,8 +198,8 @@ fn int8_ranks_as_f32_does() {
         "forget everything you stored about the old vendor",
         "commit my staged changes",
     ] {
-        let exact = ranking(reference, query, &tools);
-        let close = ranking(int8, query, &tools);
+        let exact = ranking_by(reference, reference, query, &tools);
+        let close = ranking_by(reference, int8, query, &tools);
         assert_eq!(exact[0], close[0], "{query:?}");
         let shared = close[..5]
             .iter()
@@ -274,9 +280,19 @@ fn tool_texts() -> Vec<(String, String)> {
 
 /// The ids of `tools` by decreasing similarity to `query`.
 fn ranking(model: &Embedder, query: &str, tools: &[(String, String)]) -> Vec<String> {
+    ranking_by(model, model, query, tools)
+}
+
+/// [`ranking`] with the tools embedded by `tools_model` and the query by `query_model`.
+fn ranking_by(
+    tools_model: &Embedder,
+    query_model: &Embedder,
+    query: &str,
+    tools: &[(String, String)],
+) -> Vec<String> {
     let texts: Vec<&str> = tools.iter().map(|(_, text)| text.as_str()).collect();
-    let vectors = model.embed(&texts).expect("tools");
-    let query = &model.embed(&[query]).expect("query")[0];
+    let vectors = tools_model.embed(&texts).expect("tools");
+    let query = &query_model.embed(&[query]).expect("query")[0];
     let mut scored: Vec<(f32, &String)> = tools
         .iter()
         .zip(&vectors)

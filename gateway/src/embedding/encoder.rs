@@ -13,7 +13,7 @@
 //! work that still runs the request three times faster than f32 (`examples` aside, see
 //! `cargo bench -p connectors-gateway --bench embedding`).
 //!
-//! Everything else (embeddings, layer norms, softmax, the exact GELU) stays f32, as in the
+//! Everything else (embeddings, layer norms, softmax, the exact GELU: `gelu.rs`) stays f32, as in the
 //! model it replaces; the layer structure follows Hugging Face's `BertModel` (post-norm,
 //! absolute positions, one token type).
 
@@ -158,7 +158,7 @@ impl Layer {
 
         let inner = self.intermediate.forward(&attended)?;
         let inner = match self.activation {
-            HiddenAct::Gelu => inner.gelu_erf()?,
+            HiddenAct::Gelu => super::gelu::gelu(&inner)?,
             HiddenAct::GeluApproximate => inner.gelu()?,
             HiddenAct::Relu => inner.relu()?,
         };

@@ -30,6 +30,8 @@ mod encoder;
 #[cfg(feature = "embeddings")]
 mod error;
 #[cfg(feature = "embeddings")]
+mod gelu;
+#[cfg(feature = "embeddings")]
 mod model;
 mod similarity;
 
