@@ -372,10 +372,11 @@ async fn dense() -> Result<(), Error> {
     // Freed memory of the earlier gateways in this process is reused, so the difference
     // of two RSS deltas is no measure of the vectors; their own size is exact.
     println!(
-        "memory at 10,000 tools: RSS added {:.1} MiB fused, {:.1} MiB lexical; the vectors are {:.1} MiB (384 f32 each)",
+        "memory at 10,000 tools: RSS added {:.1} MiB fused, {:.1} MiB lexical; the vectors are {:.1} MiB (384 f32 each) and their 8-bit rows for the scan {:.1} MiB",
         fused_kib as f64 / 1024.0,
         lexical_kib as f64 / 1024.0,
-        10_000.0 * 384.0 * 4.0 / (1024.0 * 1024.0)
+        10_000.0 * 384.0 * 4.0 / (1024.0 * 1024.0),
+        10_000.0 * (384.0 + 12.0) / (1024.0 * 1024.0)
     );
     println!();
     Ok(())
